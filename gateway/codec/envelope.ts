@@ -1,0 +1,145 @@
+/**
+ * Encoding of case events as `xr.v1.Envelope` protobuf bytes: the value of
+ * every bus record, on Kafka and on the embedded bus alike.
+ */
+import type { CaseState, Material } from "../domain/case.js";
+import { ErrorCode, XrError } from "../domain/errors.js";
+import type { CaseEvent, EventPayload, EventType } from "../domain/events.js";
+import { fromTimestamp, toTimestamp, xrType } from "./proto.js";
+
+/** Schema version written by this gateway; others are refused (DLQ). */
+export const SCHEMA_VERSION = 1;
+
+/** A decoded envelope: a case event addressed to one region. */
+export interface Envelope extends CaseEvent {
+  readonly targetRegion: string;
+  readonly schemaVersion: number;
+  readonly traceparent: string;
+  readonly signature: Uint8Array;
+  readonly keyId: string;
+}
+
+const oneofName = (type: EventType): string => type[0]?.toLowerCase() + type.slice(1);
+
+/** A case in the object form protobufjs takes (timestamps as messages). */
+export function caseToProtoObject(c: CaseState): Record<string, unknown> {
+  return { ...c, submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
+}
+
+function materialFrom(m: Record<string, unknown>): Material {
+  return {
+    materialCode: String(m.materialCode ?? ""),
+    name: String(m.name ?? ""),
+    sha256: String(m.sha256 ?? ""),
+    sizeBytes: Number(m.sizeBytes ?? 0),
+    mediaType: String(m.mediaType ?? ""),
+  };
+}
+
+/** The inverse of {@link caseToProtoObject}, from protobufjs `toObject` output. */
+export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
+  const { submittedAt, updatedAt, materials, heldBy: _h, overdue: _o, approved, ...rest } = o;
+  const base = {
+    ...(rest as unknown as CaseState),
+    materials: ((materials as Record<string, unknown>[]) ?? []).map(materialFrom),
+    submittedAt: fromTimestamp(submittedAt as { seconds: number; nanos: number }),
+    updatedAt: fromTimestamp(updatedAt as { seconds: number; nanos: number }),
+  };
+  return approved === undefined ? base : { ...base, approved: Boolean(approved) };
+}
+
+function payloadToObject(p: EventPayload): Record<string, unknown> {
+  const { type: _t, ...fields } = p as EventPayload & Record<string, unknown>;
+  if (p.type === "CaseSubmitted") return { case: caseToProtoObject(p.case) };
+  return fields;
+}
+
+function payloadFromObject(type: EventType, o: Record<string, unknown>): EventPayload {
+  if (type === "CaseSubmitted") return { type, case: caseFromProtoObject(o.case as Record<string, unknown>) };
+  if (type === "SupplementProvided") {
+    return { type, materials: ((o.materials as Record<string, unknown>[]) ?? []).map(materialFrom) };
+  }
+  return { type, ...o } as EventPayload;
+}
+
+/** Encodes an envelope to protobuf bytes. */
+export function encodeEnvelope(e: Envelope): Uint8Array {
+  const T = xrType("Envelope");
+  const msg = T.fromObject({
+    eventId: e.eventId,
+    caseId: e.caseId,
+    type: e.payload.type,
+    sourceRegion: e.sourceRegion,
+    targetRegion: e.targetRegion,
+    occurredAt: toTimestamp(e.occurredAt),
+    sequence: e.sequence,
+    schemaVersion: e.schemaVersion,
+    traceparent: e.traceparent,
+    [oneofName(e.payload.type)]: payloadToObject(e.payload),
+    signature: e.signature,
+    keyId: e.keyId,
+  });
+  return T.encode(msg).finish();
+}
+
+const KNOWN_TYPES = new Set<string>([
+  "CaseSubmitted",
+  "SupplementProvided",
+  "CaseWithdrawn",
+  "CaseAccepted",
+  "CaseRejected",
+  "SupplementRequested",
+  "HandlingNote",
+  "SubtaskAssigned",
+  "SubtaskCompleted",
+  "CaseDecided",
+  "ResultMailed",
+  "ResultDelivered",
+  "ResultReturned",
+]);
+
+/** Decodes protobuf bytes; throws INVALID_ARGUMENT (not retriable) on anything malformed. */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  const T = xrType("Envelope");
+  let o: Record<string, unknown>;
+  try {
+    o = T.toObject(T.decode(bytes), {
+      enums: String,
+      longs: Number,
+      defaults: true,
+      arrays: true,
+      oneofs: true,
+    });
+  } catch (err) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, `undecodable envelope: ${(err as Error).message}`, {
+      origin: "remote",
+      cause: err,
+    });
+  }
+  const bad = (issue: string) =>
+    new XrError(ErrorCode.INVALID_ARGUMENT, `invalid envelope ${String(o.eventId)}: ${issue}`, {
+      origin: "remote",
+    });
+  if (o.schemaVersion !== SCHEMA_VERSION) throw bad(`unsupported schema version ${String(o.schemaVersion)}`);
+  const type = String(o.type);
+  const field = o.payload as string | undefined;
+  if (!KNOWN_TYPES.has(type) || field !== oneofName(type as EventType)) {
+    throw bad(`type ${type} does not match payload ${String(field)}`);
+  }
+  if (!o.eventId || !o.caseId || !o.sourceRegion || !o.targetRegion || Number(o.sequence) < 1) {
+    throw bad("eventId, caseId, sourceRegion, targetRegion and sequence are required");
+  }
+  return {
+    eventId: String(o.eventId),
+    caseId: String(o.caseId),
+    sourceRegion: String(o.sourceRegion),
+    targetRegion: String(o.targetRegion),
+    sequence: Number(o.sequence),
+    occurredAt: fromTimestamp(o.occurredAt as { seconds: number; nanos: number }),
+    schemaVersion: Number(o.schemaVersion),
+    traceparent: String(o.traceparent ?? ""),
+    signature: (o.signature as Uint8Array) ?? new Uint8Array(),
+    keyId: String(o.keyId ?? ""),
+    payload: payloadFromObject(type as EventType, (o[field] as Record<string, unknown>) ?? {}),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Canonical proto3 JSON (lowerCamelCase, enums as strings, Timestamps as
+ * RFC 3339, 64-bit integers as strings) of the REST responses. Typed against
+ * the interfaces generated from protos/ so a renamed field fails to compile.
+ */
+import { type CaseState, heldBy, OPEN_STATUSES } from "../domain/case.js";
+import type { LedgerEvent } from "../domain/events.js";
+import type { Matter } from "../domain/matter.js";
+import type { Case as ProtoCase } from "../generated/xr/v1/Case.js";
+import type { CaseEvent as ProtoCaseEvent } from "../generated/xr/v1/CaseEvent.js";
+import type { Material as ProtoMaterial } from "../generated/xr/v1/Material.js";
+import type { Matter as ProtoMatter } from "../generated/xr/v1/Matter.js";
+
+type Json<T, TimeKeys extends keyof T> = Omit<T, TimeKeys | `_${string}`> & { [K in TimeKeys]: string };
+
+/** JSON of `xr.v1.Case`. */
+export type CaseJson = Omit<Json<ProtoCase, "submittedAt" | "updatedAt">, "materials"> & {
+  materials: Array<Omit<ProtoMaterial, "sizeBytes"> & { sizeBytes: string }>;
+};
+
+/** JSON of `xr.v1.CaseEvent`. */
+export type CaseEventJson = Json<ProtoCaseEvent, "occurredAt"> & Record<string, unknown>;
+
+/** Whether an open case is past its deadline on `today` (YYYY-MM-DD, CST). */
+export function isOverdue(c: CaseState, today: string): boolean {
+  return OPEN_STATUSES.includes(c.status) && c.deadline !== "" && c.deadline < today;
+}
+
+/** `xr.v1.Case` as JSON, with the derived `overdue` and `heldBy`. */
+export function caseToJson(c: CaseState, today: string): CaseJson {
+  const { approved, ...rest } = c;
+  const json: CaseJson = {
+    ...rest,
+    collaboratingRegions: [...c.collaboratingRegions],
+    requestedMaterialCodes: [...c.requestedMaterialCodes],
+    subtasks: c.subtasks.map((s) => ({ ...s })),
+    materials: c.materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) })),
+    overdue: isOverdue(c, today),
+    heldBy: heldBy(c),
+  };
+  if (approved !== undefined) json.approved = approved;
+  return json;
+}
+
+/** `xr.v1.CaseEvent` as JSON: the payload sits under its oneof field name. */
+export function eventToJson(e: LedgerEvent, today: string): CaseEventJson {
+  const { type, ...fields } = e.payload as { type: string } & Record<string, unknown>;
+  const payloadField = type[0]?.toLowerCase() + type.slice(1);
+  let body: Record<string, unknown> = fields;
+  if (e.payload.type === "CaseSubmitted") body = { case: caseToJson(e.payload.case, today) };
+  if (e.payload.type === "SupplementProvided") {
+    body = { materials: e.payload.materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) })) };
+  }
+  return {
+    eventId: e.eventId,
+    caseId: e.caseId,
+    type,
+    sourceRegion: e.sourceRegion,
+    sequence: e.sequence,
+    occurredAt: e.occurredAt,
+    statusAfter: e.statusAfter,
+    [payloadField]: body,
+  };
+}
+
+/** `xr.v1.Matter` as JSON. */
+export function matterToJson(m: Matter): ProtoMatter {
+  const { applicant: _a, ...rest } = m;
+  return { ...rest, modes: [...m.modes], materials: m.materials.map((x) => ({ ...x })) };
+}

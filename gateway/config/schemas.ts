@@ -1,0 +1,68 @@
+/** One schema per file in config/ (and per adapter mapping); unknown keys are refused. */
+import { z } from "zod";
+
+const region = z.string().regex(/^[1-8]\d{5}$/, "must be a six-digit GB/T 2260 code");
+const mode = z.enum(["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"]);
+const isoDate = z.union([
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+]);
+
+/** config/federation.yaml */
+export const federationFile = z.strictObject({
+  name: z.string().min(1),
+  regions: z
+    .array(
+      z.strictObject({
+        code: region,
+        name: z.string().min(1),
+        http: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+      }),
+    )
+    .min(1),
+});
+
+/** config/matters.yaml */
+export const mattersFile = z.strictObject({
+  version: z.string().min(1),
+  materials: z
+    .array(z.strictObject({ code: z.string().regex(/^CL-[A-Z]{2,6}$/), name: z.string().min(1) }))
+    .min(1),
+  matters: z
+    .array(
+      z.strictObject({
+        code: z.string().regex(/^XR-[A-Z]{2,3}-\d{3}$/),
+        name: z.string().min(1),
+        category: z.string().min(1),
+        applicant: z.enum(["PERSON", "ORGANIZATION", "ANY"]),
+        modes: z.array(mode).min(1),
+        promisedDays: z.number().int().min(1).max(60),
+        materials: z.array(z.strictObject({ code: z.string(), required: z.boolean() })).min(1),
+      }),
+    )
+    .min(1),
+});
+
+/** config/agreements.yaml */
+export const agreementsFile = z.strictObject({
+  agreements: z.array(
+    z.strictObject({
+      from: region,
+      to: region,
+      signed: isoDate,
+      matters: z.array(z.strictObject({ code: z.string(), modes: z.array(mode).min(1) })).min(1),
+    }),
+  ),
+});
+
+/** config/holidays.yaml */
+export const holidaysFile = z.strictObject({
+  holidays: z.array(z.strictObject({ date: isoDate, name: z.string() })),
+  workdays: z.array(z.strictObject({ date: isoDate, name: z.string() })),
+});
+
+/** adapters/<code>/mapping.yaml */
+export const mappingFile = z.strictObject({
+  matters: z.record(z.string(), z.string()),
+  materials: z.record(z.string(), z.string()),
+});

@@ -1,0 +1,142 @@
+/**
+ * Shape validation of incoming requests in the proto3 JSON mapping of
+ * `xr.v1` (REST bodies today, gRPC messages later): unknown fields refused,
+ * lengths bounded, identifiers checked to their check character. Every
+ * problem is reported with its lowerCamelCase path.
+ */
+import { z } from "zod";
+import { ACTION_TYPES, type CaseAction } from "../domain/actions.js";
+import type { Applicant, Delivery, Material } from "../domain/case.js";
+import { ErrorCode, XrError } from "../domain/errors.js";
+import {
+  checkCreditCode,
+  checkMobile,
+  checkPostalCode,
+  checkRegionCode,
+  checkResidentId,
+  checkSha256,
+} from "../domain/ids.js";
+import type { SubmitCaseRequest } from "../domain/submission.js";
+
+const checked = (check: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const issue = check(v);
+    if (issue) ctx.addIssue({ code: "custom", message: issue });
+  });
+
+const text = (max: number) =>
+  z.string().trim().min(1, "is required").max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const regionCode = checked(checkRegionCode);
+
+const person = z.strictObject({
+  name: text(50),
+  idNumber: checked(checkResidentId),
+  mobile: checked(checkMobile),
+});
+const organization = z.strictObject({
+  name: text(100),
+  creditCode: checked(checkCreditCode),
+  legalRepresentative: text(50),
+});
+
+const applicant = z
+  .strictObject({ person: person.optional(), organization: organization.optional() })
+  .superRefine((a, ctx) => {
+    if ((a.person === undefined) === (a.organization === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of person or organization" });
+    }
+  })
+  .transform(
+    (a): Applicant =>
+      a.person
+        ? { person: a.person }
+        : { organization: a.organization as NonNullable<typeof a.organization> },
+  );
+
+const uint64 = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/, "must be a non-negative integer")])
+  .transform(Number);
+
+/** `xr.v1.Material`. */
+export const materialSchema = z
+  .strictObject({
+    materialCode: text(40),
+    name: text(100),
+    sha256: checked(checkSha256),
+    sizeBytes: uint64.refine((n) => n > 0 && n <= 200 * 1024 * 1024, "must be between 1 byte and 200 MiB"),
+    mediaType: text(100).default("application/pdf"),
+  })
+  .transform((m): Material => m);
+
+const deliveryMethod = z.enum(["MAIL", "WINDOW_PICKUP", "ELECTRONIC"]);
+
+const delivery = z
+  .strictObject({
+    method: deliveryMethod,
+    recipient: optionalText(50).default(""),
+    mobile: z.union([z.literal(""), checked(checkMobile)]).default(""),
+    address: optionalText(200).default(""),
+    postalCode: z.union([z.literal(""), checked(checkPostalCode)]).default(""),
+    courier: optionalText(50).default(""),
+    waybillNo: optionalText(40).default(""),
+  })
+  .transform((d): Delivery => d);
+
+/** `xr.v1.SubmitCaseRequest`. */
+export const submitCaseSchema = z
+  .strictObject({
+    mode: z.enum(["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"]),
+    matterCode: text(40),
+    intakeRegion: regionCode,
+    handlingRegion: regionCode,
+    applicant,
+    materials: z.array(materialSchema).max(50, "at most 50 materials").default([]),
+    delivery,
+    collaboratingRegions: z.array(regionCode).max(10).default([]),
+  })
+  .transform((r): SubmitCaseRequest => r);
+
+/** `xr.v1.CaseAction`, the body of `POST /api/v1/cases/{id}/actions`. */
+export const caseActionSchema = z
+  .strictObject({
+    type: z.enum(ACTION_TYPES),
+    reason: optionalText(500).optional(),
+    materialCodes: z.array(text(40)).max(50).optional(),
+    materials: z.array(materialSchema).max(50).optional(),
+    approved: z.boolean().optional(),
+    courier: optionalText(50).optional(),
+    waybillNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{6,30}$/, "must be 6–30 letters, digits or dashes")
+      .optional(),
+    subtaskId: optionalText(40).optional(),
+    region: regionCode.optional(),
+    description: optionalText(500).optional(),
+    note: optionalText(2000).optional(),
+    author: optionalText(50).optional(),
+  })
+  .transform((a): CaseAction => a);
+
+function pathOf(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out;
+}
+
+/** Parses `input` with `schema`, or throws INVALID_ARGUMENT listing every offending field. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => ({ path: pathOf([...issue.path, k]), issue: "unknown field" }));
+    }
+    const message =
+      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    return [{ path: pathOf(issue.path) || "(body)", issue: message }];
+  });
+  const message = details.map((d) => `${d.path}: ${d.issue}`).join("; ");
+  throw new XrError(ErrorCode.INVALID_ARGUMENT, message, { details });
+}

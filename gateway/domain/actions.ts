@@ -1,0 +1,116 @@
+/**
+ * Turns a requested case action (the flat `xr.v1.CaseAction`) into the event
+ * it would emit. Field checks happen here; whether the action is allowed now
+ * is decided by {@link applyEvent} in lifecycle.ts.
+ */
+import type { CaseState, Material } from "./case.js";
+import { ErrorCode, XrError } from "./errors.js";
+import type { EventPayload } from "./events.js";
+
+/** Action names of `POST /api/v1/cases/{id}/actions` (DESIGN.md, "Interfaces"). */
+export const ACTION_TYPES = [
+  "accept",
+  "reject",
+  "request-supplement",
+  "supplement",
+  "decide",
+  "mail",
+  "deliver",
+  "return",
+  "withdraw",
+  "note",
+  "assign-subtask",
+  "complete-subtask",
+] as const;
+
+/** One of {@link ACTION_TYPES}. */
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** `xr.v1.CaseAction` after shape validation. */
+export interface CaseAction {
+  readonly type: ActionType;
+  readonly reason?: string | undefined;
+  readonly materialCodes?: readonly string[] | undefined;
+  readonly materials?: readonly Material[] | undefined;
+  readonly approved?: boolean | undefined;
+  readonly courier?: string | undefined;
+  readonly waybillNo?: string | undefined;
+  readonly subtaskId?: string | undefined;
+  readonly region?: string | undefined;
+  readonly description?: string | undefined;
+  readonly note?: string | undefined;
+  readonly author?: string | undefined;
+}
+
+/** What planning an action needs to know besides the action itself. */
+export interface ActionContext {
+  /** Deadline if the case were accepted now. */
+  readonly deadlineIfAcceptedNow: string;
+  /** A fresh identifier for a new subtask. */
+  readonly newSubtaskId: string;
+}
+
+function need<T>(value: T | undefined, path: string, issue: string): T {
+  if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, `${path} ${issue}`, { details: [{ path, issue }] });
+  }
+  return value;
+}
+
+/** The event payload an action emits; throws INVALID_ARGUMENT naming a missing field. */
+export function planAction(c: CaseState, a: CaseAction, ctx: ActionContext): EventPayload {
+  switch (a.type) {
+    case "accept":
+      return { type: "CaseAccepted", deadline: ctx.deadlineIfAcceptedNow };
+    case "reject":
+      return { type: "CaseRejected", reason: need(a.reason, "reason", "is required to refuse a case") };
+    case "request-supplement": {
+      const codes = need(a.materialCodes, "materialCodes", "must list the materials to supplement");
+      return {
+        type: "SupplementRequested",
+        reason: need(a.reason, "reason", "is required for a supplement request"),
+        materialCodes: [...new Set(codes)],
+      };
+    }
+    case "supplement":
+      return {
+        type: "SupplementProvided",
+        materials: need(a.materials, "materials", "must list the materials"),
+      };
+    case "decide":
+      return {
+        type: "CaseDecided",
+        approved: need(a.approved, "approved", "is required (true or false)"),
+        reason: a.approved === false ? need(a.reason, "reason", "is required to deny") : (a.reason ?? ""),
+      };
+    case "mail":
+      return {
+        type: "ResultMailed",
+        courier: need(a.courier, "courier", "is required"),
+        waybillNo: need(a.waybillNo, "waybillNo", "is required"),
+      };
+    case "deliver":
+      return { type: "ResultDelivered" };
+    case "return":
+      return { type: "ResultReturned", reason: need(a.reason, "reason", "is required") };
+    case "withdraw":
+      return { type: "CaseWithdrawn", reason: need(a.reason, "reason", "is required to withdraw") };
+    case "note":
+      return { type: "HandlingNote", author: a.author ?? "", text: need(a.note, "note", "is required") };
+    case "assign-subtask":
+      return {
+        type: "SubtaskAssigned",
+        subtaskId: a.subtaskId ?? ctx.newSubtaskId,
+        region: need(a.region, "region", "is required"),
+        description: need(a.description, "description", "is required"),
+      };
+    case "complete-subtask":
+      return {
+        type: "SubtaskCompleted",
+        subtaskId: need(a.subtaskId, "subtaskId", "is required"),
+        note: a.note ?? "",
+      };
+  }
+  // Unreachable for typed callers; kept for values that bypassed validation.
+  return need<EventPayload>(undefined, "type", `unknown action ${String(c.caseId && a.type)}`);
+}

@@ -1,0 +1,150 @@
+/**
+ * The case and its parts, shaped like the proto3 JSON mapping of `xr.v1`
+ * (lowerCamelCase, enums as strings) so that REST, gRPC and the bus share
+ * one vocabulary. Only sizes and timestamps differ from the wire form.
+ */
+
+/** `xr.v1.HandlingMode`. */
+export const HandlingMode = {
+  FULL_ONLINE: "FULL_ONLINE",
+  REMOTE_INTAKE: "REMOTE_INTAKE",
+  MULTI_REGION: "MULTI_REGION",
+} as const;
+/** One of {@link HandlingMode}. */
+export type HandlingMode = (typeof HandlingMode)[keyof typeof HandlingMode];
+
+/** `xr.v1.CaseStatus`. */
+export const CaseStatus = {
+  SUBMITTED: "SUBMITTED",
+  FORWARDED: "FORWARDED",
+  ACCEPTED: "ACCEPTED",
+  REJECTED: "REJECTED",
+  SUPPLEMENT_REQUESTED: "SUPPLEMENT_REQUESTED",
+  DECIDED: "DECIDED",
+  RESULT_MAILED: "RESULT_MAILED",
+  DELIVERED: "DELIVERED",
+  RETURNED: "RETURNED",
+  WITHDRAWN: "WITHDRAWN",
+} as const;
+/** One of {@link CaseStatus}. */
+export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
+
+/** Statuses after which nothing more happens to a case. */
+export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set([
+  CaseStatus.REJECTED,
+  CaseStatus.DELIVERED,
+  CaseStatus.WITHDRAWN,
+]);
+
+/** Statuses in which the promised time limit is still running. */
+export const OPEN_STATUSES: readonly CaseStatus[] = [
+  CaseStatus.SUBMITTED,
+  CaseStatus.FORWARDED,
+  CaseStatus.ACCEPTED,
+  CaseStatus.SUPPLEMENT_REQUESTED,
+];
+
+/** `xr.v1.DeliveryMethod`. */
+export const DeliveryMethod = {
+  MAIL: "MAIL",
+  WINDOW_PICKUP: "WINDOW_PICKUP",
+  ELECTRONIC: "ELECTRONIC",
+} as const;
+/** One of {@link DeliveryMethod}. */
+export type DeliveryMethod = (typeof DeliveryMethod)[keyof typeof DeliveryMethod];
+
+/** `xr.v1.Person`. */
+export interface Person {
+  readonly name: string;
+  readonly idNumber: string;
+  readonly mobile: string;
+}
+
+/** `xr.v1.Organization`. */
+export interface Organization {
+  readonly name: string;
+  readonly creditCode: string;
+  readonly legalRepresentative: string;
+}
+
+/** `xr.v1.Applicant`: exactly one of person or organization. */
+export type Applicant = { readonly person: Person } | { readonly organization: Organization };
+
+/** `xr.v1.Material`. */
+export interface Material {
+  readonly materialCode: string;
+  readonly name: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly mediaType: string;
+}
+
+/** `xr.v1.Delivery`. */
+export interface Delivery {
+  readonly method: DeliveryMethod;
+  readonly recipient: string;
+  readonly mobile: string;
+  readonly address: string;
+  readonly postalCode: string;
+  readonly courier: string;
+  readonly waybillNo: string;
+}
+
+/** `xr.v1.Subtask`. */
+export interface Subtask {
+  readonly subtaskId: string;
+  readonly region: string;
+  readonly description: string;
+  readonly completed: boolean;
+  readonly note: string;
+}
+
+/** `xr.v1.Case`: the state every party's ledger holds. Times are ISO-8601 UTC. */
+export interface CaseState {
+  readonly caseId: string;
+  readonly receiptNo: string;
+  readonly mode: HandlingMode;
+  readonly matterCode: string;
+  readonly matterName: string;
+  readonly intakeRegion: string;
+  readonly handlingRegion: string;
+  readonly collaboratingRegions: readonly string[];
+  readonly applicant: Applicant;
+  readonly materials: readonly Material[];
+  readonly delivery: Delivery;
+  readonly status: CaseStatus;
+  readonly submittedAt: string;
+  readonly updatedAt: string;
+  readonly promisedDays: number;
+  /** YYYY-MM-DD in China Standard Time. */
+  readonly deadline: string;
+  readonly catalogVersion: string;
+  readonly subtasks: readonly Subtask[];
+  readonly approved?: boolean;
+  readonly reason: string;
+  readonly requestedMaterialCodes: readonly string[];
+  readonly version: number;
+}
+
+/** Every region that takes part in a case, intake first, without repeats. */
+export function caseParties(
+  c: Pick<CaseState, "intakeRegion" | "handlingRegion" | "collaboratingRegions">,
+): string[] {
+  return [...new Set([c.intakeRegion, c.handlingRegion, ...c.collaboratingRegions])];
+}
+
+/** The region whose turn it is to act, or "" once the case is closed. */
+export function heldBy(c: CaseState): string {
+  switch (c.status) {
+    case CaseStatus.SUPPLEMENT_REQUESTED:
+      return c.intakeRegion;
+    case CaseStatus.DECIDED:
+      return c.delivery.method === DeliveryMethod.WINDOW_PICKUP ? c.intakeRegion : c.handlingRegion;
+    case CaseStatus.REJECTED:
+    case CaseStatus.DELIVERED:
+    case CaseStatus.WITHDRAWN:
+      return "";
+    default:
+      return c.handlingRegion;
+  }
+}

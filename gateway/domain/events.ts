@@ -1,0 +1,83 @@
+/**
+ * Case events: what regions tell each other about a case. Each payload
+ * mirrors the `xr.v1` message of the same name.
+ */
+import type { CaseState, CaseStatus, Material } from "./case.js";
+
+/** The payload of an event, discriminated by its `xr.v1` message name. */
+export type EventPayload =
+  | { readonly type: "CaseSubmitted"; readonly case: CaseState }
+  | { readonly type: "SupplementProvided"; readonly materials: readonly Material[] }
+  | { readonly type: "CaseWithdrawn"; readonly reason: string }
+  | { readonly type: "CaseAccepted"; readonly deadline: string }
+  | { readonly type: "CaseRejected"; readonly reason: string }
+  | {
+      readonly type: "SupplementRequested";
+      readonly reason: string;
+      readonly materialCodes: readonly string[];
+    }
+  | { readonly type: "HandlingNote"; readonly author: string; readonly text: string }
+  | {
+      readonly type: "SubtaskAssigned";
+      readonly subtaskId: string;
+      readonly region: string;
+      readonly description: string;
+    }
+  | { readonly type: "SubtaskCompleted"; readonly subtaskId: string; readonly note: string }
+  | { readonly type: "CaseDecided"; readonly approved: boolean; readonly reason: string }
+  | { readonly type: "ResultMailed"; readonly courier: string; readonly waybillNo: string }
+  | { readonly type: "ResultDelivered" }
+  | { readonly type: "ResultReturned"; readonly reason: string };
+
+/** Name of an event type. */
+export type EventType = EventPayload["type"];
+
+/** An event of a case's timeline. */
+export interface CaseEvent {
+  /** ULID, unique in the federation. */
+  readonly eventId: string;
+  readonly caseId: string;
+  readonly sourceRegion: string;
+  /** Per case and per source region, from 1 without gaps. */
+  readonly sequence: number;
+  /** ISO-8601 UTC. */
+  readonly occurredAt: string;
+  readonly payload: EventPayload;
+}
+
+/** An event as a ledger stores it, with the status it led to. */
+export interface LedgerEvent extends CaseEvent {
+  readonly statusAfter: CaseStatus;
+}
+
+/** Topic kind of each event type (DESIGN.md, "Events and the envelope"). */
+export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "delivery">> = {
+  CaseSubmitted: "intake",
+  SupplementProvided: "intake",
+  CaseWithdrawn: "intake",
+  CaseAccepted: "handling",
+  CaseRejected: "handling",
+  SupplementRequested: "handling",
+  HandlingNote: "handling",
+  SubtaskAssigned: "handling",
+  SubtaskCompleted: "handling",
+  CaseDecided: "handling",
+  ResultMailed: "delivery",
+  ResultDelivered: "delivery",
+  ResultReturned: "delivery",
+};
+
+/** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */
+export function topicFor(type: EventType, targetRegion: string): string {
+  return `xr.v1.${EVENT_KIND[type]}.${targetRegion}`;
+}
+
+/** Every inbox topic of a region, the dead-letter topic excluded. */
+export function inboxTopics(region: string): string[] {
+  return [`xr.v1.intake.${region}`, `xr.v1.handling.${region}`, `xr.v1.delivery.${region}`];
+}
+
+/** The dead-letter topic of a region. */
+export function dlqTopic(region: string): string {
+  return `xr.v1.dlq.${region}`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The case state machine (DESIGN.md, "Case lifecycle"). `applyEvent` is the
+ * single transition function: the acting region runs it before committing an
+ * event, and every receiving region runs it again before recording the same
+ * event, so an illegal step is refused on both sides and changes nothing.
+ */
+import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode } from "./case.js";
+import { ErrorCode, XrError } from "./errors.js";
+import type { CaseEvent, EventPayload } from "./events.js";
+
+const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
+const WITHDRAWABLE: readonly CaseStatus[] = [
+  CaseStatus.SUBMITTED,
+  CaseStatus.FORWARDED,
+  CaseStatus.ACCEPTED,
+  CaseStatus.SUPPLEMENT_REQUESTED,
+];
+const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
+
+function refuse(c: CaseState, what: string, allowed: readonly CaseStatus[]): XrError {
+  return new XrError(
+    ErrorCode.FAILED_PRECONDITION,
+    `cannot ${what}: case ${c.caseId} is ${c.status}, needs ${allowed.join(" or ")}`,
+    { details: [{ path: "type", issue: `not allowed in status ${c.status}` }] },
+  );
+}
+
+function requireStatus(c: CaseState, what: string, allowed: readonly CaseStatus[]): void {
+  if (!allowed.includes(c.status)) throw refuse(c, what, allowed);
+}
+
+function requireActor(what: string, actor: string, region: string, role: string): void {
+  if (actor !== region) {
+    throw new XrError(
+      ErrorCode.PERMISSION_DENIED,
+      `only the ${role} ${region} may ${what}; ${actor} may not`,
+      {
+        details: [{ path: "type", issue: `reserved to the ${role}` }],
+      },
+    );
+  }
+}
+
+function requireParty(c: CaseState, actor: string): void {
+  if (actor !== c.intakeRegion && actor !== c.handlingRegion && !c.collaboratingRegions.includes(actor)) {
+    throw new XrError(ErrorCode.PERMISSION_DENIED, `region ${actor} is not a party to case ${c.caseId}`);
+  }
+}
+
+type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt">>;
+
+function transition(c: CaseState, p: EventPayload, actor: string): Transition {
+  const handling = c.handlingRegion;
+  switch (p.type) {
+    case "CaseSubmitted":
+      throw new XrError(ErrorCode.ALREADY_EXISTS, `case ${c.caseId} already exists`);
+    case "CaseAccepted":
+      requireActor("accept", actor, handling, "handling region");
+      requireStatus(c, "accept", BEFORE_ACCEPTANCE);
+      return { status: CaseStatus.ACCEPTED, deadline: p.deadline };
+    case "CaseRejected":
+      requireActor("reject", actor, handling, "handling region");
+      requireStatus(c, "reject", BEFORE_ACCEPTANCE);
+      return { status: CaseStatus.REJECTED, reason: p.reason };
+    case "SupplementRequested":
+      requireActor("request a supplement", actor, handling, "handling region");
+      requireStatus(c, "request a supplement", [CaseStatus.ACCEPTED]);
+      return {
+        status: CaseStatus.SUPPLEMENT_REQUESTED,
+        reason: p.reason,
+        requestedMaterialCodes: [...p.materialCodes],
+      };
+    case "SupplementProvided": {
+      requireActor("supplement materials", actor, c.intakeRegion, "intake region");
+      requireStatus(c, "supplement materials", [CaseStatus.SUPPLEMENT_REQUESTED]);
+      const given = new Set(p.materials.map((m) => m.materialCode));
+      const missing = c.requestedMaterialCodes.filter((code) => !given.has(code));
+      if (missing.length > 0) {
+        throw new XrError(
+          ErrorCode.INVALID_ARGUMENT,
+          `supplement lacks requested materials ${missing.join(", ")}`,
+          {
+            details: [
+              { path: "materials", issue: `missing requested material codes: ${missing.join(", ")}` },
+            ],
+          },
+        );
+      }
+      const replaced = new Set(given);
+      const kept = c.materials.filter((m) => !replaced.has(m.materialCode));
+      return {
+        status: CaseStatus.ACCEPTED,
+        materials: [...kept, ...p.materials],
+        requestedMaterialCodes: [],
+      };
+    }
+    case "CaseWithdrawn":
+      requireActor("withdraw", actor, c.intakeRegion, "intake region");
+      requireStatus(c, "withdraw", WITHDRAWABLE);
+      return { status: CaseStatus.WITHDRAWN, reason: p.reason };
+    case "HandlingNote":
+      requireParty(c, actor);
+      if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.WITHDRAWN) {
+        throw refuse(c, "add a note", [...WITHDRAWABLE, CaseStatus.DECIDED, CaseStatus.RESULT_MAILED]);
+      }
+      return {};
+    case "SubtaskAssigned": {
+      requireActor("assign a subtask", actor, handling, "lead (handling) region");
+      if (c.mode !== HandlingMode.MULTI_REGION) {
+        throw new XrError(ErrorCode.FAILED_PRECONDITION, "subtasks exist only in MULTI_REGION cases", {
+          details: [{ path: "type", issue: `case mode is ${c.mode}` }],
+        });
+      }
+      requireStatus(c, "assign a subtask", IN_HANDLING);
+      if (!c.collaboratingRegions.includes(p.region)) {
+        throw XrError.invalid("region", `${p.region} is not a collaborating region of this case`);
+      }
+      if (c.subtasks.some((s) => s.subtaskId === p.subtaskId)) {
+        throw XrError.invalid("subtaskId", `subtask ${p.subtaskId} already exists`);
+      }
+      const subtask = {
+        subtaskId: p.subtaskId,
+        region: p.region,
+        description: p.description,
+        completed: false,
+        note: "",
+      };
+      return { subtasks: [...c.subtasks, subtask] };
+    }
+    case "SubtaskCompleted": {
+      const subtask = c.subtasks.find((s) => s.subtaskId === p.subtaskId);
+      if (!subtask) throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${p.subtaskId}`);
+      requireActor("complete this subtask", actor, subtask.region, "assigned region");
+      requireStatus(c, "complete a subtask", IN_HANDLING);
+      if (subtask.completed)
+        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`);
+      return {
+        subtasks: c.subtasks.map((s) =>
+          s.subtaskId === p.subtaskId ? { ...s, completed: true, note: p.note } : s,
+        ),
+      };
+    }
+    case "CaseDecided": {
+      requireActor("decide", actor, handling, "handling region");
+      requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
+      const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
+      if (open.length > 0) {
+        throw new XrError(
+          ErrorCode.FAILED_PRECONDITION,
+          `cannot decide: subtasks ${open.join(", ")} are open`,
+          {
+            details: [{ path: "type", issue: "open subtasks" }],
+          },
+        );
+      }
+      return { status: CaseStatus.DECIDED, approved: p.approved, reason: p.reason };
+    }
+    case "ResultMailed":
+      requireActor("mail the result", actor, handling, "handling region");
+      requireStatus(c, "mail the result", [CaseStatus.DECIDED, CaseStatus.RETURNED]);
+      if (c.delivery.method !== DeliveryMethod.MAIL) {
+        throw new XrError(
+          ErrorCode.FAILED_PRECONDITION,
+          `delivery method is ${c.delivery.method}, not MAIL`,
+          {
+            details: [{ path: "type", issue: "the applicant did not ask for mail delivery" }],
+          },
+        );
+      }
+      return {
+        status: CaseStatus.RESULT_MAILED,
+        delivery: { ...c.delivery, courier: p.courier, waybillNo: p.waybillNo },
+      };
+    case "ResultDelivered": {
+      if (c.delivery.method === DeliveryMethod.MAIL) {
+        requireActor("confirm delivery", actor, handling, "handling region");
+        requireStatus(c, "confirm delivery", [CaseStatus.RESULT_MAILED]);
+      } else {
+        const hands = c.delivery.method === DeliveryMethod.WINDOW_PICKUP ? c.intakeRegion : handling;
+        requireActor("hand over the result", actor, hands, "region that hands over the result");
+        requireStatus(c, "hand over the result", [CaseStatus.DECIDED]);
+      }
+      return { status: CaseStatus.DELIVERED };
+    }
+    case "ResultReturned":
+      requireActor("register a returned mail", actor, handling, "handling region");
+      requireStatus(c, "register a returned mail", [CaseStatus.RESULT_MAILED]);
+      return { status: CaseStatus.RETURNED, reason: p.reason };
+  }
+}
+
+/**
+ * Applies one event to a case and returns the new state; throws an
+ * {@link XrError} and changes nothing when the event is not allowed.
+ */
+export function applyEvent(current: CaseState | undefined, event: CaseEvent): CaseState {
+  const p = event.payload;
+  if (current === undefined) {
+    if (p.type !== "CaseSubmitted") {
+      throw new XrError(
+        ErrorCode.NOT_FOUND,
+        `case ${event.caseId} is unknown; first event must be CaseSubmitted`,
+      );
+    }
+    if (event.sourceRegion !== p.case.intakeRegion) {
+      throw new XrError(ErrorCode.PERMISSION_DENIED, "only the intake region may submit a case");
+    }
+    return { ...p.case, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
+  }
+  const change = transition(current, p, event.sourceRegion);
+  return { ...current, ...change, version: current.version + 1, updatedAt: event.occurredAt };
+}

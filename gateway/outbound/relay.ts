@@ -1,0 +1,112 @@
+/**
+ * The outbox relay: publishes committed outbox messages to the bus in commit
+ * order, through a circuit breaker, and deletes them once the bus has them.
+ * A crash between publish and delete republishes; receivers skip duplicates.
+ */
+import CircuitBreaker from "opossum";
+import { XrError } from "../domain/errors.js";
+import type { BusMessage } from "../ports/bus.js";
+import type { RegionContext } from "../usecases/context.js";
+
+/** Options of {@link OutboxRelay}. */
+export interface RelayOptions {
+  readonly batchSize?: number;
+  /** Longest wait between looks at the outbox when nobody signals. */
+  readonly idleMs?: number;
+  readonly publishTimeoutMs?: number;
+}
+
+/** Moves a region's outbox to the bus until stopped. */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private signalled = false;
+  private readonly breaker: CircuitBreaker<[readonly BusMessage[]], void>;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly ctx: RegionContext,
+    options: RelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.idleMs = options.idleMs ?? 250;
+    this.breaker = new CircuitBreaker((messages: readonly BusMessage[]) => ctx.bus.publish(messages), {
+      name: `bus-publish-${ctx.region}`,
+      timeout: options.publishTimeoutMs ?? 10_000,
+      resetTimeout: 2_000,
+      errorFilter: (err: unknown) => !XrError.from(err).retriable && XrError.from(err).origin === "client",
+    });
+    this.breaker.on("open", () => ctx.log.error({ breaker: this.breaker.name }, "bus breaker open"));
+    this.breaker.on("close", () => ctx.log.info({ breaker: this.breaker.name }, "bus breaker closed"));
+  }
+
+  /** State of the breaker for health reports. */
+  get breakerState(): "closed" | "open" | "half-open" {
+    return this.breaker.opened ? "open" : this.breaker.halfOpen ? "half-open" : "closed";
+  }
+
+  /** Asks the relay to look at the outbox now. */
+  notify(): void {
+    this.signalled = true;
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Publishes one batch; returns how many messages went out. */
+  async drainOnce(): Promise<number> {
+    const batch = await this.ctx.store.pendingOutbox(this.batchSize);
+    if (batch.length === 0) return 0;
+    await this.breaker.fire(batch);
+    await this.ctx.store.markPublished(batch.map((m) => m.id));
+    const submitted = new Set(
+      batch.filter((m) => m.headers["xr-type"] === "CaseSubmitted").map((m) => m.key),
+    );
+    for (const caseId of submitted) await this.ctx.store.markForwarded(caseId);
+    return batch.length;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      this.signalled = false;
+      let sent = 0;
+      try {
+        sent = await this.drainOnce();
+        backoff = 100;
+      } catch (err) {
+        this.ctx.log.warn(
+          { err: XrError.from(err).message, backoffMs: backoff },
+          "outbox publish failed; will retry",
+        );
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5_000);
+        continue;
+      }
+      if (sent === 0 && !this.signalled && this.running) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.idleMs);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** Stops after the batch in hand is published. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.breaker.shutdown();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The region adapter port: how a city's own catalog export and case records
+ * translate to and from the shared `xr.v1` contract. Adapters are pure:
+ * they get bytes and return values; reading files is the loader's job.
+ */
+import type { CaseState } from "../domain/case.js";
+import type { Matter, RegionCatalog } from "../domain/matter.js";
+
+/** The federation's shared catalog (config/matters.yaml), as adapters see it. */
+export interface SharedCatalog {
+  readonly version: string;
+  /** Shared material code → name. */
+  readonly materials: ReadonlyMap<string, string>;
+  readonly matters: ReadonlyMap<string, SharedMatter>;
+}
+
+/** A matter of the shared catalog. */
+export interface SharedMatter {
+  readonly code: string;
+  readonly name: string;
+  readonly category: string;
+  readonly applicant: "PERSON" | "ORGANIZATION" | "ANY";
+  readonly modes: readonly Matter["modes"][number][];
+  readonly promisedDays: number;
+  readonly materials: ReadonlyArray<{ readonly code: string; readonly required: boolean }>;
+}
+
+/** Local ↔ shared code tables of a region (adapters/<code>/mapping.yaml). */
+export interface CodeMapping {
+  /** Local matter code → shared matter code. */
+  readonly matters: ReadonlyMap<string, string>;
+  /** Local material code → shared material code. */
+  readonly materials: ReadonlyMap<string, string>;
+  /** Shared matter code → local matter code (the inverse of `matters`). */
+  readonly localMatters: ReadonlyMap<string, string>;
+  /** Shared material code → local material code (the inverse of `materials`). */
+  readonly localMaterials: ReadonlyMap<string, string>;
+}
+
+/** What parsing a catalog needs besides its bytes. */
+export interface CatalogContext {
+  readonly shared: SharedCatalog;
+  readonly mapping: CodeMapping;
+}
+
+/** A region adapter. Every `adapters/<code>/adapter.ts` default-exports one. */
+export interface RegionAdapter {
+  readonly regionCode: string;
+  /** File name of the local catalog export inside `adapters/<code>/`. */
+  readonly catalogFile: string;
+  /** Parses the local catalog into shared-term matters; local-only matters are left out. */
+  parseCatalog(raw: Uint8Array, ctx: CatalogContext): RegionCatalog;
+  /** A case as the city's own system records it (its format, field names and encoding). */
+  caseToLocal(c: CaseState, catalog: RegionCatalog, ctx: CatalogContext): Uint8Array;
+  /** The inverse of {@link RegionAdapter.caseToLocal}. */
+  caseFromLocal(raw: Uint8Array, catalog: RegionCatalog, ctx: CatalogContext): CaseState;
+}

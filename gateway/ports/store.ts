@@ -1,0 +1,98 @@
+/**
+ * The ledger store port: cases, their events, the outbox and the inbox of one
+ * region. Implementations: SQLite (store/sqlite) and, later, PostgreSQL; both
+ * must pass the same store suite.
+ */
+import type { CaseState, CaseStatus } from "../domain/case.js";
+import type { LedgerEvent } from "../domain/events.js";
+
+/** A message waiting to be published, written in the same transaction as its event. */
+export interface OutboxMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** An outbox message with its position. */
+export interface OutboxRecord extends OutboxMessage {
+  readonly id: number;
+}
+
+/** An `Idempotency-Key` and the answer it produced, replayed on a retry. */
+export interface IdempotentResponse {
+  readonly key: string;
+  /** sha256 of the request body, so a reused key with another body is caught. */
+  readonly requestHash: string;
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Records that an event from a partner was applied (the inbox). */
+export interface InboxEntry {
+  readonly eventId: string;
+  readonly caseId: string;
+  readonly sourceRegion: string;
+  readonly sequence: number;
+}
+
+/** One atomic change: everything in it commits together or not at all. */
+export interface Commit {
+  /** New state of the case. */
+  readonly state: CaseState;
+  /** Version the state was derived from (0 for a new case); a mismatch fails with CONFLICT. */
+  readonly expectedVersion: number;
+  readonly events: readonly LedgerEvent[];
+  readonly outbox: readonly OutboxMessage[];
+  readonly inbox?: InboxEntry;
+  readonly idempotency?: IdempotentResponse;
+  /** A parked event that this commit applies, removed in the same transaction. */
+  readonly unparkEventId?: string;
+}
+
+/** Filter of `GET /api/v1/cases`. */
+export interface CaseFilter {
+  readonly status?: CaseStatus | undefined;
+  /** Cases where this region is a party. */
+  readonly region?: string | undefined;
+  /** Only cases open past their deadline as of this date (YYYY-MM-DD). */
+  readonly overdueOn?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** An event parked because its predecessor has not arrived yet. */
+export interface ParkedEvent {
+  readonly eventId: string;
+  readonly caseId: string;
+  readonly sourceRegion: string;
+  readonly sequence: number;
+  readonly value: Uint8Array;
+  readonly parkedAt: string;
+}
+
+/** The ledger of one region. */
+export interface LedgerStore {
+  getCase(caseId: string): Promise<CaseState | undefined>;
+  listCases(filter: CaseFilter): Promise<CaseState[]>;
+  listEvents(caseId: string): Promise<LedgerEvent[]>;
+  /** Commits atomically; rejects with CONFLICT when `expectedVersion` is stale. */
+  commit(change: Commit): Promise<void>;
+  /** Marks a SUBMITTED case FORWARDED once its submission was published. */
+  markForwarded(caseId: string): Promise<void>;
+  findIdempotent(key: string): Promise<IdempotentResponse | undefined>;
+  /** Unpublished outbox messages in commit order. */
+  pendingOutbox(limit: number): Promise<OutboxRecord[]>;
+  markPublished(ids: readonly number[]): Promise<void>;
+  /** Highest sequence applied from `sourceRegion` for the case (0 if none). */
+  appliedSequence(caseId: string, sourceRegion: string): Promise<number>;
+  hasApplied(eventId: string): Promise<boolean>;
+  park(event: ParkedEvent): Promise<void>;
+  /** Parked events of a case, oldest position first. */
+  parkedFor(caseId: string): Promise<ParkedEvent[]>;
+  /** Parked events in the whole ledger. */
+  countParked(caseId: string): Promise<number>;
+  /** Whether the store answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

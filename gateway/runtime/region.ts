@@ -1,0 +1,112 @@
+/**
+ * Starts one region's gateway: its ledger, outbox relay, inbox consumer and
+ * REST server. `startFederation` (federation.ts) starts several in one process.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { monotonicFactory } from "ulid";
+import type { LoadedConfig } from "../config/load.js";
+import { WorkCalendar } from "../domain/calendar.js";
+import { inboxTopics } from "../domain/events.js";
+import { receiveRecord } from "../inbound/receive-event.js";
+import { OutboxRelay } from "../outbound/relay.js";
+import type { Bus, Subscription } from "../ports/bus.js";
+import type { LedgerStore } from "../ports/store.js";
+import { SqliteLedger } from "../store/sqlite/ledger.js";
+import { createRestApp } from "../transports/rest/app.js";
+import type { RegionContext } from "../usecases/context.js";
+import { createMetrics } from "./metrics.js";
+
+/** Options of {@link startRegion}. */
+export interface RegionOptions {
+  readonly region: string;
+  readonly config: LoadedConfig;
+  readonly bus: Bus;
+  readonly dataDir: string;
+  readonly log: Logger;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly store?: LedgerStore;
+}
+
+/** A running region gateway. */
+export interface RegionHandle {
+  readonly region: string;
+  readonly url: string;
+  readonly context: RegionContext;
+  /** Stops consuming the region's inbox topics (records stay on the bus). */
+  pauseInbox(): Promise<void>;
+  /** Consumes again from the committed offsets. */
+  resumeInbox(): Promise<void>;
+  /** Stops taking requests, finishes in-flight work, closes the ledger. */
+  close(): Promise<void>;
+}
+
+/** Starts a region's gateway and resolves once it listens. */
+export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
+  const log = o.log.child({ region: o.region });
+  const store = o.store ?? new SqliteLedger({ path: join(o.dataDir, o.region, "ledger.db") });
+  const ulid = monotonicFactory();
+  let relay: OutboxRelay | undefined;
+  const context: RegionContext = {
+    region: o.region,
+    federation: o.config.federation,
+    store,
+    bus: o.bus,
+    clock: { now: () => new Date() },
+    ids: { next: () => ulid() },
+    calendar: new WorkCalendar(o.config.holidays),
+    log,
+    outboxChanged: () => relay?.notify(),
+  };
+  relay = new OutboxRelay(context);
+  const metrics = createMetrics(o.region);
+  relay.start();
+  await o.bus.ensureTopics([...inboxTopics(o.region), `xr.v1.dlq.${o.region}`]);
+  const subscribe = () =>
+    o.bus.subscribe({
+      groupId: `xr-gateway-${o.region}`,
+      topics: inboxTopics(o.region),
+      handler: async (record) => {
+        const outcome = await receiveRecord(context, record);
+        metrics.received.inc({ outcome });
+      },
+    });
+  let subscription: Subscription | undefined = await subscribe();
+  const app = createRestApp(context, {
+    metrics: metrics.registry,
+    readiness: async () => ({ breakers: { bus: relay?.breakerState ?? "closed" } }),
+    before: [metrics.httpMiddleware],
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(o.port, o.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
+  log.info({ url }, "region gateway listening");
+  return {
+    region: o.region,
+    url,
+    context,
+    pauseInbox: async () => {
+      await subscription?.stop();
+      subscription = undefined;
+    },
+    resumeInbox: async () => {
+      subscription ??= await subscribe();
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await subscription?.stop();
+      await relay?.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * The SQLite ledger (better-sqlite3). Commits are grouped: every commit asked
+ * for in the same turn of the event loop is written in one transaction, each
+ * inside its own savepoint, so a burst of requests costs one fsync instead of
+ * one each while a failing commit still rolls back alone.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { type CaseState, CaseStatus, caseParties, OPEN_STATUSES } from "../../domain/case.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { LedgerEvent } from "../../domain/events.js";
+import type {
+  CaseFilter,
+  Commit,
+  IdempotentResponse,
+  LedgerStore,
+  OutboxRecord,
+  ParkedEvent,
+} from "../../ports/store.js";
+import { MIGRATIONS } from "./schema.js";
+
+/** Options of {@link SqliteLedger}. */
+export interface SqliteLedgerOptions {
+  /** File path, or ":memory:". */
+  readonly path: string;
+  /** `FULL` (default) fsyncs every commit group; `NORMAL` survives process crashes only. */
+  readonly synchronous?: "FULL" | "NORMAL";
+}
+
+interface Pending {
+  readonly change: Commit;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_version").get() as { v: number | null };
+  let current = row.v ?? 0;
+  for (; current < MIGRATIONS.length; current++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[current] ?? "");
+      db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(current + 1);
+    })();
+  }
+}
+
+/** {@link LedgerStore} on one SQLite file. */
+export class SqliteLedger implements LedgerStore {
+  private readonly db: Database.Database;
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private readonly stmt;
+  private readonly commitOne: (change: Commit) => void;
+  private readonly commitGroup: (group: Pending[]) => Array<unknown>;
+
+  constructor(options: SqliteLedgerOptions) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    this.db.pragma("busy_timeout = 5000");
+    migrate(this.db);
+    const db = this.db;
+    this.stmt = {
+      getCase: db.prepare("SELECT body FROM cases WHERE case_id = ?").pluck(),
+      caseHead: db.prepare("SELECT version, status FROM cases WHERE case_id = ?"),
+      upsertCase: db.prepare(
+        `INSERT INTO cases (case_id, version, status, parties, deadline, submitted_at, body)
+         VALUES (@caseId, @version, @status, @parties, @deadline, @submittedAt, @body)
+         ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+           deadline = excluded.deadline, body = excluded.body`,
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO events (event_id, case_id, source_region, sequence, type, occurred_at, status_after, payload)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      events: db.prepare("SELECT * FROM events WHERE case_id = ? ORDER BY position"),
+      insertOutbox: db.prepare("INSERT INTO outbox (topic, key, value, headers) VALUES (?, ?, ?, ?)"),
+      pendingOutbox: db.prepare("SELECT * FROM outbox ORDER BY id LIMIT ?"),
+      deleteOutbox: db.prepare("DELETE FROM outbox WHERE id = ?"),
+      insertInbox: db.prepare(
+        "INSERT INTO inbox (event_id, case_id, source_region, sequence, applied_at) VALUES (?, ?, ?, ?, ?)",
+      ),
+      hasApplied: db.prepare("SELECT 1 FROM events WHERE event_id = ?").pluck(),
+      applied: db
+        .prepare("SELECT COALESCE(MAX(sequence), 0) FROM events WHERE case_id = ? AND source_region = ?")
+        .pluck(),
+      markForwarded: db.prepare(
+        `UPDATE cases SET status = 'FORWARDED', body = json_set(body, '$.status', 'FORWARDED')
+         WHERE case_id = ? AND status = 'SUBMITTED'`,
+      ),
+      insertIdem: db.prepare(
+        "INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
+      ),
+      findIdem: db.prepare(
+        "SELECT key, request_hash AS requestHash, status, body FROM idempotency WHERE key = ?",
+      ),
+      park: db.prepare(
+        `INSERT OR IGNORE INTO parked (event_id, case_id, source_region, sequence, value, parked_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      parkedFor: db.prepare("SELECT * FROM parked WHERE case_id = ? ORDER BY source_region, sequence"),
+      deleteParked: db.prepare("DELETE FROM parked WHERE event_id = ?"),
+      countParked: db.prepare("SELECT COUNT(*) FROM parked WHERE case_id = ?").pluck(),
+    };
+    this.commitOne = db.transaction((change: Commit) => this.write(change));
+    this.commitGroup = db.transaction((group: Pending[]) =>
+      group.map((p) => {
+        try {
+          this.commitOne(p.change);
+          return undefined;
+        } catch (err) {
+          return err ?? new Error("commit failed");
+        }
+      }),
+    );
+  }
+
+  private write(change: Commit): void {
+    const { state } = change;
+    const head = this.stmt.caseHead.get(state.caseId) as { version: number; status: string } | undefined;
+    const actual = head?.version ?? 0;
+    if (actual !== change.expectedVersion) {
+      throw new XrError(
+        ErrorCode.CONFLICT,
+        `case ${state.caseId} changed meanwhile (version ${actual}, expected ${change.expectedVersion})`,
+      );
+    }
+    // The relay may have marked the case FORWARDED after the caller read it.
+    const status =
+      head?.status === CaseStatus.FORWARDED && state.status === CaseStatus.SUBMITTED
+        ? CaseStatus.FORWARDED
+        : state.status;
+    this.stmt.upsertCase.run({
+      caseId: state.caseId,
+      version: state.version,
+      status,
+      parties: `,${caseParties(state).join(",")},`,
+      deadline: state.deadline,
+      submittedAt: state.submittedAt,
+      body: JSON.stringify({ ...state, status }),
+    });
+    for (const e of change.events) {
+      try {
+        this.stmt.insertEvent.run(
+          e.eventId,
+          e.caseId,
+          e.sourceRegion,
+          e.sequence,
+          e.payload.type,
+          e.occurredAt,
+          e.statusAfter,
+          JSON.stringify(e.payload),
+        );
+      } catch (err) {
+        if ((err as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
+          throw new XrError(
+            ErrorCode.CONFLICT,
+            `event ${e.eventId} (sequence ${e.sequence}) is already recorded`,
+            {
+              cause: err,
+            },
+          );
+        }
+        throw err;
+      }
+    }
+    for (const m of change.outbox) {
+      this.stmt.insertOutbox.run(m.topic, m.key, Buffer.from(m.value), JSON.stringify(m.headers));
+    }
+    const now = new Date().toISOString();
+    if (change.inbox) {
+      const i = change.inbox;
+      this.stmt.insertInbox.run(i.eventId, i.caseId, i.sourceRegion, i.sequence, now);
+    }
+    if (change.idempotency) {
+      const k = change.idempotency;
+      try {
+        this.stmt.insertIdem.run(k.key, k.requestHash, k.status, k.body, now);
+      } catch (err) {
+        throw new XrError(ErrorCode.CONFLICT, `Idempotency-Key ${k.key} was used concurrently`, {
+          cause: err,
+        });
+      }
+    }
+    if (change.unparkEventId) this.stmt.deleteParked.run(change.unparkEventId);
+  }
+
+  commit(change: Commit): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ change, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const group = this.queue;
+    this.queue = [];
+    this.flushScheduled = false;
+    let results: unknown[];
+    try {
+      results = this.commitGroup(group);
+    } catch (err) {
+      const failure = new XrError(ErrorCode.UNAVAILABLE, `ledger write failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+      for (const p of group) p.reject(failure);
+      return;
+    }
+    group.forEach((p, i) => {
+      const err = results[i];
+      if (err === undefined) p.resolve();
+      else p.reject(err);
+    });
+  }
+
+  async getCase(caseId: string): Promise<CaseState | undefined> {
+    const body = this.stmt.getCase.get(caseId) as string | undefined;
+    return body === undefined ? undefined : (JSON.parse(body) as CaseState);
+  }
+
+  async listCases(filter: CaseFilter): Promise<CaseState[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.status) {
+      where.push("status = ?");
+      args.push(filter.status);
+    }
+    if (filter.region) {
+      where.push("parties LIKE ?");
+      args.push(`%,${filter.region},%`);
+    }
+    if (filter.overdueOn) {
+      where.push(`deadline <> '' AND deadline < ? AND status IN (${OPEN_STATUSES.map(() => "?").join(",")})`);
+      args.push(filter.overdueOn, ...OPEN_STATUSES);
+    }
+    const sql = `SELECT body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+                 ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?`;
+    const rows = this.db
+      .prepare(sql)
+      .pluck()
+      .all(...args, filter.limit, filter.offset) as string[];
+    return rows.map((b) => JSON.parse(b) as CaseState);
+  }
+
+  async listEvents(caseId: string): Promise<LedgerEvent[]> {
+    const rows = this.stmt.events.all(caseId) as Array<Record<string, string | number>>;
+    return rows.map((r) => ({
+      eventId: String(r.event_id),
+      caseId: String(r.case_id),
+      sourceRegion: String(r.source_region),
+      sequence: Number(r.sequence),
+      occurredAt: String(r.occurred_at),
+      statusAfter: String(r.status_after) as CaseStatus,
+      payload: JSON.parse(String(r.payload)),
+    }));
+  }
+
+  async markForwarded(caseId: string): Promise<void> {
+    this.stmt.markForwarded.run(caseId);
+  }
+
+  async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
+    return this.stmt.findIdem.get(key) as IdempotentResponse | undefined;
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
+    const rows = this.stmt.pendingOutbox.all(limit) as Array<{
+      id: number;
+      topic: string;
+      key: string;
+      value: Buffer;
+      headers: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      topic: r.topic,
+      key: r.key,
+      value: new Uint8Array(r.value),
+      headers: JSON.parse(r.headers),
+    }));
+  }
+
+  async markPublished(ids: readonly number[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.stmt.deleteOutbox.run(id);
+    })();
+  }
+
+  async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {
+    return Number(this.stmt.applied.get(caseId, sourceRegion));
+  }
+
+  async hasApplied(eventId: string): Promise<boolean> {
+    return this.stmt.hasApplied.get(eventId) !== undefined;
+  }
+
+  async park(e: ParkedEvent): Promise<void> {
+    this.stmt.park.run(e.eventId, e.caseId, e.sourceRegion, e.sequence, Buffer.from(e.value), e.parkedAt);
+  }
+
+  async parkedFor(caseId: string): Promise<ParkedEvent[]> {
+    const rows = this.stmt.parkedFor.all(caseId) as Array<{
+      event_id: string;
+      case_id: string;
+      source_region: string;
+      sequence: number;
+      value: Buffer;
+      parked_at: string;
+    }>;
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      caseId: r.case_id,
+      sourceRegion: r.source_region,
+      sequence: r.sequence,
+      value: new Uint8Array(r.value),
+      parkedAt: r.parked_at,
+    }));
+  }
+
+  async countParked(caseId: string): Promise<number> {
+    return Number(this.stmt.countParked.get(caseId));
+  }
+
+  async ping(): Promise<boolean> {
+    return this.db.prepare("SELECT 1").pluck().get() === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.queue.length > 0) this.flush();
+    this.db.close();
+  }
+}

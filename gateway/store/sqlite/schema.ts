@@ -1,0 +1,56 @@
+/** SQLite schema of a region's ledger, applied in order; each step runs once. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE cases (
+     case_id TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     parties TEXT NOT NULL,
+     deadline TEXT NOT NULL,
+     submitted_at TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX cases_status ON cases(status, submitted_at);
+   CREATE INDEX cases_submitted ON cases(submitted_at);
+   CREATE TABLE events (
+     position INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id TEXT NOT NULL UNIQUE,
+     case_id TEXT NOT NULL,
+     source_region TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     occurred_at TEXT NOT NULL,
+     status_after TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     UNIQUE (case_id, source_region, sequence)
+   );
+   CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     topic TEXT NOT NULL,
+     key TEXT NOT NULL,
+     value BLOB NOT NULL,
+     headers TEXT NOT NULL
+   );
+   CREATE TABLE inbox (
+     event_id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL,
+     source_region TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     applied_at TEXT NOT NULL
+   );
+   CREATE TABLE parked (
+     event_id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL,
+     source_region TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     value BLOB NOT NULL,
+     parked_at TEXT NOT NULL,
+     UNIQUE (case_id, source_region, sequence)
+   );
+   CREATE TABLE idempotency (
+     key TEXT PRIMARY KEY,
+     request_hash TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
+];

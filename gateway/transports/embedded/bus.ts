@@ -1,0 +1,247 @@
+/**
+ * The embedded bus: a durable, partitioned log in one SQLite file with
+ * Kafka's semantics (topics, partitions chosen by key, offsets, consumer
+ * groups with committed offsets), so the gateway runs on a bare machine.
+ * Several processes may share the file; in one process, publishes wake the
+ * consumers at once, otherwise they poll.
+ */
+import { EventEmitter } from "node:events";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from "../../ports/bus.js";
+
+/** Options of {@link EmbeddedBus}. */
+export interface EmbeddedBusOptions {
+  readonly path: string;
+  /** Partitions of topics created on first use. */
+  readonly partitions?: number;
+  /** How often idle consumers look for records written by other processes. */
+  readonly pollMs?: number;
+  /** Records fetched per partition per round. */
+  readonly batchSize?: number;
+  /** Delay before a record whose handler failed is tried again. */
+  readonly retryDelayMs?: number;
+}
+
+/** FNV-1a over UTF-8: stable across processes and restarts. */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(key, "utf8")) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** {@link Bus} on SQLite. */
+export class EmbeddedBus implements Bus {
+  private readonly db: Database.Database;
+  private readonly wake = new EventEmitter();
+  private readonly partitions: number;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly stmt;
+  private closed = false;
+
+  constructor(options: EmbeddedBusOptions) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.partitions = options.partitions ?? 3;
+    this.pollMs = options.pollMs ?? 100;
+    this.batchSize = options.batchSize ?? 200;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.wake.setMaxListeners(0);
+    const db = new Database(options.path);
+    this.db = db;
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 5000");
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS records (
+        topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+        key TEXT NOT NULL, value BLOB NOT NULL, headers TEXT NOT NULL, ts TEXT NOT NULL,
+        PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS offsets (
+        group_id TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, committed INTEGER NOT NULL,
+        PRIMARY KEY (group_id, topic, partition)) WITHOUT ROWID;`);
+    this.stmt = {
+      topic: db.prepare("SELECT partitions FROM topics WHERE name = ?").pluck(),
+      createTopic: db.prepare("INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)"),
+      nextOffset: db
+        .prepare("SELECT COALESCE(MAX(offset) + 1, 0) FROM records WHERE topic = ? AND partition = ?")
+        .pluck(),
+      insert: db.prepare(
+        "INSERT INTO records (topic, partition, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      committed: db
+        .prepare("SELECT committed FROM offsets WHERE group_id = ? AND topic = ? AND partition = ?")
+        .pluck(),
+      commit: db.prepare(
+        `INSERT INTO offsets (group_id, topic, partition, committed) VALUES (?, ?, ?, ?)
+         ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = excluded.committed`,
+      ),
+      fetch: db.prepare(
+        "SELECT * FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?",
+      ),
+    };
+  }
+
+  private partitionsOf(topic: string): number {
+    const known = this.stmt.topic.get(topic) as number | undefined;
+    if (known !== undefined) return known;
+    this.stmt.createTopic.run(topic, this.partitions);
+    return this.stmt.topic.get(topic) as number;
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const t of topics) this.partitionsOf(t);
+    })();
+  }
+
+  async publish(messages: readonly BusMessage[]): Promise<void> {
+    if (this.closed) throw new Error("bus is closed");
+    const ts = new Date().toISOString();
+    this.db
+      .transaction(() => {
+        for (const m of messages) {
+          const partition = hashKey(m.key) % this.partitionsOf(m.topic);
+          const offset = this.stmt.nextOffset.get(m.topic, partition) as number;
+          this.stmt.insert.run(
+            m.topic,
+            partition,
+            offset,
+            m.key,
+            Buffer.from(m.value),
+            JSON.stringify(m.headers),
+            ts,
+          );
+        }
+      })
+      .immediate();
+    this.wake.emit("published");
+  }
+
+  /** Every record of a topic in partition and offset order, for tooling and tests. */
+  read(topic: string): BusRecord[] {
+    const rows = this.db
+      .prepare("SELECT * FROM records WHERE topic = ? ORDER BY partition, offset")
+      .all(topic) as Array<{
+      partition: number;
+      offset: number;
+      key: string;
+      value: Buffer;
+      headers: string;
+    }>;
+    return rows.map((r) => ({
+      topic,
+      partition: r.partition,
+      offset: r.offset,
+      key: r.key,
+      value: new Uint8Array(r.value),
+      headers: JSON.parse(r.headers),
+    }));
+  }
+
+  /** Number of records on all topics, for tooling and tests. */
+  recordCount(): number {
+    return this.db.prepare("SELECT COUNT(*) FROM records").pluck().get() as number;
+  }
+
+  /** The committed offset of a group on a partition (0 if none), for tests and tooling. */
+  committedOffset(groupId: string, topic: string, partition: number): number {
+    return (this.stmt.committed.get(groupId, topic, partition) as number | undefined) ?? 0;
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    await this.ensureTopics(options.topics);
+    let running = true;
+    let wakeUp: (() => void) | undefined;
+    const onPublish = () => wakeUp?.();
+    this.wake.on("published", onPublish);
+
+    const round = async (): Promise<number> => {
+      let handled = 0;
+      for (const topic of options.topics) {
+        const parts = this.partitionsOf(topic);
+        for (let partition = 0; partition < parts && running; partition++) {
+          const from = this.committedOffset(options.groupId, topic, partition);
+          const rows = this.stmt.fetch.all(topic, partition, from, this.batchSize) as Array<{
+            offset: number;
+            key: string;
+            value: Buffer;
+            headers: string;
+          }>;
+          let next = from;
+          for (const row of rows) {
+            if (!running) break;
+            const record: BusRecord = {
+              topic,
+              partition,
+              offset: row.offset,
+              key: row.key,
+              value: new Uint8Array(row.value),
+              headers: JSON.parse(row.headers),
+            };
+            try {
+              await options.handler(record);
+            } catch {
+              // The handler keeps the record for another try: leave the offset, stop this partition for now.
+              await sleep(this.retryDelayMs);
+              break;
+            }
+            next = row.offset + 1;
+            handled++;
+          }
+          // One offset write per partition batch: handlers apply idempotently, so a
+          // crash before this line only means records are delivered again.
+          if (next > from) this.stmt.commit.run(options.groupId, topic, partition, next);
+        }
+      }
+      return handled;
+    };
+
+    const loop = (async () => {
+      while (running && !this.closed) {
+        const handled = await round();
+        if (handled === 0 && running) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.pollMs);
+            wakeUp = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wakeUp = undefined;
+        }
+      }
+    })();
+
+    const subscription: Subscription = {
+      stop: async () => {
+        running = false;
+        wakeUp?.();
+        this.wake.off("published", onPublish);
+        await loop;
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.closed && this.db.prepare("SELECT 1").pluck().get() === 1;
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.subscriptions]) await s.stop();
+    this.closed = true;
+    this.db.close();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The REST API of one region's gateway (DESIGN.md, "Interfaces"). Thin: it
+ * parses, calls a use case, and renders canonical proto3 JSON.
+ */
+import { createHash } from "node:crypto";
+import express, { type Request, type RequestHandler, type Response } from "express";
+import type { Registry } from "prom-client";
+import { caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
+import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
+import { cstDate } from "../../domain/calendar.js";
+import { CaseStatus, HandlingMode } from "../../domain/case.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import { checkRegionCode } from "../../domain/ids.js";
+import { actOnCase } from "../../usecases/act-on-case.js";
+import type { RegionContext, RequestMeta } from "../../usecases/context.js";
+import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
+import { submitCase } from "../../usecases/submit-case.js";
+import { errorHandler } from "./errors.js";
+import { openApiDocument } from "./openapi.js";
+
+/** What the REST app shows besides the use cases. */
+export interface RestExtras {
+  readonly metrics: Registry;
+  /** Readiness checks beyond store and bus (e.g. breaker states). */
+  readonly readiness: () => Promise<Record<string, unknown>>;
+  /** Largest accepted JSON body. */
+  readonly bodyLimit?: string;
+  /** Middleware run before every route (metrics, request logging). */
+  readonly before?: readonly RequestHandler[];
+}
+
+function meta(req: Request): RequestMeta {
+  const key = req.get("Idempotency-Key");
+  if (key !== undefined && (key.length === 0 || key.length > 200)) {
+    throw XrError.invalid("Idempotency-Key", "must be 1–200 characters");
+  }
+  const traceparent = req.get("traceparent") ?? "";
+  if (key === undefined) return { traceparent };
+  const requestHash = createHash("sha256")
+    .update(JSON.stringify(req.body ?? null))
+    .digest("hex");
+  return { traceparent, idempotency: { key, requestHash } };
+}
+
+function requireJson(req: Request): void {
+  if (!req.is("application/json")) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, "Content-Type must be application/json", {
+      details: [{ path: "(body)", issue: "Content-Type must be application/json" }],
+    });
+  }
+}
+
+function queryString(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") throw XrError.invalid(name, "must be given once");
+  return v;
+}
+
+function queryInt(req: Request, name: string, fallback: number, max: number): number {
+  const raw = queryString(req, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw XrError.invalid(name, `must be an integer from 0 to ${max}`);
+  return n;
+}
+
+function oneOf<T extends string>(req: Request, name: string, values: readonly T[]): T | undefined {
+  const raw = queryString(req, name);
+  if (raw === undefined || raw === "") return undefined;
+  if (!values.includes(raw as T)) throw XrError.invalid(name, `must be one of ${values.join(", ")}`);
+  return raw as T;
+}
+
+function sendJson(res: Response, status: number, body: string): void {
+  res.status(status).type("application/json").send(body);
+}
+
+/** Builds the express app of one hosted region. */
+export function createRestApp(ctx: RegionContext, extras: RestExtras): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  for (const m of extras.before ?? []) app.use(m);
+  const today = () => cstDate(ctx.clock.now());
+  const api = express.Router();
+  api.use(express.json({ limit: extras.bodyLimit ?? "256kb" }));
+
+  api.get("/openapi.json", (_req, res) => {
+    res.json(openApiDocument(ctx.region));
+  });
+  api.get("/regions", (_req, res) => {
+    res.json({ regions: listRegions(ctx) });
+  });
+  api.get("/regions/:code/matters", (req, res) => {
+    const page = listMatters(ctx, {
+      regionCode: String(req.params.code),
+      q: queryString(req, "q"),
+      mode: oneOf(req, "mode", Object.values(HandlingMode)),
+      pageSize: queryInt(req, "pageSize", 50, 500) || 50,
+      pageToken: queryString(req, "pageToken"),
+    });
+    res.json({ ...page, matters: page.matters.map(matterToJson) });
+  });
+  api.post("/cases", async (req, res) => {
+    requireJson(req);
+    const m = meta(req);
+    const result = await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m);
+    if (result.replayed) res.set("Idempotent-Replayed", "true");
+    sendJson(res, result.status, result.body);
+  });
+  api.get("/cases", async (req, res) => {
+    const region = queryString(req, "region");
+    if (region) {
+      const issue = checkRegionCode(region);
+      if (issue) throw XrError.invalid("region", issue);
+    }
+    const overdue = oneOf(req, "overdue", ["true", "false"] as const);
+    const cases = await listCases(ctx, {
+      status: oneOf(req, "status", Object.values(CaseStatus)),
+      region,
+      overdue: overdue === "true",
+      limit: queryInt(req, "limit", 100, 500),
+      offset: queryInt(req, "offset", 0, 1_000_000),
+    });
+    const t = today();
+    res.json({ cases: cases.map((c) => caseToJson(c, t)) });
+  });
+  api.get("/cases/:id", async (req, res) => {
+    res.json(caseToJson(await getCase(ctx, String(req.params.id)), today()));
+  });
+  api.get("/cases/:id/events", async (req, res) => {
+    const t = today();
+    res.json({ events: (await listCaseEvents(ctx, String(req.params.id))).map((e) => eventToJson(e, t)) });
+  });
+  api.post("/cases/:id/actions", async (req, res) => {
+    requireJson(req);
+    const m = meta(req);
+    const result = await actOnCase(ctx, String(req.params.id), parseRequest(caseActionSchema, req.body), m);
+    if (result.replayed) res.set("Idempotent-Replayed", "true");
+    sendJson(res, result.status, result.body);
+  });
+  api.use((req) => {
+    throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} /api/v1${req.path}`);
+  });
+
+  app.use("/api/v1", api);
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok", region: ctx.region });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const [store, bus] = await Promise.all([
+      ctx.store.ping().catch(() => false),
+      ctx.bus.ping().catch(() => false),
+    ]);
+    const ready = store && bus;
+    res
+      .status(ready ? 200 : 503)
+      .json({ ready, region: ctx.region, store, bus, ...(await extras.readiness()) });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(extras.metrics.contentType).send(await extras.metrics.metrics());
+  });
+  app.use((req) => {
+    throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(ctx.log));
+  return app;
+}

@@ -1,0 +1,113 @@
+/**
+ * The OpenAPI 3.1 document of the REST API, served at /api/v1/openapi.json.
+ * Request schemas come from the same zod schemas that validate requests, so
+ * the document cannot drift from what the server accepts.
+ */
+import { z } from "zod";
+import { caseActionSchema, submitCaseSchema } from "../../contract/requests.js";
+
+const error = {
+  description: "Error",
+  content: {
+    "application/json": {
+      schema: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message", "details"],
+            properties: {
+              code: { type: "string" },
+              message: { type: "string" },
+              details: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: { path: { type: "string" }, issue: { type: "string" } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const json = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { type: "object" } } },
+});
+const errors = { "400": error, "403": error, "404": error, "409": error, "413": error, "503": error };
+const caseId = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+/** Builds the document for one region's gateway. */
+export function openApiDocument(region: string): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: `跨域通办 gateway ${region}`,
+      version: "1.0.0",
+      description: "Bodies use the canonical proto3 JSON mapping of package xr.v1 (protos/xr/v1).",
+    },
+    paths: {
+      "/api/v1/regions": {
+        get: { summary: "Federation members", responses: { "200": json("ListRegionsResponse") } },
+      },
+      "/api/v1/regions/{code}/matters": {
+        get: {
+          summary: "A region's matters in shared terms",
+          parameters: [
+            { name: "code", in: "path", required: true, schema: { type: "string" } },
+            { name: "q", in: "query", schema: { type: "string" } },
+            { name: "mode", in: "query", schema: { enum: ["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"] } },
+            { name: "pageSize", in: "query", schema: { type: "integer", maximum: 500 } },
+            { name: "pageToken", in: "query", schema: { type: "string" } },
+          ],
+          responses: { "200": json("ListMattersResponse"), ...errors },
+        },
+      },
+      "/api/v1/cases": {
+        post: {
+          summary: "Remote intake: submit a case (SubmitCaseRequest)",
+          parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string", maxLength: 200 } }],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: z.toJSONSchema(submitCaseSchema, { io: "input" }) } },
+          },
+          responses: { "201": json("Case"), ...errors },
+        },
+        get: {
+          summary: "Cases this region is party to",
+          parameters: [
+            { name: "status", in: "query", schema: { type: "string" } },
+            { name: "region", in: "query", schema: { type: "string" } },
+            { name: "overdue", in: "query", schema: { type: "boolean" } },
+            { name: "limit", in: "query", schema: { type: "integer", maximum: 500 } },
+            { name: "offset", in: "query", schema: { type: "integer" } },
+          ],
+          responses: { "200": json("{ cases: Case[] }"), ...errors },
+        },
+      },
+      "/api/v1/cases/{id}": { get: { parameters: [caseId], responses: { "200": json("Case"), ...errors } } },
+      "/api/v1/cases/{id}/events": {
+        get: { parameters: [caseId], responses: { "200": json("ListCaseEventsResponse"), ...errors } },
+      },
+      "/api/v1/cases/{id}/actions": {
+        post: {
+          summary: "Act on a case (CaseAction)",
+          parameters: [caseId, { name: "Idempotency-Key", in: "header", schema: { type: "string" } }],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: z.toJSONSchema(caseActionSchema, { io: "input" }) } },
+          },
+          responses: { "200": json("Case"), ...errors },
+        },
+      },
+      "/healthz": { get: { responses: { "200": json("alive") } } },
+      "/readyz": { get: { responses: { "200": json("ready"), "503": json("not ready") } } },
+      "/metrics": { get: { responses: { "200": { description: "Prometheus text format" } } } },
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** The one mapping from error codes to HTTP statuses. */
+import type { ErrorCode } from "../../domain/errors.js";
+
+/** HTTP status of each {@link ErrorCode}. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  FAILED_PRECONDITION: 409,
+  PERMISSION_DENIED: 403,
+  PAYLOAD_TOO_LARGE: 413,
+  CONFLICT: 409,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  INTERNAL: 500,
+};

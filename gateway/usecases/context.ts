@@ -1,0 +1,30 @@
+/** What every use case of one region's gateway works with. */
+import type { Logger } from "pino";
+import type { WorkCalendar } from "../domain/calendar.js";
+import type { Federation } from "../domain/matter.js";
+import type { Bus } from "../ports/bus.js";
+import type { Clock, IdGenerator } from "../ports/clock.js";
+import type { LedgerStore } from "../ports/store.js";
+
+/** Dependencies of the use cases of one hosted region. */
+export interface RegionContext {
+  /** The region this gateway speaks for (GB/T 2260). */
+  readonly region: string;
+  readonly federation: Federation;
+  readonly store: LedgerStore;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly calendar: WorkCalendar;
+  readonly log: Logger;
+  /** Tells the outbox relay that new messages are waiting. */
+  readonly outboxChanged: () => void;
+}
+
+/** Request-scoped facts passed down from a transport. */
+export interface RequestMeta {
+  /** W3C traceparent of the request, or "" to start a new trace. */
+  readonly traceparent: string;
+  /** `Idempotency-Key` with the sha256 of the request it came with. */
+  readonly idempotency?: { readonly key: string; readonly requestHash: string } | undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * Builds an event that this region emits: its sequence, the new state it
+ * leads to (checked by the lifecycle), and one outbox message per other party.
+ */
+import { randomBytes } from "node:crypto";
+import { encodeEnvelope, SCHEMA_VERSION } from "../codec/envelope.js";
+import { type CaseState, caseParties } from "../domain/case.js";
+import { ErrorCode, XrError } from "../domain/errors.js";
+import type { EventPayload, LedgerEvent } from "../domain/events.js";
+import { topicFor } from "../domain/events.js";
+import { applyEvent } from "../domain/lifecycle.js";
+import type { OutboxMessage } from "../ports/store.js";
+import type { RegionContext } from "./context.js";
+
+/** A fresh W3C traceparent, or the caller's continued with a new span id. */
+export function childTraceparent(parent: string): string {
+  const m = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
+  const traceId = m?.[1] ?? randomBytes(16).toString("hex");
+  return `00-${traceId}-${randomBytes(8).toString("hex")}-${m?.[2] ?? "01"}`;
+}
+
+/** An emitted event with what to commit alongside it. */
+export interface Emitted {
+  readonly event: LedgerEvent;
+  readonly next: CaseState;
+  readonly outbox: OutboxMessage[];
+}
+
+/** Plans one event of this region for a case (undefined before submission). */
+export async function emit(
+  ctx: RegionContext,
+  caseId: string,
+  current: CaseState | undefined,
+  payload: EventPayload,
+  traceparent: string,
+): Promise<Emitted> {
+  const sequence = (await ctx.store.appliedSequence(caseId, ctx.region)) + 1;
+  const base = {
+    eventId: ctx.ids.next(),
+    caseId,
+    sourceRegion: ctx.region,
+    sequence,
+    occurredAt: ctx.clock.now().toISOString(),
+    payload,
+  };
+  const next = applyEvent(current, base);
+  const event: LedgerEvent = { ...base, statusAfter: next.status };
+  const trace = childTraceparent(traceparent);
+  const outbox = caseParties(next)
+    .filter((r) => r !== ctx.region)
+    .map((target) => ({
+      topic: topicFor(payload.type, target),
+      key: caseId,
+      value: encodeEnvelope({
+        ...base,
+        targetRegion: target,
+        schemaVersion: SCHEMA_VERSION,
+        traceparent: trace,
+        signature: new Uint8Array(),
+        keyId: "",
+      }),
+      headers: { "xr-source": ctx.region, "xr-target": target, "xr-type": payload.type, traceparent: trace },
+    }));
+  return { event, next, outbox };
+}
+
+/** Runs `attempt` again when a concurrent change to the same case won the race. */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof XrError && err.code === ErrorCode.CONFLICT) || i >= tries) throw err;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/** Remote intake (收件): record a case and forward it to the other parties. */
+import { caseToJson } from "../codec/json.js";
+import { cstDate } from "../domain/calendar.js";
+import { type CaseState, CaseStatus } from "../domain/case.js";
+import { ErrorCode, XrError } from "../domain/errors.js";
+import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
+import type { RegionContext, RequestMeta } from "./context.js";
+import { emit, retryOnConflict } from "./emit.js";
+
+/** The answer to a submission: HTTP-like status and canonical JSON body. */
+export interface SubmitResult {
+  readonly status: number;
+  readonly body: string;
+  /** True when an earlier answer was replayed for the same Idempotency-Key. */
+  readonly replayed: boolean;
+}
+
+async function replay(ctx: RegionContext, meta: RequestMeta): Promise<SubmitResult | undefined> {
+  if (!meta.idempotency) return undefined;
+  const key = `submit:${meta.idempotency.key}`;
+  const found = await ctx.store.findIdempotent(key);
+  if (!found) return undefined;
+  if (found.requestHash !== meta.idempotency.requestHash) {
+    throw new XrError(
+      ErrorCode.INVALID_ARGUMENT,
+      "Idempotency-Key was already used with a different request",
+      {
+        details: [{ path: "Idempotency-Key", issue: "reused with a different body" }],
+      },
+    );
+  }
+  return { status: found.status, body: found.body, replayed: true };
+}
+
+/** Checks, records and forwards a new case; replays the first answer for a repeated Idempotency-Key. */
+export async function submitCase(
+  ctx: RegionContext,
+  req: SubmitCaseRequest,
+  meta: RequestMeta,
+): Promise<SubmitResult> {
+  const earlier = await replay(ctx, meta);
+  if (earlier) return earlier;
+  const matter = checkSubmission(req, ctx.federation, ctx.region);
+  const now = ctx.clock.now();
+  const caseId = ctx.ids.next();
+  const submittedAt = now.toISOString();
+  const today = cstDate(now);
+  const initial: CaseState = {
+    caseId,
+    receiptNo: `${req.intakeRegion}${today.replaceAll("-", "")}${caseId.slice(-6)}`,
+    mode: req.mode,
+    matterCode: matter.code,
+    matterName: matter.name,
+    intakeRegion: req.intakeRegion,
+    handlingRegion: req.handlingRegion,
+    collaboratingRegions: [...req.collaboratingRegions],
+    applicant: req.applicant,
+    materials: [...req.materials],
+    delivery: req.delivery,
+    status: CaseStatus.SUBMITTED,
+    submittedAt,
+    updatedAt: submittedAt,
+    promisedDays: matter.promisedDays,
+    deadline: ctx.calendar.addWorkingDays(today, matter.promisedDays),
+    catalogVersion: matter.catalogVersion,
+    subtasks: [],
+    reason: "",
+    requestedMaterialCodes: [],
+    version: 0,
+  };
+  try {
+    return await retryOnConflict(async () => {
+      const { event, next, outbox } = await emit(
+        ctx,
+        caseId,
+        undefined,
+        { type: "CaseSubmitted", case: initial },
+        meta.traceparent,
+      );
+      const body = JSON.stringify(caseToJson(next, today));
+      const idempotency = meta.idempotency
+        ? {
+            key: `submit:${meta.idempotency.key}`,
+            requestHash: meta.idempotency.requestHash,
+            status: 201,
+            body,
+          }
+        : undefined;
+      await ctx.store.commit({
+        state: next,
+        expectedVersion: 0,
+        events: [event],
+        outbox,
+        ...(idempotency ? { idempotency } : {}),
+      });
+      ctx.outboxChanged();
+      ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");
+      return { status: 201, body, replayed: false };
+    }, 1);
+  } catch (err) {
+    // A concurrent request with the same key won: answer as it did.
+    const earlier =
+      err instanceof XrError && err.code === ErrorCode.CONFLICT ? await replay(ctx, meta) : undefined;
+    if (earlier) return earlier;
+    throw err;
+  }
+}

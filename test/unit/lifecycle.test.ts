@@ -1,0 +1,325 @@
+import { expect } from "chai";
+import { type ActionContext, planAction } from "../../gateway/domain/actions.js";
+import type { CaseState } from "../../gateway/domain/case.js";
+import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
+import type { EventPayload } from "../../gateway/domain/events.js";
+import { applyEvent } from "../../gateway/domain/lifecycle.js";
+import { deepFreeze, event, material, personCase } from "./fixtures.js";
+
+const CS = "430100"; // 长沙: intake
+const GZ = "440100"; // 广州: handling
+const SZ = "440300"; // 深圳: a collaborating region in MULTI_REGION cases
+
+/** Runs `fn`, expects an XrError and returns it. */
+function xrErrorOf(fn: () => unknown): XrError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(XrError);
+    return err as XrError;
+  }
+  expect.fail("expected an XrError, nothing was thrown");
+}
+
+/** Applies a chain of [source, payload] steps from a fresh submission. */
+function walk(initial: CaseState, steps: ReadonlyArray<readonly [string, EventPayload]>): CaseState {
+  let c = applyEvent(
+    undefined,
+    event(initial, initial.intakeRegion, { type: "CaseSubmitted", case: initial }),
+  );
+  for (const [source, payload] of steps) c = applyEvent(c, event(c, source, payload));
+  return c;
+}
+
+const accepted = (c: CaseState) => walk(c, [[GZ, { type: "CaseAccepted", deadline: "2026-11-23" }]]);
+const decided = (c: CaseState) =>
+  walk(c, [
+    [GZ, { type: "CaseAccepted", deadline: "2026-11-23" }],
+    [GZ, { type: "CaseDecided", approved: true, reason: "" }],
+  ]);
+
+describe("lifecycle: REMOTE_INTAKE 430100→440100 happy path with mail delivery", () => {
+  it("walks SUBMITTED → … → DELIVERED with the version counting every event", () => {
+    const initial = personCase({ version: 0, status: "SUBMITTED" });
+
+    const e1 = event(initial, CS, { type: "CaseSubmitted", case: initial });
+    let c = applyEvent(undefined, e1);
+    expect(c.status).to.equal("SUBMITTED");
+    expect(c.version).to.equal(1);
+    expect(c.updatedAt).to.equal(e1.occurredAt);
+    expect(c.applicant).to.deep.equal(initial.applicant);
+
+    c = applyEvent(c, event(c, GZ, { type: "CaseAccepted", deadline: "2026-11-24" }));
+    expect(c.status).to.equal("ACCEPTED");
+    expect(c.version).to.equal(2);
+    expect(c.deadline).to.equal("2026-11-24");
+
+    c = applyEvent(
+      c,
+      event(c, GZ, { type: "SupplementRequested", reason: "参保缴费凭证不清晰", materialCodes: ["CL-CBPZ"] }),
+    );
+    expect(c.status).to.equal("SUPPLEMENT_REQUESTED");
+    expect(c.version).to.equal(3);
+    expect(c.reason).to.equal("参保缴费凭证不清晰");
+    expect(c.requestedMaterialCodes).to.deep.equal(["CL-CBPZ"]);
+
+    const clearer = material("CL-CBPZ", "基本养老保险参保缴费凭证（重新扫描）", 2_097_152);
+    c = applyEvent(c, event(c, CS, { type: "SupplementProvided", materials: [clearer] }));
+    expect(c.status).to.equal("ACCEPTED");
+    expect(c.version).to.equal(4);
+    expect(c.requestedMaterialCodes).to.deep.equal([]);
+    // The supplemented material replaces the old one; the others stay.
+    expect(c.materials.map((m) => m.materialCode)).to.have.members(["CL-SFZ", "CL-CBPZ"]);
+    expect(c.materials.find((m) => m.materialCode === "CL-CBPZ")).to.deep.equal(clearer);
+
+    c = applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "准予转移" }));
+    expect(c.status).to.equal("DECIDED");
+    expect(c.version).to.equal(5);
+    expect(c.approved).to.equal(true);
+
+    c = applyEvent(
+      c,
+      event(c, GZ, { type: "ResultMailed", courier: "中国邮政EMS", waybillNo: "1187654321098" }),
+    );
+    expect(c.status).to.equal("RESULT_MAILED");
+    expect(c.version).to.equal(6);
+    expect(c.delivery.courier).to.equal("中国邮政EMS");
+    expect(c.delivery.waybillNo).to.equal("1187654321098");
+    expect(c.delivery.address).to.equal(initial.delivery.address);
+
+    c = applyEvent(c, event(c, GZ, { type: "ResultDelivered" }));
+    expect(c.status).to.equal("DELIVERED");
+    expect(c.version).to.equal(7);
+    expect(c.caseId).to.equal(initial.caseId);
+  });
+
+  it("does not mutate the state it is given (deep-frozen input, unchanged clone)", () => {
+    const before = deepFreeze(accepted(personCase()));
+    const snapshot = structuredClone(before);
+    const next = applyEvent(
+      before,
+      event(before, GZ, { type: "SupplementRequested", reason: "缺少申请表", materialCodes: ["CL-SQB"] }),
+    );
+    expect(next).to.not.equal(before);
+    expect(next.status).to.equal("SUPPLEMENT_REQUESTED");
+    expect(before).to.deep.equal(snapshot);
+
+    const supplemented = applyEvent(
+      deepFreeze(next),
+      event(next, CS, { type: "SupplementProvided", materials: [material("CL-SQB", "申请表")] }),
+    );
+    expect(supplemented.materials).to.have.length(3);
+    expect(next.materials).to.have.length(2);
+  });
+
+  it("leaves the input untouched when it refuses an event", () => {
+    const before = deepFreeze(accepted(personCase()));
+    const snapshot = structuredClone(before);
+    xrErrorOf(() =>
+      applyEvent(before, event(before, CS, { type: "CaseDecided", approved: true, reason: "" })),
+    );
+    expect(before).to.deep.equal(snapshot);
+  });
+});
+
+describe("lifecycle: refusals", () => {
+  it("refuses a submission by a region other than the intake region (PERMISSION_DENIED)", () => {
+    const c = personCase();
+    const err = xrErrorOf(() => applyEvent(undefined, event(c, GZ, { type: "CaseSubmitted", case: c })));
+    expect(err.code).to.equal(ErrorCode.PERMISSION_DENIED);
+  });
+
+  it("refuses acceptance by the intake region (PERMISSION_DENIED)", () => {
+    const c = walk(personCase(), []);
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, CS, { type: "CaseAccepted", deadline: "2026-11-23" })),
+    );
+    expect(err.code).to.equal(ErrorCode.PERMISSION_DENIED);
+    expect(err.message).to.include(GZ);
+  });
+
+  it("refuses a supplement by the handling region (PERMISSION_DENIED)", () => {
+    const c = walk(personCase(), [
+      [GZ, { type: "CaseAccepted", deadline: "2026-11-23" }],
+      [GZ, { type: "SupplementRequested", reason: "缺少申请表", materialCodes: ["CL-SQB"] }],
+    ]);
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "SupplementProvided", materials: [material("CL-SQB", "申请表")] })),
+    );
+    expect(err.code).to.equal(ErrorCode.PERMISSION_DENIED);
+  });
+
+  it("refuses a decision before acceptance (FAILED_PRECONDITION)", () => {
+    const c = walk(personCase(), []);
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" })),
+    );
+    expect(err.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    expect(err.message).to.include("SUBMITTED");
+  });
+
+  it("refuses accepting twice (FAILED_PRECONDITION)", () => {
+    const c = accepted(personCase());
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "CaseAccepted", deadline: "2026-11-23" })),
+    );
+    expect(err.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+  });
+
+  it("refuses a supplement that lacks a requested material (INVALID_ARGUMENT)", () => {
+    const c = walk(personCase(), [
+      [GZ, { type: "CaseAccepted", deadline: "2026-11-23" }],
+      [GZ, { type: "SupplementRequested", reason: "材料不全", materialCodes: ["CL-SQB", "CL-CBPZ"] }],
+    ]);
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, CS, { type: "SupplementProvided", materials: [material("CL-SQB", "申请表")] })),
+    );
+    expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+    expect(err.message).to.include("CL-CBPZ");
+    expect(err.message).to.not.include("CL-SQB");
+    expect(err.details.map((d) => d.path)).to.deep.equal(["materials"]);
+  });
+
+  it("refuses to mail a result the applicant picks up at the window (FAILED_PRECONDITION)", () => {
+    const pickup = personCase({
+      delivery: { ...personCase().delivery, method: "WINDOW_PICKUP", address: "", postalCode: "" },
+    });
+    const c = decided(pickup);
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "ResultMailed", courier: "顺丰速运", waybillNo: "SF1234567890" })),
+    );
+    expect(err.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    expect(err.message).to.include("WINDOW_PICKUP");
+    // The intake region hands the result over at its window instead.
+    expect(applyEvent(c, event(c, CS, { type: "ResultDelivered" })).status).to.equal("DELIVERED");
+  });
+
+  it("refuses a withdrawal after the decision (FAILED_PRECONDITION), allows it before", () => {
+    const c = decided(personCase());
+    const err = xrErrorOf(() =>
+      applyEvent(c, event(c, CS, { type: "CaseWithdrawn", reason: "申请人不再需要" })),
+    );
+    expect(err.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    expect(err.message).to.include("DECIDED");
+
+    const open = accepted(personCase());
+    expect(
+      applyEvent(open, event(open, CS, { type: "CaseWithdrawn", reason: "申请人不再需要" })).status,
+    ).to.equal("WITHDRAWN");
+  });
+
+  it("refuses any event on an unknown case except CaseSubmitted (NOT_FOUND)", () => {
+    const err = xrErrorOf(() =>
+      applyEvent(undefined, event(personCase(), GZ, { type: "CaseAccepted", deadline: "2026-11-23" })),
+    );
+    expect(err.code).to.equal(ErrorCode.NOT_FOUND);
+  });
+});
+
+describe("lifecycle: MULTI_REGION subtasks", () => {
+  const multi = () =>
+    accepted(
+      personCase({
+        mode: "MULTI_REGION",
+        matterCode: "XR-HJ-001",
+        matterName: "户口迁移",
+        collaboratingRegions: [SZ],
+      }),
+    );
+  const assign: EventPayload = {
+    type: "SubtaskAssigned",
+    subtaskId: "ST-1",
+    region: SZ,
+    description: "核查原籍户籍信息",
+  };
+
+  it("refuses the decision while a subtask is open, allows it once the assigned region completes it", () => {
+    let c = applyEvent(multi(), event(multi(), GZ, assign));
+    expect(c.subtasks).to.deep.equal([
+      { subtaskId: "ST-1", region: SZ, description: "核查原籍户籍信息", completed: false, note: "" },
+    ]);
+
+    const open = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" })),
+    );
+    expect(open.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    expect(open.message).to.include("ST-1");
+
+    c = applyEvent(
+      c,
+      event(c, SZ, { type: "SubtaskCompleted", subtaskId: "ST-1", note: "户籍信息核查无误" }),
+    );
+    expect(c.subtasks[0]).to.include({ completed: true, note: "户籍信息核查无误" });
+    expect(c.status).to.equal("ACCEPTED");
+
+    const done = applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" }));
+    expect(done.status).to.equal("DECIDED");
+  });
+
+  it("refuses completion of a subtask by a region it was not assigned to (PERMISSION_DENIED)", () => {
+    const c = applyEvent(multi(), event(multi(), GZ, assign));
+    for (const wrong of [GZ, CS]) {
+      const err = xrErrorOf(() =>
+        applyEvent(c, event(c, wrong, { type: "SubtaskCompleted", subtaskId: "ST-1", note: "" })),
+      );
+      expect(err.code, wrong).to.equal(ErrorCode.PERMISSION_DENIED);
+    }
+  });
+
+  it("refuses subtasks in a REMOTE_INTAKE case (FAILED_PRECONDITION)", () => {
+    const c = accepted(personCase({ collaboratingRegions: [SZ] }));
+    const err = xrErrorOf(() => applyEvent(c, event(c, GZ, assign)));
+    expect(err.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+  });
+});
+
+describe("actions: planAction", () => {
+  const ctx: ActionContext = { deadlineIfAcceptedNow: "2026-11-23", newSubtaskId: "ST-NEW" };
+
+  it("refuses a reject without a reason: INVALID_ARGUMENT with detail path reason", () => {
+    for (const reason of [undefined, ""]) {
+      const err = xrErrorOf(() => planAction(personCase(), { type: "reject", reason }, ctx));
+      expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+      expect(err.details.map((d) => d.path)).to.deep.equal(["reason"]);
+    }
+  });
+
+  it("plans a reject with its reason", () => {
+    expect(planAction(personCase(), { type: "reject", reason: "不属于本地管辖" }, ctx)).to.deep.equal({
+      type: "CaseRejected",
+      reason: "不属于本地管辖",
+    });
+  });
+
+  it("plans accept with the deadline of the context and dedupes supplement codes", () => {
+    expect(planAction(personCase(), { type: "accept" }, ctx)).to.deep.equal({
+      type: "CaseAccepted",
+      deadline: "2026-11-23",
+    });
+    const plan = planAction(
+      personCase(),
+      { type: "request-supplement", reason: "补充材料", materialCodes: ["CL-SQB", "CL-SQB"] },
+      ctx,
+    );
+    expect(plan).to.deep.equal({
+      type: "SupplementRequested",
+      reason: "补充材料",
+      materialCodes: ["CL-SQB"],
+    });
+  });
+
+  it("requires a reason to deny but not to approve", () => {
+    const err = xrErrorOf(() => planAction(personCase(), { type: "decide", approved: false }, ctx));
+    expect(err.details[0]?.path).to.equal("reason");
+    expect(planAction(personCase(), { type: "decide", approved: true }, ctx)).to.deep.equal({
+      type: "CaseDecided",
+      approved: true,
+      reason: "",
+    });
+  });
+
+  it("fills a new subtask ID from the context when none is given", () => {
+    const plan = planAction(personCase(), { type: "assign-subtask", region: SZ, description: "核查" }, ctx);
+    expect(plan).to.deep.include({ type: "SubtaskAssigned", subtaskId: "ST-NEW", region: SZ });
+  });
+});
