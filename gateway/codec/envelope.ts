@@ -98,6 +98,8 @@ const KNOWN_TYPES = new Set<string>([
   "ResultReturned",
 ]);
 
+const PAYLOAD_FIELDS = new Set([...KNOWN_TYPES].map((t) => oneofName(t as EventType)));
+
 /** Decodes protobuf bytes; throws INVALID_ARGUMENT (not retriable) on anything malformed. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const T = xrType("Envelope");
@@ -108,7 +110,6 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       longs: Number,
       defaults: true,
       arrays: true,
-      oneofs: true,
     });
   } catch (err) {
     throw new XrError(ErrorCode.INVALID_ARGUMENT, `undecodable envelope: ${(err as Error).message}`, {
@@ -122,7 +123,8 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     });
   if (o.schemaVersion !== SCHEMA_VERSION) throw bad(`unsupported schema version ${String(o.schemaVersion)}`);
   const type = String(o.type);
-  const field = o.payload as string | undefined;
+  // Virtual oneof fields would leak into nested objects (applicant.kind), so find the payload by hand.
+  const field = Object.keys(o).find((k) => PAYLOAD_FIELDS.has(k) && o[k] !== null && o[k] !== undefined);
   if (!KNOWN_TYPES.has(type) || field !== oneofName(type as EventType)) {
     throw bad(`type ${type} does not match payload ${String(field)}`);
   }

@@ -1,0 +1,125 @@
+import { expect } from "chai";
+import {
+  decodeEnvelope,
+  type Envelope,
+  encodeEnvelope,
+  SCHEMA_VERSION,
+} from "../../gateway/codec/envelope.js";
+import type { CaseState } from "../../gateway/domain/case.js";
+import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
+import type { EventPayload } from "../../gateway/domain/events.js";
+import { organizationCase, personCase } from "./fixtures.js";
+
+function envelope(payload: EventPayload, overrides: Partial<Envelope> = {}): Envelope {
+  return {
+    eventId: "01JCXF7M3N9P2Q4R6S8T0V1W3X",
+    caseId: personCase().caseId,
+    sourceRegion: "430100",
+    targetRegion: "440100",
+    sequence: 1,
+    occurredAt: "2026-11-02T01:30:00.456Z",
+    schemaVersion: SCHEMA_VERSION,
+    traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    signature: new Uint8Array([0x3a, 0x00, 0xff, 0x7e, 0x10]),
+    keyId: "430100-2026-ed25519",
+    payload,
+    ...overrides,
+  };
+}
+
+/** The envelope with its signature as a plain array, so Buffer vs Uint8Array does not matter. */
+function comparable(e: Envelope): Omit<Envelope, "signature"> & { signature: number[] } {
+  return { ...e, signature: [...e.signature] };
+}
+
+function decodeError(bytes: Uint8Array): XrError {
+  try {
+    decodeEnvelope(bytes);
+  } catch (err) {
+    expect(err).to.be.instanceOf(XrError);
+    return err as XrError;
+  }
+  expect.fail("decodeEnvelope accepted the bytes");
+}
+
+/** Deterministic pseudo-random bytes (LCG), so a failure can be reproduced. */
+function pseudoRandomBytes(seed: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
+describe("envelope: encode → decode round trip", () => {
+  it("keeps the header fields of a CaseSubmitted envelope", () => {
+    const e = envelope({ type: "CaseSubmitted", case: personCase() });
+    const d = decodeEnvelope(encodeEnvelope(e));
+    const { payload: _p, ...header } = comparable(d);
+    const { payload: _q, ...expected } = comparable(e);
+    expect(header).to.deep.equal(expected);
+    expect(d.payload.type).to.equal("CaseSubmitted");
+  });
+
+  it("round-trips a CaseSubmitted envelope carrying a full person case", () => {
+    const e = envelope({ type: "CaseSubmitted", case: personCase() });
+    expect(comparable(decodeEnvelope(encodeEnvelope(e)))).to.deep.equal(comparable(e));
+  });
+
+  it("round-trips a CaseSubmitted envelope carrying a decided organization case with a subtask", () => {
+    const c: CaseState = organizationCase({
+      mode: "MULTI_REGION",
+      collaboratingRegions: ["440300"],
+      subtasks: [
+        { subtaskId: "ST-1", region: "440300", description: "核查股东信息", completed: true, note: "无误" },
+      ],
+      status: "DECIDED",
+      approved: false,
+      reason: "股东会决议缺少签章",
+      requestedMaterialCodes: ["CL-BGJY"],
+      version: 6,
+      updatedAt: "2026-11-05T08:00:00.000Z",
+    });
+    const e = envelope({ type: "CaseSubmitted", case: c }, { caseId: c.caseId });
+    expect(comparable(decodeEnvelope(encodeEnvelope(e)))).to.deep.equal(comparable(e));
+  });
+
+  it("round-trips a ResultMailed envelope", () => {
+    const e = envelope(
+      { type: "ResultMailed", courier: "中国邮政EMS", waybillNo: "1187654321098" },
+      { sourceRegion: "440100", targetRegion: "430100", sequence: 7 },
+    );
+    const d = decodeEnvelope(encodeEnvelope(e));
+    expect(comparable(d)).to.deep.equal(comparable(e));
+  });
+});
+
+describe("envelope: refusals", () => {
+  it("refuses random bytes with INVALID_ARGUMENT", () => {
+    for (const seed of [1, 42, 20261102, 0xdeadbeef]) {
+      const err = decodeError(pseudoRandomBytes(seed, 96));
+      expect(err.code, `seed ${seed}`).to.equal(ErrorCode.INVALID_ARGUMENT);
+      expect(err.retriable).to.equal(false);
+    }
+  });
+
+  it("refuses a truncated envelope with INVALID_ARGUMENT", () => {
+    const bytes = encodeEnvelope(envelope({ type: "CaseSubmitted", case: personCase() }));
+    const err = decodeError(bytes.slice(0, bytes.length - 20));
+    expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+  });
+
+  it("refuses schemaVersion 2 naming the schema version", () => {
+    const bytes = encodeEnvelope(envelope({ type: "ResultDelivered" }, { schemaVersion: 2 }));
+    const err = decodeError(bytes);
+    expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+    expect(err.message).to.match(/schema version 2/);
+  });
+
+  it("refuses an envelope without a case ID", () => {
+    const err = decodeError(encodeEnvelope(envelope({ type: "ResultDelivered" }, { caseId: "" })));
+    expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+  });
+});
