@@ -58,8 +58,12 @@ const CASE_COLUMNS = [
 
 type CaseRow = Record<(typeof CASE_COLUMNS)[number], string>;
 
+/**
+ * GB 18030 is a superset of GBK: it reads every GBK export unchanged and can
+ * also carry the rare characters in names (e.g. 𠮷) that GBK cannot.
+ */
 function decodeGbk(raw: Uint8Array): string {
-  return iconv.decode(Buffer.from(raw), "gbk");
+  return iconv.decode(Buffer.from(raw), "gb18030");
 }
 
 function rows(text: string): Record<string, string>[] {
@@ -142,7 +146,7 @@ const adapter: RegionAdapter = {
       版本: String(c.version),
     };
     const csv = stringify([row], { header: true, columns: [...CASE_COLUMNS], record_delimiter: "windows" });
-    return iconv.encode(csv, "gbk");
+    return iconv.encode(csv, "gb18030");
   },
 
   caseFromLocal(raw, catalog, ctx) {

@@ -6,7 +6,7 @@ import { type LoadedConfig, loadConfig } from "../../gateway/config/load.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
-import { organizationCase, personCase } from "./fixtures.js";
+import { organizationCase, PERSON_ID, personCase } from "./fixtures.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const REGIONS = ["430100", "440100"] as const;
@@ -157,9 +157,8 @@ describe("adapters: 440100 local record", () => {
   it("never silently alters a name GBK cannot encode (王𠮷, U+20BB7): it refuses or round-trips exactly", () => {
     // 𠮷 is a real surname variant; the REST contract accepts it, GBK has no code for it.
     const { adapter, ctx, catalog } = region("440100");
-    const base = personCase();
     const c = personCase({
-      applicant: { person: { name: "王𠮷", idNumber: "person" in base.applicant ? base.applicant.person.idNumber : "", mobile: "13874561234" } },
+      applicant: { person: { name: "王𠮷", idNumber: PERSON_ID, mobile: "13874561234" } },
     });
     let bytes: Uint8Array;
     try {

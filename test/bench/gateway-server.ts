@@ -1,0 +1,38 @@
+/**
+ * The benchmark's subject: the real gateway federation (every configured
+ * region on one embedded bus, SQLite ledgers with their default
+ * synchronous=FULL) on free ports. Run by intake.bench.ts as
+ * `node --import tsx test/bench/gateway-server.ts` with BENCH_DATA_DIR set
+ * to a fresh directory; prints `{"url":"http://127.0.0.1:PORT"}` for 430100.
+ */
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { startFederation } from "../../gateway/runtime/federation.js";
+import { createLogger } from "../../gateway/runtime/logger.js";
+import { announce, onShutdown } from "./child.js";
+
+const INTAKE_REGION = "430100";
+
+const dataDir = process.env.BENCH_DATA_DIR;
+if (!dataDir) {
+  console.error("gateway-server: BENCH_DATA_DIR must name a fresh data directory");
+  process.exit(2);
+}
+
+const fed = await startFederation({
+  configDir: join(PROJECT_ROOT, "config"),
+  adaptersDir: join(PROJECT_ROOT, "adapters"),
+  dataDir,
+  regions: [],
+  ephemeralPorts: true,
+  log: createLogger("warn"),
+});
+onShutdown(() => fed.close());
+
+const r = fed.regions.get(INTAKE_REGION);
+if (!r) {
+  console.error(`gateway-server: region ${INTAKE_REGION} is not hosted`);
+  await fed.close();
+  process.exit(2);
+}
+announce({ url: r.url });
