@@ -66,8 +66,9 @@ function decodeGbk(raw: Uint8Array): string {
   return iconv.decode(Buffer.from(raw), "gb18030");
 }
 
-function rows(text: string): Record<string, string>[] {
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true });
+/** Catalog exports are trimmed (hand-edited spreadsheets); case rows are kept byte for byte. */
+function rows(text: string, trim = false): Record<string, string>[] {
+  return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim });
 }
 
 const adapter: RegionAdapter = {
@@ -79,7 +80,7 @@ const adapter: RegionAdapter = {
     const header = text.slice(0, text.search(/\r?\n/)).split(",");
     const missing = CATALOG_COLUMNS.filter((c) => !header.includes(c));
     if (missing.length > 0) throw new Error(`catalog.csv line 1: missing columns ${missing.join(", ")}`);
-    const records: LocalMatter[] = rows(text).map((r, i) => {
+    const records: LocalMatter[] = rows(text, true).map((r, i) => {
       const at = `catalog.csv line ${i + 2}`;
       const days = Number(r["承诺办结时限(工作日)"]);
       if (!Number.isInteger(days) || days <= 0)

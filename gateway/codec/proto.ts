@@ -37,7 +37,7 @@ export function xrType(name: string): protobuf.Type {
 /** ISO-8601 → `google.protobuf.Timestamp` object. */
 export function toTimestamp(iso: string): { seconds: number; nanos: number } {
   const ms = Date.parse(iso);
-  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+  return { seconds: Math.floor(ms / 1000), nanos: (((ms % 1000) + 1000) % 1000) * 1e6 };
 }
 
 /** `google.protobuf.Timestamp` object → ISO-8601 (millisecond precision). */

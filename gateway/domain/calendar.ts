@@ -25,6 +25,8 @@ function nextDay(date: string): string {
 export class WorkCalendar {
   private readonly holidays: ReadonlySet<string>;
   private readonly workdays: ReadonlySet<string>;
+  /** Every case filed on one day gets the same deadline: remember it. */
+  private readonly memo = new Map<string, string>();
 
   constructor(rules: HolidayRules) {
     this.holidays = new Set(rules.holidays);
@@ -44,12 +46,17 @@ export class WorkCalendar {
    * day after `start` (the start day itself does not count, as is the rule).
    */
   addWorkingDays(start: string, days: number): string {
+    const key = `${start}+${days}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
     let date = start;
     let left = days;
     while (left > 0) {
       date = nextDay(date);
       if (this.isWorkingDay(date)) left--;
     }
+    if (this.memo.size > 10_000) this.memo.clear();
+    this.memo.set(key, date);
     return date;
   }
 }

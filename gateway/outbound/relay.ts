@@ -14,6 +14,11 @@ export interface RelayOptions {
   /** Longest wait between looks at the outbox when nobody signals. */
   readonly idleMs?: number;
   readonly publishTimeoutMs?: number;
+  /**
+   * Pause after a non-empty batch so that the next one gathers more messages
+   * (Kafka's linger.ms): each batch costs a bus write and a ledger write.
+   */
+  readonly lingerMs?: number;
 }
 
 /** Moves a region's outbox to the bus until stopped. */
@@ -25,6 +30,7 @@ export class OutboxRelay {
   private readonly breaker: CircuitBreaker<[readonly BusMessage[]], void>;
   private readonly batchSize: number;
   private readonly idleMs: number;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly ctx: RegionContext,
@@ -32,6 +38,7 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.idleMs = options.idleMs ?? 250;
+    this.lingerMs = options.lingerMs ?? 20;
     this.breaker = new CircuitBreaker((messages: readonly BusMessage[]) => ctx.bus.publish(messages), {
       name: `bus-publish-${ctx.region}`,
       timeout: options.publishTimeoutMs ?? 10_000,
@@ -64,11 +71,13 @@ export class OutboxRelay {
     const batch = await this.ctx.store.pendingOutbox(this.batchSize);
     if (batch.length === 0) return 0;
     await this.breaker.fire(batch);
-    await this.ctx.store.markPublished(batch.map((m) => m.id));
     const submitted = new Set(
       batch.filter((m) => m.headers["xr-type"] === "CaseSubmitted").map((m) => m.key),
     );
-    for (const caseId of submitted) await this.ctx.store.markForwarded(caseId);
+    await this.ctx.store.markPublished(
+      batch.map((m) => m.id),
+      [...submitted],
+    );
     return batch.length;
   }
 
@@ -89,7 +98,9 @@ export class OutboxRelay {
         backoff = Math.min(backoff * 2, 5_000);
         continue;
       }
-      if (sent === 0 && !this.signalled && this.running) {
+      if (sent > 0 && sent < this.batchSize && this.lingerMs > 0) {
+        await new Promise((r) => setTimeout(r, this.lingerMs));
+      } else if (sent === 0 && !this.signalled && this.running) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.idleMs);
           this.wake = () => {

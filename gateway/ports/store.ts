@@ -78,12 +78,14 @@ export interface LedgerStore {
   listEvents(caseId: string): Promise<LedgerEvent[]>;
   /** Commits atomically; rejects with CONFLICT when `expectedVersion` is stale. */
   commit(change: Commit): Promise<void>;
-  /** Marks a SUBMITTED case FORWARDED once its submission was published. */
-  markForwarded(caseId: string): Promise<void>;
   findIdempotent(key: string): Promise<IdempotentResponse | undefined>;
   /** Unpublished outbox messages in commit order. */
   pendingOutbox(limit: number): Promise<OutboxRecord[]>;
-  markPublished(ids: readonly number[]): Promise<void>;
+  /**
+   * Removes published outbox messages and, in the same transaction, marks the
+   * SUBMITTED cases among `forwardedCaseIds` FORWARDED (their submission left).
+   */
+  markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void>;
   /** Highest sequence applied from `sourceRegion` for the case (0 if none). */
   appliedSequence(caseId: string, sourceRegion: string): Promise<number>;
   hasApplied(eventId: string): Promise<boolean>;

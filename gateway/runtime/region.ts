@@ -6,7 +6,6 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { monotonicFactory } from "ulid";
 import type { LoadedConfig } from "../config/load.js";
 import { WorkCalendar } from "../domain/calendar.js";
 import { inboxTopics } from "../domain/events.js";
@@ -17,6 +16,7 @@ import type { LedgerStore } from "../ports/store.js";
 import { SqliteLedger } from "../store/sqlite/ledger.js";
 import { createRestApp } from "../transports/rest/app.js";
 import type { RegionContext } from "../usecases/context.js";
+import { ulidGenerator } from "./ids.js";
 import { createMetrics } from "./metrics.js";
 
 /** Options of {@link startRegion}. */
@@ -49,7 +49,6 @@ export interface RegionHandle {
 export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const log = o.log.child({ region: o.region });
   const store = o.store ?? new SqliteLedger({ path: join(o.dataDir, o.region, "ledger.db") });
-  const ulid = monotonicFactory();
   let relay: OutboxRelay | undefined;
   const context: RegionContext = {
     region: o.region,
@@ -57,7 +56,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     store,
     bus: o.bus,
     clock: { now: () => new Date() },
-    ids: { next: () => ulid() },
+    ids: ulidGenerator(),
     calendar: new WorkCalendar(o.config.holidays),
     log,
     outboxChanged: () => relay?.notify(),

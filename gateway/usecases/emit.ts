@@ -2,7 +2,7 @@
  * Builds an event that this region emits: its sequence, the new state it
  * leads to (checked by the lifecycle), and one outbox message per other party.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { encodeEnvelope, SCHEMA_VERSION } from "../codec/envelope.js";
 import { type CaseState, caseParties } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
@@ -12,11 +12,24 @@ import { applyEvent } from "../domain/lifecycle.js";
 import type { OutboxMessage } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
 
+const pool = Buffer.alloc(8192);
+let poolNext = pool.length;
+
+/** Random hex from a pooled CSPRNG buffer: one system call per few hundred ids. */
+function randomHex(bytes: number): string {
+  if (poolNext + bytes > pool.length) {
+    randomFillSync(pool);
+    poolNext = 0;
+  }
+  poolNext += bytes;
+  return pool.toString("hex", poolNext - bytes, poolNext);
+}
+
 /** A fresh W3C traceparent, or the caller's continued with a new span id. */
 export function childTraceparent(parent: string): string {
   const m = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
-  const traceId = m?.[1] ?? randomBytes(16).toString("hex");
-  return `00-${traceId}-${randomBytes(8).toString("hex")}-${m?.[2] ?? "01"}`;
+  const traceId = m?.[1] ?? randomHex(16);
+  return `00-${traceId}-${randomHex(8)}-${m?.[2] ?? "01"}`;
 }
 
 /** An emitted event with what to commit alongside it. */
@@ -34,7 +47,8 @@ export async function emit(
   payload: EventPayload,
   traceparent: string,
 ): Promise<Emitted> {
-  const sequence = (await ctx.store.appliedSequence(caseId, ctx.region)) + 1;
+  // A new case has no events yet: skip the lookup on the intake hot path.
+  const sequence = current === undefined ? 1 : (await ctx.store.appliedSequence(caseId, ctx.region)) + 1;
   const base = {
     eventId: ctx.ids.next(),
     caseId,

@@ -9,10 +9,13 @@ export function announce(info: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(info)}\n`);
 }
 
+/** Why a child stops: told to (a signal), or its parent is gone (stdin ended). */
+export type ShutdownReason = "signal" | "parent gone";
+
 /** Runs `stop` once on SIGTERM, SIGINT or the end of stdin, then exits. */
-export function onShutdown(stop: () => Promise<void>): void {
+export function onShutdown(stop: (reason: ShutdownReason) => Promise<void>): void {
   let stopping = false;
-  const shutdown = (why: string) => {
+  const shutdown = (why: string, reason: ShutdownReason = "signal") => {
     if (stopping) return;
     stopping = true;
     // Never hang on the way out: the parent also gives up and SIGKILLs.
@@ -20,7 +23,7 @@ export function onShutdown(stop: () => Promise<void>): void {
       console.error(`[bench child ${process.pid}] shutdown (${why}) took too long; exiting`);
       process.exit(1);
     }, 8_000).unref();
-    stop().then(
+    stop(reason).then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(`[bench child ${process.pid}] shutdown failed:`, err);
@@ -31,7 +34,7 @@ export function onShutdown(stop: () => Promise<void>): void {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   // The parent holds our stdin open; when it exits (even killed), stdin ends.
-  process.stdin.on("end", () => shutdown("parent gone"));
-  process.stdin.on("error", () => shutdown("parent gone"));
+  process.stdin.on("end", () => shutdown("stdin closed", "parent gone"));
+  process.stdin.on("error", () => shutdown("stdin error", "parent gone"));
   process.stdin.resume();
 }

@@ -1,10 +1,12 @@
 /**
- * The benchmark's subject: the real gateway federation (every configured
- * region on one embedded bus, SQLite ledgers with their default
- * synchronous=FULL) on free ports. Run by intake.bench.ts as
+ * The benchmark's subject: the real gateway of the intake region 430100, as
+ * production runs it (one region per process; BENCH_REGIONS=430100,440100
+ * hosts the federation-in-a-box instead), on the embedded bus with its SQLite
+ * ledger at the default synchronous=FULL, on free ports. Run by intake.bench.ts as
  * `node --import tsx test/bench/gateway-server.ts` with BENCH_DATA_DIR set
  * to a fresh directory; prints `{"url":"http://127.0.0.1:PORT"}` for 430100.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { startFederation } from "../../gateway/runtime/federation.js";
@@ -23,11 +25,16 @@ const fed = await startFederation({
   configDir: join(PROJECT_ROOT, "config"),
   adaptersDir: join(PROJECT_ROOT, "adapters"),
   dataDir,
-  regions: [],
+  regions: (process.env.BENCH_REGIONS ?? INTAKE_REGION).split(","),
   ephemeralPorts: true,
   log: createLogger("warn"),
 });
-onShutdown(() => fed.close());
+onShutdown(async (reason) => {
+  await fed.close();
+  // The parent counts the ledger after a normal stop and removes the directory
+  // itself; if it died, nobody else will.
+  if (reason === "parent gone") rmSync(dataDir, { recursive: true, force: true });
+});
 
 const r = fed.regions.get(INTAKE_REGION);
 if (!r) {

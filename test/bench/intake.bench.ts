@@ -11,7 +11,9 @@
  * and latency targets are only reported (PASS/MISS). Results also go to
  * bench-results/intake.json.
  *
- * BENCH_PROFILE_DIR=dir starts both servers with `--cpu-prof` writing there.
+ * BENCH_PROFILE_DIR=dir starts both servers with `--cpu-prof`, writing to
+ * dir/echo and dir/gateway (the main thread's profile is the `*.0.001.*`
+ * one; the other is tsx's loader thread).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -71,9 +73,7 @@ function startServer(
   env: Record<string, string> = {},
 ): Promise<{ server: Server; info: Record<string, unknown> }> {
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const profile = profileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${name}.cpuprofile`]
-    : [];
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profileDir, name)}`] : [];
   const proc = spawn(process.execPath, [...profile, "--import", "tsx", join(HERE, script)], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
@@ -284,13 +284,9 @@ function report(echo: Figures, gateway: Figures) {
     "",
     `intake benchmark: ${CONNECTIONS} connections, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), body ${Buffer.byteLength(BODY)} bytes`,
     row(["target", "req/s (mean)", "p50 ms", "p99 ms", "total reqs"], widths),
-    ...[
-      ["echo", echo],
-      ["gateway", gateway],
-    ].map(([name, f]) => {
-      const x = f as Figures;
-      return row([name as string, x.requestsPerSec.toFixed(1), x.p50Ms, x.p99Ms, x.totalRequests], widths);
-    }),
+    ...Object.entries({ echo, gateway }).map(([name, f]) =>
+      row([name, f.requestsPerSec.toFixed(1), f.p50Ms, f.p99Ms, f.totalRequests], widths),
+    ),
     "",
     `gateway/echo throughput: ${ratioPct.toFixed(1)}%  (target >= ${TARGET_RATIO_PCT}%)  ${ratioPass ? "PASS" : "MISS"}`,
     `gateway p99 latency:     ${gateway.p99Ms} ms  (target <= ${TARGET_P99_MS} ms)  ${p99Pass ? "PASS" : "MISS"}`,
@@ -344,7 +340,7 @@ async function main(): Promise<number> {
       warmupSeconds: WARMUP_SECONDS,
       seconds: SECONDS,
       bodyBytes: Buffer.byteLength(BODY),
-      gateway: "startFederation, every configured region, SQLite synchronous=FULL",
+      gateway: `startFederation, regions ${process.env.BENCH_REGIONS ?? "430100"}, SQLite synchronous=FULL`,
     },
     echo,
     gateway: { ...gateway, casesAcknowledged: acked, casesStored: stored, newestCase: newest.detail },

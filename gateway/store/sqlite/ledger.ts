@@ -261,10 +261,6 @@ export class SqliteLedger implements LedgerStore {
     }));
   }
 
-  async markForwarded(caseId: string): Promise<void> {
-    this.stmt.markForwarded.run(caseId);
-  }
-
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
     return this.stmt.findIdem.get(key) as IdempotentResponse | undefined;
   }
@@ -286,9 +282,10 @@ export class SqliteLedger implements LedgerStore {
     }));
   }
 
-  async markPublished(ids: readonly number[]): Promise<void> {
+  async markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void> {
     this.db.transaction(() => {
       for (const id of ids) this.stmt.deleteOutbox.run(id);
+      for (const caseId of forwardedCaseIds) this.stmt.markForwarded.run(caseId);
     })();
   }
 
