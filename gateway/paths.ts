@@ -18,3 +18,9 @@ export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** The directory holding `xr/v1/*.proto`. */
 export const PROTO_DIR = join(PROJECT_ROOT, "protos");
+
+/**
+ * Where the adapters' code runs from: `dist/adapters` in a build, `adapters`
+ * from sources (tsx). Their data files always stay in `adapters/`.
+ */
+export const ADAPTER_CODE_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), "adapters");

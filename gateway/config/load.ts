@@ -2,7 +2,7 @@
  * Loads and validates config/ and the region adapters at start. Every problem
  * is reported with its file and key, all at once; the result is frozen.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import YAML from "yaml";
@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
+import { ADAPTER_CODE_DIR } from "../paths.js";
 import type {
   CatalogContext,
   CodeMapping,
@@ -76,6 +77,18 @@ function invert(
   return out;
 }
 
+/** Imports a region's adapter module: compiled JavaScript if present, else its TypeScript source (tsx). */
+async function importAdapter(adaptersDir: string, code: string): Promise<unknown> {
+  const candidates = [
+    join(adaptersDir, code, "adapter.js"),
+    join(ADAPTER_CODE_DIR, code, "adapter.js"),
+    join(adaptersDir, code, "adapter.ts"),
+  ];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`no adapter.ts or compiled adapter.js for region ${code}`);
+  return import(pathToFileURL(found).href);
+}
+
 /** Loads the federation from `configDir` and the adapters from `adaptersDir`. */
 export async function loadConfig(configDir: string, adaptersDir: string): Promise<LoadedConfig> {
   const problems: string[] = [];
@@ -123,9 +136,7 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
       localMaterials: invert(materialsMap, mappingPath, "materials", problems),
     };
     try {
-      const mod = (await import(pathToFileURL(join(dir, "adapter.js")).href).catch(
-        () => import(pathToFileURL(join(dir, "adapter.ts")).href),
-      )) as { default: RegionAdapter };
+      const mod = (await importAdapter(adaptersDir, r.code)) as { default: RegionAdapter };
       const adapter = mod.default;
       const ctx = { shared, mapping };
       catalogs.set(r.code, adapter.parseCatalog(readFileSync(join(dir, adapter.catalogFile)), ctx));

@@ -114,8 +114,16 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       await bus.publish([0, 1, 2, 3].map((n) => msg(topic, "case-9", n)));
       const a: string[] = [];
       const b: string[] = [];
-      const subA = await bus.subscribe({ groupId: fresh("a"), topics: [topic], handler: async (r) => void a.push(text(r)) });
-      const subB = await bus.subscribe({ groupId: fresh("b"), topics: [topic], handler: async (r) => void b.push(text(r)) });
+      const subA = await bus.subscribe({
+        groupId: fresh("a"),
+        topics: [topic],
+        handler: async (r) => void a.push(text(r)),
+      });
+      const subB = await bus.subscribe({
+        groupId: fresh("b"),
+        topics: [topic],
+        handler: async (r) => void b.push(text(r)),
+      });
       await until(() => a.length === 4 && b.length === 4, "both groups");
       await subA.stop();
       await subB.stop();

@@ -8,4 +8,7 @@ import { busBehaviour } from "./bus-behaviour.js";
 const dir = mkdtempSync(join(tmpdir(), "xr-bus-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-busBehaviour("embedded (SQLite)", async (name) => new EmbeddedBus({ path: join(dir, `${name}.db`), pollMs: 20, retryDelayMs: 20 }));
+busBehaviour(
+  "embedded (SQLite)",
+  async (name) => new EmbeddedBus({ path: join(dir, `${name}.db`), pollMs: 20, retryDelayMs: 20 }),
+);

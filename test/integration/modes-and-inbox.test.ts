@@ -5,7 +5,13 @@
 import { expect } from "chai";
 import { encodeEnvelope } from "../../gateway/codec/envelope.js";
 import { listCases } from "../../gateway/usecases/queries.js";
-import { call, eventually, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
+import {
+  call,
+  eventually,
+  startTestFederation,
+  type TestFederation,
+  waitForStatus,
+} from "../helpers/federation.js";
 import { material, pensionTransfer, residentId } from "../helpers/fixtures.js";
 
 describe("modes, dead letters, deadlines and logs", () => {
@@ -30,7 +36,9 @@ describe("modes, dead letters, deadlines and logs", () => {
       intakeRegion: "430100",
       handlingRegion: "440100",
       collaboratingRegions: ["430100"],
-      applicant: { person: { name: "陈志强", idNumber: residentId("430111", "19920815", "057"), mobile: "15973112233" } },
+      applicant: {
+        person: { name: "陈志强", idNumber: residentId("430111", "19920815", "057"), mobile: "15973112233" },
+      },
       materials: [material("CL-SFZ", "居民身份证"), material("CL-HKB", "居民户口簿")],
       delivery: { method: "WINDOW_PICKUP" },
     };
@@ -39,15 +47,26 @@ describe("modes, dead letters, deadlines and logs", () => {
     const id = created.body.caseId;
     await waitForStatus(t, "440100", id, "FORWARDED");
     await act("440100", id, { type: "accept" });
-    const assigned = await act("440100", id, { type: "assign-subtask", region: "430100", description: "办理户口迁出登记" });
+    const assigned = await act("440100", id, {
+      type: "assign-subtask",
+      region: "430100",
+      description: "办理户口迁出登记",
+    });
     const subtaskId = assigned.subtasks[0].subtaskId;
-    const refused = await call("POST", `${t.url("440100")}/cases/${id}/actions`, { type: "decide", approved: true });
+    const refused = await call("POST", `${t.url("440100")}/cases/${id}/actions`, {
+      type: "decide",
+      approved: true,
+    });
     expect(refused.status).to.equal(409);
     await eventually(async () => {
       const c = await call("GET", `${t.url("430100")}/cases/${id}`);
       return c.body.subtasks.length === 1 ? true : undefined;
     }, "the subtask at 430100");
-    await act("430100", id, { type: "complete-subtask", subtaskId, note: "已办理迁出，迁移证编号 湘0112345" });
+    await act("430100", id, {
+      type: "complete-subtask",
+      subtaskId,
+      note: "已办理迁出，迁移证编号 湘0112345",
+    });
     await eventually(async () => {
       const c = await call("GET", `${t.url("440100")}/cases/${id}`);
       return c.body.subtasks[0].completed ? true : undefined;
@@ -61,7 +80,12 @@ describe("modes, dead letters, deadlines and logs", () => {
   });
 
   it("FULL_ONLINE within one region needs no bus and runs the same lifecycle", async () => {
-    const body = { ...pensionTransfer(), mode: "FULL_ONLINE", handlingRegion: "430100", delivery: { method: "ELECTRONIC" } };
+    const body = {
+      ...pensionTransfer(),
+      mode: "FULL_ONLINE",
+      handlingRegion: "430100",
+      delivery: { method: "ELECTRONIC" },
+    };
     const created = await call("POST", `${t.url("430100")}/cases`, body);
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id = created.body.caseId;
@@ -92,11 +116,18 @@ describe("modes, dead letters, deadlines and logs", () => {
         topic: "xr.v1.intake.440100",
         key,
         value: i === 0 ? wrongVersion : garbage,
-        headers: { "xr-source": "430100", "xr-target": "440100", "xr-type": "CaseSubmitted", traceparent: "" },
+        headers: {
+          "xr-source": "430100",
+          "xr-target": "440100",
+          "xr-type": "CaseSubmitted",
+          traceparent: "",
+        },
       })),
     );
     const dead = await eventually(async () => {
-      const d = t.bus.read("xr.v1.dlq.440100").filter((r) => r.key.startsWith("p-") || r.key.startsWith("01JBAD"));
+      const d = t.bus
+        .read("xr.v1.dlq.440100")
+        .filter((r) => r.key.startsWith("p-") || r.key.startsWith("01JBAD"));
       return d.length === 6 ? d : undefined;
     }, "six dead letters");
     expect(dead.every((r) => (r.headers["xr-dlq-reason"] ?? "").length > 0)).to.equal(true);
@@ -119,7 +150,10 @@ describe("modes, dead letters, deadlines and logs", () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     expect(accepted.deadline).to.equal(cal.addWorkingDays(today, accepted.promisedDays));
     expect(accepted.overdue).to.equal(false);
-    const later = { ...gz.context, clock: { now: () => new Date(Date.parse(`${accepted.deadline}T12:00:00+08:00`) + 86_400_000) } };
+    const later = {
+      ...gz.context,
+      clock: { now: () => new Date(Date.parse(`${accepted.deadline}T12:00:00+08:00`) + 86_400_000) },
+    };
     const overdue = await listCases(later, { overdue: true, limit: 500, offset: 0 });
     expect(overdue.map((c) => c.caseId)).to.include(id);
     const onTime = await listCases(gz.context, { overdue: true, limit: 500, offset: 0 });
@@ -135,7 +169,11 @@ describe("modes, dead letters, deadlines and logs", () => {
     const text = JSON.stringify(t.logs);
     expect(t.logs.length).to.be.greaterThan(10);
     expect(text).to.include(created.body.caseId);
-    for (const secret of [body.applicant.person.idNumber, body.applicant.person.mobile, body.delivery.address]) {
+    for (const secret of [
+      body.applicant.person.idNumber,
+      body.applicant.person.mobile,
+      body.delivery.address,
+    ]) {
       expect(text).to.not.include(secret);
     }
   });

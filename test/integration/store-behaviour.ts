@@ -1,0 +1,178 @@
+/**
+ * The ledger store suite, written once against the LedgerStore port and run
+ * for every store (SQLite today; PostgreSQL joins it).
+ */
+import { expect } from "chai";
+import type { CaseState } from "../../gateway/domain/case.js";
+import type { XrError } from "../../gateway/domain/errors.js";
+import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
+
+let n = 0;
+
+function caseState(caseId: string, version: number, status: CaseState["status"] = "SUBMITTED"): CaseState {
+  return {
+    caseId,
+    receiptNo: `43010020261126${String(n).padStart(6, "0")}`,
+    mode: "REMOTE_INTAKE",
+    matterCode: "XR-SB-001",
+    matterName: "基本养老保险关系转移接续",
+    intakeRegion: "430100",
+    handlingRegion: "440100",
+    collaboratingRegions: [],
+    applicant: { person: { name: "赵丽华", idNumber: "430104198604122314", mobile: "13807311234" } },
+    materials: [],
+    delivery: {
+      method: "MAIL",
+      recipient: "赵丽华",
+      mobile: "13807311234",
+      address: "长沙市芙蓉区五一大道1号",
+      postalCode: "410011",
+      courier: "",
+      waybillNo: "",
+    },
+    status,
+    submittedAt: "2026-11-26T01:00:00.000Z",
+    updatedAt: "2026-11-26T01:00:00.000Z",
+    promisedDays: 10,
+    deadline: "2026-12-10",
+    catalogVersion: "2026-10-15",
+    subtasks: [],
+    reason: "",
+    requestedMaterialCodes: [],
+    version,
+  };
+}
+
+function commitFor(caseId: string, version: number, extra: Partial<Commit> = {}): Commit {
+  n++;
+  return {
+    state: caseState(caseId, version),
+    expectedVersion: version - 1,
+    events: [
+      {
+        eventId: `EV${caseId}${version}`,
+        caseId,
+        sourceRegion: "430100",
+        sequence: version,
+        occurredAt: "2026-11-26T01:00:00.000Z",
+        payload: { type: "HandlingNote", author: "窗口", text: `第${version}条` },
+        statusAfter: "SUBMITTED",
+      },
+    ],
+    outbox: [
+      {
+        topic: "xr.v1.handling.440100",
+        key: caseId,
+        value: new Uint8Array([version]),
+        headers: { "xr-type": "HandlingNote" },
+      },
+    ],
+    ...extra,
+  };
+}
+
+/** Registers the suite for one store; `make` returns a fresh, empty store. */
+export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): void {
+  describe(`ledger store behaviour: ${name}`, () => {
+    let store: LedgerStore;
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it("commits case, events, outbox and inbox together and reads them back", async () => {
+      await store.commit(
+        commitFor("C1", 1, {
+          inbox: { eventId: "EVC11", caseId: "C1", sourceRegion: "430100", sequence: 1 },
+        }),
+      );
+      expect((await store.getCase("C1"))?.version).to.equal(1);
+      expect((await store.listEvents("C1")).map((e) => e.eventId)).to.deep.equal(["EVC11"]);
+      expect(await store.hasApplied("EVC11")).to.equal(true);
+      expect(await store.appliedSequence("C1", "430100")).to.equal(1);
+      const out = await store.pendingOutbox(10);
+      expect(out.map((m) => [m.key, [...m.value]])).to.deep.equal([["C1", [1]]]);
+    });
+
+    it("refuses a stale version with CONFLICT and writes nothing of that commit", async () => {
+      await store.commit(commitFor("C2", 1));
+      const stale = commitFor("C2", 1);
+      const err = await store
+        .commit({ ...stale, events: [{ ...(stale.events[0] as Commit["events"][0]), eventId: "OTHER" }] })
+        .then(
+          () => undefined,
+          (e: XrError) => e,
+        );
+      expect(err?.code).to.equal("CONFLICT");
+      expect(await store.hasApplied("OTHER")).to.equal(false);
+      expect(await store.pendingOutbox(10)).to.have.length(1);
+    });
+
+    it("isolates a failing commit from the others committed in the same group", async () => {
+      await store.commit(commitFor("C3", 1));
+      const results = await Promise.allSettled([
+        store.commit(commitFor("C4", 1)),
+        store.commit(commitFor("C3", 1)), // stale
+        store.commit(commitFor("C5", 1)),
+      ]);
+      expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
+      expect(await store.getCase("C4")).to.not.equal(undefined);
+      expect(await store.getCase("C5")).to.not.equal(undefined);
+      expect((await store.listEvents("C3")).length).to.equal(1);
+    });
+
+    it("keeps an Idempotency-Key once; a second use conflicts", async () => {
+      const idem = { key: "submit:k1", requestHash: "h", status: 201, body: "{}" };
+      await store.commit(commitFor("C6", 1, { idempotency: idem }));
+      expect(await store.findIdempotent("submit:k1")).to.deep.equal(idem);
+      const err = await store.commit(commitFor("C7", 1, { idempotency: idem })).catch((e: XrError) => e);
+      expect((err as XrError).code).to.equal("CONFLICT");
+      expect(await store.getCase("C7")).to.equal(undefined);
+    });
+
+    it("marks published messages gone and submitted cases FORWARDED in one step", async () => {
+      await store.commit(commitFor("C8", 1));
+      const [m] = await store.pendingOutbox(10);
+      await store.markPublished([m?.id ?? -1], ["C8"]);
+      expect(await store.pendingOutbox(10)).to.have.length(0);
+      expect((await store.getCase("C8"))?.status).to.equal("FORWARDED");
+      // A later commit derived from the SUBMITTED state does not step the case back.
+      await store.commit(commitFor("C8", 2));
+      expect((await store.getCase("C8"))?.status).to.equal("FORWARDED");
+    });
+
+    it("parks events and removes them when the commit that applies them lands", async () => {
+      await store.park({
+        eventId: "P2",
+        caseId: "C9",
+        sourceRegion: "440100",
+        sequence: 2,
+        value: new Uint8Array([2]),
+        parkedAt: "t",
+      });
+      expect(await store.countParked("C9")).to.equal(1);
+      await store.commit(commitFor("C9", 1, { unparkEventId: "P2" }));
+      expect(await store.parkedFor("C9")).to.deep.equal([]);
+    });
+
+    it("filters cases by status, party and overdue date", async () => {
+      await store.commit(commitFor("D1", 1));
+      await store.commit({
+        ...commitFor("D2", 1),
+        state: { ...caseState("D2", 1, "DECIDED"), deadline: "2026-01-05" },
+      });
+      await store.commit({
+        ...commitFor("D3", 1),
+        state: { ...caseState("D3", 1, "ACCEPTED"), deadline: "2026-01-05" },
+      });
+      const ids = async (f: Parameters<LedgerStore["listCases"]>[0]) =>
+        (await store.listCases(f)).map((c) => c.caseId).sort();
+      expect(await ids({ status: "DECIDED", limit: 10, offset: 0 })).to.deep.equal(["D2"]);
+      expect(await ids({ overdueOn: "2026-06-01", limit: 10, offset: 0 })).to.deep.equal(["D3"]);
+      expect(await ids({ region: "440100", limit: 10, offset: 0 })).to.deep.equal(["D1", "D2", "D3"]);
+      expect(await ids({ region: "420100", limit: 10, offset: 0 })).to.deep.equal([]);
+    });
+  });
+}
