@@ -83,6 +83,7 @@ async function importAdapter(adaptersDir: string, code: string): Promise<unknown
     join(adaptersDir, code, "adapter.js"),
     join(ADAPTER_CODE_DIR, code, "adapter.js"),
     join(adaptersDir, code, "adapter.ts"),
+    join(ADAPTER_CODE_DIR, code, "adapter.ts"),
   ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`no adapter.ts or compiled adapter.js for region ${code}`);

@@ -101,6 +101,39 @@ describe("the xr.v1 contract", () => {
       );
     });
 
+    it("serves health, readiness, Prometheus metrics and an OpenAPI document of every REST path", async () => {
+      const root = t.url("430100").replace(/\/api\/v1$/, "");
+      expect((await call("GET", `${root}/healthz`)).body.status).to.equal("ok");
+      const ready = await call("GET", `${root}/readyz`);
+      expect(ready.status).to.equal(200);
+      expect(ready.body).to.include({ ready: true, store: true, bus: true });
+      expect(ready.body.breakers.bus).to.equal("closed");
+      await call("GET", `${t.url("430100")}/regions`);
+      const metrics = await fetch(`${root}/metrics`).then((r) => r.text());
+      expect(metrics).to.match(
+        /xr_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/regions"[^}]*\} [1-9]/,
+      );
+      expect(metrics).to.include("xr_events_received_total");
+      const doc = (await call("GET", `${t.url("430100")}/openapi.json`)).body;
+      expect(doc.openapi).to.match(/^3\.1/);
+      expect(Object.keys(doc.paths)).to.include.members([
+        "/api/v1/regions",
+        "/api/v1/regions/{code}/matters",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/events",
+        "/api/v1/cases/{id}/actions",
+      ]);
+      const submit = doc.paths["/api/v1/cases"].post.requestBody.content["application/json"].schema;
+      expect(submit.required).to.include.members([
+        "mode",
+        "matterCode",
+        "intakeRegion",
+        "handlingRegion",
+        "applicant",
+      ]);
+    });
+
     it("Matter and CaseAction bodies use proto field names", async () => {
       const page = await call("GET", `${t.url("430100")}/regions/440100/matters?pageSize=3`);
       expect(page.body.matters).to.have.length(3);
