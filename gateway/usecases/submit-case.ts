@@ -6,39 +6,16 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { emit, retryOnConflict } from "./emit.js";
-
-/** The answer to a submission: HTTP-like status and canonical JSON body. */
-export interface SubmitResult {
-  readonly status: number;
-  readonly body: string;
-  /** True when an earlier answer was replayed for the same Idempotency-Key. */
-  readonly replayed: boolean;
-}
-
-async function replay(ctx: RegionContext, meta: RequestMeta): Promise<SubmitResult | undefined> {
-  if (!meta.idempotency) return undefined;
-  const key = `submit:${meta.idempotency.key}`;
-  const found = await ctx.store.findIdempotent(key);
-  if (!found) return undefined;
-  if (found.requestHash !== meta.idempotency.requestHash) {
-    throw new XrError(
-      ErrorCode.INVALID_ARGUMENT,
-      "Idempotency-Key was already used with a different request",
-      {
-        details: [{ path: "Idempotency-Key", issue: "reused with a different body" }],
-      },
-    );
-  }
-  return { status: found.status, body: found.body, replayed: true };
-}
+import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
 
 /** Checks, records and forwards a new case; replays the first answer for a repeated Idempotency-Key. */
 export async function submitCase(
   ctx: RegionContext,
   req: SubmitCaseRequest,
   meta: RequestMeta,
-): Promise<SubmitResult> {
-  const earlier = await replay(ctx, meta);
+): Promise<WriteResult> {
+  const key = scopeKey(meta, "submit");
+  const earlier = await findReplay(ctx, key);
   if (earlier) return earlier;
   const matter = checkSubmission(req, ctx.federation, ctx.region);
   const now = ctx.clock.now();
@@ -78,14 +55,7 @@ export async function submitCase(
         meta.traceparent,
       );
       const body = JSON.stringify(caseToJson(next, today));
-      const idempotency = meta.idempotency
-        ? {
-            key: `submit:${meta.idempotency.key}`,
-            requestHash: meta.idempotency.requestHash,
-            status: 201,
-            body,
-          }
-        : undefined;
+      const idempotency = key ? { ...key, status: 201, body } : undefined;
       await ctx.store.commit({
         state: next,
         expectedVersion: 0,
@@ -100,7 +70,7 @@ export async function submitCase(
   } catch (err) {
     // A concurrent request with the same key won: answer as it did.
     const earlier =
-      err instanceof XrError && err.code === ErrorCode.CONFLICT ? await replay(ctx, meta) : undefined;
+      err instanceof XrError && err.code === ErrorCode.CONFLICT ? await findReplay(ctx, key) : undefined;
     if (earlier) return earlier;
     throw err;
   }

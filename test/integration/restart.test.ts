@@ -2,7 +2,6 @@
  * `npm start`'s process keeps every case across a restart: the SQLite ledger
  * and the embedded bus are durable. Runs the real entry point as a child.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,44 +9,10 @@ import { expect } from "chai";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { call, eventually } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
+import { spawnGateway } from "../helpers/gateway-process.js";
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly urls: Map<string, string>;
-}
-
-async function startGateway(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, XR_DATA_DIR: dataDir, XR_EPHEMERAL_PORTS: "1", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr?.on("data", (d) => {
-    out += String(d);
-  });
-  const urls = await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`gateway exited early:\n${out}`);
-      const found = new Map(
-        [...out.matchAll(/^\s+(\d{6}) \S+\s+(http:\/\/\S+)\/api\/v1/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]),
-      );
-      return found.size === 2 ? found : undefined;
-    },
-    "the gateway to print its URLs",
-    20_000,
-  );
-  return { child, urls };
-}
-
-async function stop(r: Running): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => r.child.once("exit", (code) => resolve(code)));
-  r.child.kill("SIGTERM");
-  return exited;
-}
+const startGateway = (dataDir: string) =>
+  spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT);
 
 describe("restarting the gateway keeps every case", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "xr-restart-"));
@@ -70,7 +35,7 @@ describe("restarting the gateway keeps every case", () => {
         (await call("GET", `${cs}/cases/${accepted}`)).body.status === "ACCEPTED" ? true : undefined,
       "acceptance at 430100",
     );
-    expect(await stop(first)).to.equal(0);
+    expect(await first.stop()).to.equal(0);
 
     const second = await startGateway(dataDir);
     try {
@@ -93,7 +58,7 @@ describe("restarting the gateway keeps every case", () => {
         expect(r.body.caseId).to.equal(id);
       }
     } finally {
-      await stop(second);
+      await second.stop();
     }
   });
 });

@@ -1,0 +1,54 @@
+/** Runs the gateway's entry point as a child process, as `npm start` does. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { eventually } from "./federation.js";
+
+/** A gateway process and the root URL of each region it printed. */
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  /** Region code → `http://host:port` (without `/api/v1`). */
+  readonly urls: Map<string, string>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `node <args>` on `dataDir` with free ports and waits until it prints every region's URL. */
+export async function spawnGateway(
+  args: string[],
+  dataDir: string,
+  cwd: string,
+  regions = 2,
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, XR_DATA_DIR: dataDir, XR_EPHEMERAL_PORTS: "1", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += String(d);
+  });
+  child.stderr?.on("data", (d) => {
+    out += String(d);
+  });
+  const urls = await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`gateway exited early:\n${out}`);
+      const found = new Map(
+        [...out.matchAll(/^\s+(\d{6}) \S+\s+(http:\/\/\S+)\/api\/v1/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+      );
+      return found.size === regions ? found : undefined;
+    },
+    "the gateway to print its URLs",
+    20_000,
+  );
+  return {
+    child,
+    urls,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
