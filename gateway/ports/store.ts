@@ -69,7 +69,14 @@ export interface ParkedEvent {
   readonly sequence: number;
   readonly value: Uint8Array;
   readonly parkedAt: string;
+  /** Topic it was consumed from. */
+  readonly topic: string;
+  /** Why it could not apply when it arrived. */
+  readonly reason: string;
 }
+
+/** What {@link LedgerStore.park} did. */
+export type ParkResult = "parked" | "already-parked" | "collision";
 
 /** The ledger of one region. */
 export interface LedgerStore {
@@ -86,13 +93,27 @@ export interface LedgerStore {
    * SUBMITTED cases among `forwardedCaseIds` FORWARDED (their submission left).
    */
   markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void>;
-  /** Highest sequence applied from `sourceRegion` for the case (0 if none). */
+  /** Highest sequence applied or dead-lettered from `sourceRegion` for the case (0 if none). */
   appliedSequence(caseId: string, sourceRegion: string): Promise<number>;
+  /** Whether this event was applied, or dead-lettered in its turn. */
   hasApplied(eventId: string): Promise<boolean>;
-  park(event: ParkedEvent): Promise<void>;
-  /** Parked events of a case, oldest position first. */
+  /**
+   * Records that an event which was next in line was dead-lettered, so the
+   * source's later events are not held back by it forever.
+   */
+  recordDeadLettered(entry: InboxEntry): Promise<void>;
+  /**
+   * Parks an event; "already-parked" if this event is parked, "collision" if
+   * another event holds its (case, source, sequence).
+   */
+  park(event: ParkedEvent): Promise<ParkResult>;
+  /** Removes a parked event that will never apply (it was dead-lettered). */
+  dropParked(eventId: string): Promise<void>;
+  /** Parked events parked before `iso`, oldest first. */
+  parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]>;
+  /** Parked events of a case, by source region and sequence. */
   parkedFor(caseId: string): Promise<ParkedEvent[]>;
-  /** Parked events in the whole ledger. */
+  /** Parked events of one case. */
   countParked(caseId: string): Promise<number>;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { LoadedConfig } from "../config/load.js";
 import { WorkCalendar } from "../domain/calendar.js";
 import { inboxTopics } from "../domain/events.js";
+import { sweepParked } from "../inbound/parking.js";
 import { receiveRecord } from "../inbound/receive-event.js";
 import { OutboxRelay } from "../outbound/relay.js";
 import type { Bus, Subscription } from "../ports/bus.js";
@@ -70,11 +71,21 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       groupId: `xr-gateway-${o.region}`,
       topics: inboxTopics(o.region),
       handler: async (record) => {
-        const outcome = await receiveRecord(context, record);
-        metrics.received.inc({ outcome });
+        try {
+          metrics.received.inc({ outcome: await receiveRecord(context, record) });
+        } catch (err) {
+          // Only retriable failures get here; the bus delivers the record again.
+          log.warn({ err, topic: record.topic, offset: record.offset }, "inbox will retry a record");
+          throw err;
+        }
       },
     });
   let subscription: Subscription | undefined = await subscribe();
+  // Events that waited too long for what they need go to the dead-letter topic with an alert.
+  const sweep = setInterval(() => {
+    sweepParked(context).catch((err) => log.error({ err }, "parked-event sweep failed"));
+  }, 60_000);
+  sweep.unref();
   const app = createRestApp(context, {
     metrics: metrics.registry,
     readiness: async () => ({ breakers: { bus: relay?.breakerState ?? "closed" } }),
@@ -99,6 +110,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       subscription ??= await subscribe();
     },
     close: async () => {
+      clearInterval(sweep);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -129,7 +129,7 @@ describe("remote intake 430100 → 440100, end to end over the embedded bus", ()
     const [s1, s2, s3] = records as [(typeof records)[0], (typeof records)[0], (typeof records)[0]];
     const outcomes = [];
     for (const r of [s3, s2, s3, s1, s2, s1]) outcomes.push(await receiveRecord(csRegion.context, r));
-    expect(outcomes).to.deep.equal(["parked", "parked", "parked", "applied", "duplicate", "duplicate"]);
+    expect(outcomes).to.deep.equal(["parked", "parked", "duplicate", "applied", "duplicate", "duplicate"]);
 
     // Then the originals arrive as well: all duplicates now.
     await csRegion.resumeInbox();

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type Database from "better-sqlite3";
 import { expect } from "chai";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
 import { storeBehaviour } from "./store-behaviour.js";
@@ -22,11 +23,45 @@ describe("SQLite ledger file", () => {
       sourceRegion: "440100",
       sequence: 3,
       value: new Uint8Array([1]),
-      parkedAt: "t",
+      parkedAt: "2026-11-26T01:00:00.000Z",
+      topic: "xr.v1.handling.430100",
+      reason: "waiting for sequence 2",
     });
     await a.close();
     const b = new SqliteLedger({ path });
     expect(await b.countParked("X")).to.equal(1);
     await b.close();
+  });
+
+  it("fails a whole commit group, writing nothing, when the disk fills mid-group", async () => {
+    const path = join(dir, "full.db");
+    const ledger = new SqliteLedger({ path });
+    // Reach in to simulate a full disk: SQLite aborts the whole transaction on SQLITE_FULL.
+    const db = (ledger as unknown as { db: Database.Database }).db;
+    const pages = db.pragma("page_count", { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages + 3}`);
+    const state = (caseId: string, padding: number) => ({
+      caseId,
+      version: 1,
+      status: "SUBMITTED",
+      intakeRegion: "430100",
+      handlingRegion: "440100",
+      collaboratingRegions: [],
+      deadline: "2026-12-10",
+      submittedAt: "2026-11-26T01:00:00.000Z",
+      reason: "x".repeat(padding),
+    });
+    const commit = (caseId: string, padding: number) =>
+      ledger.commit({ state: state(caseId, padding) as never, expectedVersion: 0, events: [], outbox: [] });
+    const results = await Promise.allSettled([
+      commit("F1", 10),
+      commit("F2", 200_000),
+      commit("F3", 10),
+      commit("F4", 10),
+    ]);
+    expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected", "rejected", "rejected"]);
+    expect(((results[2] as PromiseRejectedResult).reason as { code: string }).code).to.equal("UNAVAILABLE");
+    for (const id of ["F1", "F2", "F3", "F4"]) expect(await ledger.getCase(id), id).to.equal(undefined);
+    await ledger.close();
   });
 });

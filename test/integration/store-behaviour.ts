@@ -143,18 +143,40 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): 
       expect((await store.getCase("C8"))?.status).to.equal("FORWARDED");
     });
 
+    const parked = (eventId: string, sequence: number, parkedAt = "2026-11-26T01:00:00.000Z") => ({
+      eventId,
+      caseId: "C9",
+      sourceRegion: "440100",
+      sequence,
+      value: new Uint8Array([sequence]),
+      parkedAt,
+      topic: "xr.v1.handling.430100",
+      reason: "waiting for sequence 1",
+    });
+
     it("parks events and removes them when the commit that applies them lands", async () => {
-      await store.park({
-        eventId: "P2",
-        caseId: "C9",
-        sourceRegion: "440100",
-        sequence: 2,
-        value: new Uint8Array([2]),
-        parkedAt: "t",
-      });
+      expect(await store.park(parked("P2", 2))).to.equal("parked");
+      expect(await store.parkedFor("C9")).to.deep.equal([parked("P2", 2)]);
       expect(await store.countParked("C9")).to.equal(1);
       await store.commit(commitFor("C9", 1, { unparkEventId: "P2" }));
       expect(await store.parkedFor("C9")).to.deep.equal([]);
+    });
+
+    it("tells a re-parked event from another event claiming the same position", async () => {
+      expect(await store.park(parked("P3", 3))).to.equal("parked");
+      expect(await store.park(parked("P3", 3))).to.equal("already-parked");
+      expect(await store.park(parked("FORGED", 3))).to.equal("collision");
+      expect((await store.parkedFor("C9")).map((p) => p.eventId)).to.deep.equal(["P3"]);
+    });
+
+    it("lists events parked before a time, oldest first, and drops them", async () => {
+      await store.park(parked("OLD", 4, "2026-11-26T01:00:00.000Z"));
+      await store.park(parked("OLDER", 5, "2026-11-26T00:00:00.000Z"));
+      await store.park(parked("NEW", 6, "2026-11-26T03:00:00.000Z"));
+      const stale = await store.parkedBefore("2026-11-26T02:00:00.000Z", 10);
+      expect(stale.map((p) => p.eventId)).to.deep.equal(["OLDER", "OLD"]);
+      await store.dropParked("OLD");
+      expect((await store.parkedFor("C9")).map((p) => p.eventId)).to.deep.equal(["OLDER", "NEW"]);
     });
 
     it("filters cases by status, party and overdue date", async () => {

@@ -14,11 +14,37 @@ import type {
   CaseFilter,
   Commit,
   IdempotentResponse,
+  InboxEntry,
   LedgerStore,
   OutboxRecord,
   ParkedEvent,
+  ParkResult,
 } from "../../ports/store.js";
 import { MIGRATIONS } from "./schema.js";
+
+interface ParkedRow {
+  event_id: string;
+  case_id: string;
+  source_region: string;
+  sequence: number;
+  value: Buffer;
+  parked_at: string;
+  topic: string;
+  reason: string;
+}
+
+function parkedFromRow(r: ParkedRow): ParkedEvent {
+  return {
+    eventId: r.event_id,
+    caseId: r.case_id,
+    sourceRegion: r.source_region,
+    sequence: r.sequence,
+    value: new Uint8Array(r.value),
+    parkedAt: r.parked_at,
+    topic: r.topic,
+    reason: r.reason,
+  };
+}
 
 /** Options of {@link SqliteLedger}. */
 export interface SqliteLedgerOptions {
@@ -83,9 +109,19 @@ export class SqliteLedger implements LedgerStore {
       insertInbox: db.prepare(
         "INSERT INTO inbox (event_id, case_id, source_region, sequence, applied_at) VALUES (?, ?, ?, ?, ?)",
       ),
-      hasApplied: db.prepare("SELECT 1 FROM events WHERE event_id = ?").pluck(),
+      hasApplied: db
+        .prepare("SELECT 1 FROM events WHERE event_id = ? UNION ALL SELECT 1 FROM inbox WHERE event_id = ?")
+        .pluck(),
+      recordDeadLettered: db.prepare(
+        `INSERT OR IGNORE INTO inbox (event_id, case_id, source_region, sequence, applied_at, outcome)
+         VALUES (?, ?, ?, ?, ?, 'dead-lettered')`,
+      ),
       applied: db
-        .prepare("SELECT COALESCE(MAX(sequence), 0) FROM events WHERE case_id = ? AND source_region = ?")
+        .prepare(
+          `SELECT MAX(
+             (SELECT COALESCE(MAX(sequence), 0) FROM events WHERE case_id = @caseId AND source_region = @source),
+             (SELECT COALESCE(MAX(sequence), 0) FROM inbox WHERE case_id = @caseId AND source_region = @source))`,
+        )
         .pluck(),
       markForwarded: db.prepare(
         `UPDATE cases SET status = 'FORWARDED', body = json_set(body, '$.status', 'FORWARDED')
@@ -98,9 +134,13 @@ export class SqliteLedger implements LedgerStore {
         "SELECT key, request_hash AS requestHash, status, body FROM idempotency WHERE key = ?",
       ),
       park: db.prepare(
-        `INSERT OR IGNORE INTO parked (event_id, case_id, source_region, sequence, value, parked_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO parked (event_id, case_id, source_region, sequence, value, parked_at, topic, reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      parkedAt: db
+        .prepare("SELECT event_id FROM parked WHERE case_id = ? AND source_region = ? AND sequence = ?")
+        .pluck(),
+      parkedBefore: db.prepare("SELECT * FROM parked WHERE parked_at < ? ORDER BY parked_at LIMIT ?"),
       parkedFor: db.prepare("SELECT * FROM parked WHERE case_id = ? ORDER BY source_region, sequence"),
       deleteParked: db.prepare("DELETE FROM parked WHERE event_id = ?"),
       countParked: db.prepare("SELECT COUNT(*) FROM parked WHERE case_id = ?").pluck(),
@@ -112,6 +152,9 @@ export class SqliteLedger implements LedgerStore {
           this.commitOne(p.change);
           return undefined;
         } catch (err) {
+          // Disk full or I/O errors abort the whole transaction, not just the savepoint:
+          // stop here, or the next commits would run (and commit) on their own.
+          if (!db.inTransaction) throw err;
           return err ?? new Error("commit failed");
         }
       }),
@@ -290,34 +333,51 @@ export class SqliteLedger implements LedgerStore {
   }
 
   async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {
-    return Number(this.stmt.applied.get(caseId, sourceRegion));
+    return Number(this.stmt.applied.get({ caseId, source: sourceRegion }));
   }
 
   async hasApplied(eventId: string): Promise<boolean> {
-    return this.stmt.hasApplied.get(eventId) !== undefined;
+    return this.stmt.hasApplied.get(eventId, eventId) !== undefined;
   }
 
-  async park(e: ParkedEvent): Promise<void> {
-    this.stmt.park.run(e.eventId, e.caseId, e.sourceRegion, e.sequence, Buffer.from(e.value), e.parkedAt);
+  async recordDeadLettered(e: InboxEntry): Promise<void> {
+    this.stmt.recordDeadLettered.run(
+      e.eventId,
+      e.caseId,
+      e.sourceRegion,
+      e.sequence,
+      new Date().toISOString(),
+    );
+  }
+
+  async park(e: ParkedEvent): Promise<ParkResult> {
+    return this.db.transaction((): ParkResult => {
+      const holder = this.stmt.parkedAt.get(e.caseId, e.sourceRegion, e.sequence) as string | undefined;
+      if (holder !== undefined) return holder === e.eventId ? "already-parked" : "collision";
+      this.stmt.park.run(
+        e.eventId,
+        e.caseId,
+        e.sourceRegion,
+        e.sequence,
+        Buffer.from(e.value),
+        e.parkedAt,
+        e.topic,
+        e.reason,
+      );
+      return "parked";
+    })();
+  }
+
+  async dropParked(eventId: string): Promise<void> {
+    this.stmt.deleteParked.run(eventId);
+  }
+
+  async parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]> {
+    return (this.stmt.parkedBefore.all(iso, limit) as ParkedRow[]).map(parkedFromRow);
   }
 
   async parkedFor(caseId: string): Promise<ParkedEvent[]> {
-    const rows = this.stmt.parkedFor.all(caseId) as Array<{
-      event_id: string;
-      case_id: string;
-      source_region: string;
-      sequence: number;
-      value: Buffer;
-      parked_at: string;
-    }>;
-    return rows.map((r) => ({
-      eventId: r.event_id,
-      caseId: r.case_id,
-      sourceRegion: r.source_region,
-      sequence: r.sequence,
-      value: new Uint8Array(r.value),
-      parkedAt: r.parked_at,
-    }));
+    return (this.stmt.parkedFor.all(caseId) as ParkedRow[]).map(parkedFromRow);
   }
 
   async countParked(caseId: string): Promise<number> {

@@ -53,4 +53,11 @@ export const MIGRATIONS: readonly string[] = [
      body TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // 2: parked events keep where they came from and why they wait; the inbox also records
+  // events it dead-lettered, so that their sequence counts as consumed.
+  `ALTER TABLE parked ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+   ALTER TABLE parked ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+   CREATE INDEX parked_age ON parked(parked_at);
+   ALTER TABLE inbox ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied';
+   CREATE INDEX inbox_position ON inbox(case_id, source_region, sequence);`,
 ];

@@ -1,0 +1,49 @@
+/** Applying one received event to the ledger, and what to do when it fails. */
+import type { Envelope } from "../codec/envelope.js";
+import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
+import { ErrorCode, XrError } from "../domain/errors.js";
+import { applyEvent } from "../domain/lifecycle.js";
+import type { RegionContext } from "../usecases/context.js";
+import { retryOnConflict } from "../usecases/emit.js";
+
+/** What to do with an event that failed to apply. */
+export type Disposition = "retry" | "park" | "dead-letter";
+
+/**
+ * Retriable failures are retried; a missing case or a status the event does
+ * not fit yet may be cured by events still on their way, unless the case is
+ * final; anything else never applies.
+ */
+export async function dispose(ctx: RegionContext, env: Envelope, err: unknown): Promise<Disposition> {
+  const e = XrError.from(err);
+  if (e.retriable) return "retry";
+  if (e.code === ErrorCode.NOT_FOUND) return "park";
+  if (e.code === ErrorCode.FAILED_PRECONDITION) {
+    const current = await ctx.store.getCase(env.caseId);
+    return current && FINAL_STATUSES.has(current.status) ? "dead-letter" : "park";
+  }
+  return "dead-letter";
+}
+
+/** Applies one envelope whose predecessors are in; throws when it cannot apply now. */
+export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const current = await ctx.store.getCase(env.caseId);
+    let next = applyEvent(current, env);
+    // The handling and collaborating regions first see a case once it was forwarded.
+    if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
+    await ctx.store.commit({
+      state: next,
+      expectedVersion: current?.version ?? 0,
+      events: [{ ...env, statusAfter: next.status }],
+      outbox: [],
+      inbox: {
+        eventId: env.eventId,
+        caseId: env.caseId,
+        sourceRegion: env.sourceRegion,
+        sequence: env.sequence,
+      },
+      ...(unparkEventId ? { unparkEventId } : {}),
+    });
+  });
+}

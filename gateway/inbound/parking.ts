@@ -1,0 +1,109 @@
+/**
+ * Events that cannot apply yet wait in the ledger's parking table: until
+ * their predecessor arrives (drainParked), or until they are too old to wait
+ * for and go to the dead-letter topic with an alert (sweepParked).
+ */
+import { decodeEnvelope, type Envelope } from "../codec/envelope.js";
+import { XrError } from "../domain/errors.js";
+import type { BusRecord } from "../ports/bus.js";
+import type { ParkedEvent } from "../ports/store.js";
+import type { RegionContext } from "../usecases/context.js";
+import { applyOne, dispose } from "./apply.js";
+import { deadLetter, deadLetterInTurn } from "./dead-letter.js";
+import type { ReceiveOutcome } from "./receive-event.js";
+
+/** Parked events a case may hold before newer ones are dead-lettered. */
+export const MAX_PARKED_PER_CASE = 100;
+
+/** How long an event may wait for what it needs before it is dead-lettered. */
+export const DEFAULT_MAX_PARKED_MS = 15 * 60 * 1000;
+
+/** A parked event as a dead-letter source, with the routing headers it arrived with. */
+function sourceOf(p: ParkedEvent) {
+  const env = decodeEnvelope(p.value);
+  const headers = {
+    "xr-source": env.sourceRegion,
+    "xr-target": env.targetRegion,
+    "xr-type": env.payload.type,
+    traceparent: env.traceparent,
+    "xr-parked-reason": p.reason,
+  };
+  return { topic: p.topic, key: p.caseId, value: p.value, headers };
+}
+
+/** Parks a received event, or dead-letters it when it collides or the case holds too many. */
+export async function park(
+  ctx: RegionContext,
+  env: Envelope,
+  record: BusRecord,
+  why: string,
+): Promise<ReceiveOutcome> {
+  if ((await ctx.store.countParked(env.caseId)) >= MAX_PARKED_PER_CASE) {
+    const already = (await ctx.store.parkedFor(env.caseId)).some((p) => p.eventId === env.eventId);
+    if (already) return "duplicate";
+    await deadLetter(ctx, record, `parking limit reached while ${why}`, env.caseId);
+    return "dead-lettered";
+  }
+  const result = await ctx.store.park({
+    eventId: env.eventId,
+    caseId: env.caseId,
+    sourceRegion: env.sourceRegion,
+    sequence: env.sequence,
+    value: record.value,
+    parkedAt: ctx.clock.now().toISOString(),
+    topic: record.topic,
+    reason: why,
+  });
+  if (result === "already-parked") return "duplicate";
+  if (result === "collision") {
+    const reason = `sequence ${env.sequence} from ${env.sourceRegion} is taken by another parked event`;
+    await deadLetter(ctx, record, reason, env.caseId);
+    return "dead-lettered";
+  }
+  ctx.log.warn({ caseId: env.caseId, eventId: env.eventId, why }, "event parked");
+  return "parked";
+}
+
+/** Applies parked events of a case that have become applicable, until none is. */
+export async function drainParked(ctx: RegionContext, caseId: string): Promise<void> {
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const parked of await ctx.store.parkedFor(caseId)) {
+      const applied = await ctx.store.appliedSequence(caseId, parked.sourceRegion);
+      if (parked.sequence !== applied + 1) continue;
+      const env = decodeEnvelope(parked.value);
+      try {
+        await applyOne(ctx, env, parked.eventId);
+        progress = true;
+      } catch (err) {
+        const what = await dispose(ctx, env, err);
+        if (what === "retry") throw err;
+        if (what === "dead-letter") {
+          await deadLetterInTurn(ctx, env, sourceOf(parked), XrError.from(err).message);
+          await ctx.store.dropParked(parked.eventId);
+          progress = true;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Dead-letters events parked longer than `maxAgeMs`: what they wait for is
+ * not coming (or two regions acted at once and the other side won).
+ * Returns how many went.
+ */
+export async function sweepParked(ctx: RegionContext, maxAgeMs = DEFAULT_MAX_PARKED_MS): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - maxAgeMs).toISOString();
+  const stale = await ctx.store.parkedBefore(cutoff, 500);
+  for (const p of stale) {
+    const reason = `waited since ${p.parkedAt} and could not apply: ${p.reason}`;
+    const inTurn = p.sequence === (await ctx.store.appliedSequence(p.caseId, p.sourceRegion)) + 1;
+    if (inTurn) await deadLetterInTurn(ctx, p, sourceOf(p), reason);
+    else await deadLetter(ctx, sourceOf(p), reason, p.caseId);
+    await ctx.store.dropParked(p.eventId);
+  }
+  // Events behind those may apply now (or be swept in turn).
+  for (const caseId of new Set(stale.map((p) => p.caseId))) await drainParked(ctx, caseId);
+  return stale.length;
+}

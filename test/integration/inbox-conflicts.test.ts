@@ -1,0 +1,161 @@
+/**
+ * The inbox never blocks and never loses silently: conflicting or bad events
+ * end in the dead-letter topic with a reason and an alert, and the events
+ * behind them go on.
+ */
+import { expect } from "chai";
+import { type Envelope, encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
+import { sweepParked } from "../../gateway/inbound/parking.js";
+import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import type { BusRecord } from "../../gateway/ports/bus.js";
+import type { RegionHandle } from "../../gateway/runtime/region.js";
+import {
+  call,
+  eventually,
+  startTestFederation,
+  type TestFederation,
+  waitForStatus,
+} from "../helpers/federation.js";
+import { pensionTransfer } from "../helpers/fixtures.js";
+
+describe("inbox conflicts and poison events", () => {
+  let t: TestFederation;
+  let cs: RegionHandle;
+  let gz: RegionHandle;
+  before(async () => {
+    t = await startTestFederation();
+    cs = t.fed.regions.get("430100") as RegionHandle;
+    gz = t.fed.regions.get("440100") as RegionHandle;
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  const act = async (region: string, caseId: string, action: Record<string, unknown>) => {
+    const r = await call("POST", `${t.url(region)}/cases/${caseId}/actions`, action);
+    expect(r.status, JSON.stringify(r.body)).to.equal(200);
+  };
+  const dlq = (region: string, caseId: string) =>
+    t.bus.read(`xr.v1.dlq.${region}`).filter((r) => r.key === caseId);
+  const pending = async (topic: string, caseId: string, count: number) =>
+    eventually(async () => {
+      const rs = t.bus.read(topic).filter((r) => r.key === caseId);
+      return rs.length === count ? rs : undefined;
+    }, `${count} records on ${topic}`);
+
+  async function forwardedCase(): Promise<string> {
+    const created = await call("POST", `${t.url("430100")}/cases`, pensionTransfer());
+    await waitForStatus(t, "440100", created.body.caseId, "FORWARDED");
+    return created.body.caseId;
+  }
+
+  it("a withdrawal racing a decision: both sides dead-letter what they cannot apply, with an alert", async () => {
+    const id = await forwardedCase();
+    await act("440100", id, { type: "accept" });
+    await waitForStatus(t, "430100", id, "ACCEPTED");
+    await cs.pauseInbox();
+    await gz.pauseInbox();
+    try {
+      await act("430100", id, { type: "withdraw", reason: "申请人已在广州现场办理" });
+      await act("440100", id, { type: "decide", approved: true });
+      await act("440100", id, { type: "mail", courier: "顺丰速运", waybillNo: "SF1402938475" });
+      const toCs = [
+        ...(await pending("xr.v1.handling.430100", id, 2)),
+        ...(await pending("xr.v1.delivery.430100", id, 1)),
+      ];
+      const toGz = await pending("xr.v1.intake.440100", id, 2);
+      // 长沙 withdrew: its case is closed, so 广州's decision and mailing can never apply there.
+      const csOutcomes = [];
+      for (const r of toCs) csOutcomes.push(await receiveRecord(cs.context, r));
+      expect(csOutcomes).to.deep.equal(["duplicate", "dead-lettered", "dead-lettered"]);
+      expect(dlq("430100", id).map((r) => r.headers["xr-type"])).to.deep.equal([
+        "CaseDecided",
+        "ResultMailed",
+      ]);
+      // 广州 decided: the withdrawal waits (it might be a reordering) and the sweep dead-letters it.
+      const gzOutcomes = [];
+      for (const r of toGz) gzOutcomes.push(await receiveRecord(gz.context, r));
+      expect(gzOutcomes).to.deep.equal(["duplicate", "parked"]);
+      const later = { ...gz.context, clock: { now: () => new Date(Date.now() + 16 * 60_000) } };
+      expect(await sweepParked(later)).to.equal(1);
+      expect(dlq("440100", id).map((r) => r.headers["xr-type"])).to.deep.equal(["CaseWithdrawn"]);
+      expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/could not apply: cannot withdraw/);
+      expect(await gz.context.store.countParked(id)).to.equal(0);
+      expect(t.logs.filter((l) => l.alert === "dead-letter" && l.caseId === id)).to.have.length(3);
+    } finally {
+      await cs.resumeInbox();
+      await gz.resumeInbox();
+    }
+  });
+
+  function forged(
+    caseId: string,
+    sequence: number,
+    payload: Envelope["payload"],
+    extra: Partial<Envelope> = {},
+  ): BusRecord {
+    const env: Envelope = {
+      eventId: `01JF0RGED${String(sequence).padStart(2, "0")}${caseId.slice(-15)}`,
+      caseId,
+      sourceRegion: "430100",
+      targetRegion: "440100",
+      sequence,
+      occurredAt: new Date().toISOString(),
+      schemaVersion: SCHEMA_VERSION,
+      traceparent: "",
+      signature: new Uint8Array(),
+      keyId: "",
+      payload,
+      ...extra,
+    };
+    return {
+      topic: "xr.v1.intake.440100",
+      partition: 0,
+      offset: 0,
+      key: caseId,
+      value: encodeEnvelope(env),
+      headers: {},
+    };
+  }
+
+  it("dead-letters a submitted case that is not the case its envelope names", async () => {
+    const id = await forwardedCase();
+    const existing = await gz.context.store.getCase(id);
+    if (!existing) throw new Error("fixture case missing");
+    const record = forged("01JOTHERCASE00000000000000", 1, { type: "CaseSubmitted", case: existing });
+    expect(await receiveRecord(gz.context, record)).to.equal("dead-lettered");
+    expect(dlq("440100", "01JOTHERCASE00000000000000")[0]?.headers["xr-dlq-reason"]).to.match(/carries case/);
+  });
+
+  it("dead-letters an event in its turn that can never apply, and applies the ones behind it", async () => {
+    const id = await forwardedCase();
+    await act("440100", id, { type: "accept" });
+    await waitForStatus(t, "430100", id, "ACCEPTED");
+    const note = forged(id, 3, { type: "HandlingNote", author: "长沙窗口", text: "申请人补充了联系电话" });
+    const bogus = forged(id, 2, { type: "CaseAccepted", deadline: "2026-12-31" }); // only 广州 may accept
+    expect(await receiveRecord(gz.context, note)).to.equal("parked");
+    expect(await receiveRecord(gz.context, bogus)).to.equal("dead-lettered");
+    expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/only the handling region/);
+    const events = await call("GET", `${t.url("440100")}/cases/${id}/events`);
+    expect(events.body.events.map((e: { type: string }) => e.type)).to.deep.equal([
+      "CaseSubmitted",
+      "CaseAccepted",
+      "HandlingNote",
+    ]);
+    expect(await receiveRecord(gz.context, bogus)).to.equal("duplicate");
+  });
+
+  it("dead-letters a second event claiming a parked event's position", async () => {
+    const id = await forwardedCase();
+    const first = forged(id, 5, { type: "HandlingNote", author: "a", text: "第一条" });
+    const rival = forged(
+      id,
+      5,
+      { type: "HandlingNote", author: "b", text: "冒名" },
+      { eventId: "01JRIVAL000000000000000000" },
+    );
+    expect(await receiveRecord(gz.context, first)).to.equal("parked");
+    expect(await receiveRecord(gz.context, rival)).to.equal("dead-lettered");
+    expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/taken by another parked event/);
+  });
+});
