@@ -26,6 +26,13 @@ function need<T>(value: T | undefined | null, where: string): T {
   return value;
 }
 
+function workingDays(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) <= 0) {
+    throw new Error(`${where} must be a positive whole number of working days, not ${JSON.stringify(value)}`);
+  }
+  return value as number;
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 const adapter: RegionAdapter = {
@@ -41,7 +48,7 @@ const adapter: RegionAdapter = {
         localCode: need(m.事项编码, `${at}.事项编码`),
         name: need(m.事项名称, `${at}.事项名称`),
         department: need(m.实施部门, `${at}.实施部门`),
-        promisedDays: need(m.承诺时限, `${at}.承诺时限`),
+        promisedDays: workingDays(m.承诺时限, `${at}.承诺时限`),
         modeLabels: need(m.办理方式, `${at}.办理方式`),
         materials: need(m.申请材料, `${at}.申请材料`).map((x, j) => ({
           localCode: need(x.材料编码, `${at}.申请材料[${j}].材料编码`),

@@ -37,6 +37,11 @@ export function buildCatalog(
     if (code === undefined) continue;
     const shared = ctx.shared.matters.get(code);
     if (!shared) throw new Error(`${r.origin}: ${r.localCode} maps to unknown shared matter ${code}`);
+    if (r.promisedDays > shared.promisedDays) {
+      throw new Error(
+        `${r.origin}: promises ${r.promisedDays} working days for ${code}, more than the federation's ${shared.promisedDays}`,
+      );
+    }
     const modes = r.modeLabels.map((label) => {
       const mode = MODE_LABELS[label];
       if (!mode) throw new Error(`${r.origin}: unknown 办理方式 "${label}"`);

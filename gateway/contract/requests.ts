@@ -24,9 +24,27 @@ const checked = (check: (v: string) => string | undefined) =>
     if (issue) ctx.addIssue({ code: "custom", message: issue });
   });
 
+/** Control characters (line breaks included) have no place in names, codes or reasons. */
+const NO_CONTROL = /^\P{Cc}*$/u;
+const NO_CONTROL_MESSAGE = "must not contain control characters or line breaks";
+
 const text = (max: number) =>
-  z.string().trim().min(1, "is required").max(max, `must be at most ${max} characters`);
-const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(max, `must be at most ${max} characters`)
+    .regex(NO_CONTROL, NO_CONTROL_MESSAGE);
+const optionalText = (max: number) =>
+  z.string().trim().max(max, `must be at most ${max} characters`).regex(NO_CONTROL, NO_CONTROL_MESSAGE);
+/** Free text that may span lines (notes), still without other control characters. */
+const prose = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^(?:\n|\P{Cc})*$/u, "must not contain control characters");
+const setByMailAction = z.string().max(0, "is set by the mail action, not at intake").default("");
 const regionCode = checked(checkRegionCode);
 
 const person = z.strictObject({
@@ -78,10 +96,32 @@ const delivery = z
     mobile: z.union([z.literal(""), checked(checkMobile)]).default(""),
     address: optionalText(200).default(""),
     postalCode: z.union([z.literal(""), checked(checkPostalCode)]).default(""),
-    courier: optionalText(50).default(""),
-    waybillNo: optionalText(40).default(""),
+    courier: setByMailAction,
+    waybillNo: setByMailAction,
   })
   .transform((d): Delivery => d);
+
+const materials = z
+  .array(materialSchema)
+  .max(50, "at most 50 materials")
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((m, i) => {
+      if (seen.has(m.materialCode)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "materialCode"],
+          message: `${m.materialCode} is listed twice`,
+        });
+      }
+      seen.add(m.materialCode);
+    });
+  });
+
+const regionList = z
+  .array(regionCode)
+  .max(10)
+  .refine((list) => new Set(list).size === list.length, "lists a region twice");
 
 /** `xr.v1.SubmitCaseRequest`. */
 export const submitCaseSchema = z
@@ -91,9 +131,9 @@ export const submitCaseSchema = z
     intakeRegion: regionCode,
     handlingRegion: regionCode,
     applicant,
-    materials: z.array(materialSchema).max(50, "at most 50 materials").default([]),
+    materials: materials.default([]),
     delivery,
-    collaboratingRegions: z.array(regionCode).max(10).default([]),
+    collaboratingRegions: regionList.default([]),
   })
   .transform((r): SubmitCaseRequest => r);
 
@@ -101,9 +141,9 @@ export const submitCaseSchema = z
 export const caseActionSchema = z
   .strictObject({
     type: z.enum(ACTION_TYPES),
-    reason: optionalText(500).optional(),
+    reason: prose(500).optional(),
     materialCodes: z.array(text(40)).max(50).optional(),
-    materials: z.array(materialSchema).max(50).optional(),
+    materials: materials.optional(),
     approved: z.boolean().optional(),
     courier: optionalText(50).optional(),
     waybillNo: z
@@ -111,10 +151,10 @@ export const caseActionSchema = z
       .trim()
       .regex(/^[A-Za-z0-9-]{6,30}$/, "must be 6–30 letters, digits or dashes")
       .optional(),
-    subtaskId: optionalText(40).optional(),
+    subtaskId: text(40).optional(),
     region: regionCode.optional(),
     description: optionalText(500).optional(),
-    note: optionalText(2000).optional(),
+    note: prose(2000).optional(),
     author: optionalText(50).optional(),
   })
   .transform((a): CaseAction => a);
@@ -127,14 +167,18 @@ function pathOf(path: readonly PropertyKey[]): string {
 
 /** Parses `input` with `schema`, or throws INVALID_ARGUMENT listing every offending field. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const details = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => ({ path: pathOf([...issue.path, k]), issue: "unknown field" }));
     }
     const message =
-      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+      issue.input !== undefined
+        ? issue.message
+        : issue.code === "invalid_value"
+          ? `is required (${issue.message.replace(/^Invalid option: /, "")})`
+          : "is required";
     return [{ path: pathOf(issue.path) || "(body)", issue: message }];
   });
   const message = details.map((d) => `${d.path}: ${d.issue}`).join("; ");

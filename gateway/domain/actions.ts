@@ -48,6 +48,23 @@ export interface ActionContext {
   readonly deadlineIfAcceptedNow: string;
   /** A fresh identifier for a new subtask. */
   readonly newSubtaskId: string;
+  /** Material codes the case's matter asks for (handling region's catalog). */
+  readonly matterMaterialCodes: ReadonlySet<string>;
+}
+
+function requireKnownMaterials(
+  codes: readonly string[],
+  known: ReadonlySet<string>,
+  path: (i: number) => string,
+): void {
+  const details = codes.flatMap((code, i) =>
+    known.has(code) ? [] : [{ path: path(i), issue: `the matter does not ask for material ${code}` }],
+  );
+  if (details.length > 0) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, details.map((d) => `${d.path}: ${d.issue}`).join("; "), {
+      details,
+    });
+  }
 }
 
 function need<T>(value: T | undefined, path: string, issue: string): T {
@@ -66,17 +83,22 @@ export function planAction(c: CaseState, a: CaseAction, ctx: ActionContext): Eve
       return { type: "CaseRejected", reason: need(a.reason, "reason", "is required to refuse a case") };
     case "request-supplement": {
       const codes = need(a.materialCodes, "materialCodes", "must list the materials to supplement");
+      requireKnownMaterials(codes, ctx.matterMaterialCodes, (i) => `materialCodes[${i}]`);
       return {
         type: "SupplementRequested",
         reason: need(a.reason, "reason", "is required for a supplement request"),
         materialCodes: [...new Set(codes)],
       };
     }
-    case "supplement":
-      return {
-        type: "SupplementProvided",
-        materials: need(a.materials, "materials", "must list the materials"),
-      };
+    case "supplement": {
+      const materials = need(a.materials, "materials", "must list the materials");
+      requireKnownMaterials(
+        materials.map((m) => m.materialCode),
+        ctx.matterMaterialCodes,
+        (i) => `materials[${i}].materialCode`,
+      );
+      return { type: "SupplementProvided", materials };
+    }
     case "decide":
       return {
         type: "CaseDecided",

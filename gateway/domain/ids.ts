@@ -13,9 +13,12 @@ export function residentIdCheckChar(first17: string): string {
   return RESIDENT_CHECK[sum % 11] ?? "?";
 }
 
-/** Validates an 18-character resident identity number (居民身份证号码). */
-export function checkResidentId(value: string): string | undefined {
+/** Validates an 18-character resident identity number (居民身份证号码) as of `today`. */
+export function checkResidentId(value: string, today: Date = new Date()): string | undefined {
   if (!/^\d{17}[\dX]$/.test(value)) return "must be 17 digits followed by a digit or X";
+  // The first two digits are a province-level GB/T 2260 code: 11 (北京) to 82 (澳门).
+  const province = Number(value.slice(0, 2));
+  if (province < 11 || province > 82) return "does not start with a province code (11–82)";
   const y = Number(value.slice(6, 10));
   const m = Number(value.slice(10, 12));
   const d = Number(value.slice(12, 14));
@@ -23,6 +26,7 @@ export function checkResidentId(value: string): string | undefined {
   if (y < 1900 || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) {
     return "contains an impossible birth date";
   }
+  if (birth.getTime() > today.getTime()) return "has a birth date in the future";
   const expected = residentIdCheckChar(value.slice(0, 17));
   if (value[17] !== expected) return `wrong check character (expected ${expected})`;
   return undefined;

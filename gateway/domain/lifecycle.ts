@@ -101,7 +101,10 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     case "HandlingNote":
       requireParty(c, actor);
       if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.WITHDRAWN) {
-        throw refuse(c, "add a note", [...WITHDRAWABLE, CaseStatus.DECIDED, CaseStatus.RESULT_MAILED]);
+        const open = Object.values(CaseStatus).filter(
+          (x) => x !== CaseStatus.DELIVERED && x !== CaseStatus.WITHDRAWN,
+        );
+        throw refuse(c, "add a note", open);
       }
       return {};
     case "SubtaskAssigned": {
@@ -129,7 +132,11 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     }
     case "SubtaskCompleted": {
       const subtask = c.subtasks.find((s) => s.subtaskId === p.subtaskId);
-      if (!subtask) throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${p.subtaskId}`);
+      if (!subtask) {
+        throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${p.subtaskId}`, {
+          details: [{ path: "subtaskId", issue: "unknown subtask" }],
+        });
+      }
       requireActor("complete this subtask", actor, subtask.region, "assigned region");
       requireStatus(c, "complete a subtask", IN_HANDLING);
       if (subtask.completed)

@@ -106,5 +106,22 @@ export function checkSubmission(req: SubmitCaseRequest, fed: Federation, hostReg
       ]);
     }
   }
+  // Every other collaborating region must have agreed to share this matter with the lead region;
+  // the intake region is covered by the agreement checked above.
+  req.collaboratingRegions.forEach((region, i) => {
+    if (region === req.intakeRegion) return;
+    const agreed = [
+      agreementBetween(fed, req.handlingRegion, region),
+      agreementBetween(fed, region, req.handlingRegion),
+    ];
+    if (!agreed.some((a) => a?.matters.get(matter.code)?.has(HandlingMode.MULTI_REGION))) {
+      fail(ErrorCode.PERMISSION_DENIED, [
+        {
+          path: `collaboratingRegions[${i}]`,
+          issue: `no agreement between ${req.handlingRegion} and ${region} covers ${matter.code} as MULTI_REGION`,
+        },
+      ]);
+    }
+  });
   return matter;
 }

@@ -6,7 +6,7 @@ import type { CaseState } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { emit, retryOnConflict } from "./emit.js";
-import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
+import { findReplay, type ScopedKey, scopeKey, type WriteResult } from "./idempotency.js";
 
 /** Applies an action of this region to a case it is party to. */
 export async function actOnCase(
@@ -16,28 +16,52 @@ export async function actOnCase(
   meta: RequestMeta,
 ): Promise<WriteResult> {
   const key = scopeKey(meta, `act:${caseId}`);
-  const earlier = await findReplay(ctx, key);
-  if (earlier) return earlier;
-  return retryOnConflict(async () => {
-    const current: CaseState | undefined = await ctx.store.getCase(caseId);
-    if (!current) throw new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`);
-    const now = ctx.clock.now();
-    const payload = planAction(current, action, {
-      deadlineIfAcceptedNow: ctx.calendar.addWorkingDays(cstDate(now), current.promisedDays),
-      newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
+  try {
+    return await retryOnConflict(async () => {
+      // Looked up on every try: a concurrent request with the same key may have won meanwhile.
+      const earlier = await findReplay(ctx, key);
+      if (earlier) return earlier;
+      return await attempt(ctx, caseId, action, meta, key);
     });
-    const { event, next, outbox } = await emit(ctx, caseId, current, payload, meta.traceparent);
-    const body = JSON.stringify(caseToJson(next, cstDate(now)));
-    const idempotency = key ? { ...key, status: 200, body } : undefined;
-    await ctx.store.commit({
-      state: next,
-      expectedVersion: current.version,
-      events: [event],
-      outbox,
-      ...(idempotency ? { idempotency } : {}),
+  } catch (err) {
+    // The same key's first request committed while this one failed against the state it left.
+    const earlier = await findReplay(ctx, key);
+    if (earlier) return earlier;
+    throw err;
+  }
+}
+
+async function attempt(
+  ctx: RegionContext,
+  caseId: string,
+  action: CaseAction,
+  meta: RequestMeta,
+  key: ScopedKey | undefined,
+): Promise<WriteResult> {
+  const current: CaseState | undefined = await ctx.store.getCase(caseId);
+  if (!current) {
+    throw new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`, {
+      details: [{ path: "caseId", issue: "unknown case" }],
     });
-    ctx.outboxChanged();
-    ctx.log.info({ caseId, action: action.type, status: next.status }, "case action applied");
-    return { status: 200, body, replayed: false };
+  }
+  const now = ctx.clock.now();
+  const matter = ctx.federation.catalogs.get(current.handlingRegion)?.byCode.get(current.matterCode);
+  const payload = planAction(current, action, {
+    deadlineIfAcceptedNow: ctx.calendar.addWorkingDays(cstDate(now), current.promisedDays),
+    newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
+    matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
   });
+  const { event, next, outbox } = await emit(ctx, caseId, current, payload, meta.traceparent);
+  const body = JSON.stringify(caseToJson(next, cstDate(now)));
+  const idempotency = key ? { ...key, status: 200, body } : undefined;
+  await ctx.store.commit({
+    state: next,
+    expectedVersion: current.version,
+    events: [event],
+    outbox,
+    ...(idempotency ? { idempotency } : {}),
+  });
+  ctx.outboxChanged();
+  ctx.log.info({ caseId, action: action.type, status: next.status }, "case action applied");
+  return { status: 200, body, replayed: false };
 }

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
-import { creditCode, pensionTransfer } from "../helpers/fixtures.js";
+import { creditCode, pensionTransfer, residentId } from "../helpers/fixtures.js";
 
 describe("bad input is refused and changes nothing", () => {
   let t: TestFederation;
@@ -147,6 +147,75 @@ describe("bad input is refused and changes nothing", () => {
     expect(after.body.status).to.equal("FORWARDED");
     const events = await call("GET", `${gz}/cases/${caseId}/events`);
     expect(events.body.events).to.have.length(1);
+  });
+
+  it("courier or waybill filled in at intake → 400 at delivery.courier", async () => {
+    const b = body();
+    b.delivery.courier = "中国邮政EMS";
+    await expectRefused(b, 400, "INVALID_ARGUMENT", "delivery.courier");
+  });
+
+  it("the same material twice → 400 at materials[1].materialCode", async () => {
+    const b = body();
+    b.materials = [b.materials[0], b.materials[0]];
+    await expectRefused(b, 400, "INVALID_ARGUMENT", "materials[1].materialCode");
+  });
+
+  it("a resident ID with a birth date in the future → 400 at applicant.person.idNumber", async () => {
+    const b = body();
+    b.applicant.person.idNumber = residentId("430104", "20990101", "231");
+    await expectRefused(b, 400, "INVALID_ARGUMENT", "applicant.person.idNumber");
+  });
+
+  it("a line break in a name → 400 at applicant.person.name", async () => {
+    const b = body();
+    b.applicant.person.name = "李秀英\n王";
+    await expectRefused(b, 400, "INVALID_ARGUMENT", "applicant.person.name");
+  });
+
+  it("a collaborating region without an agreement on the matter → 403 at collaboratingRegions[0]", async () => {
+    const fed = t.fed.config.federation;
+    const candidate = [...(fed.catalogs.get("430100")?.byCode.values() ?? [])].find((m) => {
+      const agreed = [fed.agreements.get("430100>440100"), fed.agreements.get("440100>430100")];
+      return (
+        m.modes.includes("MULTI_REGION") &&
+        m.applicant === "PERSON" &&
+        !agreed.some((a) => a?.matters.get(m.code)?.has("MULTI_REGION"))
+      );
+    });
+    if (!candidate) throw new Error("fixture: every MULTI_REGION matter of 430100 is agreed with 440100");
+    const materials = candidate.materials
+      .filter((m) => m.required)
+      .map((m) => ({ ...body().materials[0], materialCode: m.materialCode, name: m.name }));
+    const b = {
+      ...body(),
+      mode: "MULTI_REGION",
+      matterCode: candidate.code,
+      handlingRegion: "430100",
+      collaboratingRegions: ["440100"],
+      materials,
+    };
+    await expectRefused(b, 403, "PERMISSION_DENIED", "collaboratingRegions[0]");
+  });
+
+  it("an empty subtask id → 400 at subtaskId", async () => {
+    const submitted = await call("POST", `${cs}/cases`, body());
+    await waitForStatus(t, "440100", submitted.body.caseId, "FORWARDED");
+    const url = `${t.url("440100")}/cases/${submitted.body.caseId}/actions`;
+    await expectRefused(
+      { type: "complete-subtask", subtaskId: "   " },
+      400,
+      "INVALID_ARGUMENT",
+      "subtaskId",
+      {},
+      url,
+    );
+  });
+
+  it("a malformed path escape → 400, not 500", async () => {
+    const r = await call("GET", `${cs}/cases/%E0%A4%A`);
+    expect(r.status).to.equal(400);
+    expect(r.body.error.code).to.equal("INVALID_ARGUMENT");
   });
 
   it("an unknown case → 404 in the error shape", async () => {

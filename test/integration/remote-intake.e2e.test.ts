@@ -98,6 +98,23 @@ describe("remote intake 430100 → 440100, end to end over the embedded bus", ()
     expect(other.body.error.details[0].path).to.equal("Idempotency-Key");
   });
 
+  it("answers concurrent actions with one Idempotency-Key once, replaying the first answer", async () => {
+    const submitted = await call("POST", `${t.url("430100")}/cases`, pensionTransfer());
+    const id = submitted.body.caseId;
+    await waitForStatus(t, "440100", id, "FORWARDED");
+    const url = `${t.url("440100")}/cases/${id}/actions`;
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => call("POST", url, { type: "accept" }, { "Idempotency-Key": "desk-gz-accept-1" })),
+    );
+    expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 200]);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).to.equal(1);
+    const events = await call("GET", `${t.url("440100")}/cases/${id}/events`);
+    expect(events.body.events.map((e: { type: string }) => e.type)).to.deep.equal([
+      "CaseSubmitted",
+      "CaseAccepted",
+    ]);
+  });
+
   it("applies duplicated and reordered deliveries once each, in order", async () => {
     const cs = t.url("430100");
     const csRegion = t.fed.regions.get("430100");

@@ -274,7 +274,33 @@ describe("lifecycle: MULTI_REGION subtasks", () => {
 });
 
 describe("actions: planAction", () => {
-  const ctx: ActionContext = { deadlineIfAcceptedNow: "2026-11-23", newSubtaskId: "ST-NEW" };
+  const ctx: ActionContext = {
+    deadlineIfAcceptedNow: "2026-11-23",
+    newSubtaskId: "ST-NEW",
+    matterMaterialCodes: new Set(["CL-SFZ", "CL-CBPZ", "CL-SQB"]),
+  };
+
+  it("refuses supplement codes the matter does not ask for, naming each", () => {
+    const request = xrErrorOf(() =>
+      planAction(
+        personCase(),
+        { type: "request-supplement", reason: "缺页", materialCodes: ["CL-SFZ", "CL-XX"] },
+        ctx,
+      ),
+    );
+    expect(request.details.map((d) => d.path)).to.deep.equal(["materialCodes[1]"]);
+    const material = {
+      materialCode: "CL-BOGUS",
+      name: "无关材料",
+      sha256: "a".repeat(64),
+      sizeBytes: 1,
+      mediaType: "application/pdf",
+    };
+    const supplement = xrErrorOf(() =>
+      planAction(personCase(), { type: "supplement", materials: [material] }, ctx),
+    );
+    expect(supplement.details.map((d) => d.path)).to.deep.equal(["materials[0].materialCode"]);
+  });
 
   it("refuses a reject without a reason: INVALID_ARGUMENT with detail path reason", () => {
     for (const reason of [undefined, ""]) {

@@ -19,6 +19,14 @@ function fromBodyParser(err: { type?: string; message?: string; limit?: number }
   if (err.type === "encoding.unsupported" || err.type === "charset.unsupported") {
     return XrError.invalid("(body)", err.message ?? "unsupported encoding");
   }
+  // Anything else express or body-parser refused with a 4xx (a malformed path escape, say).
+  const status =
+    (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+  if (!(err instanceof XrError) && typeof status === "number" && status >= 400 && status < 500) {
+    return new XrError(ErrorCode.INVALID_ARGUMENT, `malformed request: ${err.message}`, {
+      details: [{ path: "(request)", issue: err.message ?? "malformed request" }],
+    });
+  }
   return undefined;
 }
 
