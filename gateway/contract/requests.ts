@@ -17,6 +17,7 @@ import {
   checkSha256,
 } from "../domain/ids.js";
 import type { SubmitCaseRequest } from "../domain/submission.js";
+import { canonicalProtoJson } from "./proto-json.js";
 
 const checked = (check: (v: string) => string | undefined) =>
   z.string().superRefine((v, ctx) => {
@@ -167,7 +168,7 @@ function pathOf(path: readonly PropertyKey[]): string {
 
 /** Parses `input` with `schema`, or throws INVALID_ARGUMENT listing every offending field. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = schema.safeParse(canonicalProtoJson(input), { reportInput: true });
   if (result.success) return result.data;
   const details = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {

@@ -162,3 +162,31 @@ describe("requests: parseRequest(submitCaseSchema)", () => {
     expect(err.message).to.include("matterCode").and.to.include("intakeRegion");
   });
 });
+
+describe("requests: the other spellings proto3 JSON allows", () => {
+  it("accepts snake_case field names, null for defaults and enum numbers", () => {
+    const canonical = parseRequest(submitCaseSchema, body());
+    const b = body() as any;
+    const other = {
+      mode: 2,
+      matter_code: b.matterCode,
+      intake_region: b.intakeRegion,
+      handling_region: b.handlingRegion,
+      applicant: {
+        person: {
+          name: b.applicant.person.name,
+          id_number: b.applicant.person.idNumber,
+          mobile: b.applicant.person.mobile,
+        },
+      },
+      materials: b.materials.map((m: Record<string, unknown>) => ({
+        ...m,
+        material_code: m.materialCode,
+        materialCode: undefined,
+      })),
+      delivery: { ...b.delivery, method: 1, postal_code: b.delivery.postalCode, postalCode: undefined },
+      collaborating_regions: null,
+    };
+    expect(parseRequest(submitCaseSchema, JSON.parse(JSON.stringify(other)))).to.deep.equal(canonical);
+  });
+});
