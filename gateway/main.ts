@@ -23,7 +23,8 @@ export async function main(): Promise<void> {
     const name = fed.config.federation.regions.get(r.region)?.name ?? "";
     return `  ${r.region} ${name}  ${r.url}/api/v1  (health ${r.url}/healthz, metrics ${r.url}/metrics)`;
   });
-  process.stdout.write(`xr gateway ready (${fed.config.name}, embedded bus):\n${lines.join("\n")}\n`);
+  const transport = process.env.KAFKA_BROKERS ? `Kafka ${process.env.KAFKA_BROKERS}` : "embedded bus";
+  process.stdout.write(`xr gateway ready (${fed.config.name}, ${transport}):\n${lines.join("\n")}\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,6 +1,7 @@
 /**
  * Starts the regions this process hosts on one bus ("federation in a box"
- * for development; in production each region runs alone). Reads the
+ * for development; in production each region runs alone), on Kafka when
+ * KAFKA_BROKERS is set and on the embedded bus otherwise. Reads the
  * environment as DESIGN.md's "Configuration" section fixes it.
  */
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { Bus } from "../ports/bus.js";
 import { EmbeddedBus } from "../transports/embedded/bus.js";
+import { KafkaBus } from "../transports/kafka/bus.js";
 import { type RegionHandle, startRegion } from "./region.js";
 
 /** Settings read from the environment (or given by tests). */
@@ -20,6 +22,8 @@ export interface FederationOptions {
   readonly regions: readonly string[];
   /** Listen on free ports instead of the configured ones (tests). */
   readonly ephemeralPorts?: boolean;
+  /** Kafka bootstrap servers; empty or absent = the embedded bus under `dataDir`. */
+  readonly kafkaBrokers?: readonly string[];
   readonly log: Logger;
 }
 
@@ -34,10 +38,14 @@ export interface FederationHandle {
 /** Reads `XR_*`, `KAFKA_BROKERS` and `DATABASE_URL`; throws ConfigError on anything unusable. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationOptions {
   const problems: string[] = [];
-  if (env.KAFKA_BROKERS) {
-    problems.push(
-      "KAFKA_BROKERS: the Kafka transport is not part of this build yet; unset it to use the embedded bus",
-    );
+  const kafkaBrokers = (env.KAFKA_BROKERS ?? "")
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const b of kafkaBrokers) {
+    if (!/^[\w.-]+:\d{1,5}$/.test(b) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(b)) {
+      problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
+    }
   }
   if (env.DATABASE_URL) {
     problems.push(
@@ -57,6 +65,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     dataDir: env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data"),
     regions,
     ephemeralPorts: env.XR_EPHEMERAL_PORTS === "1",
+    kafkaBrokers,
     log,
   };
 }
@@ -68,7 +77,10 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
   const unknown = hosted.filter((r) => !config.federation.regions.has(r));
   if (unknown.length > 0)
     throw new ConfigError(unknown.map((r) => `XR_REGIONS: ${r} is not in federation.yaml`));
-  const bus = new EmbeddedBus({ path: join(o.dataDir, "bus.db") });
+  const bus: Bus =
+    o.kafkaBrokers && o.kafkaBrokers.length > 0
+      ? new KafkaBus({ brokers: o.kafkaBrokers, clientId: `xr-gateway-${hosted.join("-")}`, log: o.log })
+      : new EmbeddedBus({ path: join(o.dataDir, "bus.db") });
   const regions = new Map<string, RegionHandle>();
   try {
     for (const region of hosted) {

@@ -10,7 +10,7 @@ import type { LoadedConfig } from "../config/load.js";
 import { WorkCalendar } from "../domain/calendar.js";
 import { inboxTopics } from "../domain/events.js";
 import { sweepParked } from "../inbound/parking.js";
-import { receiveRecord } from "../inbound/receive-event.js";
+import { receiveWithRetries } from "../inbound/retry.js";
 import { OutboxRelay } from "../outbound/relay.js";
 import type { Bus, Subscription } from "../ports/bus.js";
 import type { LedgerStore } from "../ports/store.js";
@@ -72,10 +72,13 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       topics: inboxTopics(o.region),
       handler: async (record) => {
         try {
-          metrics.received.inc({ outcome: await receiveRecord(context, record) });
+          metrics.received.inc({ outcome: await receiveWithRetries(context, record) });
         } catch (err) {
-          // Only retriable failures get here; the bus delivers the record again.
-          log.warn({ err, topic: record.topic, offset: record.offset }, "inbox will retry a record");
+          // Only while the ledger is unavailable: the bus holds the partition and delivers the record again.
+          log.warn(
+            { err, topic: record.topic, offset: record.offset },
+            "ledger unavailable; inbox paused on this record",
+          );
           throw err;
         }
       },

@@ -9,6 +9,8 @@ export interface GatewayProcess {
   readonly urls: Map<string, string>;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Sends SIGKILL (no shutdown at all) and resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** Starts `node <args>` on `dataDir` with free ports and waits until it prints every region's URL. */
@@ -17,10 +19,11 @@ export async function spawnGateway(
   dataDir: string,
   cwd: string,
   regions = 2,
+  env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, XR_DATA_DIR: dataDir, XR_EPHEMERAL_PORTS: "1", LOG_LEVEL: "warn" },
+    env: { ...process.env, XR_DATA_DIR: dataDir, XR_EPHEMERAL_PORTS: "1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -49,6 +52,12 @@ export async function spawnGateway(
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       return exited;
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGKILL");
+      await exited;
     },
   };
 }

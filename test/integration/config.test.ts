@@ -92,10 +92,13 @@ describe("configuration validation", () => {
       ConfigError,
       /XR_REGIONS: "abc"/,
     );
-    expect(() => optionsFromEnv({ KAFKA_BROKERS: "127.0.0.1:9092" }, log)).to.throw(
+    expect(() => optionsFromEnv({ KAFKA_BROKERS: "127.0.0.1:9092,broker-two" }, log)).to.throw(
       ConfigError,
-      /KAFKA_BROKERS/,
+      /KAFKA_BROKERS: "broker-two" is not host:port/,
     );
+    expect(
+      optionsFromEnv({ KAFKA_BROKERS: "127.0.0.1:9092, kafka-2.gz.example:9093" }, log).kafkaBrokers,
+    ).to.deep.equal(["127.0.0.1:9092", "kafka-2.gz.example:9093"]);
     expect(optionsFromEnv({ XR_REGIONS: "440100" }, log).regions).to.deep.equal(["440100"]);
   });
 });

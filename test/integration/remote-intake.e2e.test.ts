@@ -7,17 +7,8 @@ import { expect } from "chai";
 import { decodeEnvelope } from "../../gateway/codec/envelope.js";
 import { receiveRecord } from "../../gateway/inbound/receive-event.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
-import { material, pensionTransfer } from "../helpers/fixtures.js";
-
-const EXPECTED_TIMELINE = [
-  ["CaseSubmitted", "430100"],
-  ["CaseAccepted", "440100"],
-  ["SupplementRequested", "440100"],
-  ["SupplementProvided", "430100"],
-  ["CaseDecided", "440100"],
-  ["ResultMailed", "440100"],
-  ["ResultDelivered", "440100"],
-];
+import { pensionTransfer } from "../helpers/fixtures.js";
+import { takeCaseToDelivery } from "../helpers/scenario.js";
 
 describe("remote intake 430100 → 440100, end to end over the embedded bus", () => {
   let t: TestFederation;
@@ -29,55 +20,7 @@ describe("remote intake 430100 → 440100, end to end over the embedded bus", ()
   });
 
   it("takes a case from intake to delivery and both ledgers show every step in order", async () => {
-    const cs = t.url("430100");
-    const submitted = await call("POST", `${cs}/cases`, pensionTransfer(), {
-      "Idempotency-Key": "win-07-0001",
-    });
-    expect(submitted.status).to.equal(201);
-    const caseId: string = submitted.body.caseId;
-    expect(caseId).to.match(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    expect(submitted.body.receiptNo).to.match(/^430100\d{8}[0-9A-Z]{6}$/);
-    expect(submitted.body.status).to.equal("SUBMITTED");
-    expect(submitted.body.deadline).to.match(/^\d{4}-\d{2}-\d{2}$/);
-
-    const arrived = await waitForStatus(t, "440100", caseId, "FORWARDED");
-    expect(arrived.matterName).to.equal("基本养老保险关系转移接续");
-    await waitForStatus(t, "430100", caseId, "FORWARDED");
-
-    const act = async (region: string, action: Record<string, unknown>) => {
-      const r = await call("POST", `${t.url(region)}/cases/${caseId}/actions`, action);
-      expect(r.status, JSON.stringify(r.body)).to.equal(200);
-      return r.body;
-    };
-    expect((await act("440100", { type: "accept" })).status).to.equal("ACCEPTED");
-    await act("440100", {
-      type: "request-supplement",
-      reason: "参保缴费凭证缺少社保经办机构印章",
-      materialCodes: ["CL-CBPZ"],
-    });
-    await waitForStatus(t, "430100", caseId, "SUPPLEMENT_REQUESTED");
-    await act("430100", { type: "supplement", materials: [material("CL-CBPZ", "参保缴费凭证（已盖章）")] });
-    await waitForStatus(t, "440100", caseId, "ACCEPTED");
-    await act("440100", { type: "decide", approved: true });
-    await act("440100", { type: "mail", courier: "中国邮政EMS", waybillNo: "1151234567890" });
-    await act("440100", { type: "deliver" });
-
-    const final = await waitForStatus(t, "430100", caseId, "DELIVERED");
-    expect(final.approved).to.equal(true);
-    expect(final.delivery.waybillNo).to.equal("1151234567890");
-    expect(final.materials.find((m: { materialCode: string }) => m.materialCode === "CL-CBPZ").name).to.equal(
-      "参保缴费凭证（已盖章）",
-    );
-    for (const region of ["430100", "440100"]) {
-      const events = await call("GET", `${t.url(region)}/cases/${caseId}/events`);
-      expect(events.status).to.equal(200);
-      expect(
-        events.body.events.map((e: { type: string; sourceRegion: string }) => [e.type, e.sourceRegion]),
-      ).to.deep.equal(EXPECTED_TIMELINE);
-      expect(events.body.events.at(-1).statusAfter).to.equal("DELIVERED");
-    }
-    const listed = await call("GET", `${cs}/cases?status=DELIVERED&region=440100`);
-    expect(listed.body.cases.map((c: { caseId: string }) => c.caseId)).to.include(caseId);
+    await takeCaseToDelivery((region) => t.url(region));
   });
 
   it("replays the first answer for a repeated Idempotency-Key and refuses it with another body", async () => {

@@ -1,0 +1,190 @@
+/**
+ * The Kafka transport (kafkajs) behind the same Bus port as the embedded bus.
+ * Records are published by an idempotent producer with acks from all in-sync
+ * replicas; each subscription is one consumer group whose offsets are
+ * committed only after the handler resolved, that is after the event is in
+ * the ledger. A failing handler holds its partition (heartbeating meanwhile)
+ * and is retried with backoff; other partitions go on.
+ */
+import { type Admin, type Consumer, Kafka, type KafkaConfig, logLevel, type Producer } from "kafkajs";
+import type { Logger } from "pino";
+import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from "../../ports/bus.js";
+
+/** Options of {@link KafkaBus}. */
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly log: Logger;
+  /** Partitions and replication of topics this bus creates. */
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** Partitions a consumer works on at once. */
+  readonly concurrency?: number;
+  /** First and largest delay before a failed record is handed to the handler again. */
+  readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** kafkajs log lines go to pino, at the same level. */
+function logCreator(log: Logger) {
+  return () =>
+    ({ level, log: entry }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
+      const { message, ...rest } = entry;
+      const child = log.child({ component: "kafkajs" });
+      if (level === logLevel.ERROR) child.error(rest, message);
+      else if (level === logLevel.WARN) child.warn(rest, message);
+      else child.debug(rest, message);
+    };
+}
+
+/** {@link Bus} on Apache Kafka. */
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly ready: Promise<void>;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly known = new Set<string>();
+
+  constructor(private readonly o: KafkaBusOptions) {
+    const config: KafkaConfig = {
+      clientId: o.clientId,
+      brokers: [...o.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: logCreator(o.log),
+      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    };
+    this.kafka = new Kafka(config);
+    this.admin = this.kafka.admin();
+    // One in-flight request keeps per-partition order under kafkajs's idempotent producer.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    this.ready = Promise.all([this.admin.connect(), this.producer.connect()]).then(() => undefined);
+    this.ready.catch(() => undefined);
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    await this.ready;
+    let missing = topics.filter((t) => !this.known.has(t));
+    if (missing.length === 0) return;
+    const existing = new Set(await this.admin.listTopics());
+    for (const t of missing) if (existing.has(t)) this.known.add(t);
+    missing = missing.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: this.o.partitions ?? 3,
+        replicationFactor: this.o.replicationFactor ?? 1,
+      })),
+    });
+    for (const t of missing) this.known.add(t);
+  }
+
+  async publish(messages: readonly BusMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.ensureTopics([...new Set(messages.map((m) => m.topic))]);
+    const byTopic = new Map<string, BusMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((m) => ({ key: m.key, value: Buffer.from(m.value), headers: { ...m.headers } })),
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    await this.ensureTopics(options.topics);
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    let running = true;
+    const first = this.o.retryDelayMs ?? 200;
+    const max = this.o.maxRetryDelayMs ?? 5_000;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.o.concurrency ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        let next: string | undefined;
+        for (const message of batch.messages) {
+          if (!running || !isRunning() || isStale()) break;
+          const record: BusRecord = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: Number(message.offset),
+            key: message.key?.toString("utf8") ?? "",
+            value: new Uint8Array(message.value ?? Buffer.alloc(0)),
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([k, v]) => [
+                k,
+                Buffer.isBuffer(v) ? v.toString("utf8") : String(v ?? ""),
+              ]),
+            ),
+          };
+          // Hold this partition until the handler succeeds: order per case matters more than progress.
+          for (let delay = first; ; delay = Math.min(delay * 2, max)) {
+            try {
+              await options.handler(record);
+              break;
+            } catch (err) {
+              if (!running || !isRunning()) return;
+              this.o.log.warn(
+                { err, topic: record.topic, offset: record.offset, retryInMs: delay },
+                "record will be retried",
+              );
+              await heartbeat();
+              await sleep(delay);
+            }
+          }
+          resolveOffset(message.offset);
+          next = String(Number(message.offset) + 1);
+          await heartbeat();
+        }
+        // Committed only now: every record before `next` is durably applied by the handler.
+        if (next !== undefined) {
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        }
+      },
+    });
+    const subscription: Subscription = {
+      stop: async () => {
+        running = false;
+        await consumer.stop();
+        await consumer.disconnect();
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.ready;
+      await this.admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.subscriptions]) await s.stop();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}
