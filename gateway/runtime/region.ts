@@ -12,12 +12,13 @@ import { inboxTopics } from "../domain/events.js";
 import { sweepParked } from "../inbound/parking.js";
 import { receiveWithRetries } from "../inbound/retry.js";
 import { OutboxRelay } from "../outbound/relay.js";
-import type { Bus, Subscription } from "../ports/bus.js";
+import type { Bus } from "../ports/bus.js";
 import type { LedgerStore } from "../ports/store.js";
 import { SqliteLedger } from "../store/sqlite/ledger.js";
 import { createRestApp } from "../transports/rest/app.js";
 import type { RegionContext } from "../usecases/context.js";
 import { ulidGenerator } from "./ids.js";
+import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 
 /** Options of {@link startRegion}. */
@@ -38,6 +39,8 @@ export interface RegionHandle {
   readonly region: string;
   readonly url: string;
   readonly context: RegionContext;
+  /** Resolves once the inbox consumer has joined its group. */
+  inboxStarted(): Promise<void>;
   /** Stops consuming the region's inbox topics (records stay on the bus). */
   pauseInbox(): Promise<void>;
   /** Consumes again from the committed offsets. */
@@ -83,7 +86,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
         }
       },
     });
-  let subscription: Subscription | undefined = await subscribe();
+  const inbox = new InboxRunner(subscribe, log);
+  inbox.start();
   // Events that waited too long for what they need go to the dead-letter topic with an alert.
   const sweep = setInterval(() => {
     sweepParked(context).catch((err) => log.error({ err }, "parked-event sweep failed"));
@@ -91,7 +95,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   sweep.unref();
   const app = createRestApp(context, {
     metrics: metrics.registry,
-    readiness: async () => ({ breakers: { bus: relay?.breakerState ?? "closed" } }),
+    readiness: async () => ({ inbox: inbox.state, breakers: { bus: relay?.breakerState ?? "closed" } }),
     before: [metrics.httpMiddleware],
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -105,20 +109,16 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     region: o.region,
     url,
     context,
-    pauseInbox: async () => {
-      await subscription?.stop();
-      subscription = undefined;
-    },
-    resumeInbox: async () => {
-      subscription ??= await subscribe();
-    },
+    inboxStarted: () => inbox.started(),
+    pauseInbox: () => inbox.pause(),
+    resumeInbox: () => inbox.resume(),
     close: async () => {
       clearInterval(sweep);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await subscription?.stop();
+      await inbox.stop();
       await relay?.stop();
       await store.close();
     },

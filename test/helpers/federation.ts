@@ -40,6 +40,7 @@ export async function startTestFederation(regions: string[] = []): Promise<TestF
     ephemeralPorts: true,
     log: createLogger("debug", sink),
   });
+  for (const r of fed.regions.values()) await r.inboxStarted();
   return {
     fed,
     bus: fed.bus as EmbeddedBus,

@@ -1,5 +1,7 @@
 /** Runs the gateway's entry point as a child process, as `npm start` does. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { eventually } from "./federation.js";
 
 /** A gateway process and the root URL of each region it printed. */
@@ -60,4 +62,12 @@ export async function spawnGateway(
       await exited;
     },
   };
+}
+
+/** Starts one region as its own process (the real entry point, from sources) on Kafka. */
+export async function startCity(region: string, dataDir: string, brokers: string[]): Promise<GatewayProcess> {
+  return spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 1, {
+    XR_REGIONS: region,
+    KAFKA_BROKERS: brokers.join(","),
+  });
 }

@@ -9,21 +9,12 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { Kafka, logLevel } from "kafkajs";
 import { encodeEnvelope } from "../../gateway/codec/envelope.js";
-import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { call } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
-import { type GatewayProcess, spawnGateway } from "../helpers/gateway-process.js";
+import { type GatewayProcess, startCity } from "../helpers/gateway-process.js";
 import { statusAt, takeCaseToDelivery } from "../helpers/scenario.js";
 import { describeKafka, kafkaBrokers } from "../kafka/broker.js";
 import { resetXrTopics } from "../kafka/reset.js";
-
-/** Starts one region as its own process on Kafka. */
-export async function startCity(region: string, dataDir: string, brokers: string[]): Promise<GatewayProcess> {
-  return spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 1, {
-    XR_REGIONS: region,
-    KAFKA_BROKERS: brokers.join(","),
-  });
-}
 
 describeKafka("two cities as two processes over Kafka", function () {
   this.timeout(120_000);

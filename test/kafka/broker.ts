@@ -23,6 +23,11 @@ export function kafkaBrokers(): string[] | undefined {
   return list ? list.split(",") : undefined;
 }
 
+/** The port of the broker this run started itself (undefined when it uses one given from outside). */
+export function startedBrokerPort(): number | undefined {
+  return started ? Number(TEST_PORT) : undefined;
+}
+
 /** Why no broker is available ("" when one is). */
 export function kafkaUnavailable(): string {
   return unavailable;

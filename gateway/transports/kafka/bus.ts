@@ -106,8 +106,9 @@ export class KafkaBus implements Bus {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A gateway killed without leaving its group holds its partitions until this runs out.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
