@@ -3,10 +3,20 @@
  * Records are published by an idempotent producer with acks from all in-sync
  * replicas; each subscription is one consumer group whose offsets are
  * committed only after the handler resolved, that is after the event is in
- * the ledger. A failing handler holds its partition (heartbeating meanwhile)
- * and is retried with backoff; other partitions go on.
+ * the ledger. Within a fetched batch, records of one key (one case) are
+ * handled in order and different keys in parallel. A failing record holds its
+ * key, and the batch's commit, while it is retried with backoff; other
+ * partitions go on.
  */
-import { type Admin, type Consumer, Kafka, type KafkaConfig, logLevel, type Producer } from "kafkajs";
+import {
+  type Admin,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  type KafkaMessage,
+  logLevel,
+  type Producer,
+} from "kafkajs";
 import type { Logger } from "pino";
 import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from "../../ports/bus.js";
 
@@ -20,12 +30,48 @@ export interface KafkaBusOptions {
   readonly replicationFactor?: number;
   /** Partitions a consumer works on at once. */
   readonly concurrency?: number;
+  /** Records of different keys handled at once within a partition's batch. */
+  readonly keyConcurrency?: number;
   /** First and largest delay before a failed record is handed to the handler again. */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A counting semaphore: at most `n` holders at once. */
+class Semaphore {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+function toRecord(topic: string, partition: number, message: KafkaMessage): BusRecord {
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    key: message.key?.toString("utf8") ?? "",
+    value: new Uint8Array(message.value ?? Buffer.alloc(0)),
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([k, v]) => [
+        k,
+        Buffer.isBuffer(v) ? v.toString("utf8") : String(v ?? ""),
+      ]),
+    ),
+  };
+}
 
 /** kafkajs log lines go to pino, at the same level. */
 function logCreator(log: Logger) {
@@ -120,44 +166,36 @@ export class KafkaBus implements Bus {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.o.concurrency ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        let next: string | undefined;
+        const alive = () => running && isRunning() && !isStale();
+        // Records of one key (one case) are handled in order; different keys in parallel, so
+        // the ledger can group their commits. The batch is committed once all are handled.
+        const chains = new Map<string, Promise<boolean>>();
+        const slots = new Semaphore(this.o.keyConcurrency ?? 64);
         for (const message of batch.messages) {
-          if (!running || !isRunning() || isStale()) break;
-          const record: BusRecord = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: Number(message.offset),
-            key: message.key?.toString("utf8") ?? "",
-            value: new Uint8Array(message.value ?? Buffer.alloc(0)),
-            headers: Object.fromEntries(
-              Object.entries(message.headers ?? {}).map(([k, v]) => [
-                k,
-                Buffer.isBuffer(v) ? v.toString("utf8") : String(v ?? ""),
-              ]),
-            ),
-          };
-          // Hold this partition until the handler succeeds: order per case matters more than progress.
-          for (let delay = first; ; delay = Math.min(delay * 2, max)) {
-            try {
-              await options.handler(record);
-              break;
-            } catch (err) {
-              if (!running || !isRunning()) return;
-              this.o.log.warn(
-                { err, topic: record.topic, offset: record.offset, retryInMs: delay },
-                "record will be retried",
-              );
-              await heartbeat();
-              await sleep(delay);
-            }
-          }
-          resolveOffset(message.offset);
-          next = String(Number(message.offset) + 1);
-          await heartbeat();
+          const record = toRecord(batch.topic, batch.partition, message);
+          const previous = chains.get(record.key) ?? Promise.resolve(true);
+          chains.set(
+            record.key,
+            previous.then(async (ok) => {
+              if (!ok || !alive()) return false;
+              await slots.acquire();
+              try {
+                return await this.handleUntilDone(options, record, alive, heartbeat, first, max);
+              } finally {
+                slots.release();
+              }
+            }),
+          );
         }
-        // Committed only now: every record before `next` is durably applied by the handler.
-        if (next !== undefined) {
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        const results = await Promise.all(chains.values());
+        // Committed only when every record of the batch is durably applied by the handler.
+        const last = batch.messages.at(-1)?.offset;
+        if (results.every(Boolean) && last !== undefined) {
+          // Resolving moves the fetch position on; unresolved batches are fetched again.
+          resolveOffset(last);
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) },
+          ]);
         }
       },
     });
@@ -171,6 +209,32 @@ export class KafkaBus implements Bus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Hands a record to the handler until it succeeds (holding its key) or the consumer stops. */
+  private async handleUntilDone(
+    options: SubscribeOptions,
+    record: BusRecord,
+    alive: () => boolean,
+    heartbeat: () => Promise<void>,
+    first: number,
+    max: number,
+  ): Promise<boolean> {
+    for (let delay = first; ; delay = Math.min(delay * 2, max)) {
+      try {
+        await options.handler(record);
+        await heartbeat();
+        return true;
+      } catch (err) {
+        if (!alive()) return false;
+        this.o.log.warn(
+          { err, topic: record.topic, offset: record.offset, retryInMs: delay },
+          "record will be retried",
+        );
+        await heartbeat();
+        await sleep(delay);
+      }
+    }
   }
 
   async ping(): Promise<boolean> {
