@@ -1,9 +1,25 @@
 /**
- * The bus behaviour suite, written once against the Bus port and run for
- * every transport (today the embedded bus; the Kafka transport joins it).
+ * The bus behaviour suite, written once against the Bus port and run
+ * unchanged for every transport (the embedded bus and Kafka): ordering per
+ * key, redelivery, restart from the committed offset, consumer groups, and,
+ * with the gateway's inbox on top, duplicate suppression and dead letters.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
+import { encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
+import { WorkCalendar } from "../../gateway/domain/calendar.js";
+import type { CaseState } from "../../gateway/domain/case.js";
+import type { EventPayload } from "../../gateway/domain/events.js";
+import { dlqTopic, inboxTopics, topicFor } from "../../gateway/domain/events.js";
+import { receiveWithRetries } from "../../gateway/inbound/retry.js";
 import type { Bus, BusRecord } from "../../gateway/ports/bus.js";
+import { ulidGenerator } from "../../gateway/runtime/ids.js";
+import { createLogger } from "../../gateway/runtime/logger.js";
+import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
+import type { RegionContext } from "../../gateway/usecases/context.js";
+import { pensionTransfer } from "../helpers/fixtures.js";
 
 /** Makes a bus; calling it again with the same `name` reopens the same log. */
 export type BusFactory = (name: string) => Promise<Bus>;
@@ -128,6 +144,110 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       await subA.stop();
       await subB.stop();
       expect(a).to.deep.equal(b);
+    });
+
+    it("with the gateway's inbox on top: each event once and in order, poison dead-lettered, nothing stopped", async () => {
+      const bus = await open(fresh("bus"));
+      const region = `8${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
+      const dir = mkdtempSync(join(tmpdir(), "xr-inbox-suite-"));
+      const store = new SqliteLedger({ path: join(dir, "ledger.db") });
+      const ids = ulidGenerator();
+      const ctx: RegionContext = {
+        region,
+        federation: { regions: new Map(), catalogs: new Map(), agreements: new Map() },
+        store,
+        bus,
+        clock: { now: () => new Date() },
+        ids,
+        calendar: new WorkCalendar({ holidays: [], workdays: [] }),
+        log: createLogger("silent"),
+        outboxChanged: () => undefined,
+      };
+      const caseId = ids.next();
+      const body = pensionTransfer();
+      const at = new Date().toISOString();
+      const c = {
+        ...body,
+        caseId,
+        receiptNo: "430100202611260000AA",
+        matterName: "基本养老保险关系转移接续",
+        handlingRegion: region,
+        collaboratingRegions: [],
+        materials: body.materials.map((m: Record<string, unknown>) => ({
+          ...m,
+          sizeBytes: Number(m.sizeBytes),
+        })),
+        delivery: { ...body.delivery, courier: "", waybillNo: "" },
+        status: "SUBMITTED",
+        submittedAt: at,
+        updatedAt: at,
+        promisedDays: 10,
+        deadline: "2026-12-10",
+        catalogVersion: "test",
+        subtasks: [],
+        reason: "",
+        requestedMaterialCodes: [],
+        version: 0,
+      } as unknown as CaseState;
+      const envelope = (sequence: number, payload: EventPayload) => ({
+        topic: topicFor(payload.type, region),
+        key: caseId,
+        value: encodeEnvelope({
+          eventId: ids.next(),
+          caseId,
+          sourceRegion: "430100",
+          targetRegion: region,
+          sequence,
+          occurredAt: at,
+          schemaVersion: SCHEMA_VERSION,
+          traceparent: "",
+          signature: new Uint8Array(),
+          keyId: "",
+          payload,
+        }),
+        headers: { "xr-source": "430100", "xr-target": region, "xr-type": payload.type },
+      });
+      const s1 = envelope(1, { type: "CaseSubmitted", case: c });
+      const s2 = envelope(2, { type: "HandlingNote", author: "长沙窗口", text: "第一条" });
+      const s3 = envelope(3, { type: "HandlingNote", author: "长沙窗口", text: "第二条" });
+      const poison = {
+        topic: `xr.v1.intake.${region}`,
+        key: caseId,
+        value: new Uint8Array([0xff, 0x00, 0x13]),
+        headers: {},
+      };
+      await bus.ensureTopics([...inboxTopics(region), dlqTopic(region)]);
+      const dead: BusRecord[] = [];
+      const dlqSub = await bus.subscribe({
+        groupId: fresh("dlq"),
+        topics: [dlqTopic(region)],
+        handler: async (r) => void dead.push(r),
+      });
+      // Reordered, duplicated and poisoned, all on the case's own partition order.
+      await bus.publish([s2, poison, s1, s1, s3, s2]);
+      const sub = await bus.subscribe({
+        groupId: fresh("inbox"),
+        topics: inboxTopics(region),
+        handler: async (r) => void (await receiveWithRetries(ctx, r)),
+      });
+      try {
+        await until(() => dead.length === 1, "the poison record in the dead-letter topic", 20_000);
+        let events: string[] = [];
+        for (let i = 0; i < 400 && events.length < 3; i++) {
+          events = (await store.listEvents(caseId)).map((e) => `${e.payload.type}#${e.sequence}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // A little longer: the duplicates must not add anything.
+        await new Promise((r) => setTimeout(r, 300));
+        events = (await store.listEvents(caseId)).map((e) => `${e.payload.type}#${e.sequence}`);
+        expect(events).to.deep.equal(["CaseSubmitted#1", "HandlingNote#2", "HandlingNote#3"]);
+        expect(dead[0]?.headers["xr-dlq-reason"]).to.match(/undecodable envelope/);
+      } finally {
+        await sub.stop();
+        await dlqSub.stop();
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }

@@ -2,10 +2,10 @@
 
 import { createLogger } from "../../gateway/runtime/logger.js";
 import { KafkaBus } from "../../gateway/transports/kafka/bus.js";
-import { describeKafka, kafkaBrokers } from "../kafka/broker.js";
+import { describeKafka, kafkaBrokers, kafkaLabel } from "../kafka/broker.js";
 import { busBehaviour } from "./bus-behaviour.js";
 
-describeKafka("Kafka transport", () => {
+describeKafka(`Kafka transport (${kafkaLabel()})`, () => {
   busBehaviour(
     "Kafka (kafkajs, real broker)",
     async (name) =>

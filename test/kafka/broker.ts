@@ -28,6 +28,12 @@ export function startedBrokerPort(): number | undefined {
   return started ? Number(TEST_PORT) : undefined;
 }
 
+/** Which broker the suites run against, for test titles. */
+export function kafkaLabel(): string {
+  if (started) return `Apache Kafka ${process.env.KAFKA_VERSION ?? "3.9.1"}, local KRaft`;
+  return `broker ${kafkaBrokers()?.join(",") ?? "none"}`;
+}
+
 /** Why no broker is available ("" when one is). */
 export function kafkaUnavailable(): string {
   return unavailable;
