@@ -17,10 +17,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Kafka, logLevel } from "kafkajs";
 import { encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
-import type { CaseState } from "../../gateway/domain/case.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
-import { residentId } from "../helpers/fixtures.js";
+import { personCase } from "../helpers/cases.js";
 
 const PORT = "19392";
 const BROKERS = [`127.0.0.1:${PORT}`];
@@ -40,52 +39,13 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 function envelope(occurredAt: Date): { key: string; value: Buffer; headers: Record<string, string> } {
   const caseId = ids.next();
   const at = occurredAt.toISOString();
-  const c: CaseState = {
+  const c = personCase({
     caseId,
     receiptNo: `43010020261126${caseId.slice(-6)}`,
-    mode: "REMOTE_INTAKE",
-    matterCode: "XR-SB-001",
-    matterName: "基本养老保险关系转移接续",
-    intakeRegion: "430100",
-    handlingRegion: "440100",
-    collaboratingRegions: [],
-    applicant: { person: { name: "李秀英", idNumber: residentId(), mobile: "13807311234" } },
-    materials: [
-      {
-        materialCode: "CL-SFZ",
-        name: "居民身份证",
-        sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-        sizeBytes: 182_044,
-        mediaType: "application/pdf",
-      },
-      {
-        materialCode: "CL-CBPZ",
-        name: "参保缴费凭证",
-        sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
-        sizeBytes: 94_211,
-        mediaType: "application/pdf",
-      },
-    ],
-    delivery: {
-      method: "MAIL",
-      recipient: "李秀英",
-      mobile: "13807311234",
-      address: "湖南省长沙市岳麓区麓山南路932号",
-      postalCode: "410012",
-      courier: "",
-      waybillNo: "",
-    },
-    status: "SUBMITTED",
     submittedAt: at,
     updatedAt: at,
-    promisedDays: 10,
-    deadline: "2026-12-10",
-    catalogVersion: "2026-10-15",
-    subtasks: [],
-    reason: "",
-    requestedMaterialCodes: [],
     version: 0,
-  };
+  });
   const value = encodeEnvelope({
     eventId: ids.next(),
     caseId,

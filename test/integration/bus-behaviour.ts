@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import { WorkCalendar } from "../../gateway/domain/calendar.js";
-import type { CaseState } from "../../gateway/domain/case.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { dlqTopic, inboxTopics, topicFor } from "../../gateway/domain/events.js";
 import { receiveWithRetries } from "../../gateway/inbound/retry.js";
@@ -19,7 +18,7 @@ import { ulidGenerator } from "../../gateway/runtime/ids.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
 import type { RegionContext } from "../../gateway/usecases/context.js";
-import { pensionTransfer } from "../helpers/fixtures.js";
+import { personCase } from "../helpers/cases.js";
 
 /** Makes a bus; calling it again with the same `name` reopens the same log. */
 export type BusFactory = (name: string) => Promise<Bus>;
@@ -164,31 +163,8 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
         outboxChanged: () => undefined,
       };
       const caseId = ids.next();
-      const body = pensionTransfer();
       const at = new Date().toISOString();
-      const c = {
-        ...body,
-        caseId,
-        receiptNo: "430100202611260000AA",
-        matterName: "基本养老保险关系转移接续",
-        handlingRegion: region,
-        collaboratingRegions: [],
-        materials: body.materials.map((m: Record<string, unknown>) => ({
-          ...m,
-          sizeBytes: Number(m.sizeBytes),
-        })),
-        delivery: { ...body.delivery, courier: "", waybillNo: "" },
-        status: "SUBMITTED",
-        submittedAt: at,
-        updatedAt: at,
-        promisedDays: 10,
-        deadline: "2026-12-10",
-        catalogVersion: "test",
-        subtasks: [],
-        reason: "",
-        requestedMaterialCodes: [],
-        version: 0,
-      } as unknown as CaseState;
+      const c = personCase({ caseId, handlingRegion: region, submittedAt: at, updatedAt: at, version: 0 });
       const envelope = (sequence: number, payload: EventPayload) => ({
         topic: topicFor(payload.type, region),
         key: caseId,

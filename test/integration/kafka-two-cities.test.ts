@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Kafka, logLevel } from "kafkajs";
-import { encodeEnvelope } from "../../gateway/codec/envelope.js";
+import { wrongVersionEnvelope } from "../helpers/cases.js";
 import { call } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { type GatewayProcess, startCity } from "../helpers/gateway-process.js";
@@ -56,19 +56,7 @@ describeKafka("two cities as two processes over Kafka", function () {
         headers: { "xr-source": "430100", "xr-target": "440100", "xr-type": "CaseSubmitted" },
       })),
     });
-    const wrongVersion = encodeEnvelope({
-      eventId: "01JWR0NGVERS10N00000000000",
-      caseId: "01JWR0NGVERS10NCASE0000000",
-      sourceRegion: "430100",
-      targetRegion: "440100",
-      sequence: 1,
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 2,
-      traceparent: "",
-      signature: new Uint8Array(),
-      keyId: "",
-      payload: { type: "CaseWithdrawn", reason: "x" },
-    });
+    const wrongVersion = wrongVersionEnvelope("430100", "440100");
     await producer.send({
       topic: "xr.v1.intake.440100",
       messages: [{ key: "p-7", value: Buffer.from(wrongVersion) }],

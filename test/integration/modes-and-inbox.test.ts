@@ -3,8 +3,8 @@
  * overdue cases, and that personal data never reaches the logs.
  */
 import { expect } from "chai";
-import { encodeEnvelope } from "../../gateway/codec/envelope.js";
 import { listCases } from "../../gateway/usecases/queries.js";
+import { wrongVersionEnvelope } from "../helpers/cases.js";
 import {
   call,
   eventually,
@@ -97,19 +97,7 @@ describe("modes, dead letters, deadlines and logs", () => {
 
   it("dead-letters undecodable and wrong-version events with their reason, and keeps consuming", async () => {
     const garbage = new Uint8Array([0xff, 0xfe, 0x00, 0x13, 0x37, 0x42]);
-    const wrongVersion = encodeEnvelope({
-      eventId: "01JBADVERSION0000000000000",
-      caseId: "01JBADVERSIONCASE000000000",
-      sourceRegion: "430100",
-      targetRegion: "440100",
-      sequence: 1,
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 2,
-      traceparent: "",
-      signature: new Uint8Array(),
-      keyId: "",
-      payload: { type: "CaseWithdrawn", reason: "x" },
-    });
+    const wrongVersion = wrongVersionEnvelope("430100", "440100");
     // Several keys, so every partition of the topic gets a poison record.
     await t.bus.publish(
       ["p-1", "p-2", "p-3", "p-4", "p-5", "p-6"].map((key, i) => ({

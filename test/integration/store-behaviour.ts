@@ -6,45 +6,13 @@ import { expect } from "chai";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
-
-let n = 0;
+import { personCase } from "../helpers/cases.js";
 
 function caseState(caseId: string, version: number, status: CaseState["status"] = "SUBMITTED"): CaseState {
-  return {
-    caseId,
-    receiptNo: `43010020261126${String(n).padStart(6, "0")}`,
-    mode: "REMOTE_INTAKE",
-    matterCode: "XR-SB-001",
-    matterName: "基本养老保险关系转移接续",
-    intakeRegion: "430100",
-    handlingRegion: "440100",
-    collaboratingRegions: [],
-    applicant: { person: { name: "赵丽华", idNumber: "430104198604122314", mobile: "13807311234" } },
-    materials: [],
-    delivery: {
-      method: "MAIL",
-      recipient: "赵丽华",
-      mobile: "13807311234",
-      address: "长沙市芙蓉区五一大道1号",
-      postalCode: "410011",
-      courier: "",
-      waybillNo: "",
-    },
-    status,
-    submittedAt: "2026-11-26T01:00:00.000Z",
-    updatedAt: "2026-11-26T01:00:00.000Z",
-    promisedDays: 10,
-    deadline: "2026-12-10",
-    catalogVersion: "2026-10-15",
-    subtasks: [],
-    reason: "",
-    requestedMaterialCodes: [],
-    version,
-  };
+  return personCase({ caseId, version, status, deadline: "2026-12-10" });
 }
 
 function commitFor(caseId: string, version: number, extra: Partial<Commit> = {}): Commit {
-  n++;
   return {
     state: caseState(caseId, version),
     expectedVersion: version - 1,

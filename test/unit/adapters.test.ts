@@ -6,7 +6,7 @@ import { type LoadedConfig, loadConfig } from "../../gateway/config/load.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
-import { organizationCase, PERSON_ID, personCase } from "./fixtures.js";
+import { organizationCase, PERSON_ID, personCase } from "../helpers/cases.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const REGIONS = ["430100", "440100"] as const;

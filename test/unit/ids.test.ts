@@ -9,7 +9,7 @@ import {
   creditCodeCheckChar,
   residentIdCheckChar,
 } from "../../gateway/domain/ids.js";
-import { sha256Of } from "./fixtures.js";
+import { sha256Of } from "../helpers/cases.js";
 
 const CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

@@ -4,7 +4,7 @@ import type { CaseState } from "../../gateway/domain/case.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { applyEvent } from "../../gateway/domain/lifecycle.js";
-import { deepFreeze, event, material, personCase } from "./fixtures.js";
+import { deepFreeze, event, material, personCase } from "../helpers/cases.js";
 
 const CS = "430100"; // 长沙: intake
 const GZ = "440100"; // 广州: handling

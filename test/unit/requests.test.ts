@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parseRequest, submitCaseSchema } from "../../gateway/contract/requests.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
-import { ORG_CREDIT_CODE, PERSON_ID, sha256Of } from "./fixtures.js";
+import { ORG_CREDIT_CODE, PERSON_ID, sha256Of } from "../helpers/cases.js";
 
 /** A valid SubmitCaseRequest body as a REST client would send it. */
 function body(): Record<string, unknown> {

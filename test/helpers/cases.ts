@@ -4,6 +4,7 @@
  * Not a test file itself (the mocha spec only picks up *.test.ts).
  */
 import { createHash } from "node:crypto";
+import { encodeEnvelope } from "../../gateway/codec/envelope.js";
 import type { CaseState, Material } from "../../gateway/domain/case.js";
 import type { CaseEvent, EventPayload } from "../../gateway/domain/events.js";
 import { creditCodeCheckChar, residentIdCheckChar } from "../../gateway/domain/ids.js";
@@ -153,4 +154,21 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** An otherwise valid envelope of a schema version this gateway does not speak (a poison record). */
+export function wrongVersionEnvelope(source: string, target: string): Uint8Array {
+  return encodeEnvelope({
+    eventId: "01JBADVERS10N0000000000000",
+    caseId: "01JBADVERS10NCASE000000000",
+    sourceRegion: source,
+    targetRegion: target,
+    sequence: 1,
+    occurredAt: new Date().toISOString(),
+    schemaVersion: 2,
+    traceparent: "",
+    signature: new Uint8Array(),
+    keyId: "",
+    payload: { type: "CaseWithdrawn", reason: "申请人撤回" },
+  });
 }
