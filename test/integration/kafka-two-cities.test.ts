@@ -33,6 +33,7 @@ describeKafka("two cities as two processes over Kafka", function () {
   });
   after(async () => {
     for (const c of cities.values()) await c.stop();
+    cities.clear();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -81,5 +82,10 @@ describeKafka("two cities as two processes over Kafka", function () {
     } finally {
       await consumer.disconnect();
     }
+  });
+
+  it("shuts down cleanly on SIGTERM: in-flight work finished, offsets committed, exit code 0", async () => {
+    for (const [region, c] of cities) expect(await c.stop(), region).to.equal(0);
+    cities.clear();
   });
 });
