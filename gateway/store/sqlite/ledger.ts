@@ -1,8 +1,6 @@
 /**
- * The SQLite ledger (better-sqlite3). Commits are grouped: every commit asked
- * for in the same turn of the event loop is written in one transaction, each
- * inside its own savepoint, so a burst of requests costs one fsync instead of
- * one each while a failing commit still rolls back alone.
+ * The SQLite ledger (better-sqlite3). Commits are grouped (group-commit.ts):
+ * a burst of requests costs one fsync instead of one each.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -20,6 +18,7 @@ import type {
   ParkedEvent,
   ParkResult,
 } from "../../ports/store.js";
+import { GroupCommit } from "./group-commit.js";
 import { MIGRATIONS } from "./schema.js";
 
 interface ParkedRow {
@@ -54,12 +53,6 @@ export interface SqliteLedgerOptions {
   readonly synchronous?: "FULL" | "NORMAL";
 }
 
-interface Pending {
-  readonly change: Commit;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
 function migrate(db: Database.Database): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   const row = db.prepare("SELECT MAX(version) AS v FROM schema_version").get() as { v: number | null };
@@ -75,11 +68,8 @@ function migrate(db: Database.Database): void {
 /** {@link LedgerStore} on one SQLite file. */
 export class SqliteLedger implements LedgerStore {
   private readonly db: Database.Database;
-  private queue: Pending[] = [];
-  private flushScheduled = false;
   private readonly stmt;
-  private readonly commitOne: (change: Commit) => void;
-  private readonly commitGroup: (group: Pending[]) => Array<unknown>;
+  private readonly commits: GroupCommit<Commit>;
 
   constructor(options: SqliteLedgerOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -145,20 +135,7 @@ export class SqliteLedger implements LedgerStore {
       deleteParked: db.prepare("DELETE FROM parked WHERE event_id = ?"),
       countParked: db.prepare("SELECT COUNT(*) FROM parked WHERE case_id = ?").pluck(),
     };
-    this.commitOne = db.transaction((change: Commit) => this.write(change));
-    this.commitGroup = db.transaction((group: Pending[]) =>
-      group.map((p) => {
-        try {
-          this.commitOne(p.change);
-          return undefined;
-        } catch (err) {
-          // Disk full or I/O errors abort the whole transaction, not just the savepoint:
-          // stop here, or the next commits would run (and commit) on their own.
-          if (!db.inTransaction) throw err;
-          return err ?? new Error("commit failed");
-        }
-      }),
-    );
+    this.commits = new GroupCommit(db, (change: Commit) => this.write(change));
   }
 
   private write(change: Commit): void {
@@ -232,34 +209,7 @@ export class SqliteLedger implements LedgerStore {
   }
 
   commit(change: Commit): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ change, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    const group = this.queue;
-    this.queue = [];
-    this.flushScheduled = false;
-    let results: unknown[];
-    try {
-      results = this.commitGroup(group);
-    } catch (err) {
-      const failure = new XrError(ErrorCode.UNAVAILABLE, `ledger write failed: ${(err as Error).message}`, {
-        cause: err,
-      });
-      for (const p of group) p.reject(failure);
-      return;
-    }
-    group.forEach((p, i) => {
-      const err = results[i];
-      if (err === undefined) p.resolve();
-      else p.reject(err);
-    });
+    return this.commits.submit(change);
   }
 
   async getCase(caseId: string): Promise<CaseState | undefined> {
@@ -389,7 +339,7 @@ export class SqliteLedger implements LedgerStore {
   }
 
   async close(): Promise<void> {
-    if (this.queue.length > 0) this.flush();
+    this.commits.flush();
     this.db.close();
   }
 }
