@@ -95,6 +95,8 @@ export async function drainParked(ctx: RegionContext, caseId: string): Promise<v
  */
 export async function sweepParked(ctx: RegionContext, maxAgeMs = DEFAULT_MAX_PARKED_MS): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - maxAgeMs).toISOString();
+  // Whatever can apply by now does, before anything is given up on.
+  for (const p of await ctx.store.parkedBefore(cutoff, 500)) await drainParked(ctx, p.caseId);
   const stale = await ctx.store.parkedBefore(cutoff, 500);
   for (const p of stale) {
     const reason = `waited since ${p.parkedAt} and could not apply: ${p.reason}`;

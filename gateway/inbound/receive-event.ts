@@ -31,7 +31,11 @@ export async function receiveRecord(ctx: RegionContext, record: BusRecord): Prom
     await deadLetter(ctx, record, XrError.from(err).message);
     return "dead-lettered";
   }
-  if (await ctx.store.hasApplied(env.eventId)) return "duplicate";
+  if (await ctx.store.hasApplied(env.eventId)) {
+    // A crash after the apply but before its drain finished leaves successors parked: drain again.
+    await drainParked(ctx, env.caseId);
+    return "duplicate";
+  }
   const applied = await ctx.store.appliedSequence(env.caseId, env.sourceRegion);
   if (env.sequence <= applied) {
     const reason = `sequence ${env.sequence} from ${env.sourceRegion} is taken by another event`;

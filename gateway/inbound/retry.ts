@@ -1,11 +1,11 @@
 /**
- * The retry policy around the inbox. A failure while the ledger is down holds
- * the partition (the bus hands the record again; nothing is dead-lettered for
+ * The retry policy around the inbox. A failure while the ledger is down (or
+ * refuses writes) holds the partition (the bus hands the record again; nothing is dead-lettered for
  * an outage of our own). Any other retriable failure is tried a bounded number
  * of times with backoff, then dead-lettered with the reason.
  */
 import { decodeEnvelope } from "../codec/envelope.js";
-import { XrError } from "../domain/errors.js";
+import { ErrorCode, XrError } from "../domain/errors.js";
 import type { BusRecord } from "../ports/bus.js";
 import type { RegionContext } from "../usecases/context.js";
 import { deadLetter, deadLetterInTurn } from "./dead-letter.js";
@@ -29,7 +29,9 @@ export async function receiveWithRetries(
     try {
       return await receiveRecord(ctx, record);
     } catch (err) {
-      if (!(await ctx.store.ping().catch(() => false))) throw err;
+      const ledgerDown =
+        XrError.from(err).code === ErrorCode.UNAVAILABLE || !(await ctx.store.ping().catch(() => false));
+      if (ledgerDown) throw err;
       if (attempt >= policy.attempts) {
         const reason = `failed ${attempt} times: ${XrError.from(err).message}`;
         const env = decodeEnvelope(record.value);

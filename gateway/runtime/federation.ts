@@ -24,6 +24,8 @@ export interface FederationOptions {
   readonly ephemeralPorts?: boolean;
   /** Kafka bootstrap servers; empty or absent = the embedded bus under `dataDir`. */
   readonly kafkaBrokers?: readonly string[];
+  /** Let the gateway create missing Kafka topics (development); production provisions them. */
+  readonly kafkaCreateTopics?: boolean;
   readonly log: Logger;
 }
 
@@ -66,6 +68,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     regions,
     ephemeralPorts: env.XR_EPHEMERAL_PORTS === "1",
     kafkaBrokers,
+    kafkaCreateTopics: env.XR_KAFKA_CREATE_TOPICS !== "0",
     log,
   };
 }
@@ -79,7 +82,12 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     throw new ConfigError(unknown.map((r) => `XR_REGIONS: ${r} is not in federation.yaml`));
   const bus: Bus =
     o.kafkaBrokers && o.kafkaBrokers.length > 0
-      ? new KafkaBus({ brokers: o.kafkaBrokers, clientId: `xr-gateway-${hosted.join("-")}`, log: o.log })
+      ? new KafkaBus({
+          brokers: o.kafkaBrokers,
+          clientId: `xr-gateway-${hosted.join("-")}`,
+          log: o.log,
+          createTopics: o.kafkaCreateTopics ?? true,
+        })
       : new EmbeddedBus({ path: join(o.dataDir, "bus.db") });
   const regions = new Map<string, RegionHandle>();
   try {

@@ -29,6 +29,7 @@ export class InboxRunner {
 
   /** Starts consuming in the background; resolves at once. */
   start(): void {
+    if (this.subscription) return;
     this.wanted = true;
     this.current = "starting";
     this.starting ??= this.run().finally(() => {

@@ -68,7 +68,11 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   relay = new OutboxRelay(context);
   const metrics = createMetrics(o.region);
   relay.start();
-  await o.bus.ensureTopics([...inboxTopics(o.region), `xr.v1.dlq.${o.region}`]);
+  // Not fatal: with the bus away the gateway still takes cases (the outbox keeps them), the inbox
+  // keeps trying to subscribe, and /readyz says what is missing.
+  await o.bus.ensureTopics([...inboxTopics(o.region), `xr.v1.dlq.${o.region}`]).catch((err) => {
+    log.error({ err }, "bus topics not ready; will retry through the inbox and the relay");
+  });
   const subscribe = () =>
     o.bus.subscribe({
       groupId: `xr-gateway-${o.region}`,
@@ -89,8 +93,14 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const inbox = new InboxRunner(subscribe, log);
   inbox.start();
   // Events that waited too long for what they need go to the dead-letter topic with an alert.
+  let sweeping: Promise<unknown> | undefined;
   const sweep = setInterval(() => {
-    sweepParked(context).catch((err) => log.error({ err }, "parked-event sweep failed"));
+    // One sweep at a time; close() waits for the one in hand.
+    sweeping ??= sweepParked(context)
+      .catch((err) => log.error({ err }, "parked-event sweep failed"))
+      .finally(() => {
+        sweeping = undefined;
+      });
   }, 60_000);
   sweep.unref();
   const app = createRestApp(context, {
@@ -114,6 +124,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     resumeInbox: () => inbox.resume(),
     close: async () => {
       clearInterval(sweep);
+      await sweeping;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

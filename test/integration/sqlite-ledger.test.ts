@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { expect } from "chai";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
 import { storeBehaviour } from "./store-behaviour.js";
@@ -62,6 +62,39 @@ describe("SQLite ledger file", () => {
     expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected", "rejected", "rejected"]);
     expect(((results[2] as PromiseRejectedResult).reason as { code: string }).code).to.equal("UNAVAILABLE");
     for (const id of ["F1", "F2", "F3", "F4"]) expect(await ledger.getCase(id), id).to.equal(undefined);
+    await ledger.close();
+  });
+
+  it("reports itself unwritable and refuses commits as UNAVAILABLE while another process holds the write lock", async function () {
+    this.timeout(30_000);
+    const path = join(dir, "locked.db");
+    const ledger = new SqliteLedger({ path });
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      expect(await ledger.ping()).to.equal(false);
+      const state = {
+        caseId: "L1",
+        version: 1,
+        status: "SUBMITTED",
+        intakeRegion: "430100",
+        handlingRegion: "440100",
+      };
+      const err = await ledger
+        .commit({
+          state: { ...state, collaboratingRegions: [], deadline: "", submittedAt: "" } as never,
+          expectedVersion: 0,
+          events: [],
+          outbox: [],
+        })
+        .catch((e: { code: string; retriable: boolean }) => e);
+      // Retriable, so the inbox holds the event instead of dead-lettering it.
+      expect(err).to.include({ code: "UNAVAILABLE", retriable: true });
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(await ledger.ping()).to.equal(true);
     await ledger.close();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Mocha root hooks: a real Kafka broker for the suites that need one. Uses
- * XR_TEST_KAFKA_BROKERS (or KAFKA_BROKERS) when set; otherwise, when Java is
+ * XR_TEST_KAFKA_BROKERS when set (the tests delete xr.v1 topics there); otherwise, when Java is
  * present, starts the local KRaft broker of test/kafka/kafka.sh on its own
  * port and stops it after the run. With XR_REQUIRE_KAFKA=1 (as .ci/run sets)
  * a missing broker fails the Kafka suites instead of skipping them.
@@ -19,7 +19,9 @@ function javaPresent(): boolean {
 
 /** Brokers for Kafka suites, or undefined with the reason in {@link kafkaUnavailable}. */
 export function kafkaBrokers(): string[] | undefined {
-  const list = process.env.XR_TEST_KAFKA_BROKERS ?? process.env.KAFKA_BROKERS;
+  // Never KAFKA_BROKERS: a developer's gateway setting must not point the tests (which delete
+  // xr.v1 topics) at a broker that matters.
+  const list = process.env.XR_TEST_KAFKA_BROKERS;
   return list ? list.split(",") : undefined;
 }
 

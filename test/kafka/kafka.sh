@@ -73,6 +73,8 @@ PROPS
     sleep 0.5
   done
   echo "kafka: not up after 60 s; see ${RUN}/kafka.log" >&2
+  kill -9 "$(cat "${PIDFILE}")" 2>/dev/null || true
+  rm -f "${PIDFILE}"
   exit 1
 }
 

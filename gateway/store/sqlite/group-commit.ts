@@ -31,7 +31,12 @@ export class GroupCommit<T> {
           // The savepoint rolled back; if the whole transaction went with it, stop
           // here, or the next writes would run (and commit) on their own.
           if (!db.inTransaction) throw err;
-          return err ?? new Error("commit failed");
+          // Our own refusals (CONFLICT…) keep their code; a raw SQLite error (busy, full, I/O)
+          // means the ledger cannot take writes now: retriable, never a reason to drop an event.
+          if (err instanceof XrError) return err;
+          return new XrError(ErrorCode.UNAVAILABLE, `ledger write failed: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
       }),
     );

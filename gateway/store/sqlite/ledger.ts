@@ -334,8 +334,14 @@ export class SqliteLedger implements LedgerStore {
     return Number(this.stmt.countParked.get(caseId));
   }
 
+  /** Whether the ledger can take a write now: takes the write lock and gives it back. */
   async ping(): Promise<boolean> {
-    return this.db.prepare("SELECT 1").pluck().get() === 1;
+    try {
+      this.db.exec("BEGIN IMMEDIATE; ROLLBACK");
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,18 @@
  * key, and the batch's commit, while it is retried with backoff; other
  * partitions go on.
  */
-import {
+
+/**
+ * The Kafka transport (kafkajs) behind the same Bus port as the embedded bus.
+ * Records are published by an idempotent producer with acks from all in-sync
+ * replicas; each subscription is one consumer group whose offsets are
+ * committed only after the handler resolved, that is after the event is in
+ * the ledger. Within a fetched batch, records of one key (one case) are
+ * handled in order and different keys in parallel. A failing record holds its
+ * key, and the batch's commit, while it is retried with backoff; other
+ * partitions go on.
+ */
+import kafkajs, {
   type Admin,
   type Consumer,
   Kafka,
@@ -17,6 +28,10 @@ import {
   logLevel,
   type Producer,
 } from "kafkajs";
+
+// Node's detection of CommonJS named exports misses this one.
+const { Partitioners } = kafkajs;
+
 import type { Logger } from "pino";
 import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from "../../ports/bus.js";
 
@@ -25,6 +40,12 @@ export interface KafkaBusOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly log: Logger;
+  /**
+   * Create missing topics (local development). In production set false and let
+   * `xr kafka provision` create them with the cluster's replication: a missing
+   * topic is then an error, not a single-replica surprise.
+   */
+  readonly createTopics?: boolean;
   /** Partitions and replication of topics this bus creates. */
   readonly partitions?: number;
   readonly replicationFactor?: number;
@@ -90,7 +111,7 @@ export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly producer: Producer;
-  private readonly ready: Promise<void>;
+  private ready: Promise<void> | undefined;
   private readonly subscriptions = new Set<Subscription>();
   private readonly known = new Set<string>();
 
@@ -104,24 +125,40 @@ export class KafkaBus implements Bus {
     };
     this.kafka = new Kafka(config);
     this.admin = this.kafka.admin();
-    // One in-flight request keeps per-partition order under kafkajs's idempotent producer.
+    // One in-flight request keeps per-partition order under kafkajs's idempotent producer; the
+    // Java client's murmur2 partitioner puts a case where a partner's Java producer would. Send
+    // retries are bounded on purpose: the relay retries a failed batch, receivers drop duplicates.
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.ready = Promise.all([this.admin.connect(), this.producer.connect()]).then(() => undefined);
-    this.ready.catch(() => undefined);
+  }
+
+  /** Connects admin and producer; after a failure the next call tries again (the broker may be back). */
+  private connected(): Promise<void> {
+    this.ready ??= Promise.all([this.admin.connect(), this.producer.connect()]).then(
+      () => undefined,
+      (err) => {
+        this.ready = undefined;
+        throw err;
+      },
+    );
+    return this.ready;
   }
 
   async ensureTopics(topics: readonly string[]): Promise<void> {
-    await this.ready;
+    await this.connected();
     let missing = topics.filter((t) => !this.known.has(t));
     if (missing.length === 0) return;
     const existing = new Set(await this.admin.listTopics());
     for (const t of missing) if (existing.has(t)) this.known.add(t);
     missing = missing.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
+    if (this.o.createTopics === false) {
+      throw new Error(`missing Kafka topics ${missing.join(", ")}: run xr kafka provision first`);
+    }
     await this.admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((topic) => ({
@@ -152,12 +189,25 @@ export class KafkaBus implements Bus {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      // A gateway killed without leaving its group holds its partitions until this runs out.
-      sessionTimeout: 10_000,
+      // A gateway killed without leaving its group holds its partitions until this runs out;
+      // long enough for a dead-letter publish with its retries between two heartbeats.
+      sessionTimeout: 20_000,
       heartbeatInterval: 1_000,
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer itself when payload.restart is true.
+      this.o.log.error(
+        { err: payload.error, groupId: payload.groupId, restart: payload.restart },
+        "Kafka consumer crashed",
+      );
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
     let running = true;
     const first = this.o.retryDelayMs ?? 200;
     const max = this.o.maxRetryDelayMs ?? 5_000;
@@ -166,7 +216,18 @@ export class KafkaBus implements Bus {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.o.concurrency ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const alive = () => running && isRunning() && !isStale();
+        let aborted = false;
+        const alive = () => running && !aborted && isRunning() && !isStale();
+        // A failed heartbeat means a rebalance or a lost coordinator: finish nothing more of this
+        // batch; it is fetched again (and its applied records skipped as duplicates).
+        const beat = () =>
+          heartbeat().catch((err) => {
+            aborted = true;
+            this.o.log.warn(
+              { err, topic: batch.topic, partition: batch.partition },
+              "heartbeat failed; batch abandoned",
+            );
+          });
         // Records of one key (one case) are handled in order; different keys in parallel, so
         // the ledger can group their commits. The batch is committed once all are handled.
         const chains = new Map<string, Promise<boolean>>();
@@ -180,15 +241,17 @@ export class KafkaBus implements Bus {
               if (!ok || !alive()) return false;
               await slots.acquire();
               try {
-                return await this.handleUntilDone(options, record, alive, heartbeat, first, max);
+                return await this.handleUntilDone(options, record, alive, beat, first, max);
               } finally {
                 slots.release();
               }
             }),
           );
         }
-        const results = await Promise.all(chains.values());
-        // Committed only when every record of the batch is durably applied by the handler.
+        // Every chain settles before eachBatch returns, so nothing runs on after stop().
+        const results = (await Promise.allSettled(chains.values())).map(
+          (r) => r.status === "fulfilled" && r.value,
+        );
         const last = batch.messages.at(-1)?.offset;
         if (results.every(Boolean) && last !== undefined) {
           // Resolving moves the fetch position on; unresolved batches are fetched again.
@@ -239,7 +302,7 @@ export class KafkaBus implements Bus {
 
   async ping(): Promise<boolean> {
     try {
-      await this.ready;
+      await this.connected();
       await this.admin.describeCluster();
       return true;
     } catch {

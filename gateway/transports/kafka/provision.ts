@@ -78,17 +78,22 @@ export async function provisionTopics(
     const present = wanted.filter((t) => existing.has(t));
     if (present.length === 0) return lines;
     const meta = await admin.fetchTopicMetadata({ topics: present });
+    // Every setting, not just ours: the AlterConfigs API replaces a topic's whole set.
     const configs = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: present.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name,
-        configNames: ["min.insync.replicas", "retention.ms"],
-      })),
+      resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
     });
     for (const topic of present) {
       const changes: string[] = [];
-      const partitions = meta.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+      const partitionList = meta.topics.find((t) => t.name === topic)?.partitions ?? [];
+      const partitions = partitionList.length;
+      const replicas = partitionList[0]?.replicas.length ?? 0;
+      if (replicas < spec.replicationFactor) {
+        // Kafka cannot raise it in place: say so loudly rather than report the topic as fine.
+        changes.push(
+          `WARNING replication factor ${replicas} < ${spec.replicationFactor}; reassign partitions to fix`,
+        );
+      }
       if (partitions < spec.partitions) {
         await admin.createPartitions({ topicPartitions: [{ topic, count: spec.partitions }] });
         changes.push(`partitions ${partitions} → ${spec.partitions}`);
@@ -99,13 +104,16 @@ export async function provisionTopics(
         ([name, value]) => current.find((c) => c.configName === name)?.configValue !== value,
       );
       if (differing.length > 0) {
+        const kept = current
+          .filter((c) => !c.isDefault && !c.readOnly && !(c.configName in desired))
+          .map((c) => ({ name: c.configName, value: c.configValue }));
         await admin.alterConfigs({
           validateOnly: false,
           resources: [
             {
               type: ConfigResourceTypes.TOPIC,
               name: topic,
-              configEntries: Object.entries(desired).map(([name, value]) => ({ name, value })),
+              configEntries: [...kept, ...Object.entries(desired).map(([name, value]) => ({ name, value }))],
             },
           ],
         });
