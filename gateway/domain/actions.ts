@@ -3,7 +3,7 @@
  * it would emit. Field checks happen here; whether the action is allowed now
  * is decided by {@link applyEvent} in lifecycle.ts.
  */
-import type { CaseState, Material } from "./case.js";
+import type { Material } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { EventPayload } from "./events.js";
 
@@ -75,7 +75,7 @@ function need<T>(value: T | undefined, path: string, issue: string): T {
 }
 
 /** The event payload an action emits; throws INVALID_ARGUMENT naming a missing field. */
-export function planAction(c: CaseState, a: CaseAction, ctx: ActionContext): EventPayload {
+export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
   switch (a.type) {
     case "accept":
       return { type: "CaseAccepted", deadline: ctx.deadlineIfAcceptedNow };
@@ -134,5 +134,5 @@ export function planAction(c: CaseState, a: CaseAction, ctx: ActionContext): Eve
       };
   }
   // Unreachable for typed callers; kept for values that bypassed validation.
-  return need<EventPayload>(undefined, "type", `unknown action ${String(c.caseId && a.type)}`);
+  throw XrError.invalid("type", `unknown action ${String((a as { type: unknown }).type)}`);
 }

@@ -46,7 +46,7 @@ async function attempt(
   }
   const now = ctx.clock.now();
   const matter = ctx.federation.catalogs.get(current.handlingRegion)?.byCode.get(current.matterCode);
-  const payload = planAction(current, action, {
+  const payload = planAction(action, {
     deadlineIfAcceptedNow: ctx.calendar.addWorkingDays(cstDate(now), current.promisedDays),
     newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),

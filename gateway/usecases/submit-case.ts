@@ -5,7 +5,7 @@ import { type CaseState, CaseStatus } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
 import type { RegionContext, RequestMeta } from "./context.js";
-import { emit, retryOnConflict } from "./emit.js";
+import { emit } from "./emit.js";
 import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
 
 /** Checks, records and forwards a new case; replays the first answer for a repeated Idempotency-Key. */
@@ -46,7 +46,8 @@ export async function submitCase(
     version: 0,
   };
   try {
-    return await retryOnConflict(async () => {
+    // A new case id cannot conflict; only a concurrent request with the same key can (below).
+    {
       const { event, next, outbox } = await emit(
         ctx,
         caseId,
@@ -66,7 +67,7 @@ export async function submitCase(
       ctx.outboxChanged();
       ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");
       return { status: 201, body, replayed: false };
-    }, 1);
+    }
   } catch (err) {
     // A concurrent request with the same key won: answer as it did.
     const earlier =

@@ -84,7 +84,7 @@ describe("bad input is refused and changes nothing", () => {
   });
 
   it("a matter outside the cooperation agreement → 403 at matterCode", async () => {
-    // XR-SB-006 (单位社会保险参保登记) is agreed only as FULL_ONLINE… pick one 广州 implements but 长沙→广州 did not agree.
+    // A matter 广州 implements, for persons, by remote intake, that the 长沙 → 广州 agreement leaves out.
     const fed = t.fed.config.federation;
     const agreed = fed.agreements.get("430100>440100")?.matters;
     const outside = [...(fed.catalogs.get("440100")?.byCode.values() ?? [])].find(

@@ -282,11 +282,7 @@ describe("actions: planAction", () => {
 
   it("refuses supplement codes the matter does not ask for, naming each", () => {
     const request = xrErrorOf(() =>
-      planAction(
-        personCase(),
-        { type: "request-supplement", reason: "缺页", materialCodes: ["CL-SFZ", "CL-XX"] },
-        ctx,
-      ),
+      planAction({ type: "request-supplement", reason: "缺页", materialCodes: ["CL-SFZ", "CL-XX"] }, ctx),
     );
     expect(request.details.map((d) => d.path)).to.deep.equal(["materialCodes[1]"]);
     const material = {
@@ -296,34 +292,31 @@ describe("actions: planAction", () => {
       sizeBytes: 1,
       mediaType: "application/pdf",
     };
-    const supplement = xrErrorOf(() =>
-      planAction(personCase(), { type: "supplement", materials: [material] }, ctx),
-    );
+    const supplement = xrErrorOf(() => planAction({ type: "supplement", materials: [material] }, ctx));
     expect(supplement.details.map((d) => d.path)).to.deep.equal(["materials[0].materialCode"]);
   });
 
   it("refuses a reject without a reason: INVALID_ARGUMENT with detail path reason", () => {
     for (const reason of [undefined, ""]) {
-      const err = xrErrorOf(() => planAction(personCase(), { type: "reject", reason }, ctx));
+      const err = xrErrorOf(() => planAction({ type: "reject", reason }, ctx));
       expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
       expect(err.details.map((d) => d.path)).to.deep.equal(["reason"]);
     }
   });
 
   it("plans a reject with its reason", () => {
-    expect(planAction(personCase(), { type: "reject", reason: "不属于本地管辖" }, ctx)).to.deep.equal({
+    expect(planAction({ type: "reject", reason: "不属于本地管辖" }, ctx)).to.deep.equal({
       type: "CaseRejected",
       reason: "不属于本地管辖",
     });
   });
 
   it("plans accept with the deadline of the context and dedupes supplement codes", () => {
-    expect(planAction(personCase(), { type: "accept" }, ctx)).to.deep.equal({
+    expect(planAction({ type: "accept" }, ctx)).to.deep.equal({
       type: "CaseAccepted",
       deadline: "2026-11-23",
     });
     const plan = planAction(
-      personCase(),
       { type: "request-supplement", reason: "补充材料", materialCodes: ["CL-SQB", "CL-SQB"] },
       ctx,
     );
@@ -335,9 +328,9 @@ describe("actions: planAction", () => {
   });
 
   it("requires a reason to deny but not to approve", () => {
-    const err = xrErrorOf(() => planAction(personCase(), { type: "decide", approved: false }, ctx));
+    const err = xrErrorOf(() => planAction({ type: "decide", approved: false }, ctx));
     expect(err.details[0]?.path).to.equal("reason");
-    expect(planAction(personCase(), { type: "decide", approved: true }, ctx)).to.deep.equal({
+    expect(planAction({ type: "decide", approved: true }, ctx)).to.deep.equal({
       type: "CaseDecided",
       approved: true,
       reason: "",
@@ -345,7 +338,7 @@ describe("actions: planAction", () => {
   });
 
   it("fills a new subtask ID from the context when none is given", () => {
-    const plan = planAction(personCase(), { type: "assign-subtask", region: SZ, description: "核查" }, ctx);
+    const plan = planAction({ type: "assign-subtask", region: SZ, description: "核查" }, ctx);
     expect(plan).to.deep.include({ type: "SubtaskAssigned", subtaskId: "ST-NEW", region: SZ });
   });
 });

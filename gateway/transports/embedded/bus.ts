@@ -47,6 +47,7 @@ export class EmbeddedBus implements Bus {
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
   private closed = false;
+  private readonly partitionCounts = new Map<string, number>();
 
   constructor(options: EmbeddedBusOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -91,11 +92,14 @@ export class EmbeddedBus implements Bus {
     };
   }
 
+  /** Partitions of a topic, created on first use; a topic's count never changes, so it is remembered. */
   private partitionsOf(topic: string): number {
-    const known = this.stmt.topic.get(topic) as number | undefined;
-    if (known !== undefined) return known;
+    const cached = this.partitionCounts.get(topic);
+    if (cached !== undefined) return cached;
     this.stmt.createTopic.run(topic, this.partitions);
-    return this.stmt.topic.get(topic) as number;
+    const count = this.stmt.topic.get(topic) as number;
+    this.partitionCounts.set(topic, count);
+    return count;
   }
 
   async ensureTopics(topics: readonly string[]): Promise<void> {
