@@ -21,7 +21,10 @@ export async function main(): Promise<void> {
   }
   const lines = [...fed.regions.values()].map((r) => {
     const name = fed.config.federation.regions.get(r.region)?.name ?? "";
-    return `  ${r.region} ${name}  ${r.url}/api/v1  (health ${r.url}/healthz, metrics ${r.url}/metrics)`;
+    return (
+      `  ${r.region} ${name}  窗口 ${r.url}/  API ${r.url}/api/v1  gRPC ${r.grpcAddress}\n` +
+      `         (health ${r.url}/healthz, metrics ${r.url}/metrics)`
+    );
   });
   const transport = process.env.KAFKA_BROKERS ? `Kafka ${process.env.KAFKA_BROKERS}` : "embedded bus";
   process.stdout.write(`xr gateway ready (${fed.config.name}, ${transport}):\n${lines.join("\n")}\n`);

@@ -3,10 +3,11 @@
  * The `xr` command: the operator's and integration engineer's entry point.
  * Thin: it parses arguments (commander) and calls the gateway's functions.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../config/load.js";
 import { PROJECT_ROOT } from "../paths.js";
+import { generateKeys } from "../security/keys-dir.js";
 import { provisionTopics } from "../transports/kafka/provision.js";
 
 const positiveInt = (name: string) => (value: string) => {
@@ -64,6 +65,50 @@ kafka
     const count = (a: string) => lines.filter((l) => l.action === a).length;
     process.stdout.write(
       `${count("created")} created, ${count("updated")} updated, ${count("unchanged")} unchanged\n`,
+    );
+  });
+
+const keys = program.command("keys").description("certificates for mutual TLS between gateways");
+keys
+  .command("generate")
+  .description(
+    "create a development federation CA and a certificate per region (region code as the subject's CN); " +
+      "keeps what exists unless --force",
+  )
+  .option("--dir <dir>", "key directory (default: <XR_DATA_DIR or data>/<grpc.keys of federation.yaml>)")
+  .option(
+    "--regions <list>",
+    "comma-separated region codes (default: every region in config/federation.yaml)",
+  )
+  .option("--hosts <list>", "names and addresses the certificates are valid for", "localhost,127.0.0.1,::1")
+  .option("--force", "start over with a new CA (every gateway must get the new files)")
+  .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
+  .action(async (o) => {
+    const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+    const dir: string =
+      o.dir ?? resolve(process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data"), config.grpc.keys);
+    const regions = o.regions
+      ? String(o.regions)
+          .split(",")
+          .map((r) => r.trim())
+      : [...config.federation.regions.keys()];
+    for (const r of regions)
+      if (!/^\d{6}$/.test(r)) program.error(`--regions: "${r}" is not a six-digit region code`);
+    const made = await generateKeys({
+      dir,
+      federationName: config.name,
+      regions,
+      hosts: String(o.hosts)
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+      force: Boolean(o.force),
+    });
+    for (const f of made.created) process.stdout.write(`created   ${f}\n`);
+    for (const f of made.kept) process.stdout.write(`kept      ${f}\n`);
+    process.stdout.write(
+      `${made.created.length} created, ${made.kept.length} kept in ${dir}\n` +
+        "ca.key signs new region certificates: keep it off the gateways in production.\n",
     );
   });
 

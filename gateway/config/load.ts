@@ -34,12 +34,26 @@ export interface RegionListen {
   readonly port: number;
 }
 
+/** How gateways talk gRPC to each other (federation.yaml, `grpc`). */
+export interface GrpcSettings {
+  /** "plaintext" is for local development only. */
+  readonly security: "mtls" | "plaintext";
+  /** Directory of the CA and region certificates, relative to the data directory. */
+  readonly keys: string;
+  /** Create a development CA when none exists. */
+  readonly generateDevKeys: boolean;
+}
+
 /** Everything loaded from config/ and adapters/. */
 export interface LoadedConfig {
   readonly name: string;
   readonly federation: Federation;
   readonly holidays: HolidayRules;
+  /** REST address of each region. */
   readonly listen: ReadonlyMap<string, RegionListen>;
+  /** gRPC address of each region. */
+  readonly grpcListen: ReadonlyMap<string, RegionListen>;
+  readonly grpc: GrpcSettings;
   readonly adapters: ReadonlyMap<string, { adapter: RegionAdapter; ctx: CatalogContext }>;
 }
 
@@ -118,12 +132,14 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
 
   const regions = new Map<string, RegionInfo>();
   const listen = new Map<string, RegionListen>();
+  const grpcListen = new Map<string, RegionListen>();
   const catalogs = new Map<string, RegionCatalog>();
   const adapters = new Map<string, { adapter: RegionAdapter; ctx: CatalogContext }>();
   for (const [i, r] of fed.regions.entries()) {
     if (regions.has(r.code)) problems.push(`${fedFile}: regions.${i}.code: ${r.code} is listed twice`);
     regions.set(r.code, { code: r.code, name: r.name });
     listen.set(r.code, r.http);
+    grpcListen.set(r.code, r.grpc);
     const dir = join(adaptersDir, r.code);
     const mappingPath = join(dir, "mapping.yaml");
     const raw = readYaml(mappingPath, mappingFile, problems);
@@ -175,6 +191,8 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
       workdays: holidays.workdays.map((w) => w.date),
     },
     listen,
+    grpcListen,
+    grpc: fed.grpc,
     adapters,
   });
 }

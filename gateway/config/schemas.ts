@@ -9,14 +9,23 @@ const isoDate = z.union([
 ]);
 
 /** config/federation.yaml */
+const address = z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) });
+
+/** config/federation.yaml */
 export const federationFile = z.strictObject({
   name: z.string().min(1),
+  grpc: z.strictObject({
+    security: z.enum(["mtls", "plaintext"]),
+    keys: z.string().min(1).default("keys"),
+    generateDevKeys: z.boolean().default(false),
+  }),
   regions: z
     .array(
       z.strictObject({
         code: region,
         name: z.string().min(1),
-        http: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+        http: address,
+        grpc: address,
       }),
     )
     .min(1),

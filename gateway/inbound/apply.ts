@@ -46,4 +46,5 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
       ...(unparkEventId ? { unparkEventId } : {}),
     });
   });
+  ctx.changes.changed(env.caseId);
 }

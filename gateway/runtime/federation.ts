@@ -4,12 +4,15 @@
  * KAFKA_BROKERS is set and on the embedded bus otherwise. Reads the
  * environment as DESIGN.md's "Configuration" section fixes it.
  */
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { Bus } from "../ports/bus.js";
+import { generateKeys, type RegionCredentials, readRegionCredentials } from "../security/keys-dir.js";
 import { EmbeddedBus } from "../transports/embedded/bus.js";
+import type { PartnerCallSettings } from "../transports/grpc/partners.js";
 import { KafkaBus } from "../transports/kafka/bus.js";
 import { type RegionHandle, startRegion } from "./region.js";
 
@@ -26,6 +29,10 @@ export interface FederationOptions {
   readonly kafkaBrokers?: readonly string[];
   /** Let the gateway create missing Kafka topics (development); production provisions them. */
   readonly kafkaCreateTopics?: boolean;
+  /** Where the federation CA and region certificates are (default: `<dataDir>/<grpc.keys>`). */
+  readonly keysDir?: string;
+  /** Breaker and deadline settings of partner calls (tests shorten them). */
+  readonly partnerSettings?: Partial<PartnerCallSettings>;
   readonly log: Logger;
 }
 
@@ -69,6 +76,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     ephemeralPorts: env.XR_EPHEMERAL_PORTS === "1",
     kafkaBrokers,
     kafkaCreateTopics: env.XR_KAFKA_CREATE_TOPICS !== "0",
+    ...(env.XR_KEYS_DIR ? { keysDir: env.XR_KEYS_DIR } : {}),
     log,
   };
 }
@@ -89,10 +97,32 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           createTopics: o.kafkaCreateTopics ?? true,
         })
       : new EmbeddedBus({ path: join(o.dataDir, "bus.db") });
+  const security = config.grpc.security;
+  const keysDir = o.keysDir ?? resolve(o.dataDir, config.grpc.keys);
+  if (security === "mtls" && config.grpc.generateDevKeys && !existsSync(join(keysDir, "ca.crt"))) {
+    const made = await generateKeys({
+      dir: keysDir,
+      federationName: config.name,
+      regions: [...config.federation.regions.keys()],
+    });
+    o.log.warn({ keysDir, created: made.created.length }, "created a development CA and region certificates");
+  } else if (security === "plaintext") {
+    o.log.warn("gRPC runs without TLS (grpc.security: plaintext): for local development only");
+  }
+  const addresses = new Map<string, string>();
+  for (const [code, a] of config.grpcListen)
+    addresses.set(code, `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`);
   const regions = new Map<string, RegionHandle>();
   try {
     for (const region of hosted) {
       const listen = config.listen.get(region) ?? { host: "127.0.0.1", port: 0 };
+      const grpcListen = config.grpcListen.get(region) ?? { host: "127.0.0.1", port: 0 };
+      let credentials: RegionCredentials | undefined;
+      try {
+        credentials = security === "mtls" ? readRegionCredentials(keysDir, region) : undefined;
+      } catch (err) {
+        throw new ConfigError([`grpc.keys: ${(err as Error).message}`]);
+      }
       regions.set(
         region,
         await startRegion({
@@ -103,8 +133,18 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           log: o.log,
           host: listen.host,
           port: o.ephemeralPorts ? 0 : listen.port,
+          grpc: {
+            host: grpcListen.host,
+            port: o.ephemeralPorts ? 0 : grpcListen.port,
+            security,
+            ...(credentials ? { credentials } : {}),
+            addresses: () => addresses,
+            ...(o.partnerSettings ? { partnerSettings: o.partnerSettings } : {}),
+          },
         }),
       );
+      // Partners hosted in this process are reached where they actually bound (ephemeral ports).
+      addresses.set(region, regions.get(region)?.grpcAddress ?? "");
     }
   } catch (err) {
     for (const r of regions.values()) await r.close();

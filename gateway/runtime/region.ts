@@ -11,11 +11,18 @@ import { WorkCalendar } from "../domain/calendar.js";
 import { inboxTopics } from "../domain/events.js";
 import { sweepParked } from "../inbound/parking.js";
 import { receiveWithRetries } from "../inbound/retry.js";
+import { MaterialFetcher } from "../outbound/material-fetcher.js";
 import { OutboxRelay } from "../outbound/relay.js";
 import type { Bus } from "../ports/bus.js";
 import type { LedgerStore } from "../ports/store.js";
+import type { RegionCredentials } from "../security/keys-dir.js";
+import { FsMaterialStore } from "../store/fs/materials.js";
 import { SqliteLedger } from "../store/sqlite/ledger.js";
+import { type PartnerCallSettings, PartnerGateways } from "../transports/grpc/partners.js";
+import type { PeerSecurity } from "../transports/grpc/peer.js";
+import { startGrpcServer } from "../transports/grpc/server.js";
 import { createRestApp } from "../transports/rest/app.js";
+import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
 import { ulidGenerator } from "./ids.js";
 import { InboxRunner } from "./inbox-runner.js";
@@ -32,13 +39,33 @@ export interface RegionOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly store?: LedgerStore;
+  /** The region's gRPC server and its calls to partners. */
+  readonly grpc: RegionGrpcOptions;
+}
+
+/** gRPC settings of one region. */
+export interface RegionGrpcOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly security: PeerSecurity;
+  readonly credentials?: RegionCredentials;
+  /** gRPC address of every region, kept current as hosted regions bind their ports. */
+  readonly addresses: () => ReadonlyMap<string, string>;
+  readonly partnerSettings?: Partial<PartnerCallSettings>;
 }
 
 /** A running region gateway. */
 export interface RegionHandle {
   readonly region: string;
   readonly url: string;
+  /** host:port of the gRPC server. */
+  readonly grpcAddress: string;
   readonly context: RegionContext;
+  /** Calls to partner gateways. */
+  readonly partners: PartnerGateways;
+  /** Brings handled cases' materials from the intake region. */
+  readonly materialFetcher: MaterialFetcher;
   /** Resolves once the inbox consumer has joined its group. */
   inboxStarted(): Promise<void>;
   /** Stops consuming the region's inbox topics (records stay on the bus). */
@@ -58,12 +85,14 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     region: o.region,
     federation: o.config.federation,
     store,
+    materials: new FsMaterialStore(join(o.dataDir, o.region, "materials")),
     bus: o.bus,
     clock: { now: () => new Date() },
     ids: ulidGenerator(),
     calendar: new WorkCalendar(o.config.holidays),
     log,
     outboxChanged: () => relay?.notify(),
+    changes: new CaseChanges(),
   };
   relay = new OutboxRelay(context);
   const metrics = createMetrics(o.region);
@@ -103,28 +132,60 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       });
   }, 60_000);
   sweep.unref();
+  const partners = new PartnerGateways({
+    region: o.region,
+    security: o.grpc.security,
+    ...(o.grpc.credentials ? { credentials: o.grpc.credentials } : {}),
+    addresses: o.grpc.addresses,
+    ...(o.grpc.partnerSettings ? { settings: o.grpc.partnerSettings } : {}),
+    log,
+  });
+  const materialFetcher = new MaterialFetcher(context, partners);
+  materialFetcher.start();
+  const grpcServer = await startGrpcServer(context, {
+    host: o.grpc.host,
+    port: o.grpc.port,
+    security: o.grpc.security,
+    ...(o.grpc.credentials ? { credentials: o.grpc.credentials } : {}),
+  });
+  const closing = new AbortController();
   const app = createRestApp(context, {
     metrics: metrics.registry,
-    readiness: async () => ({ inbox: inbox.state, breakers: { bus: relay?.breakerState ?? "closed" } }),
+    closing: closing.signal,
+    readiness: async () => ({
+      inbox: inbox.state,
+      breakers: { bus: relay?.breakerState ?? "closed", ...prefixed("partner:", partners.breakerStates()) },
+    }),
     before: [metrics.httpMiddleware],
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(o.port, o.host, () => resolve(s));
     s.once("error", reject);
   });
+  // Longer than the usual load-balancer idle timeout (60 s), so the proxy, not the gateway, closes idle
+  // keep-alive connections: otherwise a client may send on a socket the gateway is just closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
   log.info({ url }, "region gateway listening");
   return {
     region: o.region,
     url,
+    grpcAddress: grpcServer.address,
     context,
+    partners,
+    materialFetcher,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
     close: async () => {
+      closing.abort();
       clearInterval(sweep);
       await sweeping;
+      await grpcServer.close();
+      await materialFetcher.stop();
+      partners.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -134,4 +195,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       await store.close();
     },
   };
+}
+
+function prefixed<T>(prefix: string, o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}${k}`, v]));
 }

@@ -7,6 +7,7 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { emit, retryOnConflict } from "./emit.js";
 import { findReplay, type ScopedKey, scopeKey, type WriteResult } from "./idempotency.js";
+import { requireMaterialsHeld } from "./materials.js";
 
 /** Applies an action of this region to a case it is party to. */
 export async function actOnCase(
@@ -51,6 +52,7 @@ async function attempt(
     newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
   });
+  if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
   const { event, next, outbox } = await emit(ctx, caseId, current, payload, meta.traceparent);
   const body = JSON.stringify(caseToJson(next, cstDate(now)));
   const idempotency = key ? { ...key, status: 200, body } : undefined;
@@ -62,6 +64,7 @@ async function attempt(
     ...(idempotency ? { idempotency } : {}),
   });
   ctx.outboxChanged();
+  ctx.changes.changed(caseId);
   ctx.log.info({ caseId, action: action.type, status: next.status }, "case action applied");
   return { status: 200, body, replayed: false };
 }

@@ -4,7 +4,9 @@ import type { WorkCalendar } from "../domain/calendar.js";
 import type { Federation } from "../domain/matter.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock, IdGenerator } from "../ports/clock.js";
+import type { MaterialStore } from "../ports/materials.js";
 import type { LedgerStore } from "../ports/store.js";
+import type { CaseChanges } from "./changes.js";
 
 /** Dependencies of the use cases of one hosted region. */
 export interface RegionContext {
@@ -12,6 +14,8 @@ export interface RegionContext {
   readonly region: string;
   readonly federation: Federation;
   readonly store: LedgerStore;
+  /** Scanned materials of this region's cases. */
+  readonly materials: MaterialStore;
   readonly bus: Bus;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -19,6 +23,8 @@ export interface RegionContext {
   readonly log: Logger;
   /** Tells the outbox relay that new messages are waiting. */
   readonly outboxChanged: () => void;
+  /** Wakes watchers of a case after a commit touched it. */
+  readonly changes: CaseChanges;
 }
 
 /** Request-scoped facts passed down from a transport. */

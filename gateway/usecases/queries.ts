@@ -104,3 +104,20 @@ export function listMatters(ctx: RegionContext, q: MatterQuery): MatterPage {
   const next = start + q.pageSize < hits.length ? String(start + q.pageSize) : "";
   return { matters: page, nextPageToken: next, catalogVersion: catalog.version };
 }
+
+/** One matter of a region's catalog by shared or local code, or NOT_FOUND. */
+export function getMatter(ctx: RegionContext, regionCode: string, matterCode: string): Matter {
+  const catalog = ctx.federation.catalogs.get(regionCode);
+  if (!catalog) {
+    throw new XrError(ErrorCode.NOT_FOUND, `region ${regionCode} not found`, {
+      details: [{ path: "regionCode", issue: "unknown region" }],
+    });
+  }
+  const m = catalog.byCode.get(matterCode) ?? catalog.matters.find((x) => x.localCode === matterCode);
+  if (!m) {
+    throw new XrError(ErrorCode.NOT_FOUND, `${regionCode} has no matter ${matterCode}`, {
+      details: [{ path: "matterCode", issue: "not in this region's catalog" }],
+    });
+  }
+  return m;
+}

@@ -7,6 +7,7 @@ import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js
 import type { RegionContext, RequestMeta } from "./context.js";
 import { emit } from "./emit.js";
 import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
+import { requireMaterialsHeld } from "./materials.js";
 
 /** Checks, records and forwards a new case; replays the first answer for a repeated Idempotency-Key. */
 export async function submitCase(
@@ -18,6 +19,7 @@ export async function submitCase(
   const earlier = await findReplay(ctx, key);
   if (earlier) return earlier;
   const matter = checkSubmission(req, ctx.federation, ctx.region);
+  await requireMaterialsHeld(ctx, req.materials, "materials");
   const now = ctx.clock.now();
   const caseId = ctx.ids.next();
   const submittedAt = now.toISOString();
@@ -65,6 +67,7 @@ export async function submitCase(
         ...(idempotency ? { idempotency } : {}),
       });
       ctx.outboxChanged();
+      ctx.changes.changed(caseId);
       ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");
       return { status: 201, body, replayed: false };
     }

@@ -15,16 +15,14 @@
  * dir/echo and dir/gateway (the main thread's profile is the `*.0.001.*`
  * one; the other is tsx's loader thread).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
-import { pensionTransfer } from "../helpers/fixtures.js";
+import { pensionTransfer, uploadFixtureMaterials } from "../helpers/fixtures.js";
+import { startServer, stopAllServers, stopServer } from "./servers.js";
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
@@ -32,13 +30,10 @@ const SECONDS = seconds(process.env.BENCH_SECONDS, 10);
 const TARGET_RATIO_PCT = 40;
 const TARGET_P99_MS = 50;
 const INTAKE_REGION = "430100";
-/** Longest wait for a server to print its address. */
-const START_TIMEOUT_MS = 60_000;
 /** The whole run: both targets' warm-up and measured runs, plus start-up and shut-down. */
 const BUDGET_MS = (2 * (WARMUP_SECONDS + SECONDS) + 2 * 60 + 30) * 1000;
 
 const BODY = JSON.stringify(pensionTransfer());
-const HERE = fileURLToPath(new URL(".", import.meta.url));
 const RESULTS_FILE = join(PROJECT_ROOT, "bench-results", "intake.json");
 
 function seconds(raw: string | undefined, fallback: number): number {
@@ -51,102 +46,12 @@ function seconds(raw: string | undefined, fallback: number): number {
   return Math.max(1, Math.round(n));
 }
 
-// ---------------------------------------------------------------- children
-
-interface Server {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  readonly exited: Promise<void>;
-}
-
-const servers = new Set<Server>();
-
-/**
- * Starts `node --import tsx <script>` and resolves with its announcement: the
- * first stdout line that is a JSON object with `key`. Other stdout lines (the
- * gateway's warn-level logs) are passed on to stderr.
- */
-function startServer(
-  name: string,
-  script: string,
-  key: string,
-  env: Record<string, string> = {},
-): Promise<{ server: Server; info: Record<string, unknown> }> {
-  const profileDir = process.env.BENCH_PROFILE_DIR;
-  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profileDir, name)}`] : [];
-  const proc = spawn(process.execPath, [...profile, "--import", "tsx", join(HERE, script)], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    // stdin stays open: the child exits when it closes, i.e. when we are gone.
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((done) => proc.once("exit", () => done()));
-  const server: Server = { name, proc, exited };
-  servers.add(server);
-  return new Promise((resolvePromise, reject) => {
-    let announced = false;
-    const timer = setTimeout(() => {
-      reject(new Error(`${name} did not announce ${key} within ${START_TIMEOUT_MS / 1000} s`));
-    }, START_TIMEOUT_MS);
-    proc.once("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    proc.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (!announced) reject(new Error(`${name} exited (${signal ?? code}) before announcing ${key}`));
-    });
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      if (!announced) {
-        let msg: unknown;
-        try {
-          msg = JSON.parse(line);
-        } catch {
-          msg = undefined;
-        }
-        if (msg && typeof msg === "object" && key in msg && !("level" in msg)) {
-          announced = true;
-          clearTimeout(timer);
-          resolvePromise({ server, info: msg as Record<string, unknown> });
-          return;
-        }
-      }
-      process.stderr.write(`[${name}] ${line}\n`);
-    });
-  });
-}
-
-async function within(p: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((r) => {
-    timer = setTimeout(() => r(false), ms);
-  });
-  const ok = await Promise.race([p.then(() => true as const), timeout]);
-  clearTimeout(timer);
-  return ok;
-}
-
-/** SIGTERM (the child closes cleanly), SIGKILL if it takes more than 10 s. */
-async function stopServer(s: Server): Promise<void> {
-  if (s.proc.exitCode === null && s.proc.signalCode === null) {
-    s.proc.kill("SIGTERM");
-    if (!(await within(s.exited, 10_000))) {
-      console.error(`${s.name} did not stop within 10 s; killing it`);
-      s.proc.kill("SIGKILL");
-      await within(s.exited, 2_000);
-    }
-  }
-  s.proc.stdin?.destroy();
-  s.proc.stdout?.destroy();
-  servers.delete(s);
-}
-
 let dataDir: string | undefined;
 let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    await Promise.all([...servers].map(stopServer));
+    await stopAllServers();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   })();
   return cleaning;
@@ -309,6 +214,8 @@ async function main(): Promise<number> {
   ]);
   const echoUrl = `http://127.0.0.1:${Number(echoStart.info.port)}/echo`;
   const gatewayUrl = String(gwStart.info.url);
+  // As a window does: the scans first, then the cases that name them.
+  await uploadFixtureMaterials(`${gatewayUrl}/api/v1`, JSON.parse(BODY));
 
   const echo = await measure("echo", echoUrl);
   const since = new Date();

@@ -7,9 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
-import { type FederationHandle, startFederation } from "../../gateway/runtime/federation.js";
+import {
+  type FederationHandle,
+  type FederationOptions,
+  startFederation,
+} from "../../gateway/runtime/federation.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
 import type { EmbeddedBus } from "../../gateway/transports/embedded/bus.js";
+import { uploadFixtureMaterials } from "./fixtures.js";
 
 /** A test federation with helpers. */
 export interface TestFederation {
@@ -23,7 +28,10 @@ export interface TestFederation {
 }
 
 /** Starts every configured region (or `regions`) on a temp dir. */
-export async function startTestFederation(regions: string[] = []): Promise<TestFederation> {
+export async function startTestFederation(
+  regions: string[] = [],
+  extra: Partial<Pick<FederationOptions, "partnerSettings">> = {},
+): Promise<TestFederation> {
   const dataDir = mkdtempSync(join(tmpdir(), "xr-test-"));
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -39,6 +47,7 @@ export async function startTestFederation(regions: string[] = []): Promise<TestF
     regions,
     ephemeralPorts: true,
     log: createLogger("debug", sink),
+    ...extra,
   });
   for (const r of fed.regions.values()) await r.inboxStarted();
   return {
@@ -58,21 +67,34 @@ export async function startTestFederation(regions: string[] = []): Promise<TestF
   };
 }
 
-/** JSON request helper returning status, headers and parsed body. */
+/**
+ * JSON request helper returning status, headers and parsed body. Like a
+ * window, it first uploads the fixture files a case or supplement names.
+ */
 export async function call(
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === "string" ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)["content-type"] ??= "application/json";
-  }
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  const api = /^(.*\/api\/v1)\/cases(\/[^/]+\/actions)?$/.exec(url)?.[1];
+  const uploads = method === "POST" && api !== undefined && typeof body === "object";
+  if (uploads) await uploadFixtureMaterials(api, body);
+  const send = async () => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+    }
+    const res = await fetch(url, init);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+  const first = await send();
+  // A gateway on a fresh data directory behind a reused address: upload again and retry once.
+  const notHeld = first.status === 400 && /not uploaded/.test(JSON.stringify(first.body));
+  if (uploads && notHeld && (await uploadFixtureMaterials(api, body, true)) > 0) return send();
+  return first;
 }
 
 /** Polls `probe` until it returns a value, or fails after `ms`. */

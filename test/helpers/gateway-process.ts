@@ -39,7 +39,7 @@ export async function spawnGateway(
     async () => {
       if (child.exitCode !== null) throw new Error(`gateway exited early:\n${out}`);
       const found = new Map(
-        [...out.matchAll(/^\s+(\d{6}) \S+\s+(http:\/\/\S+)\/api\/v1/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+        [...out.matchAll(/^\s+(\d{6}) \S+\s+窗口 (http:\/\/\S+)\/ /gm)].map((m) => [m[1] ?? "", m[2] ?? ""]),
       );
       return found.size === regions ? found : undefined;
     },

@@ -16,7 +16,9 @@ import { receiveWithRetries } from "../../gateway/inbound/retry.js";
 import type { Bus, BusRecord } from "../../gateway/ports/bus.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
+import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
+import { CaseChanges } from "../../gateway/usecases/changes.js";
 import type { RegionContext } from "../../gateway/usecases/context.js";
 import { personCase } from "../helpers/cases.js";
 
@@ -155,12 +157,14 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
         region,
         federation: { regions: new Map(), catalogs: new Map(), agreements: new Map() },
         store,
+        materials: new FsMaterialStore(join(dir, "materials")),
         bus,
         clock: { now: () => new Date() },
         ids,
         calendar: new WorkCalendar({ holidays: [], workdays: [] }),
         log: createLogger("silent"),
         outboxChanged: () => undefined,
+        changes: new CaseChanges(),
       };
       const caseId = ids.next();
       const at = new Date().toISOString();

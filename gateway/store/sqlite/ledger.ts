@@ -212,8 +212,25 @@ export class SqliteLedger implements LedgerStore {
     return this.commits.submit(change);
   }
 
+  /**
+   * Runs a read; a ledger that cannot be read (closed, I/O error, locked past
+   * the busy timeout) is UNAVAILABLE, which callers may retry, not a bug.
+   */
+  #read<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (!this.db.open || (err as { code?: string }).code?.startsWith("SQLITE_")) {
+        throw new XrError(ErrorCode.UNAVAILABLE, `ledger read failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
   async getCase(caseId: string): Promise<CaseState | undefined> {
-    const body = this.stmt.getCase.get(caseId) as string | undefined;
+    const body = this.#read(() => this.stmt.getCase.get(caseId) as string | undefined);
     return body === undefined ? undefined : (JSON.parse(body) as CaseState);
   }
 
@@ -234,15 +251,18 @@ export class SqliteLedger implements LedgerStore {
     }
     const sql = `SELECT body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                  ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?`;
-    const rows = this.db
-      .prepare(sql)
-      .pluck()
-      .all(...args, filter.limit, filter.offset) as string[];
+    const rows = this.#read(
+      () =>
+        this.db
+          .prepare(sql)
+          .pluck()
+          .all(...args, filter.limit, filter.offset) as string[],
+    );
     return rows.map((b) => JSON.parse(b) as CaseState);
   }
 
   async listEvents(caseId: string): Promise<LedgerEvent[]> {
-    const rows = this.stmt.events.all(caseId) as Array<Record<string, string | number>>;
+    const rows = this.#read(() => this.stmt.events.all(caseId) as Array<Record<string, string | number>>);
     return rows.map((r) => ({
       eventId: String(r.event_id),
       caseId: String(r.case_id),
@@ -255,7 +275,7 @@ export class SqliteLedger implements LedgerStore {
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
-    return this.stmt.findIdem.get(key) as IdempotentResponse | undefined;
+    return this.#read(() => this.stmt.findIdem.get(key) as IdempotentResponse | undefined);
   }
 
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {

@@ -13,6 +13,7 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
+import { uploadMaterial } from "../../usecases/materials.js";
 import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { errorHandler } from "./errors.js";
@@ -25,6 +26,10 @@ export interface RestExtras {
   readonly readiness: () => Promise<Record<string, unknown>>;
   /** Largest accepted JSON body. */
   readonly bodyLimit?: string;
+  /** Aborts when the gateway begins to shut down: long-lived streams end then. */
+  readonly closing?: AbortSignal;
+  /** Largest accepted material upload (bytes). */
+  readonly maxMaterialBytes?: number;
   /** Middleware run before every route (metrics, request logging). */
   readonly before?: readonly RequestHandler[];
 }
@@ -85,6 +90,11 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   for (const m of extras.before ?? []) app.use(m);
   const today = () => cstDate(ctx.clock.now());
   const api = express.Router();
+  // Before the JSON parser: the upload streams to disk as it arrives, whatever its type.
+  api.post("/materials", async (req, res) => {
+    const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "", extras.maxMaterialBytes);
+    res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
+  });
   api.use(express.json({ limit: extras.bodyLimit ?? "256kb" }));
 
   api.get("/openapi.json", (_req, res) => {

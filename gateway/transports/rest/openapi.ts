@@ -90,6 +90,35 @@ export function openApiDocument(region: string): Record<string, unknown> {
           responses: { "200": json("{ cases: Case[] }"), ...errors },
         },
       },
+      "/api/v1/materials": {
+        post: {
+          summary:
+            "Upload a scanned material; it is stored by its sha256, which a case's materials then name",
+          requestBody: {
+            required: true,
+            description: "The file's bytes, with its media type as Content-Type (at most 100 MiB)",
+            content: { "*/*": { schema: { type: "string", format: "binary" } } },
+          },
+          responses: {
+            "201": {
+              description: "Stored (again, for identical bytes)",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+                      sizeBytes: { type: "string" },
+                      mediaType: { type: "string" },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
       "/api/v1/cases/{id}": { get: { parameters: [caseId], responses: { "200": json("Case"), ...errors } } },
       "/api/v1/cases/{id}/events": {
         get: { parameters: [caseId], responses: { "200": json("ListCaseEventsResponse"), ...errors } },

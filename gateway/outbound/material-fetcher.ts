@@ -1,0 +1,150 @@
+/**
+ * Brings the materials of cases this region handles from the intake region,
+ * where the window uploaded them (FetchMaterial, hash verified on arrival).
+ * Runs behind the ledger: a case that arrives wakes it, and a failed fetch is
+ * tried again with backoff until it succeeds or the partner says the file is
+ * not there, so a partner outage delays materials but loses none.
+ */
+import type { Logger } from "pino";
+import { ErrorCode, XrError } from "../domain/errors.js";
+import type { PartnerGateway } from "../ports/partners.js";
+import type { RegionContext } from "../usecases/context.js";
+
+/** Options of {@link MaterialFetcher}. */
+export interface MaterialFetcherOptions {
+  /** Transfers at a time. */
+  readonly concurrency?: number;
+  /** First and longest wait between tries (ms). */
+  readonly retryMs?: readonly [number, number];
+}
+
+/** What the fetcher did with one material. */
+export type FetchOutcome = "fetched" | "present" | "gave-up";
+
+/** Fetches missing materials of handled cases from their intake region. */
+export class MaterialFetcher {
+  readonly #ctx: RegionContext;
+  readonly #partners: PartnerGateway;
+  readonly #log: Logger;
+  readonly #concurrency: number;
+  readonly #retry: readonly [number, number];
+  readonly #queue: string[] = [];
+  readonly #queued = new Set<string>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #running = 0;
+  #stopped = false;
+  #idle: Array<() => void> = [];
+  #unsubscribe: (() => void) | undefined;
+
+  /** Called after each material settles (for tests and metrics). */
+  onOutcome: (sha256: string, outcome: FetchOutcome) => void = () => undefined;
+
+  constructor(ctx: RegionContext, partners: PartnerGateway, o: MaterialFetcherOptions = {}) {
+    this.#ctx = ctx;
+    this.#partners = partners;
+    this.#log = ctx.log.child({ component: "material-fetcher" });
+    this.#concurrency = o.concurrency ?? 2;
+    this.#retry = o.retryMs ?? [1_000, 60_000];
+  }
+
+  /** Watches the ledger for cases that bring materials. */
+  start(): void {
+    this.#unsubscribe = this.#ctx.changes.subscribe((caseId) => this.schedule(caseId));
+  }
+
+  /** Looks at a case soon; repeated calls for one case coalesce. */
+  schedule(caseId: string): void {
+    if (this.#stopped || this.#queued.has(caseId)) return;
+    this.#queued.add(caseId);
+    this.#queue.push(caseId);
+    this.#pump();
+  }
+
+  /** Resolves when nothing is queued, running or waiting to retry. */
+  idle(): Promise<void> {
+    if (this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Stops taking work and drops pending retries (a restart's rescan picks them up). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#queue.length = 0;
+    this.#queued.clear();
+    while (this.#running > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  #pump(): void {
+    while (!this.#stopped && this.#running < this.#concurrency && this.#queue.length > 0) {
+      const caseId = this.#queue.shift() as string;
+      this.#queued.delete(caseId);
+      this.#running++;
+      this.#fetchCase(caseId, 0)
+        .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
+        .finally(() => {
+          this.#running--;
+          this.#pump();
+          this.#settle();
+        });
+    }
+  }
+
+  #settle(): void {
+    if (this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0) {
+      for (const r of this.#idle.splice(0)) r();
+    }
+  }
+
+  async #fetchCase(caseId: string, attempt: number): Promise<void> {
+    const c = await this.#ctx.store.getCase(caseId);
+    // The intake region holds the originals; it needs nothing from anyone.
+    if (!c || c.intakeRegion === this.#ctx.region) return;
+    for (const m of c.materials) {
+      if (this.#stopped) return;
+      if (await this.#ctx.materials.stat(m.sha256)) continue;
+      try {
+        const stored = await this.#partners.fetchMaterial(
+          c.intakeRegion,
+          caseId,
+          m.sha256,
+          this.#ctx.materials,
+        );
+        this.#log.info({ caseId, sha256: stored.sha256, sizeBytes: stored.sizeBytes }, "material fetched");
+        this.onOutcome(m.sha256, "fetched");
+      } catch (err) {
+        const e = XrError.from(err);
+        if (e.code === ErrorCode.NOT_FOUND || e.code === ErrorCode.PERMISSION_DENIED) {
+          // Retrying cannot help; an operator must look (the intake window never uploaded it, say).
+          this.#log.error(
+            { caseId, sha256: m.sha256, code: e.code, err: e.message },
+            "material cannot be fetched",
+          );
+          this.onOutcome(m.sha256, "gave-up");
+          continue;
+        }
+        const wait = Math.min(this.#retry[1], this.#retry[0] * 2 ** attempt);
+        this.#log.warn(
+          { caseId, sha256: m.sha256, err: e.message, retryInMs: wait },
+          "material fetch will be retried",
+        );
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          if (this.#stopped) return;
+          this.#running++;
+          this.#fetchCase(caseId, attempt + 1)
+            .catch((e2) => this.#log.error({ err: e2, caseId }, "material fetch failed"))
+            .finally(() => {
+              this.#running--;
+              this.#settle();
+            });
+        }, wait);
+        timer.unref();
+        this.#timers.add(timer);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/** Calls to partner gateways (their gRPC interface), as the use cases and the runtime need them. */
+import type { MaterialStore, StoredMaterial } from "./materials.js";
+
+/** A partner catalog page, live or from the last good answer. */
+export interface PartnerCatalogPage {
+  readonly page: Record<string, unknown>;
+  readonly source: "live" | "cache";
+  /** Age of the answer in seconds (0 when live). */
+  readonly ageSeconds: number;
+}
+
+/** A breaker's state, as health and logs show it. */
+export type BreakerState = "closed" | "open" | "half-open";
+
+/** The partner gateways of this region. Failures are XrErrors of origin "remote". */
+export interface PartnerGateway {
+  /** A case from a partner that is party to it (proto-loader object). */
+  getCase(partner: string, caseId: string): Promise<Record<string, unknown>>;
+  /** A page of the partner's own catalog, or the last good answer with its age. */
+  listMatters(partner: string, query?: Record<string, unknown>): Promise<PartnerCatalogPage>;
+  /** Streams a material of a case from the partner into `store`, sha256 verified. */
+  fetchMaterial(
+    partner: string,
+    caseId: string,
+    sha256: string,
+    store: MaterialStore,
+  ): Promise<StoredMaterial>;
+  /** State of each partner's breaker. */
+  breakerStates(): Record<string, BreakerState>;
+}

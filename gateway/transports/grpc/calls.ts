@@ -1,0 +1,105 @@
+/** Plumbing shared by the gRPC handlers: one place that turns results and errors into replies. */
+import { createHash } from "node:crypto";
+import type {
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { RequestMeta } from "../../usecases/context.js";
+import { toStatus } from "./status.js";
+
+function logFailure(log: Logger, method: string, err: unknown): void {
+  const e = XrError.from(err);
+  if (e.code === ErrorCode.INTERNAL || e.code === ErrorCode.UNAVAILABLE) {
+    log.error({ err, rpc: method, code: e.code }, "rpc failed");
+  } else {
+    log.debug({ rpc: method, code: e.code, message: e.message }, "rpc refused");
+  }
+}
+
+/** A unary handler from an async function; every error leaves as its mapped status. */
+export function unary<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    fn(call).then(
+      (res) => callback(null, res),
+      (err) => {
+        logFailure(log, method, err);
+        callback(toStatus(err));
+      },
+    );
+  };
+}
+
+/**
+ * A server-streaming handler from an async function that writes with
+ * `send` (which waits while the client is slow); ends the call when it
+ * returns, with the mapped status when it throws. `signal` aborts when the
+ * client cancels or the deadline passes.
+ */
+export function serverStream<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (
+    call: ServerWritableStream<Req, Res>,
+    send: (msg: Res) => Promise<void>,
+    signal: AbortSignal,
+  ) => Promise<void>,
+): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const abort = new AbortController();
+    call.on("cancelled", () => abort.abort());
+    call.on("close", () => abort.abort());
+    const send = async (msg: Res) => {
+      if (abort.signal.aborted) return;
+      if (!call.write(msg)) {
+        // Backpressure: a slow client holds the stream here, not in our memory.
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            call.off("drain", done);
+            abort.signal.removeEventListener("abort", done);
+            resolve();
+          };
+          call.once("drain", done);
+          abort.signal.addEventListener("abort", done);
+        });
+      }
+    };
+    fn(call, send, abort.signal).then(
+      () => {
+        if (!abort.signal.aborted) call.end();
+      },
+      (err) => {
+        logFailure(log, method, err);
+        if (!abort.signal.aborted) call.emit("error", toStatus(err));
+      },
+    );
+  };
+}
+
+/** Refuses work whose deadline has already passed, before it changes anything. */
+export function checkDeadline(call: { getDeadline(): Date | number }): void {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : d;
+  if (Number.isFinite(ms) && ms <= Date.now()) {
+    throw new XrError(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before the work began");
+  }
+}
+
+/** Request facts from call metadata: `traceparent` and `idempotency-key`. */
+export function requestMeta(metadata: Metadata, request: unknown): RequestMeta {
+  const traceparent = String(metadata.get("traceparent")[0] ?? "");
+  const key = metadata.get("idempotency-key")[0];
+  if (key === undefined) return { traceparent };
+  const k = String(key);
+  if (k.length === 0 || k.length > 200) throw XrError.invalid("idempotency-key", "must be 1–200 characters");
+  const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
+  return { traceparent, idempotency: { key: k, requestHash } };
+}

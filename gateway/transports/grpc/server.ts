@@ -1,0 +1,122 @@
+/**
+ * The gRPC server of one region: CaseExchange, MatterCatalog, the standard
+ * health service (serving while the store and the bus answer) and server
+ * reflection, over mutual TLS unless plaintext is configured for development.
+ */
+import {
+  type GrpcObject,
+  loadPackageDefinition,
+  Server,
+  ServerCredentials,
+  type ServiceClientConstructor,
+} from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { ReflectionService } from "@grpc/reflection";
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
+import type { RegionCredentials } from "../../security/keys-dir.js";
+import type { RegionContext } from "../../usecases/context.js";
+import { caseExchange } from "./case-exchange.js";
+import { packageDefinition } from "./loader.js";
+import { matterCatalog } from "./matter-catalog.js";
+import type { PeerSecurity } from "./peer.js";
+
+/** Options of {@link startGrpcServer}. */
+export interface GrpcServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly security: PeerSecurity;
+  /** Required for mTLS. */
+  readonly credentials?: RegionCredentials;
+  /** How often the health status is re-checked (ms). */
+  readonly healthEveryMs?: number;
+}
+
+/** A running gRPC server. */
+export interface GrpcServerHandle {
+  /** host:port it listens on. */
+  readonly address: string;
+  readonly port: number;
+  /** Re-reads store and bus health now. */
+  refreshHealth(): Promise<void>;
+  /** Stops taking calls, lets running ones finish for up to `graceMs`, then cancels them. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const SERVICES = ["xr.v1.CaseExchange", "xr.v1.MatterCatalog"] as const;
+
+/** The service definition of `xr.v1.<name>`. */
+export function xrService(name: "CaseExchange" | "MatterCatalog"): ServiceClientConstructor {
+  const xr = (loadPackageDefinition(packageDefinition()).xr as GrpcObject).v1 as GrpcObject;
+  return xr[name] as ServiceClientConstructor;
+}
+
+/** Starts the region's gRPC server and resolves once it listens. */
+export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions): Promise<GrpcServerHandle> {
+  const server = new Server({
+    // Materials stream in chunks, so no message needs more than the default 4 MiB.
+    "grpc.max_receive_message_length": 4 * 1024 * 1024,
+    "grpc.keepalive_permit_without_calls": 1,
+  });
+  server.addService(xrService("CaseExchange").service, caseExchange(ctx, o.security));
+  server.addService(xrService("MatterCatalog").service, matterCatalog(ctx, o.security));
+  const health = new HealthImplementation({
+    "": "UNKNOWN",
+    ...Object.fromEntries(SERVICES.map((s) => [s, "UNKNOWN"])),
+  });
+  health.addToServer(server);
+  // Reflection describes the health service too, so generic tools can find it.
+  new ReflectionService({ ...packageDefinition(), ...loadSync(healthProtoPath) }).addToServer(server);
+
+  const refreshHealth = async () => {
+    const [store, bus] = await Promise.all([
+      ctx.store.ping().catch(() => false),
+      ctx.bus.ping().catch(() => false),
+    ]);
+    const status: ServingStatus = store && bus ? "SERVING" : "NOT_SERVING";
+    for (const s of ["", ...SERVICES]) health.setStatus(s, status);
+  };
+  await refreshHealth();
+  const timer = setInterval(() => {
+    refreshHealth().catch((err) => ctx.log.error({ err }, "gRPC health check failed"));
+  }, o.healthEveryMs ?? 5_000);
+  timer.unref();
+
+  let creds: ServerCredentials;
+  if (o.security === "mtls") {
+    if (!o.credentials) throw new Error("mutual TLS needs the region's certificate and the federation CA");
+    // true: a client without a certificate signed by the federation CA is refused in the handshake.
+    creds = ServerCredentials.createSsl(
+      o.credentials.caCert,
+      [{ cert_chain: o.credentials.cert, private_key: o.credentials.key }],
+      true,
+    );
+  } else {
+    creds = ServerCredentials.createInsecure();
+  }
+  const target = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(target, creds, (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  const address = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
+  ctx.log.info({ grpc: address, security: o.security }, "gRPC server listening");
+  return {
+    address,
+    port,
+    refreshHealth,
+    close: async (graceMs = 5_000) => {
+      clearInterval(timer);
+      for (const s of ["", ...SERVICES]) health.setStatus(s, "NOT_SERVING");
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}

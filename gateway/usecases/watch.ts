@@ -1,0 +1,63 @@
+/** Following a case's timeline as it grows (gRPC `WatchCaseEvents`, the window page's stream). */
+import type { LedgerEvent } from "../domain/events.js";
+import type { RegionContext } from "./context.js";
+import { getCase } from "./queries.js";
+
+/** Options of {@link watchCaseEvents}. */
+export interface WatchOptions {
+  /** Skip the first `after` events of the timeline (resume point). */
+  readonly after: number;
+  /** Ends the iteration when aborted. */
+  readonly signal: AbortSignal;
+  /** Re-read at least this often, for commits made by another replica (ms). */
+  readonly pollMs?: number;
+}
+
+/**
+ * Yields the case's timeline from position `after`, then every event as it is
+ * recorded, until `signal` aborts. NOT_FOUND for an unknown case, before
+ * anything is yielded.
+ */
+export async function* watchCaseEvents(
+  ctx: RegionContext,
+  caseId: string,
+  o: WatchOptions,
+): AsyncGenerator<LedgerEvent> {
+  await getCase(ctx, caseId);
+  let position = o.after;
+  let wake: (() => void) | undefined;
+  let dirty = true;
+  const unsubscribe = ctx.changes.subscribe((id) => {
+    if (id !== caseId) return;
+    dirty = true;
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  o.signal.addEventListener("abort", onAbort);
+  try {
+    while (!o.signal.aborted) {
+      if (dirty) {
+        dirty = false;
+        const events = await ctx.store.listEvents(caseId);
+        for (; position < events.length && !o.signal.aborted; position++) {
+          yield events[position] as LedgerEvent;
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          dirty = true;
+          resolve();
+        }, o.pollMs ?? 2_000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    unsubscribe();
+    o.signal.removeEventListener("abort", onAbort);
+  }
+}
