@@ -16,6 +16,7 @@ import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { uploadMaterial } from "../../usecases/materials.js";
 import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
+import { webRouter } from "../web/router.js";
 import { errorHandler } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 
@@ -155,6 +156,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} /api/v1${req.path}`);
   });
 
+  app.use(webRouter(ctx, extras.closing ?? new AbortController().signal)); // the window page and its event streams
   app.use("/api/v1", api);
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", region: ctx.region });

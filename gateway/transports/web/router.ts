@@ -1,0 +1,53 @@
+/**
+ * The window page (跨域通办窗口 / 办理台) and its live-update streams, as one
+ * express router mounted on a region's REST app. The page is a static file
+ * and a bundle built by `npm run build:web` into dist/web/.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import express from "express";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import { PROJECT_ROOT } from "../../paths.js";
+import type { RegionContext } from "../../usecases/context.js";
+import { streamCaseChanges, streamCaseEvents } from "./streams.js";
+
+/** Where `npm run build:web` writes the page: the same path from sources (tsx) and from dist/. */
+export const WEB_DIR = join(PROJECT_ROOT, "dist", "web");
+
+/**
+ * Everything the page loads comes from this gateway (no CDN, works offline);
+ * the policy makes the browser refuse anything else.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/**
+ * Routes of the window page: `/`, `/app/*`, and the two event streams under
+ * `/api/v1`, which end when `closing` aborts (the gateway is shutting down).
+ */
+export function webRouter(ctx: RegionContext, closing: AbortSignal): express.Router {
+  const router = express.Router();
+  router.get("/api/v1/cases/:id/events/stream", (req, res) => streamCaseEvents(ctx, req, res, closing));
+  router.get("/api/v1/stream", (req, res) => streamCaseChanges(ctx, req, res, closing));
+
+  const index = join(WEB_DIR, "index.html");
+  if (!existsSync(index)) ctx.log.warn({ dir: WEB_DIR }, "window page not built; run npm run build:web");
+  router.get("/", (_req, res) => {
+    if (!existsSync(index)) {
+      throw new XrError(ErrorCode.UNAVAILABLE, "the window page is not built: run npm run build:web", {
+        origin: "gateway",
+      });
+    }
+    res.set({ "Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache" });
+    res.sendFile(index);
+  });
+  // Only under /app, so API requests never touch the file system.
+  router.use("/app", express.static(WEB_DIR, { index: false, fallthrough: true, maxAge: 0 }));
+  return router;
+}

@@ -1,0 +1,110 @@
+/**
+ * Messages next to fields: the page's own checks as the clerk types, and the
+ * server's `details[].path` mapped onto the element whose `data-path` names
+ * that path (or its nearest parent path), so both kinds land in one place.
+ */
+import type { IssueDetail } from "./api.js";
+import { h } from "./dom.js";
+import { zhIssue } from "./messages.js";
+
+/** A check in the shape of domain/ids.ts: undefined when valid, else the issue. */
+export type Check = (value: string) => string | undefined;
+
+type Control = HTMLElement & { value?: string };
+
+/** The message element of a field: inside its `.field` wrapper, linked for screen readers. */
+function issueElement(el: HTMLElement): HTMLElement {
+  const holder = el.closest(".field") ?? el;
+  const existing = holder.querySelector(":scope > .issue");
+  if (existing instanceof HTMLElement) return existing;
+  const id = `${el.id || `f${Math.random().toString(36).slice(2)}`}-issue`;
+  const p = h("p", { class: "issue", id, "aria-live": "polite" });
+  holder.append(p);
+  el.setAttribute("aria-describedby", id);
+  return p;
+}
+
+/** Shows `issue` (translated) next to `el`, or clears it when undefined. */
+export function showIssue(el: HTMLElement, issue: string | undefined): void {
+  const p = issueElement(el);
+  p.textContent = issue === undefined ? "" : zhIssue(issue);
+  if (issue === undefined) el.removeAttribute("aria-invalid");
+  else el.setAttribute("aria-invalid", "true");
+}
+
+/** Clears every message inside `scope`. */
+export function clearIssues(scope: HTMLElement): void {
+  for (const p of scope.querySelectorAll(".issue")) p.textContent = "";
+  for (const el of scope.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+/** `a.b[2].c` → `a.b[2]` → `a.b` → `a`: where to look when no element names the exact path. */
+function parentPaths(path: string): string[] {
+  const out = [path];
+  let p = path;
+  for (;;) {
+    const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
+    if (cut <= 0) return out;
+    p = p.slice(0, cut);
+    out.push(p);
+  }
+}
+
+/**
+ * Puts each server detail next to the element of `scope` with the matching
+ * `data-path`; returns the details no element claimed (shown form-wide).
+ */
+export function showServerIssues(scope: HTMLElement, details: readonly IssueDetail[]): IssueDetail[] {
+  const unplaced: IssueDetail[] = [];
+  const shown = new Map<HTMLElement, string[]>();
+  for (const d of details) {
+    const target = parentPaths(d.path)
+      .map((p) => scope.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`))
+      .find((el) => el !== null && !el.closest("[hidden]"));
+    if (!target) {
+      unplaced.push(d);
+      continue;
+    }
+    shown.set(target, [...(shown.get(target) ?? []), zhIssue(d.issue)]);
+  }
+  for (const [el, issues] of shown) {
+    issueElement(el).textContent = issues.join("；");
+    el.setAttribute("aria-invalid", "true");
+  }
+  return unplaced;
+}
+
+/** Options of {@link watchField}. */
+export interface FieldRule {
+  readonly check?: Check;
+  readonly required?: boolean;
+  /** Normalises what the clerk typed (e.g. upper-case the X of an ID) before checking. */
+  readonly normalise?: (v: string) => string;
+}
+
+/**
+ * Checks `el` as the clerk types: once the value reaches the field's
+ * `maxlength`, or after the field was left once. Returns the validator the
+ * form runs on submit (true when the value is acceptable).
+ */
+export function watchField(el: Control, rule: FieldRule): () => boolean {
+  let touched = false;
+  const validate = (): boolean => {
+    const raw = (el.value ?? "").trim();
+    const v = rule.normalise ? rule.normalise(raw) : raw;
+    // Only normalised fields (codes, no spaces) are rewritten; names keep what the clerk is typing.
+    if (rule.normalise && v !== raw) el.value = v;
+    const issue = v === "" ? (rule.required ? "is required" : undefined) : rule.check?.(v);
+    showIssue(el, issue);
+    return issue === undefined;
+  };
+  const max = Number(el.getAttribute("maxlength") ?? "0");
+  el.addEventListener("input", () => {
+    if (touched || (max > 0 && (el.value ?? "").trim().length >= max)) validate();
+  });
+  el.addEventListener("blur", () => {
+    if ((el.value ?? "").trim() !== "") touched = true;
+    if (touched) validate();
+  });
+  return validate;
+}
