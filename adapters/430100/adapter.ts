@@ -35,12 +35,21 @@ function workingDays(value: unknown, where: string): number {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** The file as UTF-8 text; a clear error (not the decoder's TypeError) when it is not. */
+function utf8(raw: Uint8Array, what: string): string {
+  try {
+    return decoder.decode(raw);
+  } catch {
+    throw new Error(`${what} is not valid UTF-8: export it as UTF-8 (长沙's system writes UTF-8 JSON)`);
+  }
+}
+
 const adapter: RegionAdapter = {
   regionCode: "430100",
   catalogFile: "catalog.json",
 
   parseCatalog(raw, ctx) {
-    const doc = JSON.parse(decoder.decode(raw)) as LocalCatalogJson;
+    const doc = JSON.parse(utf8(raw, "the catalog")) as LocalCatalogJson;
     const version = need(doc.清单版本, "catalog.json 清单版本");
     const records: LocalMatter[] = need(doc.事项列表, "catalog.json 事项列表").map((m, i) => {
       const at = `catalog.json 事项列表[${i}]`;
@@ -125,7 +134,7 @@ const adapter: RegionAdapter = {
   },
 
   caseFromLocal(raw, catalog: RegionCatalog, ctx: CatalogContext): CaseState {
-    const r = JSON.parse(decoder.decode(raw));
+    const r = JSON.parse(utf8(raw, "the case record"));
     const a = r.申请人;
     const result = r.办理结果 as string;
     const state: CaseState = {

@@ -74,6 +74,7 @@ function rows(text: string, trim = false): Record<string, string>[] {
 const adapter: RegionAdapter = {
   regionCode: "440100",
   catalogFile: "catalog.csv",
+  catalogEncoding: "gb18030",
 
   parseCatalog(raw, ctx) {
     const text = decodeGbk(raw);

@@ -3,9 +3,36 @@
  * shared-term {@link RegionCatalog}, using the region's code mapping.
  */
 import type { HandlingMode } from "../../gateway/domain/case.js";
-import { indexCatalog, type Matter, type RegionCatalog } from "../../gateway/domain/matter.js";
-import type { CatalogContext } from "../../gateway/ports/adapter.js";
+import type { Matter, MatterMaterial, RegionCatalog } from "../../gateway/domain/matter.js";
+import type { CatalogContext, SharedMatter } from "../../gateway/ports/adapter.js";
 import { MODE_LABELS } from "./labels.js";
+
+/** Modes in their canonical order (a matter lists its modes in this order). */
+const MODE_ORDER: readonly HandlingMode[] = ["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"];
+/** 办理方式 label and the bit of its mode in MODE_ORDER; scanned, as a map lookup per label costs more. */
+const MODE_LABEL_BITS: ReadonlyArray<readonly [string, number]> = Object.entries(MODE_LABELS).map(
+  ([label, mode]) => [label, 1 << MODE_ORDER.indexOf(mode)],
+);
+
+/** Bit of a mode in MODE_ORDER; 0 for none. */
+function modeBit(mode: string): number {
+  for (let i = 0; i < MODE_ORDER.length; i++) if (MODE_ORDER[i] === mode) return 1 << i;
+  return 0;
+}
+
+/** Material lists interned by their (interned) materials, one level per position. */
+interface MaterialListNode {
+  list?: readonly MatterMaterial[];
+  readonly next: Map<MatterMaterial, MaterialListNode>;
+}
+
+/** A local material code resolved once per catalog: its shared code and name, and the materials made of it. */
+interface ResolvedMaterial {
+  readonly code: string;
+  readonly sharedName: string | undefined;
+  required?: MatterMaterial;
+  optional?: MatterMaterial;
+}
 
 /** One matter as the city lists it, in its own codes and labels. */
 export interface LocalMatter {
@@ -20,8 +47,11 @@ export interface LocalMatter {
     readonly name: string;
     readonly required: boolean;
   }>;
-  /** Where the record came from, for error messages (e.g. "catalog.csv line 12"). */
-  readonly origin: string;
+  /**
+   * Where the record came from, for error messages (e.g. "catalog.csv line 12");
+   * a function (or method) when working it out costs more than a large catalog can afford per record.
+   */
+  readonly origin: string | (() => string);
 }
 
 /** Maps local records to shared matters; records without a shared code are local-only and skipped. */
@@ -31,49 +61,160 @@ export function buildCatalog(
   records: readonly LocalMatter[],
   ctx: CatalogContext,
 ): RegionCatalog {
-  const matters: Matter[] = [];
-  for (const r of records) {
-    const code = ctx.mapping.matters.get(r.localCode);
-    if (code === undefined) continue;
-    const shared = ctx.shared.matters.get(code);
-    if (!shared) throw new Error(`${r.origin}: ${r.localCode} maps to unknown shared matter ${code}`);
+  const builder = new CatalogBuilder(regionCode, version, ctx);
+  for (let i = 0; i < records.length; i++) builder.add(records[i] as LocalMatter);
+  return builder.finish();
+}
+
+/**
+ * {@link buildCatalog} one record at a time, for adapters that read large
+ * catalogs and need not hold every record at once. A federation loads
+ * hundreds of thousands of records at start, and allocation is what costs:
+ * identical mode lists, materials and department names are shared between
+ * matters rather than copied.
+ */
+export class CatalogBuilder {
+  private readonly matters: Matter[] = [];
+  private readonly byCode = new Map<string, Matter>();
+  private readonly byLocalCode = new Map<string, Matter>();
+  /** Mode lists by bit mask (bit i: MODE_ORDER[i]). */
+  private readonly modeLists: (readonly HandlingMode[] | undefined)[] = [];
+  /** By local material code. */
+  private readonly materials = new Map<string, ResolvedMaterial>();
+  private readonly materialLists: MaterialListNode = { next: new Map() };
+  /** The materials of the record being added. */
+  private readonly scratch: MatterMaterial[] = [];
+  private readonly departments = new Map<string, string>();
+
+  constructor(
+    private readonly regionCode: string,
+    private readonly version: string,
+    private readonly ctx: CatalogContext,
+  ) {}
+
+  /** Whether a record with this local code has been added (local-only records are not). */
+  has(localCode: string): boolean {
+    return this.byLocalCode.has(localCode);
+  }
+
+  /**
+   * Adds one record (the object itself is not kept); false if it is local-only
+   * (no shared code). Throws naming its origin if it cannot be mapped.
+   */
+  add(r: LocalMatter): boolean {
+    const code = this.ctx.mapping.matters.get(r.localCode);
+    if (code === undefined) return false;
+    const shared = this.ctx.shared.matters.get(code);
+    if (!shared) throw new Error(`${where(r)}: ${r.localCode} maps to unknown shared matter ${code}`);
     if (r.promisedDays > shared.promisedDays) {
       throw new Error(
-        `${r.origin}: promises ${r.promisedDays} working days for ${code}, more than the federation's ${shared.promisedDays}`,
+        `${where(r)}: promises ${r.promisedDays} working days for ${code}, more than the federation's ${shared.promisedDays}`,
       );
     }
-    const modes = r.modeLabels.map((label) => {
-      const mode = MODE_LABELS[label];
-      if (!mode) throw new Error(`${r.origin}: unknown 办理方式 "${label}"`);
-      return mode;
-    });
-    const required = new Map(shared.materials.map((m) => [m.code, m.required]));
-    matters.push({
+    let mask = 0;
+    for (let i = 0; i < r.modeLabels.length; i++) {
+      const label = r.modeLabels[i] as string;
+      let bit = 0;
+      for (let j = 0; j < MODE_LABEL_BITS.length && bit === 0; j++) {
+        const known = MODE_LABEL_BITS[j] as readonly [string, number];
+        if (known[0] === label) bit = known[1];
+      }
+      if (bit === 0) throw new Error(`${where(r)}: unknown 办理方式 "${label}"`);
+      mask |= bit;
+    }
+    // A region offers only the modes both it and the shared catalog allow.
+    let allowed = 0;
+    for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
+    mask &= allowed;
+    let modes = this.modeLists[mask];
+    if (!modes) {
+      modes = MODE_ORDER.filter((_, i) => mask & (1 << i));
+      this.modeLists[mask] = modes;
+    }
+    const scratch = this.scratch;
+    scratch.length = 0;
+    // Where this list of materials is interned; none if one of them has no shared name.
+    let node: MaterialListNode | undefined = this.materialLists;
+    for (let i = 0; i < r.materials.length; i++) {
+      const m = r.materials[i] as LocalMatter["materials"][number];
+      let resolved = this.materials.get(m.localCode);
+      if (!resolved) {
+        const materialCode = this.ctx.mapping.materials.get(m.localCode);
+        if (!materialCode)
+          throw new Error(`${where(r)}: material ${m.localCode} (${m.name}) has no shared code`);
+        resolved = { code: materialCode, sharedName: this.ctx.shared.materials.get(materialCode) };
+        this.materials.set(m.localCode, resolved);
+      }
+      let required = m.required;
+      for (let j = 0; j < shared.materials.length; j++) {
+        const x = shared.materials[j] as SharedMatter["materials"][number];
+        if (x.code === resolved.code) {
+          required = x.required;
+          break;
+        }
+      }
+      const { code: materialCode, sharedName } = resolved;
+      let material: MatterMaterial;
+      // Materials with a shared name are made once per catalog; without one, the local name goes with each.
+      if (sharedName === undefined) {
+        material = { materialCode, name: m.name, required };
+        node = undefined;
+      } else {
+        const made = required ? resolved.required : resolved.optional;
+        material = made ?? { materialCode, name: sharedName, required };
+        if (!made && required) resolved.required = material;
+        else if (!made) resolved.optional = material;
+        if (node) {
+          let next = node.next.get(material);
+          if (!next) {
+            next = { next: new Map() };
+            node.next.set(material, next);
+          }
+          node = next;
+        }
+      }
+      scratch.push(material);
+    }
+    let materials = node?.list;
+    if (!materials) {
+      materials = scratch.slice();
+      if (node) node.list = materials;
+    }
+    let department = this.departments.get(r.department);
+    if (department === undefined) {
+      department = r.department;
+      this.departments.set(department, department);
+    }
+    const matter: Matter = {
       code,
       name: shared.name,
-      regionCode,
+      regionCode: this.regionCode,
       localCode: r.localCode,
       localName: r.name,
-      department: r.department,
+      department,
       promisedDays: r.promisedDays,
-      // A region offers only the modes both it and the shared catalog allow.
-      modes: modes.filter((m): m is HandlingMode => shared.modes.includes(m)),
-      materials: r.materials.map((m) => {
-        const materialCode = ctx.mapping.materials.get(m.localCode);
-        if (!materialCode)
-          throw new Error(`${r.origin}: material ${m.localCode} (${m.name}) has no shared code`);
-        return {
-          materialCode,
-          name: ctx.shared.materials.get(materialCode) ?? m.name,
-          required: required.get(materialCode) ?? m.required,
-        };
-      }),
+      modes,
+      materials,
       category: shared.category,
-      catalogVersion: version,
+      catalogVersion: this.version,
       applicant: shared.applicant,
-    });
+    };
+    this.matters.push(matter);
+    // Indexed as it comes (what indexCatalog does, without a second pass): a later duplicate wins.
+    this.byCode.set(code, matter);
+    this.byLocalCode.set(r.localCode, matter);
+    return true;
   }
-  return indexCatalog(regionCode, version, matters);
+
+  /** The catalog of the records added so far, indexed both ways. */
+  finish(): RegionCatalog {
+    const { regionCode, version, matters, byCode, byLocalCode } = this;
+    return { regionCode, version, matters, byCode, byLocalCode };
+  }
+}
+
+function where(r: LocalMatter): string {
+  return typeof r.origin === "string" ? r.origin : r.origin();
 }
 
 /** Local code of a shared material in this region; the shared code if it has none. */

@@ -3,12 +3,24 @@
  * The `xr` command: the operator's and integration engineer's entry point.
  * Thin: it parses arguments (commander) and calls the gateway's functions.
  */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { type AuditBundle, buildBundle, checkBundle } from "../audit/bundle.js";
+import { verifyLog } from "../audit/verify-log.js";
 import { loadConfig } from "../config/load.js";
+import { loadSigningConfig } from "../config/signing.js";
+import { tokenHash } from "../config/staff.js";
+import { partnersOf } from "../domain/matter.js";
+import { ROLES } from "../domain/staff.js";
 import { PROJECT_ROOT } from "../paths.js";
+import { aesGcmCipher } from "../security/cipher.js";
+import { loadDataKey } from "../security/data-key.js";
 import { generateKeys } from "../security/keys-dir.js";
-import { provisionTopics } from "../transports/kafka/provision.js";
+import { SqliteLedger } from "../store/sqlite/ledger.js";
+import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
+import { registerAdapterCommands } from "./adapter-commands.js";
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
@@ -46,6 +58,13 @@ kafka
     30,
   )
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
+  .option("--acls", "also create each region's prefixed ACLs (principal User:xr-<region>)")
+  .option("--sasl-username <name>", "SCRAM-SHA-256 user to provision as", process.env.KAFKA_SASL_USERNAME)
+  .option(
+    "--sasl-password <secret>",
+    "its password (or KAFKA_SASL_PASSWORD)",
+    process.env.KAFKA_SASL_PASSWORD,
+  )
   .action(async (o) => {
     if (!o.brokers) program.error("xr kafka provision: give --brokers or set KAFKA_BROKERS");
     if (o.minInsync > o.replicationFactor) program.error("--min-insync cannot exceed --replication-factor");
@@ -54,13 +73,31 @@ kafka
           .split(",")
           .map((r) => r.trim())
       : [...(await loadConfig(o.config, join(PROJECT_ROOT, "adapters"))).federation.regions.keys()];
-    const lines = await provisionTopics(String(o.brokers).split(","), regions, {
-      partitions: o.partitions,
-      replicationFactor: o.replicationFactor,
-      minInsyncReplicas: o.minInsync,
-      retentionDays: o.retentionDays,
-      dlqRetentionDays: o.dlqRetentionDays,
-    });
+    const sasl = o.saslUsername
+      ? {
+          mechanism: "scram-sha-256" as const,
+          username: String(o.saslUsername),
+          password: String(o.saslPassword ?? ""),
+        }
+      : undefined;
+    const brokers = String(o.brokers).split(",");
+    const lines = await provisionTopics(
+      brokers,
+      regions,
+      {
+        partitions: o.partitions,
+        replicationFactor: o.replicationFactor,
+        minInsyncReplicas: o.minInsync,
+        retentionDays: o.retentionDays,
+        dlqRetentionDays: o.dlqRetentionDays,
+      },
+      sasl,
+    );
+    if (o.acls) {
+      const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+      const rules = regions.flatMap((r) => regionAcls(r, partnersOf(config.federation, r)));
+      lines.push(...(await provisionAcls(brokers, rules, sasl)));
+    }
     for (const l of lines) process.stdout.write(`${l.action.padEnd(9)} ${l.topic}  ${l.detail}\n`);
     const count = (a: string) => lines.filter((l) => l.action === a).length;
     process.stdout.write(
@@ -82,6 +119,10 @@ keys
   )
   .option("--hosts <list>", "names and addresses the certificates are valid for", "localhost,127.0.0.1,::1")
   .option("--force", "start over with a new CA (every gateway must get the new files)")
+  .option(
+    "--signing <keyId>",
+    "also make each region an Ed25519 envelope-signing key with this id, and print its signing-keys.yaml entry",
+  )
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .action(async (o) => {
     const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
@@ -110,6 +151,138 @@ keys
       `${made.created.length} created, ${made.kept.length} kept in ${dir}\n` +
         "ca.key signs new region certificates: keep it off the gateways in production.\n",
     );
+    if (o.signing) {
+      const keyId = String(o.signing);
+      if (!/^[\w.-]{1,64}$/.test(keyId))
+        program.error("--signing: a key id is 1–64 letters, digits, '.', '_' or '-'");
+      process.stdout.write(
+        "\nadd to config/signing-keys.yaml under keys (every member needs these lines):\n",
+      );
+      for (const region of regions) {
+        const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+        writeFileSync(
+          join(dir, `${region}.signing.key`),
+          privateKey.export({ format: "pem", type: "pkcs8" }),
+          {
+            mode: 0o600,
+          },
+        );
+        writeFileSync(join(dir, `${region}.signing.keyid`), `${keyId}\n`);
+        const spki = publicKey.export({ format: "der", type: "spki" }).toString("base64");
+        process.stdout.write(`  - region: "${region}"\n    keyId: ${keyId}\n    publicKey: ${spki}\n`);
+      }
+    }
   });
+
+const staffCmd = program.command("staff").description("staff credentials of the REST API and window page");
+staffCmd
+  .command("token")
+  .description(
+    "make a random token; prints it once, and the line to add to config/staff.yaml (which keeps only its hash)",
+  )
+  .requiredOption("--region <code>", "the region whose gateway it is for")
+  .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
+  .requiredOption("--name <name>", "who it is for (shown on the page and in logs)")
+  .option("--expires <date>", "last day it is good for (YYYY-MM-DD)")
+  .action((o) => {
+    if (!/^[1-8]\d{5}$/.test(String(o.region)))
+      program.error(`--region: "${o.region}" is not a six-digit region code`);
+    if (!(ROLES as readonly string[]).includes(String(o.role)))
+      program.error(`--role must be one of ${ROLES.join(", ")}`);
+    if (o.expires && !/^\d{4}-\d{2}-\d{2}$/.test(String(o.expires)))
+      program.error("--expires must be YYYY-MM-DD");
+    const token = `xr_${randomBytes(24).toString("base64url")}`;
+    process.stdout.write(
+      `token (give it to ${o.name}; it is not stored anywhere): ${token}\n\nadd to config/staff.yaml under tokens:\n`,
+    );
+    process.stdout.write(
+      `  - name: ${JSON.stringify(String(o.name))}\n    role: ${o.role}\n    region: "${o.region}"\n    sha256: ${tokenHash(token)}\n` +
+        (o.expires ? `    expires: ${o.expires}\n` : ""),
+    );
+  });
+
+const audit = program.command("audit").description("the hash-chained message log of each region");
+const dataDirOf = (o: { dataDir?: string }) =>
+  o.dataDir ?? process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data");
+const ledgerOf = (dataDir: string, region: string, keysDir?: string) => {
+  const path = join(dataDir, region, "ledger.db");
+  if (!existsSync(path)) program.error(`no ledger for ${region} at ${path}`);
+  // The log's envelopes are encrypted at rest; reading them takes the gateway's data key.
+  let key: Buffer;
+  try {
+    key = loadDataKey(process.env, keysDir ?? process.env.XR_KEYS_DIR ?? join(dataDir, "keys"), false).key;
+  } catch (err) {
+    return program.error(`xr audit: ${(err as Error).message}`);
+  }
+  return new SqliteLedger({ path, cipher: aesGcmCipher(key) });
+};
+audit
+  .command("verify")
+  .description("walk each region's message log and report the first broken record (exit 1 if any)")
+  .option("--regions <list>", "comma-separated region codes (default: every region with a ledger)")
+  .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
+  .option(
+    "--keys-dir <dir>",
+    "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY",
+  )
+  .option("--bundle <file>", "check an exported bundle instead")
+  .action(async (o) => {
+    if (o.bundle) {
+      const problems = checkBundle(JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle);
+      for (const p of problems) process.stdout.write(`BROKEN  ${p}\n`);
+      process.stdout.write(
+        problems.length === 0 ? `ok      ${o.bundle}: every record and signature holds\n` : "",
+      );
+      process.exitCode = problems.length === 0 ? 0 : 1;
+      return;
+    }
+    const dataDir = dataDirOf(o);
+    const regions: string[] = o.regions
+      ? String(o.regions).split(",")
+      : readdirSync(dataDir).filter((d) => existsSync(join(dataDir, d, "ledger.db")));
+    let broken = 0;
+    for (const region of regions) {
+      const store = ledgerOf(dataDir, region, o.keysDir);
+      const report = await verifyLog(store);
+      await store.close();
+      if (report.break) {
+        broken++;
+        process.stdout.write(`BROKEN  ${region}: record ${report.break.seq}: ${report.break.problem}\n`);
+      } else {
+        process.stdout.write(`ok      ${region}: ${report.records} records, head ${report.head.hash}\n`);
+      }
+    }
+    process.exitCode = broken === 0 ? 0 : 1;
+  });
+audit
+  .command("export <caseId>")
+  .description(
+    "write a self-contained, verifiable bundle of a case's envelopes (check it with audit verify --bundle)",
+  )
+  .requiredOption("--region <code>", "whose log to export from")
+  .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
+  .option("--out <file>", "where to write (default: standard output)")
+  .option(
+    "--keys-dir <dir>",
+    "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY",
+  )
+  .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
+  .action(async (caseId: string, o) => {
+    const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+    const signing = loadSigningConfig(o.config, config.federation.regions.keys());
+    const store = ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
+    const records = await store.logForCase(caseId);
+    const report = await verifyLog(store);
+    await store.close();
+    if (records.length === 0) program.error(`no envelopes of case ${caseId} in ${o.region}'s log`);
+    const bundle = buildBundle(String(o.region), caseId, records, report.head, signing.registry, new Date());
+    const text = `${JSON.stringify(bundle, null, 2)}\n`;
+    if (o.out) {
+      writeFileSync(String(o.out), text);
+      process.stderr.write(`${records.length} records of ${caseId} written to ${o.out}\n`);
+    } else process.stdout.write(text);
+  });
+
+registerAdapterCommands(program);
 
 await program.parseAsync(process.argv);

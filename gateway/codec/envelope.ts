@@ -2,6 +2,7 @@
  * Encoding of case events as `xr.v1.Envelope` protobuf bytes: the value of
  * every bus record, on Kafka and on the embedded bus alike.
  */
+import { createHash } from "node:crypto";
 import type { CaseState, Material } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { CaseEvent, EventPayload, EventType } from "../domain/events.js";
@@ -17,6 +18,10 @@ export interface Envelope extends CaseEvent {
   readonly traceparent: string;
   readonly signature: Uint8Array;
   readonly keyId: string;
+  /** sha256 (hex) of the bytes it was decoded from; set by {@link decodeEnvelope}. */
+  readonly digest?: string;
+  /** The bytes it was decoded from (for the message log); set by {@link decodeEnvelope}. */
+  readonly raw?: Uint8Array;
 }
 
 const oneofName = (type: EventType): string => type[0]?.toLowerCase() + type.slice(1);
@@ -141,6 +146,8 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     schemaVersion: Number(o.schemaVersion),
     traceparent: String(o.traceparent ?? ""),
     signature: (o.signature as Uint8Array) ?? new Uint8Array(),
+    digest: createHash("sha256").update(bytes).digest("hex"),
+    raw: bytes,
     keyId: String(o.keyId ?? ""),
     payload: payloadFromObject(type as EventType, (o[field] as Record<string, unknown>) ?? {}),
   };

@@ -19,6 +19,10 @@ export const federationFile = z.strictObject({
     keys: z.string().min(1).default("keys"),
     generateDevKeys: z.boolean().default(false),
   }),
+  /** How often a gateway asks each partner for its catalog version (versioned gRPC pulls). */
+  catalogSync: z
+    .strictObject({ pollSeconds: z.number().min(0.05).max(86_400).default(30) })
+    .default({ pollSeconds: 30 }),
   regions: z
     .array(
       z.strictObject({
@@ -26,6 +30,15 @@ export const federationFile = z.strictObject({
         name: z.string().min(1),
         http: address,
         grpc: address,
+        /** The city's own system, for adapters that reach one (see RegionAdapter.connectCitySystem). */
+        citySystem: z
+          .strictObject({
+            url: z.url({ protocol: /^https?$/ }),
+            timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+            /** How often the city's catalog version is checked. */
+            pollSeconds: z.number().min(0.05).max(86_400).default(300),
+          })
+          .optional(),
       }),
     )
     .min(1),

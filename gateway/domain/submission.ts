@@ -86,42 +86,54 @@ export function checkSubmission(req: SubmitCaseRequest, fed: Federation, hostReg
   }
   if (problems.length > 0) fail(ErrorCode.INVALID_ARGUMENT, problems);
 
-  const agreement = agreementBetween(fed, req.intakeRegion, req.handlingRegion);
-  const agreedModes = agreement?.matters.get(matter.code);
-  if (req.intakeRegion !== req.handlingRegion) {
+  const refused = agreementIssues(fed, { ...req, matterCode: matter.code });
+  if (refused.length > 0) fail(ErrorCode.PERMISSION_DENIED, refused.slice(0, 1));
+  return matter;
+}
+
+/** What the cooperation agreements must cover for a case. */
+export type AgreedCase = Pick<
+  SubmitCaseRequest,
+  "intakeRegion" | "handlingRegion" | "matterCode" | "mode" | "collaboratingRegions"
+>;
+
+/**
+ * Where the federation's cooperation agreements do not cover a case (its
+ * matter and mode from intake to handling region, and every collaborating
+ * region with the lead as MULTI_REGION); empty when they do. Checked when a
+ * case is submitted, and again whenever an event of it is sent or received,
+ * since agreements can change while cases are open.
+ */
+export function agreementIssues(fed: Federation, c: AgreedCase): ErrorDetail[] {
+  const issues: ErrorDetail[] = [];
+  if (c.intakeRegion !== c.handlingRegion) {
+    const agreedModes = agreementBetween(fed, c.intakeRegion, c.handlingRegion)?.matters.get(c.matterCode);
     if (!agreedModes) {
-      fail(ErrorCode.PERMISSION_DENIED, [
-        {
-          path: "matterCode",
-          issue: `matter ${matter.code} is not in the cooperation agreement ${req.intakeRegion} → ${req.handlingRegion}`,
-        },
-      ]);
-    }
-    if (!agreedModes.has(req.mode)) {
-      fail(ErrorCode.PERMISSION_DENIED, [
-        {
-          path: "mode",
-          issue: `the agreement allows ${[...agreedModes].join(", ")} for ${matter.code}, not ${req.mode}`,
-        },
-      ]);
+      issues.push({
+        path: "matterCode",
+        issue: `matter ${c.matterCode} is not in the cooperation agreement ${c.intakeRegion} → ${c.handlingRegion}`,
+      });
+    } else if (!agreedModes.has(c.mode)) {
+      issues.push({
+        path: "mode",
+        issue: `the agreement allows ${[...agreedModes].join(", ")} for ${c.matterCode}, not ${c.mode}`,
+      });
     }
   }
   // Every other collaborating region must have agreed to share this matter with the lead region;
   // the intake region is covered by the agreement checked above.
-  req.collaboratingRegions.forEach((region, i) => {
-    if (region === req.intakeRegion) return;
+  c.collaboratingRegions.forEach((region, i) => {
+    if (region === c.intakeRegion) return;
     const agreed = [
-      agreementBetween(fed, req.handlingRegion, region),
-      agreementBetween(fed, region, req.handlingRegion),
+      agreementBetween(fed, c.handlingRegion, region),
+      agreementBetween(fed, region, c.handlingRegion),
     ];
-    if (!agreed.some((a) => a?.matters.get(matter.code)?.has(HandlingMode.MULTI_REGION))) {
-      fail(ErrorCode.PERMISSION_DENIED, [
-        {
-          path: `collaboratingRegions[${i}]`,
-          issue: `no agreement between ${req.handlingRegion} and ${region} covers ${matter.code} as MULTI_REGION`,
-        },
-      ]);
+    if (!agreed.some((a) => a?.matters.get(c.matterCode)?.has(HandlingMode.MULTI_REGION))) {
+      issues.push({
+        path: `collaboratingRegions[${i}]`,
+        issue: `no agreement between ${c.handlingRegion} and ${region} covers ${c.matterCode} as MULTI_REGION`,
+      });
     }
   });
-  return matter;
+  return issues;
 }

@@ -42,8 +42,21 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
         caseId: env.caseId,
         sourceRegion: env.sourceRegion,
         sequence: env.sequence,
+        ...(env.digest ? { digest: env.digest } : {}),
       },
       ...(unparkEventId ? { unparkEventId } : {}),
+      log: env.raw
+        ? [
+            {
+              direction: "received",
+              eventId: env.eventId,
+              caseId: env.caseId,
+              peer: env.sourceRegion,
+              at: ctx.clock.now().toISOString(),
+              value: env.raw,
+            },
+          ]
+        : [],
     });
   });
   ctx.changes.changed(env.caseId);

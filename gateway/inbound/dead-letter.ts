@@ -1,6 +1,7 @@
 /** Sends what can never apply to the region's dead-letter topic, with the reason and an alert. */
+import { decodeEnvelope } from "../codec/envelope.js";
 import { dlqTopic } from "../domain/events.js";
-import type { RegionContext } from "../usecases/context.js";
+import type { RefusalKind, RegionContext } from "../usecases/context.js";
 
 /** Where a dead letter came from. */
 export interface DeadLetterSource {
@@ -12,6 +13,14 @@ export interface DeadLetterSource {
   readonly offset?: number;
 }
 
+function eventIdOf(value: Uint8Array): string {
+  try {
+    return decodeEnvelope(value).eventId;
+  } catch {
+    return "";
+  }
+}
+
 /** Publishes `source` to `xr.v1.dlq.<region>` with `xr-dlq-*` headers and logs an alert. */
 export async function deadLetter(
   ctx: RegionContext,
@@ -19,6 +28,17 @@ export async function deadLetter(
   reason: string,
   caseId?: string,
 ): Promise<void> {
+  // Logged first: if the log cannot be written this throws, and the bus delivers the record again.
+  await ctx.store.appendLog([
+    {
+      direction: "refused",
+      eventId: eventIdOf(source.value),
+      caseId: caseId ?? source.key,
+      peer: source.headers["xr-source"] ?? "",
+      at: ctx.clock.now().toISOString(),
+      value: source.value,
+    },
+  ]);
   await ctx.bus.publish([
     {
       topic: dlqTopic(ctx.region),
@@ -40,6 +60,23 @@ export async function deadLetter(
 }
 
 /**
+ * Refuses an envelope that must not be applied (forged, altered, replayed,
+ * misaddressed, outside the agreement): dead-lettered with the reason, and
+ * counted by kind. It does not take its sequence's turn: the genuine event
+ * for that position can still arrive.
+ */
+export async function refuse(
+  ctx: RegionContext,
+  source: DeadLetterSource,
+  kind: RefusalKind,
+  reason: string,
+  caseId?: string,
+): Promise<void> {
+  ctx.refused(kind);
+  await deadLetter(ctx, source, `${kind}: ${reason}`, caseId);
+}
+
+/**
  * Dead-letters an event that was next in line from its source and records
  * its sequence as consumed, so that the source's later events can proceed.
  */
@@ -50,6 +87,7 @@ export async function deadLetterInTurn(
     readonly caseId: string;
     readonly sourceRegion: string;
     readonly sequence: number;
+    readonly digest?: string | undefined;
   },
   source: DeadLetterSource,
   reason: string,
@@ -60,5 +98,6 @@ export async function deadLetterInTurn(
     caseId: env.caseId,
     sourceRegion: env.sourceRegion,
     sequence: env.sequence,
+    ...(env.digest ? { digest: env.digest } : {}),
   });
 }

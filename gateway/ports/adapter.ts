@@ -3,6 +3,7 @@
  * translate to and from the shared `xr.v1` contract. Adapters are pure:
  * they get bytes and return values; reading files is the loader's job.
  */
+import type { Logger } from "pino";
 import type { CaseState } from "../domain/case.js";
 import type { Matter, RegionCatalog } from "../domain/matter.js";
 
@@ -48,10 +49,45 @@ export interface RegionAdapter {
   readonly regionCode: string;
   /** File name of the local catalog export inside `adapters/<code>/`. */
   readonly catalogFile: string;
+  /** Text encoding of that export (default "utf-8"); the conformance kit checks the file against it. */
+  readonly catalogEncoding?: "utf-8" | "gb18030";
   /** Parses the local catalog into shared-term matters; local-only matters are left out. */
   parseCatalog(raw: Uint8Array, ctx: CatalogContext): RegionCatalog;
   /** A case as the city's own system records it (its format, field names and encoding). */
   caseToLocal(c: CaseState, catalog: RegionCatalog, ctx: CatalogContext): Uint8Array;
   /** The inverse of {@link RegionAdapter.caseToLocal}. */
   caseFromLocal(raw: Uint8Array, catalog: RegionCatalog, ctx: CatalogContext): CaseState;
+  /**
+   * Optional: connects to the city's own system when one is configured
+   * (federation.yaml `citySystem`). Without it, or without the setting, the
+   * region serves the bundled {@link RegionAdapter.catalogFile} and pushes nothing.
+   */
+  connectCitySystem?(settings: CitySystemSettings): CitySystem;
+}
+
+/** Where and how to reach a city's own system (federation.yaml, region `citySystem`). */
+export interface CitySystemSettings {
+  /** Base URL of the city system's API. */
+  readonly url: string;
+  /** Deadline of one request, in milliseconds. */
+  readonly timeoutMs: number;
+  readonly log: Logger;
+}
+
+/**
+ * A city's own system reached over the network. Every call goes through a
+ * circuit breaker; failures reject with an Error whose message says what failed.
+ */
+export interface CitySystem {
+  /**
+   * The city's current catalog in the bytes {@link RegionAdapter.parseCatalog}
+   * reads, or undefined when its version is still `knownVersion`.
+   */
+  pullCatalog(knownVersion: string): Promise<Uint8Array | undefined>;
+  /** Hands a case this region has just accepted (受理) to the city system, as {@link RegionAdapter.caseToLocal} wrote it. */
+  onCaseAccepted?(c: CaseState, local: Uint8Array): Promise<void>;
+  /** The breaker's state, for /readyz. */
+  breakerState(): "closed" | "open" | "half-open";
+  /** Stops timers and the breaker. */
+  close(): void;
 }

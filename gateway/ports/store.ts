@@ -3,6 +3,10 @@
  * region. Implementations: SQLite (store/sqlite) and, later, PostgreSQL; both
  * must pass the same store suite.
  */
+import type { LogEntry, LogRecord } from "../audit/chain.js";
+
+export type { Direction, LogEntry, LogRecord } from "../audit/chain.js";
+
 import type { CaseState, CaseStatus } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
 
@@ -34,6 +38,8 @@ export interface InboxEntry {
   readonly caseId: string;
   readonly sourceRegion: string;
   readonly sequence: number;
+  /** sha256 (hex) of the envelope's bytes as received, to tell a redelivery from a replay. */
+  readonly digest?: string;
 }
 
 /** One atomic change: everything in it commits together or not at all. */
@@ -48,6 +54,8 @@ export interface Commit {
   readonly idempotency?: IdempotentResponse;
   /** A parked event that this commit applies, removed in the same transaction. */
   readonly unparkEventId?: string;
+  /** Envelopes sent or received with this change, appended to the message log in the same transaction. */
+  readonly log?: readonly LogEntry[];
 }
 
 /** Filter of `GET /api/v1/cases`. */
@@ -98,6 +106,11 @@ export interface LedgerStore {
   /** Whether this event was applied, or dead-lettered in its turn. */
   hasApplied(eventId: string): Promise<boolean>;
   /**
+   * The digest recorded when this event was applied or dead-lettered in its
+   * turn: undefined if it never was, "" if it was recorded without one.
+   */
+  appliedDigest(eventId: string): Promise<string | undefined>;
+  /**
    * Records that an event which was next in line was dead-lettered, so the
    * source's later events are not held back by it forever.
    */
@@ -117,5 +130,15 @@ export interface LedgerStore {
   countParked(caseId: string): Promise<number>;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
+  /**
+   * Appends to the hash-chained message log on its own (an envelope refused
+   * or dead-lettered). Rejects when the log cannot be written: the caller then
+   * holds the envelope rather than let it pass unlogged.
+   */
+  appendLog(entries: readonly LogEntry[]): Promise<void>;
+  /** Log records in seq order from `fromSeq`, at most `limit`. */
+  logRecords(fromSeq: number, limit: number): Promise<LogRecord[]>;
+  /** Every log record of one case, in seq order. */
+  logForCase(caseId: string): Promise<LogRecord[]>;
   close(): Promise<void>;
 }

@@ -8,12 +8,18 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
+import { loadSigningConfig, regionSigner } from "../config/signing.js";
+import { loadStaff } from "../config/staff.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { Bus } from "../ports/bus.js";
+import { aesGcmCipher, type DataCipher } from "../security/cipher.js";
+import { loadDataKey } from "../security/data-key.js";
 import { generateKeys, type RegionCredentials, readRegionCredentials } from "../security/keys-dir.js";
+import { registryVerifier } from "../security/signing.js";
 import { EmbeddedBus } from "../transports/embedded/bus.js";
 import type { PartnerCallSettings } from "../transports/grpc/partners.js";
 import { KafkaBus } from "../transports/kafka/bus.js";
+import type { KafkaSasl } from "../transports/kafka/provision.js";
 import { type RegionHandle, startRegion } from "./region.js";
 
 /** Settings read from the environment (or given by tests). */
@@ -27,10 +33,14 @@ export interface FederationOptions {
   readonly ephemeralPorts?: boolean;
   /** Kafka bootstrap servers; empty or absent = the embedded bus under `dataDir`. */
   readonly kafkaBrokers?: readonly string[];
+  /** SASL/SCRAM credentials of this gateway's Kafka principal (KAFKA_SASL_USERNAME / _PASSWORD). */
+  readonly kafkaSasl?: KafkaSasl;
   /** Let the gateway create missing Kafka topics (development); production provisions them. */
   readonly kafkaCreateTopics?: boolean;
   /** Where the federation CA and region certificates are (default: `<dataDir>/<grpc.keys>`). */
   readonly keysDir?: string;
+  /** Where secrets such as XR_DATA_KEY are read from (default: none; main passes process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Breaker and deadline settings of partner calls (tests shorten them). */
   readonly partnerSettings?: Partial<PartnerCallSettings>;
   readonly log: Logger;
@@ -75,8 +85,18 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     regions,
     ephemeralPorts: env.XR_EPHEMERAL_PORTS === "1",
     kafkaBrokers,
+    ...(env.KAFKA_SASL_USERNAME
+      ? {
+          kafkaSasl: {
+            mechanism: "scram-sha-256" as const,
+            username: env.KAFKA_SASL_USERNAME,
+            password: env.KAFKA_SASL_PASSWORD ?? "",
+          },
+        }
+      : {}),
     kafkaCreateTopics: env.XR_KAFKA_CREATE_TOPICS !== "0",
     ...(env.XR_KEYS_DIR ? { keysDir: env.XR_KEYS_DIR } : {}),
+    env,
     log,
   };
 }
@@ -92,6 +112,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     o.kafkaBrokers && o.kafkaBrokers.length > 0
       ? new KafkaBus({
           brokers: o.kafkaBrokers,
+          ...(o.kafkaSasl ? { sasl: o.kafkaSasl } : {}),
           clientId: `xr-gateway-${hosted.join("-")}`,
           log: o.log,
           createTopics: o.kafkaCreateTopics ?? true,
@@ -99,7 +120,17 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
       : new EmbeddedBus({ path: join(o.dataDir, "bus.db") });
   const security = config.grpc.security;
   const keysDir = o.keysDir ?? resolve(o.dataDir, config.grpc.keys);
-  if (security === "mtls" && config.grpc.generateDevKeys && !existsSync(join(keysDir, "ca.crt"))) {
+  // Development keys are (re)made when the CA or a region's certificate is missing: a region added to
+  // federation.yaml later gets its certificate from the existing CA on the next start.
+  const keysMissing = [...config.federation.regions.keys()].some(
+    (r) => !existsSync(join(keysDir, `${r}.crt`)) || !existsSync(join(keysDir, `${r}.key`)),
+  );
+  if (
+    security === "mtls" &&
+    config.grpc.generateDevKeys &&
+    // Without ca.key nothing can be issued here, and generateKeys would start a new CA: leave it.
+    (!existsSync(join(keysDir, "ca.crt")) || (keysMissing && existsSync(join(keysDir, "ca.key"))))
+  ) {
     const made = await generateKeys({
       dir: keysDir,
       federationName: config.name,
@@ -109,6 +140,19 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
   } else if (security === "plaintext") {
     o.log.warn("gRPC runs without TLS (grpc.security: plaintext): for local development only");
   }
+  let cipher: DataCipher;
+  try {
+    const dataKey = loadDataKey(o.env ?? {}, keysDir, config.grpc.generateDevKeys);
+    if (dataKey.source === "generated") o.log.warn({ keysDir }, "created a development data key (data.key)");
+    cipher = aesGcmCipher(dataKey.key);
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
+  const signing = loadSigningConfig(o.configDir, config.federation.regions.keys());
+  if (signing.devKeys)
+    o.log.warn("envelopes are signed with development keys (signing-keys.yaml devKeys: true)");
+  const verifier = registryVerifier(signing.registry);
+  const staff = loadStaff(o.configDir, config.federation.regions.keys());
   const addresses = new Map<string, string>();
   for (const [code, a] of config.grpcListen)
     addresses.set(code, `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`);
@@ -117,6 +161,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     for (const region of hosted) {
       const listen = config.listen.get(region) ?? { host: "127.0.0.1", port: 0 };
       const grpcListen = config.grpcListen.get(region) ?? { host: "127.0.0.1", port: 0 };
+      const signer = regionSigner(keysDir, region, signing.devKeys);
       let credentials: RegionCredentials | undefined;
       try {
         credentials = security === "mtls" ? readRegionCredentials(keysDir, region) : undefined;
@@ -133,6 +178,10 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           log: o.log,
           host: listen.host,
           port: o.ephemeralPorts ? 0 : listen.port,
+          signer,
+          verifier,
+          cipher,
+          staff,
           grpc: {
             host: grpcListen.host,
             port: o.ephemeralPorts ? 0 : grpcListen.port,

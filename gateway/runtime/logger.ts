@@ -3,20 +3,15 @@ import pino, { type Logger } from "pino";
 
 /** Paths that may hold personal data; whatever logs them shows "[redacted]". */
 export const REDACT_PATHS = [
-  "applicant",
-  "*.applicant",
-  "idNumber",
-  "*.idNumber",
-  "creditCode",
-  "*.creditCode",
-  "mobile",
-  "*.mobile",
-  "address",
-  "*.address",
-  "recipient",
-  "*.recipient",
-  "body",
-  "*.body",
+  // Whole objects that are mostly personal data, wherever a log call puts them.
+  ...["applicant", "case", "body"].flatMap((k) => [k, `*.${k}`]),
+  // Single fields up to two levels down (pino's wildcards match one level each; a case's
+  // delivery sits at case.delivery.mobile).
+  ...["idNumber", "creditCode", "mobile", "address", "recipient", "legalRepresentative"].flatMap((k) => [
+    k,
+    `*.${k}`,
+    `*.*.${k}`,
+  ]),
 ];
 
 /** Creates the root logger; `destination` defaults to stdout. */

@@ -6,6 +6,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client
 export interface RegionMetrics {
   readonly registry: Registry;
   readonly received: Counter<"outcome">;
+  readonly refused: Counter<"reason">;
   readonly httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
 }
 
@@ -27,6 +28,12 @@ export function createMetrics(region: string): RegionMetrics {
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
+  const refused = new Counter({
+    name: "xr_events_refused_total",
+    help: "Envelopes the inbox refused and dead-lettered, by reason (invalid, signature, replay, agreement)",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   const httpMiddleware = (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer({ method: req.method });
     res.on("finish", () => {
@@ -36,5 +43,5 @@ export function createMetrics(region: string): RegionMetrics {
     });
     next();
   };
-  return { registry, received, httpMiddleware };
+  return { registry, received, refused, httpMiddleware };
 }

@@ -6,7 +6,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { CatalogBook } from "../catalog/book.js";
+import { type CatalogUpkeep, startCatalogUpkeep } from "../catalog/upkeep.js";
 import type { LoadedConfig } from "../config/load.js";
+import type { StaffDirectory } from "../config/staff.js";
 import { WorkCalendar } from "../domain/calendar.js";
 import { inboxTopics } from "../domain/events.js";
 import { sweepParked } from "../inbound/parking.js";
@@ -14,7 +17,9 @@ import { receiveWithRetries } from "../inbound/retry.js";
 import { MaterialFetcher } from "../outbound/material-fetcher.js";
 import { OutboxRelay } from "../outbound/relay.js";
 import type { Bus } from "../ports/bus.js";
+import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { LedgerStore } from "../ports/store.js";
+import type { DataCipher } from "../security/cipher.js";
 import type { RegionCredentials } from "../security/keys-dir.js";
 import { FsMaterialStore } from "../store/fs/materials.js";
 import { SqliteLedger } from "../store/sqlite/ledger.js";
@@ -39,6 +44,14 @@ export interface RegionOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly store?: LedgerStore;
+  /** Staff tokens of the REST API and window page. */
+  readonly staff: StaffDirectory;
+  /** Encrypts personal data in the ledger. */
+  readonly cipher?: DataCipher;
+  /** Signs this region's envelopes. */
+  readonly signer: EnvelopeSigner;
+  /** Checks received envelopes against the federation's key registry. */
+  readonly verifier: SignatureVerifier;
   /** The region's gRPC server and its calls to partners. */
   readonly grpc: RegionGrpcOptions;
 }
@@ -66,6 +79,8 @@ export interface RegionHandle {
   readonly partners: PartnerGateways;
   /** Brings handled cases' materials from the intake region. */
   readonly materialFetcher: MaterialFetcher;
+  /** Keeps the catalogs current: the city system (if any) and partners' versions. */
+  readonly catalogs: CatalogUpkeep;
   /** Resolves once the inbox consumer has joined its group. */
   inboxStarted(): Promise<void>;
   /** Stops consuming the region's inbox topics (records stay on the bus). */
@@ -79,11 +94,18 @@ export interface RegionHandle {
 /** Starts a region's gateway and resolves once it listens. */
 export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const log = o.log.child({ region: o.region });
-  const store = o.store ?? new SqliteLedger({ path: join(o.dataDir, o.region, "ledger.db") });
+  const store =
+    o.store ??
+    new SqliteLedger({
+      path: join(o.dataDir, o.region, "ledger.db"),
+      ...(o.cipher ? { cipher: o.cipher } : {}),
+    });
   let relay: OutboxRelay | undefined;
+  const metrics = createMetrics(o.region);
   const context: RegionContext = {
     region: o.region,
-    federation: o.config.federation,
+    // Each gateway holds its own view of the catalogs: they change at runtime (catalog upkeep).
+    federation: { ...o.config.federation, catalogs: new CatalogBook(o.config.federation.catalogs) },
     store,
     materials: new FsMaterialStore(join(o.dataDir, o.region, "materials")),
     bus: o.bus,
@@ -93,9 +115,11 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     log,
     outboxChanged: () => relay?.notify(),
     changes: new CaseChanges(),
+    signer: o.signer,
+    verifier: o.verifier,
+    refused: (kind) => metrics.refused.inc({ reason: kind }),
   };
   relay = new OutboxRelay(context);
-  const metrics = createMetrics(o.region);
   relay.start();
   // Not fatal: with the bus away the gateway still takes cases (the outbox keeps them), the inbox
   // keeps trying to subscribe, and /readyz says what is missing.
@@ -142,6 +166,15 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const materialFetcher = new MaterialFetcher(context, partners);
   materialFetcher.start();
+  const upkeep = startCatalogUpkeep({
+    region: o.region,
+    config: o.config,
+    book: context.federation.catalogs as CatalogBook,
+    partners,
+    subscribe: (listener) => context.changes.subscribe(listener),
+    getCase: (caseId) => store.getCase(caseId),
+    log,
+  });
   const grpcServer = await startGrpcServer(context, {
     host: o.grpc.host,
     port: o.grpc.port,
@@ -151,10 +184,15 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const closing = new AbortController();
   const app = createRestApp(context, {
     metrics: metrics.registry,
+    staff: o.staff,
     closing: closing.signal,
     readiness: async () => ({
       inbox: inbox.state,
-      breakers: { bus: relay?.breakerState ?? "closed", ...prefixed("partner:", partners.breakerStates()) },
+      breakers: {
+        bus: relay?.breakerState ?? "closed",
+        ...prefixed("partner:", partners.breakerStates()),
+        ...upkeep.breakerStates(),
+      },
     }),
     before: [metrics.httpMiddleware],
   });
@@ -176,6 +214,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     context,
     partners,
     materialFetcher,
+    catalogs: upkeep,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
@@ -185,9 +224,16 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       await sweeping;
       await grpcServer.close();
       await materialFetcher.stop();
+      await upkeep.stop();
       partners.close();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // In-flight requests get a moment to finish; a connection still open after that (a client
+        // that never read its answer) must not hold the shutdown.
+        const force = setTimeout(() => server.closeAllConnections(), 2_000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await inbox.stop();

@@ -46,14 +46,18 @@ async function attempt(
     });
   }
   const now = ctx.clock.now();
-  const matter = ctx.federation.catalogs.get(current.handlingRegion)?.byCode.get(current.matterCode);
+  // The materials of the catalog version the case was filed under, not of a later one.
+  const catalogs = ctx.federation.catalogs;
+  const catalog =
+    catalogs.at?.(current.handlingRegion, current.catalogVersion) ?? catalogs.get(current.handlingRegion);
+  const matter = catalog?.byCode.get(current.matterCode);
   const payload = planAction(action, {
     deadlineIfAcceptedNow: ctx.calendar.addWorkingDays(cstDate(now), current.promisedDays),
     newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
-  const { event, next, outbox } = await emit(ctx, caseId, current, payload, meta.traceparent);
+  const { event, next, outbox, log } = await emit(ctx, caseId, current, payload, meta.traceparent);
   const body = JSON.stringify(caseToJson(next, cstDate(now)));
   const idempotency = key ? { ...key, status: 200, body } : undefined;
   await ctx.store.commit({
@@ -61,6 +65,7 @@ async function attempt(
     expectedVersion: current.version,
     events: [event],
     outbox,
+    log,
     ...(idempotency ? { idempotency } : {}),
   });
   ctx.outboxChanged();

@@ -5,6 +5,7 @@ import type { Federation } from "../domain/matter.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock, IdGenerator } from "../ports/clock.js";
 import type { MaterialStore } from "../ports/materials.js";
+import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { LedgerStore } from "../ports/store.js";
 import type { CaseChanges } from "./changes.js";
 
@@ -23,9 +24,18 @@ export interface RegionContext {
   readonly log: Logger;
   /** Tells the outbox relay that new messages are waiting. */
   readonly outboxChanged: () => void;
+  /** Signs the envelopes this region emits. */
+  readonly signer: EnvelopeSigner;
+  /** Checks received envelopes against the federation's key registry. */
+  readonly verifier: SignatureVerifier;
+  /** Counts an envelope refused by the inbox, by why (metrics). */
+  readonly refused: (kind: RefusalKind) => void;
   /** Wakes watchers of a case after a commit touched it. */
   readonly changes: CaseChanges;
 }
+
+/** Why the inbox refused an envelope: the label of the refusal counter. */
+export type RefusalKind = "invalid" | "signature" | "replay" | "agreement";
 
 /** Request-scoped facts passed down from a transport. */
 export interface RequestMeta {

@@ -3,13 +3,16 @@
  * leads to (checked by the lifecycle), and one outbox message per other party.
  */
 import { randomFillSync } from "node:crypto";
-import { encodeEnvelope, SCHEMA_VERSION } from "../codec/envelope.js";
+import { type Envelope, encodeEnvelope, SCHEMA_VERSION } from "../codec/envelope.js";
+import { seal } from "../codec/sealed.js";
 import { type CaseState, caseParties } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { EventPayload, LedgerEvent } from "../domain/events.js";
 import { topicFor } from "../domain/events.js";
 import { applyEvent } from "../domain/lifecycle.js";
-import type { OutboxMessage } from "../ports/store.js";
+import { payloadFor } from "../domain/minimize.js";
+import { agreementIssues } from "../domain/submission.js";
+import type { LogEntry, OutboxMessage } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
 
 const pool = Buffer.alloc(8192);
@@ -32,11 +35,19 @@ export function childTraceparent(parent: string): string {
   return `00-${traceId}-${randomHex(8)}-${m?.[2] ?? "01"}`;
 }
 
+/** The envelope's bytes, signed by this region (the signature covers every other byte). */
+function signed(ctx: RegionContext, env: Envelope): Uint8Array {
+  const unsigned = encodeEnvelope(env);
+  return seal(unsigned, ctx.signer.sign(unsigned));
+}
+
 /** An emitted event with what to commit alongside it. */
 export interface Emitted {
   readonly event: LedgerEvent;
   readonly next: CaseState;
   readonly outbox: OutboxMessage[];
+  /** The envelopes of `outbox`, for the message log. */
+  readonly log: LogEntry[];
 }
 
 /** Plans one event of this region for a case (undefined before submission). */
@@ -58,6 +69,15 @@ export async function emit(
     payload,
   };
   const next = applyEvent(current, base);
+  // Agreements can change while a case is open: nothing goes out that they no longer cover.
+  const uncovered = agreementIssues(ctx.federation, next);
+  if (uncovered.length > 0) {
+    throw new XrError(
+      ErrorCode.PERMISSION_DENIED,
+      `the cooperation agreements no longer cover case ${caseId}: ${uncovered.map((d) => d.issue).join("; ")}`,
+      { details: uncovered },
+    );
+  }
   const event: LedgerEvent = { ...base, statusAfter: next.status };
   const trace = childTraceparent(traceparent);
   const outbox = caseParties(next)
@@ -65,17 +85,28 @@ export async function emit(
     .map((target) => ({
       topic: topicFor(payload.type, target),
       key: caseId,
-      value: encodeEnvelope({
+      value: signed(ctx, {
         ...base,
+        payload: payloadFor(payload, target),
         targetRegion: target,
         schemaVersion: SCHEMA_VERSION,
         traceparent: trace,
         signature: new Uint8Array(),
-        keyId: "",
+        keyId: ctx.signer.keyId,
       }),
       headers: { "xr-source": ctx.region, "xr-target": target, "xr-type": payload.type, traceparent: trace },
     }));
-  return { event, next, outbox };
+  const log = outbox.map(
+    (m): LogEntry => ({
+      direction: "sent",
+      eventId: base.eventId,
+      caseId,
+      peer: m.headers["xr-target"] as string,
+      at: base.occurredAt,
+      value: m.value,
+    }),
+  );
+  return { event, next, outbox, log };
 }
 
 /** Runs `attempt` again when a concurrent change to the same case won the race. */

@@ -50,7 +50,7 @@ export async function submitCase(
   try {
     // A new case id cannot conflict; only a concurrent request with the same key can (below).
     {
-      const { event, next, outbox } = await emit(
+      const { event, next, outbox, log } = await emit(
         ctx,
         caseId,
         undefined,
@@ -64,6 +64,7 @@ export async function submitCase(
         expectedVersion: 0,
         events: [event],
         outbox,
+        log,
         ...(idempotency ? { idempotency } : {}),
       });
       ctx.outboxChanged();

@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { startFederation } from "../../gateway/runtime/federation.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
 import { pensionTransfer, uploadFixtureMaterials } from "../helpers/fixtures.js";
+import { registerRegionUrl } from "../helpers/staff.js";
 import { announce, onShutdown } from "./child.js";
 
 const dataDir = process.env.BENCH_DATA_DIR;
@@ -32,10 +33,11 @@ onShutdown(async (reason) => {
 const r = fed.regions.get("430100");
 if (!r) throw new Error("430100 is not hosted");
 const body = pensionTransfer();
+registerRegionUrl(r.url, "430100");
 await uploadFixtureMaterials(`${r.url}/api/v1`, body);
 const res = await fetch(`${r.url}/api/v1/cases`, {
   method: "POST",
-  headers: { "content-type": "application/json" },
+  headers: { "content-type": "application/json", authorization: "Bearer dev-430100-clerk" },
   body: JSON.stringify(body),
 });
 if (res.status !== 201)

@@ -22,6 +22,7 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { pensionTransfer, uploadFixtureMaterials } from "../helpers/fixtures.js";
+import { registerRegionUrl } from "../helpers/staff.js";
 import { startServer, stopAllServers, stopServer } from "./servers.js";
 
 const CONNECTIONS = 50;
@@ -34,6 +35,8 @@ const INTAKE_REGION = "430100";
 const BUDGET_MS = (2 * (WARMUP_SECONDS + SECONDS) + 2 * 60 + 30) * 1000;
 
 const BODY = JSON.stringify(pensionTransfer());
+/** A 长沙 window clerk's development token (config/staff.yaml, devTokens). */
+const AUTH = `Bearer dev-${INTAKE_REGION}-clerk`;
 const RESULTS_FILE = join(PROJECT_ROOT, "bench-results", "intake.json");
 
 function seconds(raw: string | undefined, fallback: number): number {
@@ -98,7 +101,8 @@ function load(title: string, url: string, duration: number): Promise<autocannon.
     title,
     url,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // Both targets get the staff token: the echo ignores it, the gateway checks it, as in production.
+    headers: { "content-type": "application/json", authorization: AUTH },
     body: BODY,
     connections: CONNECTIONS,
     duration,
@@ -147,7 +151,10 @@ function acknowledged(m: Measured): number {
 
 /** GET /cases?limit=1 must show a case of this run, taken in at 430100. */
 async function newestCase(url: string, since: Date): Promise<{ ok: boolean; detail: string }> {
-  const res = await fetch(`${url}/api/v1/cases?limit=1`, { signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${url}/api/v1/cases?limit=1`, {
+    headers: { authorization: AUTH },
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   if (res.status !== 200) return { ok: false, detail: `GET /cases?limit=1 answered ${res.status}: ${text}` };
   const c = (JSON.parse(text) as { cases?: Array<Record<string, unknown>> }).cases?.[0];
@@ -215,6 +222,7 @@ async function main(): Promise<number> {
   const echoUrl = `http://127.0.0.1:${Number(echoStart.info.port)}/echo`;
   const gatewayUrl = String(gwStart.info.url);
   // As a window does: the scans first, then the cases that name them.
+  registerRegionUrl(gatewayUrl, INTAKE_REGION);
   await uploadFixtureMaterials(`${gatewayUrl}/api/v1`, JSON.parse(BODY));
 
   const echo = await measure("echo", echoUrl);

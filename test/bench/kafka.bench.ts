@@ -16,10 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Kafka, logLevel } from "kafkajs";
-import { encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
+import { SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
-import { personCase } from "../helpers/cases.js";
+import { personCase, signedEnvelope } from "../helpers/cases.js";
 
 const PORT = "19392";
 const BROKERS = [`127.0.0.1:${PORT}`];
@@ -46,7 +46,7 @@ function envelope(occurredAt: Date): { key: string; value: Buffer; headers: Reco
     updatedAt: at,
     version: 0,
   });
-  const value = encodeEnvelope({
+  const value = signedEnvelope({
     eventId: ids.next(),
     caseId,
     sourceRegion: "430100",

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { regionOf } from "../helpers/staff.js";
 
 /** Debian's chromium package. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -57,13 +58,23 @@ export function errorsOf(page: Page): string[] {
   return pageErrors.get(page) ?? [];
 }
 
-/** A fresh page at 1280×800 in 简体中文 and China Standard Time, recording its script errors. */
-export async function openPage(browser: Browser, url: string): Promise<Page> {
+/**
+ * A fresh page at 1280×800 in 简体中文 and China Standard Time, recording its
+ * script errors, signed in as `role` of the region whose gateway serves `url`
+ * (its development token in the session cookie, as the sign-in form sets it).
+ */
+export async function openPage(browser: Browser, url: string, role = "admin"): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
   });
+  const region = regionOf(url);
+  if (region) {
+    await context.addCookies([
+      { name: "xr_session", value: `dev-${region}-${role}`, url: new URL(url).origin },
+    ]);
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   pageErrors.set(page, errors);

@@ -30,7 +30,7 @@ describeBrowser("window page: client-side checks block submit", function () {
     await t?.stop();
   });
   beforeEach(async () => {
-    page = await openPage(browser, `${t.url("430100").replace(/\/api\/v1$/, "")}/#/intake`);
+    page = await openPage(browser, `${t.url("430100").replace(/\/api\/v1$/, "")}/#/intake`, "clerk");
     posts = [];
     page.on("request", (r) => {
       if (r.method() === "POST" && r.url().endsWith("/api/v1/cases")) posts.push(r.url());

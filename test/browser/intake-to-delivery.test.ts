@@ -36,8 +36,8 @@ describeBrowser("window page: 长沙 intake and the 广州 desk in two browsers"
   });
 
   it("takes a 广州 matter from intake to delivery; the intake page follows each desk step live", async () => {
-    const cs = await openPage(browser, `${root("430100")}/#/intake`);
-    const gz = await openPage(browser, `${root("440100")}/#/cases`);
+    const cs = await openPage(browser, `${root("430100")}/#/intake`, "clerk");
+    const gz = await openPage(browser, `${root("440100")}/#/cases`, "handler");
     const jsonTimelineReads: string[] = [];
     cs.on("request", (r) => {
       if (/\/api\/v1\/cases\/[^/]+\/events$/.test(r.url())) jsonTimelineReads.push(r.url());
@@ -176,7 +176,7 @@ describeBrowser("window page: 长沙 intake and the 广州 desk in two browsers"
     for (const action of [{ type: "accept" }, { type: "decide", approved: true }]) {
       expect((await call("POST", `${t.url("440100")}/cases/${caseId}/actions`, action)).status).to.equal(200);
     }
-    const cs = await openPage(browser, `${root("430100")}/#/cases/${caseId}`);
+    const cs = await openPage(browser, `${root("430100")}/#/cases/${caseId}`, "clerk");
     await cs.locator("#case-held-by", { hasText: "长沙市（430100）" }).waitFor({ timeout: 15_000 });
     expect(
       await cs.locator("form.action").evaluateAll((f) => f.map((x) => x.getAttribute("data-action"))),

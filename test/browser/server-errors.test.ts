@@ -23,7 +23,7 @@ describeBrowser("window page: the gateway's refusals land next to the right fiel
     await t?.stop();
   });
   beforeEach(async () => {
-    page = await openPage(browser, `${t.url("430100").replace(/\/api\/v1$/, "")}/#/intake`);
+    page = await openPage(browser, `${t.url("430100").replace(/\/api\/v1$/, "")}/#/intake`, "clerk");
     await fillValidIntake(page);
   });
   afterEach(async () => {

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { statusAt } from "../helpers/scenario.js";
+import { authFor } from "../helpers/staff.js";
 import { buildWeb } from "./browser.js";
 
 interface Frame {
@@ -18,7 +19,7 @@ interface Frame {
 /** An open SSE response read frame by frame. */
 async function openStream(url: string, headers: Record<string, string> = {}) {
   const abort = new AbortController();
-  const res = await fetch(url, { headers, signal: abort.signal });
+  const res = await fetch(url, { headers: { ...authFor(url), ...headers }, signal: abort.signal });
   const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   const next = async (): Promise<Frame | undefined> => {

@@ -3,11 +3,13 @@
  * numbers and credit codes made valid with the check-character functions).
  * Not a test file itself (the mocha spec only picks up *.test.ts).
  */
-import { createHash } from "node:crypto";
-import { encodeEnvelope } from "../../gateway/codec/envelope.js";
+import { createHash, sign } from "node:crypto";
+import { type Envelope, encodeEnvelope } from "../../gateway/codec/envelope.js";
+import { seal } from "../../gateway/codec/sealed.js";
 import type { CaseState, Material } from "../../gateway/domain/case.js";
 import type { CaseEvent, EventPayload } from "../../gateway/domain/events.js";
 import { creditCodeCheckChar, residentIdCheckChar } from "../../gateway/domain/ids.js";
+import { devKeyId, devPrivateKey } from "../../gateway/security/signing.js";
 
 /** A resident ID made valid by appending the GB 11643 check character. */
 export function residentId(first17: string): string {
@@ -154,6 +156,15 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * An envelope's bytes as its source region sends them: encoded with the
+ * source's development key id and signed with that key.
+ */
+export function signedEnvelope(e: Envelope): Uint8Array {
+  const unsigned = encodeEnvelope({ ...e, signature: new Uint8Array(), keyId: devKeyId(e.sourceRegion) });
+  return seal(unsigned, sign(null, unsigned, devPrivateKey(e.sourceRegion)));
 }
 
 /** An otherwise valid envelope of a schema version this gateway does not speak (a poison record). */

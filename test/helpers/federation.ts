@@ -15,6 +15,8 @@ import {
 import { createLogger } from "../../gateway/runtime/logger.js";
 import type { EmbeddedBus } from "../../gateway/transports/embedded/bus.js";
 import { uploadFixtureMaterials } from "./fixtures.js";
+import { captureLog } from "./log-scan.js";
+import { authFor, registerRegionUrl } from "./staff.js";
 
 /** A test federation with helpers. */
 export interface TestFederation {
@@ -34,12 +36,7 @@ export async function startTestFederation(
 ): Promise<TestFederation> {
   const dataDir = mkdtempSync(join(tmpdir(), "xr-test-"));
   const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split("\n")) if (line) logs.push(JSON.parse(line));
-      cb();
-    },
-  });
+  const sink = logSink(logs);
   const fed = await startFederation({
     configDir: join(PROJECT_ROOT, "config"),
     adaptersDir: join(PROJECT_ROOT, "adapters"),
@@ -49,7 +46,10 @@ export async function startTestFederation(
     log: createLogger("debug", sink),
     ...extra,
   });
-  for (const r of fed.regions.values()) await r.inboxStarted();
+  for (const r of fed.regions.values()) {
+    await r.inboxStarted();
+    registerRegionUrl(r.url, r.region);
+  }
   return {
     fed,
     bus: fed.bus as EmbeddedBus,
@@ -67,6 +67,17 @@ export async function startTestFederation(
   };
 }
 
+/** A pino destination that keeps each line parsed in `logs` and hands it to the suite's log scan. */
+export function logSink(logs: Array<Record<string, unknown>>): Writable {
+  return new Writable({
+    write(chunk, _enc, cb) {
+      captureLog(String(chunk));
+      for (const line of String(chunk).split("\n")) if (line) logs.push(JSON.parse(line));
+      cb();
+    },
+  });
+}
+
 /**
  * JSON request helper returning status, headers and parsed body. Like a
  * window, it first uploads the fixture files a case or supplement names.
@@ -81,7 +92,11 @@ export async function call(
   const uploads = method === "POST" && api !== undefined && typeof body === "object";
   if (uploads) await uploadFixtureMaterials(api, body);
   const send = async () => {
-    const init: RequestInit = { method, headers: { ...headers } };
+    // Signed in as the region's admin unless the test says otherwise ({ authorization: "" }: no credentials).
+    const given = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const merged: Record<string, string> = { ...authFor(url), ...given };
+    if (merged.authorization === "") delete merged.authorization;
+    const init: RequestInit = { method, headers: merged };
     if (body !== undefined) {
       init.body = typeof body === "string" ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)["content-type"] ??= "application/json";

@@ -1,6 +1,7 @@
 /** Realistic request bodies for tests. */
 import { createHash } from "node:crypto";
 import { creditCodeCheckChar, residentIdCheckChar } from "../../gateway/domain/ids.js";
+import { authFor } from "./staff.js";
 
 /** A valid resident ID for a birth date, with a correct check character. */
 export function residentId(prefix = "430104", birth = "19860412", seq = "231"): string {
@@ -42,7 +43,7 @@ export async function uploadFixtureMaterials(api: string, body: unknown, again =
     if (!bytes || (!again && uploaded.has(`${api}|${m.sha256}`))) continue;
     const res = await fetch(`${api}/materials`, {
       method: "POST",
-      headers: { "content-type": "application/pdf" },
+      headers: { "content-type": "application/pdf", ...authFor(api, "clerk") },
       body: bytes,
     });
     if (res.status !== 201) throw new Error(`fixture upload failed: ${res.status} ${await res.text()}`);

@@ -1,8 +1,12 @@
 /** Runs the gateway's entry point as a child process, as `npm start` does. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import YAML from "yaml";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { eventually } from "./federation.js";
+import { captureLog } from "./log-scan.js";
+import { registerRegionUrl } from "./staff.js";
 
 /** A gateway process and the root URL of each region it printed. */
 export interface GatewayProcess {
@@ -15,12 +19,17 @@ export interface GatewayProcess {
   kill(): Promise<void>;
 }
 
+/** How many regions config/federation.yaml lists (a gateway started without XR_REGIONS hosts them all). */
+function configuredRegions(): number {
+  return YAML.parse(readFileSync(join(PROJECT_ROOT, "config/federation.yaml"), "utf8")).regions.length;
+}
+
 /** Starts `node <args>` on `dataDir` with free ports and waits until it prints every region's URL. */
 export async function spawnGateway(
   args: string[],
   dataDir: string,
   cwd: string,
-  regions = 2,
+  regions = configuredRegions(),
   env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, args, {
@@ -31,9 +40,11 @@ export async function spawnGateway(
   let out = "";
   child.stdout?.on("data", (d) => {
     out += String(d);
+    captureLog(String(d));
   });
   child.stderr?.on("data", (d) => {
     out += String(d);
+    captureLog(String(d));
   });
   const urls = await eventually(
     async () => {
@@ -46,6 +57,7 @@ export async function spawnGateway(
     "the gateway to print its URLs",
     20_000,
   );
+  for (const [region, url] of urls) registerRegionUrl(url, region);
   return {
     child,
     urls,

@@ -8,19 +8,27 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
+import { SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import { WorkCalendar } from "../../gateway/domain/calendar.js";
+import { HandlingMode } from "../../gateway/domain/case.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { dlqTopic, inboxTopics, topicFor } from "../../gateway/domain/events.js";
 import { receiveWithRetries } from "../../gateway/inbound/retry.js";
 import type { Bus, BusRecord } from "../../gateway/ports/bus.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
+import {
+  devKeyId,
+  devPrivateKey,
+  devRegistryKey,
+  ed25519Signer,
+  registryVerifier,
+} from "../../gateway/security/signing.js";
 import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
 import { CaseChanges } from "../../gateway/usecases/changes.js";
 import type { RegionContext } from "../../gateway/usecases/context.js";
-import { personCase } from "../helpers/cases.js";
+import { personCase, signedEnvelope } from "../helpers/cases.js";
 
 /** Makes a bus; calling it again with the same `name` reopens the same log. */
 export type BusFactory = (name: string) => Promise<Bus>;
@@ -155,7 +163,21 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       const ids = ulidGenerator();
       const ctx: RegionContext = {
         region,
-        federation: { regions: new Map(), catalogs: new Map(), agreements: new Map() },
+        // The one agreement the events below need: 430100 sends this matter to the test region.
+        federation: {
+          regions: new Map(),
+          catalogs: new Map(),
+          agreements: new Map([
+            [
+              `430100>${region}`,
+              {
+                from: "430100",
+                to: region,
+                matters: new Map([["XR-SB-001", new Set([HandlingMode.REMOTE_INTAKE])]]),
+              },
+            ],
+          ]),
+        },
         store,
         materials: new FsMaterialStore(join(dir, "materials")),
         bus,
@@ -165,6 +187,9 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
         log: createLogger("silent"),
         outboxChanged: () => undefined,
         changes: new CaseChanges(),
+        signer: ed25519Signer(devKeyId("880000"), devPrivateKey("880000")),
+        verifier: registryVerifier([devRegistryKey("430100")]),
+        refused: () => undefined,
       };
       const caseId = ids.next();
       const at = new Date().toISOString();
@@ -172,7 +197,7 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       const envelope = (sequence: number, payload: EventPayload) => ({
         topic: topicFor(payload.type, region),
         key: caseId,
-        value: encodeEnvelope({
+        value: signedEnvelope({
           eventId: ids.next(),
           caseId,
           sourceRegion: "430100",

@@ -41,7 +41,13 @@ describe("configuration validation", () => {
 
   it("loads the shipped configuration", async () => {
     const c = await loadConfig(join(dir, "config"), join(dir, "adapters"));
-    expect([...c.federation.regions.keys()]).to.deep.equal(["430100", "440100"]);
+    expect([...c.federation.regions.keys()]).to.deep.equal([
+      "430100",
+      "440100",
+      "420100",
+      "360100",
+      "430181",
+    ]);
   });
 
   it("names the file and key of each problem, all at once", async () => {

@@ -15,6 +15,7 @@ import { expect } from "chai";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { material, pensionTransfer } from "../helpers/fixtures.js";
+import { authFor } from "../helpers/staff.js";
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -48,7 +49,7 @@ describe("gRPC: a 50 MB material from intake to handling region", function () {
   it("the window uploads it as a stream and gets its sha256", async () => {
     const res = await fetch(`${t.url("430100")}/materials`, {
       method: "POST",
-      headers: { "content-type": "application/pdf" },
+      headers: { "content-type": "application/pdf", ...authFor(t.url("430100"), "clerk") },
       body: createReadStream(file) as unknown as RequestInit["body"],
       duplex: "half",
     } as RequestInit);

@@ -18,6 +18,7 @@ import {
 } from "../helpers/federation.js";
 import { residentId } from "../helpers/fixtures.js";
 import { type Clients, clients, errorBody, failure, grpc, unary } from "../helpers/grpc-client.js";
+import { authFor } from "../helpers/staff.js";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -37,7 +38,7 @@ describe("gRPC: CaseExchange and MatterCatalog for a client built from the .prot
   async function upload(region: string, bytes: Buffer): Promise<any> {
     const res = await fetch(`${t.url(region)}/materials`, {
       method: "POST",
-      headers: { "content-type": "application/pdf" },
+      headers: { "content-type": "application/pdf", ...authFor(t.url(region), "clerk") },
       body: bytes,
     });
     expect(res.status).to.equal(201);
@@ -299,6 +300,16 @@ describe("gRPC: CaseExchange and MatterCatalog for a client built from the .prot
       );
       expect(err.code).to.equal(grpc.status.NOT_FOUND);
       expect(errorBody(err).details[0].path).to.equal("caseId");
+      // 武汉 has an agreement with 长沙 but no part in this 长沙 → 广州 case: the same answer as for no case.
+      const wuhan = clients(address("430100"), { keysDir, region: "420100" });
+      const notParty = await failure(unary(wuhan.caseExchange, "GetCase", { case_id: caseId }));
+      const notPartyMaterial = await failure(
+        unary(wuhan.caseExchange, "ListCaseEvents", { case_id: caseId }),
+      );
+      wuhan.close();
+      expect(notParty.code).to.equal(grpc.status.NOT_FOUND);
+      expect(notParty.details).to.equal(err.details.replace("01J0000000000000000000000Z", caseId));
+      expect(notPartyMaterial.code).to.equal(grpc.status.NOT_FOUND);
       const matter = await failure(
         unary(cs.catalog, "GetMatter", { region_code: "440100", matter_code: "XR-XX-999" }),
       );
@@ -410,14 +421,14 @@ describe("gRPC: CaseExchange and MatterCatalog for a client built from the .prot
     });
 
     it("answers PERMISSION_DENIED to a federation-CA certificate of a region outside the agreements", async () => {
-      await generateKeys({ dir: keysDir, federationName: "x", regions: ["420100"] }); // same CA, new region
-      const wuhan = clients(address("430100"), { keysDir, region: "420100" });
-      const err = await failure(unary(wuhan.caseExchange, "GetCase", { case_id: caseId }));
-      const catalog = await failure(unary(wuhan.catalog, "ListMatters", { region_code: "430100" }));
-      wuhan.close();
+      await generateKeys({ dir: keysDir, federationName: "x", regions: ["450100"] }); // same CA, a region in no agreement
+      const nanning = clients(address("430100"), { keysDir, region: "450100" });
+      const err = await failure(unary(nanning.caseExchange, "GetCase", { case_id: caseId }));
+      const catalog = await failure(unary(nanning.catalog, "ListMatters", { region_code: "430100" }));
+      nanning.close();
       expect(err.code).to.equal(grpc.status.PERMISSION_DENIED);
       expect(catalog.code).to.equal(grpc.status.PERMISSION_DENIED);
-      expect(err.details).to.include("420100");
+      expect(err.details).to.include("450100");
     });
 
     it("serves the right region", async () => {

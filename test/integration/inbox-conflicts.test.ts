@@ -4,11 +4,12 @@
  * behind them go on.
  */
 import { expect } from "chai";
-import { type Envelope, encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
+import { type Envelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import { sweepParked } from "../../gateway/inbound/parking.js";
 import { receiveRecord } from "../../gateway/inbound/receive-event.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
+import { signedEnvelope } from "../helpers/cases.js";
 import {
   call,
   eventually,
@@ -113,7 +114,7 @@ describe("inbox conflicts and poison events", () => {
       partition: 0,
       offset: 0,
       key: caseId,
-      value: encodeEnvelope(env),
+      value: signedEnvelope(env),
       headers: {},
     };
   }

@@ -12,6 +12,7 @@ import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
 import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
 import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
+import { authFor } from "../helpers/staff.js";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -32,7 +33,7 @@ describe("materials: upload at intake", function () {
   const post = (bytes: Buffer | string, type?: string) =>
     fetch(`${t.url("430100")}/materials`, {
       method: "POST",
-      headers: type ? { "content-type": type } : {},
+      headers: { ...(type ? { "content-type": type } : {}), ...authFor(t.url("430100"), "clerk") },
       body: bytes,
     });
 
@@ -54,6 +55,7 @@ describe("materials: upload at intake", function () {
   it("refuses an upload without a media type, naming the header", async () => {
     const r = await fetch(`${t.url("430100")}/materials`, {
       method: "POST",
+      headers: authFor(t.url("430100"), "clerk"),
       body: new Uint8Array([1, 2, 3]),
     });
     expect(r.status).to.equal(400);

@@ -4,6 +4,9 @@
 #   test/kafka/kafka.sh down    stop it (SIGTERM, then SIGKILL after 30 s)
 #   test/kafka/kafka.sh status  say whether it runs
 # KAFKA_VERSION (default 3.9.1) picks the release; KAFKA_PORT (default 19092) the client port.
+# KAFKA_SASL=1 starts it with SASL/SCRAM-SHA-256 and the standard authorizer (no ACL = no access):
+# super user admin/admin-secret, and one user per KAFKA_SASL_USERS entry (default xr-430100 and
+# xr-440100), each with the password <user>-secret. Use another KAFKA_PORT than a plain broker's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VERSION="${KAFKA_VERSION:-3.9.1}"
@@ -31,6 +34,39 @@ storage_tool() {
   java -cp "${LIBS}/*" kafka.tools.StorageTool "$@" 2>/dev/null || java -cp "${LIBS}/*" org.apache.kafka.tools.StorageTool "$@"
 }
 
+security_properties() {
+  if [ "${KAFKA_SASL:-0}" = "1" ]; then
+    cat <<PROPS
+listeners=SASL_PLAINTEXT://127.0.0.1:${PORT},CONTROLLER://127.0.0.1:${CONTROLLER_PORT}
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${PORT}
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-256
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="admin-secret";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+# The broker reaches its own controller over the loopback-only CONTROLLER listener as ANONYMOUS.
+super.users=User:admin;User:ANONYMOUS
+PROPS
+  else
+    cat <<PROPS
+listeners=PLAINTEXT://127.0.0.1:${PORT},CONTROLLER://127.0.0.1:${CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${PORT}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+PROPS
+  fi
+}
+
+scram_users() {
+  [ "${KAFKA_SASL:-0}" = "1" ] || return 0
+  printf -- "--add-scram\nSCRAM-SHA-256=[name=admin,password=admin-secret]\n"
+  for user in ${KAFKA_SASL_USERS:-xr-430100 xr-440100}; do
+    printf -- "--add-scram\nSCRAM-SHA-256=[name=%s,password=%s-secret]\n" "${user}" "${user}"
+  done
+}
+
 up() {
   if running; then echo "kafka: already running on 127.0.0.1:${PORT} (pid $(cat "${PIDFILE}"))"; return; fi
   command -v java >/dev/null || { echo "kafka: java is not installed" >&2; exit 3; }
@@ -40,11 +76,8 @@ up() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${PORT},CONTROLLER://127.0.0.1:${CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${PORT}
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+$(security_properties)
 log.dirs=$(pwd)/${RUN}/data-${VERSION}
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -59,7 +92,9 @@ PROPS
   if [ ! -f "${RUN}/data-${VERSION}/meta.properties" ]; then
     local cluster
     cluster="$(storage_tool random-uuid | tail -1)"
-    storage_tool format -t "${cluster}" -c "${RUN}/server.properties" >"${RUN}/format.log" 2>&1
+    local scram=()
+    mapfile -t scram < <(scram_users)
+    storage_tool format -t "${cluster}" -c "${RUN}/server.properties" "${scram[@]}" >"${RUN}/format.log" 2>&1
   fi
   nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration=none \
     -cp "${LIBS}/*" kafka.Kafka "${RUN}/server.properties" >"${RUN}/kafka.log" 2>&1 &

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import {
   decodeEnvelope,
@@ -28,8 +29,10 @@ function envelope(payload: EventPayload, overrides: Partial<Envelope> = {}): Env
 }
 
 /** The envelope with its signature as a plain array, so Buffer vs Uint8Array does not matter. */
-function comparable(e: Envelope): Omit<Envelope, "signature"> & { signature: number[] } {
-  return { ...e, signature: [...e.signature] };
+/** The envelope's own fields; `digest` and `raw` come from the bytes by decoding and are checked on their own. */
+function comparable(e: Envelope): Omit<Envelope, "signature" | "digest" | "raw"> & { signature: number[] } {
+  const { digest: _d, raw: _r, ...rest } = e;
+  return { ...rest, signature: [...e.signature] };
 }
 
 function decodeError(bytes: Uint8Array): XrError {
@@ -93,6 +96,11 @@ describe("envelope: encode → decode round trip", () => {
     );
     const d = decodeEnvelope(encodeEnvelope(e));
     expect(comparable(d)).to.deep.equal(comparable(e));
+  });
+
+  it("records the sha256 of the bytes it decoded", () => {
+    const bytes = encodeEnvelope(envelope({ type: "ResultDelivered" }));
+    expect(decodeEnvelope(bytes).digest).to.equal(createHash("sha256").update(bytes).digest("hex"));
   });
 });
 

@@ -20,7 +20,12 @@ export class GroupCommit<T> {
   private scheduled = false;
   private readonly group: (items: Array<Pending<T>>) => unknown[];
 
-  constructor(db: Database.Database, write: (item: T) => void) {
+  /** `onGroupFailure` runs when a whole group rolled back (to reset state kept beside the database). */
+  constructor(
+    db: Database.Database,
+    write: (item: T) => void,
+    private readonly onGroupFailure: () => void = () => undefined,
+  ) {
     const one = db.transaction(write);
     this.group = db.transaction((items: Array<Pending<T>>) =>
       items.map((p) => {
@@ -63,6 +68,7 @@ export class GroupCommit<T> {
     try {
       results = this.group(items);
     } catch (err) {
+      this.onGroupFailure();
       const failure = new XrError(ErrorCode.UNAVAILABLE, `ledger write failed: ${(err as Error).message}`, {
         cause: err,
       });

@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { chain, type Direction, GENESIS, type LogEntry, type LogRecord } from "../../audit/chain.js";
 import { type CaseState, CaseStatus, caseParties, OPEN_STATUSES } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
@@ -18,6 +19,7 @@ import type {
   ParkedEvent,
   ParkResult,
 } from "../../ports/store.js";
+import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
 import { GroupCommit } from "./group-commit.js";
 import { MIGRATIONS } from "./schema.js";
 
@@ -32,13 +34,46 @@ interface ParkedRow {
   reason: string;
 }
 
-function parkedFromRow(r: ParkedRow): ParkedEvent {
+interface LogRow {
+  seq: number;
+  direction: Direction;
+  event_id: string;
+  case_id: string;
+  peer: string;
+  at: string;
+  value: Buffer;
+  prev_hash: string;
+  hash: string;
+}
+
+function logFromRow(r: LogRow, cipher: DataCipher): LogRecord {
+  let value: Uint8Array;
+  try {
+    value = new Uint8Array(cipher.open(r.value));
+  } catch {
+    // Ciphertext that fails authentication was altered: an empty value makes the chain say so.
+    value = new Uint8Array();
+  }
+  return {
+    seq: r.seq,
+    direction: r.direction,
+    eventId: r.event_id,
+    caseId: r.case_id,
+    peer: r.peer,
+    at: r.at,
+    value,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+function parkedFromRow(r: ParkedRow, cipher: DataCipher): ParkedEvent {
   return {
     eventId: r.event_id,
     caseId: r.case_id,
     sourceRegion: r.source_region,
     sequence: r.sequence,
-    value: new Uint8Array(r.value),
+    value: new Uint8Array(cipher.open(r.value)),
     parkedAt: r.parked_at,
     topic: r.topic,
     reason: r.reason,
@@ -51,6 +86,8 @@ export interface SqliteLedgerOptions {
   readonly path: string;
   /** `FULL` (default) fsyncs every commit group; `NORMAL` survives process crashes only. */
   readonly synchronous?: "FULL" | "NORMAL";
+  /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
+  readonly cipher?: DataCipher;
 }
 
 function migrate(db: Database.Database): void {
@@ -71,7 +108,10 @@ export class SqliteLedger implements LedgerStore {
   private readonly stmt;
   private readonly commits: GroupCommit<Commit>;
 
+  readonly #cipher: DataCipher;
+
   constructor(options: SqliteLedgerOptions) {
+    this.#cipher = options.cipher ?? PLAINTEXT;
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma("journal_mode = WAL");
@@ -97,14 +137,15 @@ export class SqliteLedger implements LedgerStore {
       pendingOutbox: db.prepare("SELECT * FROM outbox ORDER BY id LIMIT ?"),
       deleteOutbox: db.prepare("DELETE FROM outbox WHERE id = ?"),
       insertInbox: db.prepare(
-        "INSERT INTO inbox (event_id, case_id, source_region, sequence, applied_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO inbox (event_id, case_id, source_region, sequence, applied_at, digest) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       hasApplied: db
         .prepare("SELECT 1 FROM events WHERE event_id = ? UNION ALL SELECT 1 FROM inbox WHERE event_id = ?")
         .pluck(),
+      inboxDigest: db.prepare("SELECT digest FROM inbox WHERE event_id = ?").pluck(),
       recordDeadLettered: db.prepare(
-        `INSERT OR IGNORE INTO inbox (event_id, case_id, source_region, sequence, applied_at, outcome)
-         VALUES (?, ?, ?, ?, ?, 'dead-lettered')`,
+        `INSERT OR IGNORE INTO inbox (event_id, case_id, source_region, sequence, applied_at, outcome, digest)
+         VALUES (?, ?, ?, ?, ?, 'dead-lettered', ?)`,
       ),
       applied: db
         .prepare(
@@ -114,8 +155,7 @@ export class SqliteLedger implements LedgerStore {
         )
         .pluck(),
       markForwarded: db.prepare(
-        `UPDATE cases SET status = 'FORWARDED', body = json_set(body, '$.status', 'FORWARDED')
-         WHERE case_id = ? AND status = 'SUBMITTED'`,
+        "UPDATE cases SET status = 'FORWARDED', body = ? WHERE case_id = ? AND status = 'SUBMITTED'",
       ),
       insertIdem: db.prepare(
         "INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -134,8 +174,40 @@ export class SqliteLedger implements LedgerStore {
       parkedFor: db.prepare("SELECT * FROM parked WHERE case_id = ? ORDER BY source_region, sequence"),
       deleteParked: db.prepare("DELETE FROM parked WHERE event_id = ?"),
       countParked: db.prepare("SELECT COUNT(*) FROM parked WHERE case_id = ?").pluck(),
+      insertLog: db.prepare(
+        `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
+         VALUES (@seq, @direction, @eventId, @caseId, @peer, @at, @value, @prevHash, @hash)`,
+      ),
+      logHead: db.prepare("SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1"),
+      logFrom: db.prepare("SELECT * FROM message_log WHERE seq >= ? ORDER BY seq LIMIT ?"),
+      logForCase: db.prepare("SELECT * FROM message_log WHERE case_id = ? ORDER BY seq"),
     };
-    this.commits = new GroupCommit(db, (change: Commit) => this.write(change));
+    this.#logHead = this.#readLogHead();
+    this.commits = new GroupCommit(
+      db,
+      (change: Commit) => this.write(change),
+      // A whole group rolled back: the chain's head in memory may be ahead of the file.
+      () => {
+        if (this.db.open) this.#logHead = this.#readLogHead();
+      },
+    );
+  }
+
+  /** seq and hash of the last message-log record. */
+  #logHead: { seq: number; hash: string };
+
+  #readLogHead(): { seq: number; hash: string } {
+    const row = this.stmt.logHead.get() as { seq: number; hash: string } | undefined;
+    return row ?? { seq: 0, hash: GENESIS };
+  }
+
+  /** Chains and inserts log records; the head moves only once all are in (callers run in a transaction). */
+  #appendLogNow(entries: readonly LogEntry[]): void {
+    if (entries.length === 0) return;
+    const records = chain(this.#logHead, entries);
+    for (const r of records) this.stmt.insertLog.run({ ...r, value: this.#cipher.seal(r.value) });
+    const last = records[records.length - 1] as LogRecord;
+    this.#logHead = { seq: last.seq, hash: last.hash };
   }
 
   private write(change: Commit): void {
@@ -160,7 +232,7 @@ export class SqliteLedger implements LedgerStore {
       parties: `,${caseParties(state).join(",")},`,
       deadline: state.deadline,
       submittedAt: state.submittedAt,
-      body: JSON.stringify({ ...state, status }),
+      body: this.#cipher.sealText(JSON.stringify({ ...state, status })),
     });
     for (const e of change.events) {
       try {
@@ -172,7 +244,7 @@ export class SqliteLedger implements LedgerStore {
           e.payload.type,
           e.occurredAt,
           e.statusAfter,
-          JSON.stringify(e.payload),
+          this.#cipher.sealText(JSON.stringify(e.payload)),
         );
       } catch (err) {
         if ((err as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
@@ -188,17 +260,17 @@ export class SqliteLedger implements LedgerStore {
       }
     }
     for (const m of change.outbox) {
-      this.stmt.insertOutbox.run(m.topic, m.key, Buffer.from(m.value), JSON.stringify(m.headers));
+      this.stmt.insertOutbox.run(m.topic, m.key, this.#cipher.seal(m.value), JSON.stringify(m.headers));
     }
     const now = new Date().toISOString();
     if (change.inbox) {
       const i = change.inbox;
-      this.stmt.insertInbox.run(i.eventId, i.caseId, i.sourceRegion, i.sequence, now);
+      this.stmt.insertInbox.run(i.eventId, i.caseId, i.sourceRegion, i.sequence, now, i.digest ?? "");
     }
     if (change.idempotency) {
       const k = change.idempotency;
       try {
-        this.stmt.insertIdem.run(k.key, k.requestHash, k.status, k.body, now);
+        this.stmt.insertIdem.run(k.key, k.requestHash, k.status, this.#cipher.sealText(k.body), now);
       } catch (err) {
         throw new XrError(ErrorCode.CONFLICT, `Idempotency-Key ${k.key} was used concurrently`, {
           cause: err,
@@ -206,6 +278,31 @@ export class SqliteLedger implements LedgerStore {
       }
     }
     if (change.unparkEventId) this.stmt.deleteParked.run(change.unparkEventId);
+    // Last: nothing after it can fail, so the chain's head moves only with a commit that holds.
+    this.#appendLogNow(change.log ?? []);
+  }
+
+  async appendLog(entries: readonly LogEntry[]): Promise<void> {
+    try {
+      this.db.transaction(() => this.#appendLogNow(entries))();
+    } catch (err) {
+      if (this.db.open) this.#logHead = this.#readLogHead();
+      throw new XrError(ErrorCode.UNAVAILABLE, `message log write failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {
+    return this.#read(() => this.stmt.logFrom.all(fromSeq, limit) as LogRow[]).map((r) =>
+      logFromRow(r, this.#cipher),
+    );
+  }
+
+  async logForCase(caseId: string): Promise<LogRecord[]> {
+    return this.#read(() => this.stmt.logForCase.all(caseId) as LogRow[]).map((r) =>
+      logFromRow(r, this.#cipher),
+    );
   }
 
   commit(change: Commit): Promise<void> {
@@ -231,7 +328,7 @@ export class SqliteLedger implements LedgerStore {
 
   async getCase(caseId: string): Promise<CaseState | undefined> {
     const body = this.#read(() => this.stmt.getCase.get(caseId) as string | undefined);
-    return body === undefined ? undefined : (JSON.parse(body) as CaseState);
+    return body === undefined ? undefined : (JSON.parse(this.#cipher.openText(body)) as CaseState);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseState[]> {
@@ -258,7 +355,7 @@ export class SqliteLedger implements LedgerStore {
           .pluck()
           .all(...args, filter.limit, filter.offset) as string[],
     );
-    return rows.map((b) => JSON.parse(b) as CaseState);
+    return rows.map((b) => JSON.parse(this.#cipher.openText(b)) as CaseState);
   }
 
   async listEvents(caseId: string): Promise<LedgerEvent[]> {
@@ -270,12 +367,13 @@ export class SqliteLedger implements LedgerStore {
       sequence: Number(r.sequence),
       occurredAt: String(r.occurred_at),
       statusAfter: String(r.status_after) as CaseStatus,
-      payload: JSON.parse(String(r.payload)),
+      payload: JSON.parse(this.#cipher.openText(String(r.payload))),
     }));
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
-    return this.#read(() => this.stmt.findIdem.get(key) as IdempotentResponse | undefined);
+    const found = this.#read(() => this.stmt.findIdem.get(key) as IdempotentResponse | undefined);
+    return found && { ...found, body: this.#cipher.openText(found.body) };
   }
 
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
@@ -290,7 +388,7 @@ export class SqliteLedger implements LedgerStore {
       id: r.id,
       topic: r.topic,
       key: r.key,
-      value: new Uint8Array(r.value),
+      value: new Uint8Array(this.#cipher.open(r.value)),
       headers: JSON.parse(r.headers),
     }));
   }
@@ -298,7 +396,15 @@ export class SqliteLedger implements LedgerStore {
   async markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void> {
     this.db.transaction(() => {
       for (const id of ids) this.stmt.deleteOutbox.run(id);
-      for (const caseId of forwardedCaseIds) this.stmt.markForwarded.run(caseId);
+      for (const caseId of forwardedCaseIds) {
+        const stored = this.stmt.getCase.get(caseId) as string | undefined;
+        if (stored === undefined) continue;
+        const body = {
+          ...(JSON.parse(this.#cipher.openText(stored)) as CaseState),
+          status: CaseStatus.FORWARDED,
+        };
+        this.stmt.markForwarded.run(this.#cipher.sealText(JSON.stringify(body)), caseId);
+      }
     })();
   }
 
@@ -310,6 +416,12 @@ export class SqliteLedger implements LedgerStore {
     return this.stmt.hasApplied.get(eventId, eventId) !== undefined;
   }
 
+  async appliedDigest(eventId: string): Promise<string | undefined> {
+    const inbox = this.#read(() => this.stmt.inboxDigest.get(eventId) as string | undefined);
+    if (inbox !== undefined) return inbox;
+    return (await this.hasApplied(eventId)) ? "" : undefined;
+  }
+
   async recordDeadLettered(e: InboxEntry): Promise<void> {
     this.stmt.recordDeadLettered.run(
       e.eventId,
@@ -317,6 +429,7 @@ export class SqliteLedger implements LedgerStore {
       e.sourceRegion,
       e.sequence,
       new Date().toISOString(),
+      e.digest ?? "",
     );
   }
 
@@ -329,7 +442,7 @@ export class SqliteLedger implements LedgerStore {
         e.caseId,
         e.sourceRegion,
         e.sequence,
-        Buffer.from(e.value),
+        this.#cipher.seal(e.value),
         e.parkedAt,
         e.topic,
         e.reason,
@@ -343,11 +456,11 @@ export class SqliteLedger implements LedgerStore {
   }
 
   async parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]> {
-    return (this.stmt.parkedBefore.all(iso, limit) as ParkedRow[]).map(parkedFromRow);
+    return (this.stmt.parkedBefore.all(iso, limit) as ParkedRow[]).map((r) => parkedFromRow(r, this.#cipher));
   }
 
   async parkedFor(caseId: string): Promise<ParkedEvent[]> {
-    return (this.stmt.parkedFor.all(caseId) as ParkedRow[]).map(parkedFromRow);
+    return (this.stmt.parkedFor.all(caseId) as ParkedRow[]).map((r) => parkedFromRow(r, this.#cipher));
   }
 
   async countParked(caseId: string): Promise<number> {

@@ -60,4 +60,20 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX parked_age ON parked(parked_at);
    ALTER TABLE inbox ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied';
    CREATE INDEX inbox_position ON inbox(case_id, source_region, sequence);`,
+  // 3: the digest of each received envelope, so that an event id reused for other content (a
+  // replay) is told apart from a redelivery of the same bytes.
+  "ALTER TABLE inbox ADD COLUMN digest TEXT NOT NULL DEFAULT '';",
+  // 4: the hash-chained message log of every envelope sent and received (audit/chain.ts).
+  `CREATE TABLE message_log (
+     seq INTEGER PRIMARY KEY,
+     direction TEXT NOT NULL,
+     event_id TEXT NOT NULL,
+     case_id TEXT NOT NULL,
+     peer TEXT NOT NULL,
+     at TEXT NOT NULL,
+     value BLOB NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX message_log_case ON message_log(case_id, seq);`,
 ];

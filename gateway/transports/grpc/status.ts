@@ -8,8 +8,10 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   NOT_FOUND: status.NOT_FOUND,
   ALREADY_EXISTS: status.ALREADY_EXISTS,
   FAILED_PRECONDITION: status.FAILED_PRECONDITION,
+  UNAUTHENTICATED: status.UNAUTHENTICATED,
   PERMISSION_DENIED: status.PERMISSION_DENIED,
   PAYLOAD_TOO_LARGE: status.RESOURCE_EXHAUSTED,
+  TOO_MANY_REQUESTS: status.RESOURCE_EXHAUSTED,
   // An optimistic-concurrency clash: the client may retry the whole read-modify-write.
   CONFLICT: status.ABORTED,
   UNAVAILABLE: status.UNAVAILABLE,
@@ -21,7 +23,6 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
 export function errorCodeOf(code: status): ErrorCode {
   for (const [k, v] of Object.entries(GRPC_STATUS)) if (v === code) return k as ErrorCode;
   if (code === status.CANCELLED) return ErrorCode.UNAVAILABLE;
-  if (code === status.UNAUTHENTICATED) return ErrorCode.PERMISSION_DENIED;
   return ErrorCode.INTERNAL;
 }
 

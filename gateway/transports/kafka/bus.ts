@@ -34,6 +34,7 @@ const { Partitioners } = kafkajs;
 
 import type { Logger } from "pino";
 import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from "../../ports/bus.js";
+import type { KafkaSasl } from "./provision.js";
 
 /** Options of {@link KafkaBus}. */
 export interface KafkaBusOptions {
@@ -56,6 +57,8 @@ export interface KafkaBusOptions {
   /** First and largest delay before a failed record is handed to the handler again. */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
+  /** SASL/SCRAM credentials (the region's principal on a cluster with ACLs). */
+  readonly sasl?: KafkaSasl;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,6 +125,7 @@ export class KafkaBus implements Bus {
       logLevel: logLevel.WARN,
       logCreator: logCreator(o.log),
       retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+      ...(o.sasl ? { sasl: o.sasl } : {}),
     };
     this.kafka = new Kafka(config);
     this.admin = this.kafka.admin();

@@ -5,8 +5,23 @@
  */
 import kafkajs from "kafkajs";
 
-// kafkajs is CommonJS; Node's named-export detection misses this enum.
-const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
+// kafkajs is CommonJS; Node's named-export detection misses these enums.
+const {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+} = kafkajs;
+
+/** SASL/SCRAM credentials of a Kafka client. */
+export interface KafkaSasl {
+  readonly mechanism: "scram-sha-256";
+  readonly username: string;
+  readonly password: string;
+}
 
 import { dlqTopic, inboxTopics } from "../../domain/events.js";
 
@@ -34,18 +49,26 @@ export function regionTopics(regions: readonly string[]): string[] {
 
 const DAY_MS = 86_400_000;
 
+/** A connected admin client of the provisioning tool. */
+async function connectAdmin(brokers: readonly string[], sasl: KafkaSasl | undefined) {
+  const admin = new Kafka({
+    clientId: "xr-provision",
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    ...(sasl ? { sasl } : {}),
+  }).admin();
+  await admin.connect();
+  return admin;
+}
+
 /** Provisions the topics of `regions` on `brokers`; returns one line per topic. */
 export async function provisionTopics(
   brokers: readonly string[],
   regions: readonly string[],
   spec: TopicSpec,
+  sasl?: KafkaSasl,
 ): Promise<ProvisionLine[]> {
-  const admin = new Kafka({
-    clientId: "xr-provision",
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
+  const admin = await connectAdmin(brokers, sasl);
   try {
     const wanted = regionTopics(regions);
     const configOf = (topic: string) => ({
@@ -130,6 +153,79 @@ export async function provisionTopics(
       );
     }
     return lines;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** One access rule: `principal` may do `operations` on resources whose name starts with `prefix`. */
+export interface AclRule {
+  readonly principal: string;
+  readonly resource: "topic" | "group" | "cluster";
+  /** Prefixed name (topics, groups); "kafka-cluster" for the cluster. */
+  readonly name: string;
+  readonly operations: ReadonlyArray<"READ" | "WRITE" | "DESCRIBE" | "IDEMPOTENT_WRITE">;
+}
+
+/** The principal a region's gateway authenticates as. */
+export function regionPrincipal(region: string): string {
+  return `User:xr-${region}`;
+}
+
+/**
+ * Least privilege per region: read its own inbox topics and consumer group,
+ * write (only) to the inbox topics of regions it has an agreement with, and
+ * its own dead-letter topic.
+ */
+export function regionAcls(region: string, partners: readonly string[]): AclRule[] {
+  const principal = regionPrincipal(region);
+  const inboxes = (r: string) => inboxTopics(r);
+  return [
+    ...inboxes(region).map(
+      (name): AclRule => ({ principal, resource: "topic", name, operations: ["READ", "DESCRIBE"] }),
+    ),
+    { principal, resource: "topic", name: dlqTopic(region), operations: ["READ", "WRITE", "DESCRIBE"] },
+    ...partners.flatMap((p) =>
+      inboxes(p).map(
+        (name): AclRule => ({ principal, resource: "topic", name, operations: ["WRITE", "DESCRIBE"] }),
+      ),
+    ),
+    { principal, resource: "group", name: `xr-gateway-${region}`, operations: ["READ"] },
+    { principal, resource: "cluster", name: "kafka-cluster", operations: ["IDEMPOTENT_WRITE"] },
+  ];
+}
+
+/** Creates the ACLs of `rules` (prefixed patterns); creating an existing ACL changes nothing. */
+export async function provisionAcls(
+  brokers: readonly string[],
+  rules: readonly AclRule[],
+  sasl?: KafkaSasl,
+): Promise<ProvisionLine[]> {
+  const admin = await connectAdmin(brokers, sasl);
+  try {
+    const resourceType = {
+      topic: AclResourceTypes.TOPIC,
+      group: AclResourceTypes.GROUP,
+      cluster: AclResourceTypes.CLUSTER,
+    } as const;
+    const acl = rules.flatMap((r) =>
+      r.operations.map((op) => ({
+        resourceType: resourceType[r.resource],
+        resourceName: r.name,
+        resourcePatternType:
+          r.resource === "cluster" ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
+        principal: r.principal,
+        host: "*",
+        operation: AclOperationTypes[op],
+        permissionType: AclPermissionTypes.ALLOW,
+      })),
+    );
+    await admin.createAcls({ acl });
+    return rules.map((r) => ({
+      topic: `${r.resource} ${r.name}${r.resource === "cluster" ? "" : "*"}`,
+      action: "updated" as const,
+      detail: `${r.principal} may ${r.operations.join(", ")}`,
+    }));
   } finally {
     await admin.disconnect();
   }

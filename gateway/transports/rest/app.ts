@@ -3,9 +3,12 @@
  * parses, calls a use case, and renders canonical proto3 JSON.
  */
 import { createHash } from "node:crypto";
+import cookieParser from "cookie-parser";
 import express, { type Request, type RequestHandler, type Response } from "express";
+import helmet from "helmet";
 import type { Registry } from "prom-client";
 import { caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
+import type { StaffDirectory } from "../../config/staff.js";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
 import { cstDate } from "../../domain/calendar.js";
 import { CaseStatus, HandlingMode } from "../../domain/case.js";
@@ -17,6 +20,7 @@ import { uploadMaterial } from "../../usecases/materials.js";
 import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { webRouter } from "../web/router.js";
+import { authenticate, authorize, failedAuthLimiter, sessionRouter } from "./auth.js";
 import { errorHandler } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 
@@ -27,6 +31,10 @@ export interface RestExtras {
   readonly readiness: () => Promise<Record<string, unknown>>;
   /** Largest accepted JSON body. */
   readonly bodyLimit?: string;
+  /** Staff tokens (config/staff.yaml). */
+  readonly staff: StaffDirectory;
+  /** Failed sign-ins allowed per client address per 15 minutes (default 50). */
+  readonly failedAuthLimit?: number;
   /** Aborts when the gateway begins to shut down: long-lived streams end then. */
   readonly closing?: AbortSignal;
   /** Largest accepted material upload (bytes). */
@@ -90,17 +98,37 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   app.set("etag", false);
   for (const m of extras.before ?? []) app.use(m);
   const today = () => cstDate(ctx.clock.now());
+  app.use(
+    helmet({
+      // The window page loads only from this gateway; the same policy covers the API's answers.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use(cookieParser());
+  app.use("/api/v1", failedAuthLimiter(extras.failedAuthLimit ?? 50, 15 * 60_000));
+  app.use("/api/v1", sessionRouter(extras.staff, ctx.region, today));
+  app.get("/api/v1/openapi.json", (_req, res) => {
+    res.json(openApiDocument(ctx.region));
+  });
+  app.use("/api/v1", authenticate(extras.staff, ctx.region, today));
   const api = express.Router();
   // Before the JSON parser: the upload streams to disk as it arrives, whatever its type.
   api.post("/materials", async (req, res) => {
+    authorize(res, "upload");
     const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "", extras.maxMaterialBytes);
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
   });
   api.use(express.json({ limit: extras.bodyLimit ?? "256kb" }));
 
-  api.get("/openapi.json", (_req, res) => {
-    res.json(openApiDocument(ctx.region));
-  });
   api.get("/regions", (_req, res) => {
     res.json({ regions: listRegions(ctx) });
   });
@@ -115,6 +143,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.json({ ...page, matters: page.matters.map(matterToJson) });
   });
   api.post("/cases", async (req, res) => {
+    authorize(res, "submit");
     requireJson(req);
     const m = meta(req);
     const result = await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m);
@@ -148,7 +177,9 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.post("/cases/:id/actions", async (req, res) => {
     requireJson(req);
     const m = meta(req);
-    const result = await actOnCase(ctx, String(req.params.id), parseRequest(caseActionSchema, req.body), m);
+    const action = parseRequest(caseActionSchema, req.body);
+    authorize(res, `act:${action.type}`);
+    const result = await actOnCase(ctx, String(req.params.id), action, m);
     if (result.replayed) res.set("Idempotent-Replayed", "true");
     sendJson(res, result.status, result.body);
   });

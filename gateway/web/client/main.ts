@@ -10,6 +10,7 @@ import { byId } from "./dom.js";
 import { setUpIntake } from "./intake.js";
 import { setRegionNames } from "./labels.js";
 import { setUpReceipt, showReceipt } from "./receipt.js";
+import { signedIn } from "./signin.js";
 import type { CaseJson, RegionJson } from "./types.js";
 
 const VIEWS = ["view-intake", "view-receipt", "view-cases", "view-case"] as const;
@@ -29,6 +30,7 @@ function show(view: (typeof VIEWS)[number], title: string): void {
 }
 
 async function boot(): Promise<void> {
+  if (!(await signedIn())) return;
   const [{ region }, { regions }] = await Promise.all([
     fetch("/healthz").then((r) => r.json() as Promise<{ region: string }>),
     api<{ regions: RegionJson[] }>("GET", "/regions"),

@@ -1,0 +1,43 @@
+/**
+ * Reads a catalog export of a region from any file (an older export kept
+ * for comparison, a new one before it is installed) with the region's
+ * adapter, mapping and the shared catalog: what `xr catalog diff` compares.
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import YAML from "yaml";
+import { resolveAdapter } from "../config/load.js";
+import { mattersFile } from "../config/schemas.js";
+import { readMapping } from "../conformance/sources.js";
+import type { RegionCatalog } from "../domain/matter.js";
+import type { SharedCatalog, SharedMatter } from "../ports/adapter.js";
+
+/** The region a catalog file belongs to: `region`, else its directory's name when that is a region code. */
+export function regionOfFile(file: string, region: string | undefined): string {
+  if (region) return region;
+  const dir = basename(dirname(resolve(file)));
+  if (/^\d{6}$/.test(dir)) return dir;
+  throw new Error(`${file}: say which region's catalog this is with --region <code>`);
+}
+
+/** Parses `file` as region `region`'s catalog; errors name the file. */
+export async function readCatalogFile(
+  file: string,
+  region: string,
+  configDir: string,
+  adaptersDir: string,
+): Promise<RegionCatalog> {
+  const matters = mattersFile.parse(YAML.parse(readFileSync(join(configDir, "matters.yaml"), "utf8")));
+  const shared: SharedCatalog = {
+    version: matters.version,
+    materials: new Map(matters.materials.map((m) => [m.code, m.name])),
+    matters: new Map(matters.matters.map((m): [string, SharedMatter] => [m.code, m])),
+  };
+  const adapter = await resolveAdapter(adaptersDir, region);
+  const { mapping } = readMapping(join(adaptersDir, region), (p) => p);
+  try {
+    return adapter.parseCatalog(readFileSync(file), { shared, mapping });
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}

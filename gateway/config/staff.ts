@@ -1,0 +1,64 @@
+/**
+ * `config/staff.yaml`: who may use a region's REST API and window page.
+ * Opaque bearer tokens, kept only as sha256 hashes: a leaked config file
+ * gives no usable token, a token is revoked by deleting its line, and no
+ * signing key has to be shared or rotated (as JWTs would need).
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { z } from "zod";
+import { ROLES, type Role, type StaffMember } from "../domain/staff.js";
+import { ConfigError, readYaml } from "./load.js";
+
+/** config/staff.yaml */
+export const staffFile = z.strictObject({
+  /** Accept `dev-<region>-<role>` for every region and role (development only). */
+  devTokens: z.boolean().default(false),
+  tokens: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(100),
+        role: z.enum(ROLES as [Role, ...Role[]]),
+        region: z.string().regex(/^[1-8]\d{5}$/, "must be a six-digit GB/T 2260 code"),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the lowercase hex sha256 of the token"),
+        expires: z
+          .union([
+            z.date().transform((d) => d.toISOString().slice(0, 10)),
+            z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          ])
+          .optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** The sha256 (hex) a token is kept as. */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** A staff member with the last day their token is good for. */
+export interface StaffEntry extends StaffMember {
+  readonly expires?: string | undefined;
+}
+
+/** Token hash → staff member. */
+export type StaffDirectory = ReadonlyMap<string, StaffEntry>;
+
+/** Reads config/staff.yaml; with `devTokens`, every region gets `dev-<region>-<role>` for each role. */
+export function loadStaff(configDir: string, regions: Iterable<string>): StaffDirectory {
+  const file = join(configDir, "staff.yaml");
+  const problems: string[] = [];
+  const doc = readYaml(file, staffFile, problems);
+  if (!doc) throw new ConfigError(problems);
+  const out = new Map<string, StaffEntry>();
+  for (const t of doc.tokens)
+    out.set(t.sha256, { name: t.name, role: t.role, region: t.region, expires: t.expires });
+  if (doc.devTokens) {
+    for (const region of regions) {
+      for (const role of ROLES)
+        out.set(tokenHash(`dev-${region}-${role}`), { name: `dev ${role}`, role, region });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,363 @@
+/**
+ * The checks of the conformance kit over a parsed catalog and its mapping.
+ * Each returns findings; none throws for a problem of the region's files.
+ */
+import iconv from "iconv-lite";
+import { decodeUtf8, mojibake } from "../../adapters/sdk/encoding.js";
+import { FileProblems } from "../../adapters/sdk/problems.js";
+import type { RegionCatalog } from "../domain/matter.js";
+import type { CheckId, Finding } from "./report.js";
+import type { MappingSource, RegionSources } from "./sources.js";
+
+/** Names a catalog record: its line when the local code appears in the file, else the record. */
+export type Locate = (localCode: string) => string;
+
+const err = (check: CheckId, where: string, message: string, fix: string): Finding => ({
+  check,
+  level: "error",
+  where,
+  message,
+  fix,
+});
+const warn = (check: CheckId, where: string, message: string, fix: string): Finding => ({
+  check,
+  level: "warning",
+  where,
+  message,
+  fix,
+});
+
+/** Which check an adapter's parse error belongs to, and what to do about it. */
+function classify(message: string): { check: CheckId; fix: string } {
+  const rules: Array<[RegExp, CheckId, string]> = [
+    [
+      /not valid UTF-8|encoding/i,
+      "encoding",
+      "save the file in the encoding the adapter reads, or make the adapter decode the city's encoding",
+    ],
+    [/has no shared code/, "mapping", "add the local material code to mapping.yaml under materials"],
+    [/unknown shared matter/, "mapping", "map the local code to a matter of config/matters.yaml"],
+    [
+      /more than the federation's|at least|must be at most/,
+      "limits",
+      "promise no more than the shared catalog's working days, and keep values within their bounds",
+    ],
+    [
+      /is missing|missing columns|is empty|unknown 办理方式|must be|needs at least/,
+      "fields",
+      "fill in the field as the format requires",
+    ],
+    [/listed twice/, "mapping", "give each matter its own local code"],
+  ];
+  for (const [re, check, fix] of rules) if (re.test(message)) return { check, fix };
+  return { check: "catalog", fix: "correct the record so that the adapter can read it" };
+}
+
+/** Turns what parseCatalog threw into findings with file and line (or record). */
+export function parseFailure(e: unknown, dir: string, catalogFile: string): Finding[] {
+  const problems =
+    e instanceof FileProblems ? e.problems : [{ where: "", message: (e as Error).message ?? String(e) }];
+  return problems.map((p) => {
+    let where = p.where;
+    let message = p.message;
+    if (where === "") {
+      // Adapter errors start with their origin ("catalog.csv line 12: …" or "catalog.json 事项列表[3].x is missing").
+      const sep = message.indexOf(": ");
+      const origin = sep > 0 && message.startsWith(catalogFile) ? message.slice(0, sep) : catalogFile;
+      if (sep > 0 && message.startsWith(catalogFile)) message = message.slice(sep + 2);
+      where = origin;
+    }
+    const [text, hint] = message.split("; ");
+    const { check, fix } = classify(message);
+    return err(check, where.startsWith(dir) ? where : `${dir}/${where}`, text ?? message, hint ?? fix);
+  });
+}
+
+/** Collisions and unknown codes in mapping.yaml. */
+export function checkMapping(src: RegionSources, m: MappingSource): Finding[] {
+  const out: Finding[] = [];
+  for (const section of ["matters", "materials"] as const) {
+    const table = section === "matters" ? m.mapping.matters : m.mapping.materials;
+    const known = section === "matters" ? src.shared.matters : src.shared.materials;
+    const first = new Map<string, string>();
+    for (const [local, shared] of table) {
+      if (!known.has(shared))
+        out.push(
+          err(
+            "mapping",
+            m.where(section, local),
+            `${section}.${local} maps to ${shared}, which config/matters.yaml does not define`,
+            `use a shared ${section === "matters" ? "matter" : "material"} code from config/matters.yaml`,
+          ),
+        );
+      const earlier = first.get(shared);
+      if (earlier !== undefined) {
+        out.push(
+          err(
+            "mapping",
+            m.where(section, local),
+            `collision: ${shared} is mapped from both "${earlier}" (${m.where(section, earlier)}) and "${local}"`,
+            `map each shared code from one local code only; remove or correct one of the two`,
+          ),
+        );
+      } else first.set(shared, local);
+    }
+  }
+  return out;
+}
+
+/** Record fields, duplicates and required materials of the parsed catalog. */
+export function checkFields(src: RegionSources, catalog: RegionCatalog, locate: Locate): Finding[] {
+  const out: Finding[] = [];
+  const byLocal = new Map<string, number>();
+  const byShared = new Map<string, string>();
+  for (const m of catalog.matters) {
+    const where = locate(m.localCode);
+    byLocal.set(m.localCode, (byLocal.get(m.localCode) ?? 0) + 1);
+    const other = byShared.get(m.code);
+    if (other !== undefined && other !== m.localCode)
+      out.push(
+        err(
+          "mapping",
+          where,
+          `collision: ${m.code} is offered by both ${other} and ${m.localCode}`,
+          "map one local matter to each shared matter",
+        ),
+      );
+    byShared.set(m.code, m.localCode);
+    for (const [field, value] of [
+      ["name", m.localName],
+      ["department", m.department],
+    ] as const)
+      if (value.trim() === "")
+        out.push(err("fields", where, `${m.localCode}: ${field} is empty`, `fill in the matter's ${field}`));
+    if (m.modes.length === 0)
+      out.push(
+        err(
+          "fields",
+          where,
+          `${m.localCode} (${m.code}) offers none of the shared matter's modes`,
+          "list at least one 办理方式 that config/matters.yaml allows for it",
+        ),
+      );
+    const listed = new Set(m.materials.map((x) => x.materialCode));
+    for (const req of src.shared.matters.get(m.code)?.materials ?? []) {
+      if (req.required && !listed.has(req.code))
+        out.push(
+          err(
+            "fields",
+            where,
+            `${m.localCode} (${m.code}) drops the required material ${req.code} (${src.shared.materials.get(req.code) ?? ""})`,
+            "list the material in the matter (a region may omit optional materials only)",
+          ),
+        );
+    }
+  }
+  for (const [code, n] of byLocal)
+    if (n > 1)
+      out.push(
+        err(
+          "mapping",
+          locate(code),
+          `duplicate local code: ${code} is used by ${n} matters`,
+          "give each matter its own local code",
+        ),
+      );
+  return out;
+}
+
+/** Totality of the mapping for what the region agreed to handle or take in. */
+export function checkAgreed(src: RegionSources, catalog: RegionCatalog, m: MappingSource): Finding[] {
+  const out: Finding[] = [];
+  const name = (code: string) => src.shared.matters.get(code)?.name ?? "";
+  for (const a of src.agreements) {
+    for (const am of a.matters) {
+      if (a.to === src.region) {
+        const offered = catalog.byCode.get(am.code);
+        const local = m.mapping.localMatters.get(am.code);
+        if (!offered && local === undefined) {
+          out.push(
+            err(
+              "mapping",
+              am.where,
+              `unmapped agreed matter: ${am.code} (${name(am.code)}) is agreed with ${a.from} but mapping.yaml maps no local code to it`,
+              `add "<local code>": ${am.code} under matters in ${m.file}, and the matter to the catalog`,
+            ),
+          );
+        } else if (!offered) {
+          out.push(
+            err(
+              "mapping",
+              m.where("matters", local ?? ""),
+              `agreed matter ${am.code} is mapped from ${local}, but the catalog has no matter ${local}`,
+              "add the matter to the catalog or correct the local code",
+            ),
+          );
+        } else {
+          for (const mode of am.modes)
+            if (!offered.modes.includes(mode))
+              out.push(
+                err(
+                  "mapping",
+                  am.where,
+                  `${am.code} is agreed as ${mode}, which the catalog does not offer`,
+                  "offer the mode in the catalog or change the agreement",
+                ),
+              );
+        }
+      } else {
+        // Intake side: the city's record of a case it takes in names materials in local codes.
+        for (const mat of src.shared.matters.get(am.code)?.materials ?? []) {
+          if (!m.mapping.localMaterials.has(mat.code))
+            out.push(
+              warn(
+                "mapping",
+                am.where,
+                `cases of ${am.code} taken in for ${a.to} carry ${mat.code} (${src.shared.materials.get(mat.code) ?? ""}), which has no local code`,
+                `add "<local code>": ${mat.code} under materials in ${m.file}`,
+              ),
+            );
+        }
+      }
+    }
+  }
+  const listed = new Set(catalog.matters.map((x) => x.localCode));
+  for (const local of m.mapping.matters.keys())
+    if (!listed.has(local) && !out.some((f) => f.message.includes(`mapped from ${local},`)))
+      out.push(
+        warn(
+          "mapping",
+          m.where("matters", local),
+          `${local} is mapped but not in the catalog`,
+          "remove the stale entry or add the matter to the catalog",
+        ),
+      );
+  return dedupe(out);
+}
+
+function dedupe(list: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const key = `${f.where}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Mojibake in any name of the catalog. */
+export function checkEncoding(catalog: RegionCatalog, locate: Locate): Finding[] {
+  const out: Finding[] = [];
+  for (const m of catalog.matters) {
+    const texts: Array<[string, string]> = [
+      ["name", m.localName],
+      ["department", m.department],
+      ...m.materials.map((x): [string, string] => [`material ${x.materialCode}`, x.name]),
+    ];
+    for (const [field, text] of texts) {
+      const why = mojibake(text);
+      if (why)
+        out.push(
+          err(
+            "encoding",
+            locate(m.localCode),
+            `mojibake in ${m.localCode} ${field} "${text}": ${why}`,
+            "read the file in the encoding it was exported in (e.g. GBK vs UTF-8), or re-export it",
+          ),
+        );
+    }
+  }
+  return out;
+}
+
+/** Sizes and shapes the federation's contract allows. */
+export function checkLimits(catalog: RegionCatalog, locate: Locate): Finding[] {
+  const out: Finding[] = [];
+  if (catalog.matters.length > 20_000)
+    out.push(
+      err(
+        "limits",
+        catalog.regionCode,
+        `${catalog.matters.length} matters in shared terms`,
+        "a catalog may hold at most 20,000 shared matters; split or trim it",
+      ),
+    );
+  for (const m of catalog.matters) {
+    const where = locate(m.localCode);
+    if (m.localCode.length > 64 || /\s/.test(m.localCode))
+      out.push(
+        err(
+          "limits",
+          where,
+          `local code "${m.localCode}" is longer than 64 characters or contains spaces`,
+          "use a compact code without whitespace",
+        ),
+      );
+    if (m.localName.length > 200)
+      out.push(
+        err(
+          "limits",
+          where,
+          `${m.localCode}: name has ${m.localName.length} characters`,
+          "names may have at most 200 characters",
+        ),
+      );
+    if (m.materials.length > 50)
+      out.push(
+        err(
+          "limits",
+          where,
+          `${m.localCode}: ${m.materials.length} materials`,
+          "a case carries at most 50 materials; list at most 50",
+        ),
+      );
+    for (const x of m.materials)
+      if (x.name.length > 100)
+        out.push(
+          err(
+            "limits",
+            where,
+            `${m.localCode}: material ${x.materialCode} name has ${x.name.length} characters`,
+            "material names may have at most 100 characters",
+          ),
+        );
+  }
+  return out;
+}
+
+/**
+ * The catalog file against the encoding its adapter reads: invalid bytes,
+ * or (for a GBK adapter) lines that are really UTF-8, which decode to mojibake.
+ */
+export function checkRawEncoding(raw: Uint8Array, encoding: "utf-8" | "gb18030", file: string): Finding[] {
+  const fix = `export the catalog as ${encoding === "utf-8" ? "UTF-8" : "GBK / GB 18030"}, the encoding the adapter reads`;
+  if (encoding === "utf-8") {
+    try {
+      decodeUtf8(raw, file);
+      return [];
+    } catch (e) {
+      const [where, ...rest] = (e as Error).message.split(": ");
+      return [err("encoding", where ?? file, rest.join(": "), fix)];
+    }
+  }
+  const out: Finding[] = [];
+  const lines = iconv.decode(Buffer.from(raw), "gb18030").split("\n");
+  for (const [i, line] of lines.entries()) {
+    for (const run of line.match(/[^\p{ASCII}]{2,}/gu) ?? []) {
+      const why = mojibake(run);
+      if (why) {
+        out.push(
+          err(
+            "encoding",
+            `${file} line ${i + 1}`,
+            `mojibake: "${run}" ${why}; the file is not ${encoding}`,
+            fix,
+          ),
+        );
+        break;
+      }
+    }
+    if (out.length >= 3) break;
+  }
+  return out;
+}

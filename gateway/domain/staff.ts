@@ -1,0 +1,48 @@
+/**
+ * Staff roles of a region's gateway and what each may do (DESIGN.md, users:
+ * remote-intake window staff and handling desks). The lifecycle decides
+ * whose turn it is between regions; roles decide which person in a region
+ * may take a step at all.
+ */
+
+/** 窗口收件员, 办理人员, 审计, 管理员. */
+export type Role = "clerk" | "handler" | "auditor" | "admin";
+
+/** The roles, in the order they are documented. */
+export const ROLES: readonly Role[] = ["clerk", "handler", "auditor", "admin"];
+
+/** Who is making a request. */
+export interface StaffMember {
+  readonly name: string;
+  readonly role: Role;
+  /** The region whose gateway the credentials are for. */
+  readonly region: string;
+}
+
+/** What a request does, as far as roles are concerned. */
+export type Operation = "read" | "submit" | "upload" | `act:${string}`;
+
+// Steps of the window (intake side) and of the desk (handling side); a note may be added by both.
+const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note"]);
+const HANDLER_ACTIONS = new Set([
+  "accept",
+  "reject",
+  "request-supplement",
+  "decide",
+  "mail",
+  "deliver",
+  "return",
+  "note",
+  "assign-subtask",
+  "complete-subtask",
+]);
+
+/** Whether `role` may perform `op`. */
+export function permits(role: Role, op: Operation): boolean {
+  if (role === "admin") return true;
+  if (op === "read") return true;
+  if (role === "auditor") return false;
+  if (op === "submit" || op === "upload") return role === "clerk";
+  const action = op.slice("act:".length);
+  return role === "clerk" ? CLERK_ACTIONS.has(action) : HANDLER_ACTIONS.has(action);
+}

@@ -1,0 +1,25 @@
+/** Data minimisation: a collaborating region does not receive how to reach the applicant. */
+import { expect } from "chai";
+import { HandlingMode } from "../../gateway/domain/case.js";
+import { caseFor, payloadFor } from "../../gateway/domain/minimize.js";
+import { personCase } from "../helpers/cases.js";
+
+describe("data minimisation per partner", () => {
+  const c = personCase({ mode: HandlingMode.MULTI_REGION, collaboratingRegions: ["420100"] });
+
+  it("gives the intake and the handling region the whole case", () => {
+    expect(caseFor(c, c.intakeRegion)).to.equal(c);
+    expect(caseFor(c, c.handlingRegion)).to.equal(c);
+  });
+
+  it("gives a collaborating region the applicant's identity but no mobile, address or recipient", () => {
+    const seen = caseFor(c, "420100");
+    expect(seen.applicant).to.have.nested.property("person.name", "李建国");
+    expect(seen.applicant).to.have.nested.property("person.idNumber").that.is.not.empty;
+    expect(seen.applicant).to.have.nested.property("person.mobile", "");
+    expect(seen.delivery).to.include({ recipient: "", mobile: "", address: "", postalCode: "" });
+    expect(seen.delivery.method).to.equal(c.delivery.method);
+    const payload = payloadFor({ type: "CaseSubmitted", case: c }, "420100");
+    expect(payload).to.deep.equal({ type: "CaseSubmitted", case: seen });
+  });
+});
