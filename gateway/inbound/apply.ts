@@ -59,5 +59,5 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
         : [],
     });
   });
-  ctx.changes.changed(env.caseId);
+  ctx.changes.changed(env.caseId, true);
 }

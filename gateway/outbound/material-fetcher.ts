@@ -47,9 +47,13 @@ export class MaterialFetcher {
     this.#retry = o.retryMs ?? [1_000, 60_000];
   }
 
-  /** Watches the ledger for cases that bring materials. */
+  /** Watches for partner events that may bring materials. */
   start(): void {
-    this.#unsubscribe = this.#ctx.changes.subscribe((caseId) => this.schedule(caseId));
+    // Materials arrive only with a partner's event (a submitted case, a supplement): this region's own
+    // commits, the intake hot path, need no look at all.
+    this.#unsubscribe = this.#ctx.changes.subscribe((caseId, received) => {
+      if (received) this.schedule(caseId);
+    });
   }
 
   /** Looks at a case soon; repeated calls for one case coalesce. */

@@ -5,7 +5,7 @@ import { cstDate } from "../domain/calendar.js";
 import type { CaseState } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { RegionContext, RequestMeta } from "./context.js";
-import { emit, retryOnConflict } from "./emit.js";
+import { commitEmitted, emit, retryOnConflict } from "./emit.js";
 import { findReplay, type ScopedKey, scopeKey, type WriteResult } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
 
@@ -57,19 +57,9 @@ async function attempt(
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
-  const { event, next, outbox, log } = await emit(ctx, caseId, current, payload, meta.traceparent);
-  const body = JSON.stringify(caseToJson(next, cstDate(now)));
-  const idempotency = key ? { ...key, status: 200, body } : undefined;
-  await ctx.store.commit({
-    state: next,
-    expectedVersion: current.version,
-    events: [event],
-    outbox,
-    log,
-    ...(idempotency ? { idempotency } : {}),
-  });
-  ctx.outboxChanged();
-  ctx.changes.changed(caseId);
-  ctx.log.info({ caseId, action: action.type, status: next.status }, "case action applied");
+  const emitted = await emit(ctx, caseId, current, payload, meta.traceparent);
+  const body = JSON.stringify(caseToJson(emitted.next, cstDate(now)));
+  await commitEmitted(ctx, emitted, current.version, key ? { ...key, status: 200, body } : undefined);
+  ctx.log.info({ caseId, action: action.type, status: emitted.next.status }, "case action applied");
   return { status: 200, body, replayed: false };
 }

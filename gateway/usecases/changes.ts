@@ -7,17 +7,17 @@
 
 /** Publishes "case X changed" to the watchers of this process. */
 export class CaseChanges {
-  readonly #listeners = new Set<(caseId: string) => void>();
+  readonly #listeners = new Set<(caseId: string, received: boolean) => void>();
 
-  /** Called after a commit that touched `caseId`. */
-  changed(caseId: string): void {
-    for (const l of this.#listeners) l(caseId);
+  /** Called after a commit that touched `caseId`; `received` when it applied a partner's event. */
+  changed(caseId: string, received = false): void {
+    for (const l of this.#listeners) l(caseId, received);
   }
 
-  /** Calls `listener` with the id of every case that changes; returns the unsubscribe. */
-  subscribe(listener: (caseId: string) => void): () => void {
+  /** Calls `listener` for every case that changes; returns the unsubscribe. */
+  subscribe(listener: (caseId: string, received: boolean) => void): () => void {
     // Wrapped so that one function subscribed twice is two subscriptions.
-    const own = (caseId: string) => listener(caseId);
+    const own = (caseId: string, received: boolean) => listener(caseId, received);
     this.#listeners.add(own);
     return () => this.#listeners.delete(own);
   }

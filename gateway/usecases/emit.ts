@@ -12,7 +12,7 @@ import { topicFor } from "../domain/events.js";
 import { applyEvent } from "../domain/lifecycle.js";
 import { payloadFor } from "../domain/minimize.js";
 import { agreementIssues } from "../domain/submission.js";
-import type { LogEntry, OutboxMessage } from "../ports/store.js";
+import type { IdempotentResponse, LogEntry, OutboxMessage } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
 
 const pool = Buffer.alloc(8192);
@@ -107,6 +107,29 @@ export async function emit(
     }),
   );
   return { event, next, outbox, log };
+}
+
+/**
+ * Commits what {@link emit} planned (the new state, its event, outbox and log
+ * entries, and the stored answer for an idempotency key), then wakes the
+ * outbox relay and the case's watchers.
+ */
+export async function commitEmitted(
+  ctx: RegionContext,
+  emitted: Emitted,
+  expectedVersion: number,
+  idempotency: IdempotentResponse | undefined,
+): Promise<void> {
+  await ctx.store.commit({
+    state: emitted.next,
+    expectedVersion,
+    events: [emitted.event],
+    outbox: emitted.outbox,
+    log: emitted.log,
+    ...(idempotency ? { idempotency } : {}),
+  });
+  ctx.outboxChanged();
+  ctx.changes.changed(emitted.next.caseId);
 }
 
 /** Runs `attempt` again when a concurrent change to the same case won the race. */

@@ -5,7 +5,7 @@ import { type CaseState, CaseStatus } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
 import type { RegionContext, RequestMeta } from "./context.js";
-import { emit } from "./emit.js";
+import { commitEmitted, emit } from "./emit.js";
 import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
 
@@ -50,25 +50,15 @@ export async function submitCase(
   try {
     // A new case id cannot conflict; only a concurrent request with the same key can (below).
     {
-      const { event, next, outbox, log } = await emit(
+      const emitted = await emit(
         ctx,
         caseId,
         undefined,
         { type: "CaseSubmitted", case: initial },
         meta.traceparent,
       );
-      const body = JSON.stringify(caseToJson(next, today));
-      const idempotency = key ? { ...key, status: 201, body } : undefined;
-      await ctx.store.commit({
-        state: next,
-        expectedVersion: 0,
-        events: [event],
-        outbox,
-        log,
-        ...(idempotency ? { idempotency } : {}),
-      });
-      ctx.outboxChanged();
-      ctx.changes.changed(caseId);
+      const body = JSON.stringify(caseToJson(emitted.next, today));
+      await commitEmitted(ctx, emitted, 0, key ? { ...key, status: 201, body } : undefined);
       ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");
       return { status: 201, body, replayed: false };
     }

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { LOADER_OPTIONS } from "../../gateway/transports/grpc/loader.js";
 import { announce, onShutdown } from "./child.js";
 
 const { BENCH_KEYS_DIR, BENCH_CASE_FILE } = process.env;
@@ -16,15 +17,8 @@ if (!BENCH_KEYS_DIR || !BENCH_CASE_FILE) {
   console.error("grpc-echo-server: BENCH_KEYS_DIR and BENCH_CASE_FILE are required");
   process.exit(2);
 }
-const root = join(import.meta.dirname, "..", "..");
-const definition = protoLoader.loadSync(["xr/v1/case_exchange.proto"], {
-  includeDirs: [join(root, "protos")],
-  keepCase: false,
-  longs: String,
-  enums: String,
-  defaults: false,
-  oneofs: false,
-});
+// The options the gateway loads with, so both sides (de)serialize exactly as it does.
+const definition = protoLoader.loadSync(["xr/v1/case_exchange.proto"], LOADER_OPTIONS);
 const xr = (grpc.loadPackageDefinition(definition).xr as grpc.GrpcObject).v1 as grpc.GrpcObject;
 const service = (xr.CaseExchange as grpc.ServiceClientConstructor).service;
 const fixed = JSON.parse(readFileSync(BENCH_CASE_FILE, "utf8"));

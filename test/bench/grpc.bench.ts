@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { LOADER_OPTIONS } from "../../gateway/transports/grpc/loader.js";
 import { startServer, stopAllServers } from "./servers.js";
 
 const CONCURRENCY = 32;
@@ -24,14 +24,8 @@ const WARMUP_SECONDS = 2;
 const SECONDS = Math.max(1, Math.min(600, Number(process.env.BENCH_SECONDS ?? 10) || 10));
 const TARGET_RATIO_PCT = 60;
 
-const definition = protoLoader.loadSync(["xr/v1/case_exchange.proto"], {
-  includeDirs: [join(PROJECT_ROOT, "protos")],
-  keepCase: false,
-  longs: String,
-  enums: String,
-  defaults: false,
-  oneofs: false,
-});
+// The options the gateway loads with, so both sides (de)serialize exactly as it does.
+const definition = protoLoader.loadSync(["xr/v1/case_exchange.proto"], LOADER_OPTIONS);
 const xr = (grpc.loadPackageDefinition(definition).xr as grpc.GrpcObject).v1 as grpc.GrpcObject;
 const CaseExchange = xr.CaseExchange as grpc.ServiceClientConstructor;
 

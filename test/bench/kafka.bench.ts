@@ -16,10 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Kafka, logLevel } from "kafkajs";
-import { SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
-import { personCase, signedEnvelope } from "../helpers/cases.js";
+import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 
 const PORT = "19392";
 const BROKERS = [`127.0.0.1:${PORT}`];
@@ -46,19 +45,7 @@ function envelope(occurredAt: Date): { key: string; value: Buffer; headers: Reco
     updatedAt: at,
     version: 0,
   });
-  const value = signedEnvelope({
-    eventId: ids.next(),
-    caseId,
-    sourceRegion: "430100",
-    targetRegion: "440100",
-    sequence: 1,
-    occurredAt: at,
-    schemaVersion: SCHEMA_VERSION,
-    traceparent: "",
-    signature: new Uint8Array(),
-    keyId: "",
-    payload: { type: "CaseSubmitted", case: c },
-  });
+  const value = signedEnvelope(submittedEnvelope(ids.next(), c));
   const headers = {
     "xr-source": "430100",
     "xr-target": "440100",

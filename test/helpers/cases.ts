@@ -4,7 +4,7 @@
  * Not a test file itself (the mocha spec only picks up *.test.ts).
  */
 import { createHash, sign } from "node:crypto";
-import { type Envelope, encodeEnvelope } from "../../gateway/codec/envelope.js";
+import { type Envelope, encodeEnvelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import { seal } from "../../gateway/codec/sealed.js";
 import type { CaseState, Material } from "../../gateway/domain/case.js";
 import type { CaseEvent, EventPayload } from "../../gateway/domain/events.js";
@@ -156,6 +156,28 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** 长沙's (430100) first envelope of case `c` to 广州 (440100): its CaseSubmitted, unsigned. */
+export function submittedEnvelope(
+  eventId: string,
+  c: CaseState,
+  overrides: Partial<Envelope> = {},
+): Envelope {
+  return {
+    eventId,
+    caseId: c.caseId,
+    sourceRegion: "430100",
+    targetRegion: "440100",
+    sequence: 1,
+    occurredAt: c.submittedAt,
+    schemaVersion: SCHEMA_VERSION,
+    traceparent: "",
+    signature: new Uint8Array(),
+    keyId: devKeyId("430100"),
+    payload: { type: "CaseSubmitted", case: c },
+    ...overrides,
+  };
 }
 
 /**

@@ -4,12 +4,10 @@
  * is received; each test fails if its check is removed.
  */
 import { expect } from "chai";
-import { SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
 import type { Agreement } from "../../gateway/domain/matter.js";
 import { receiveRecord } from "../../gateway/inbound/receive-event.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
-import { devKeyId } from "../../gateway/security/signing.js";
-import { personCase, signedEnvelope } from "../helpers/cases.js";
+import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 
@@ -57,19 +55,7 @@ describe("cooperation agreements, enforced when events are sent and received", f
     const at = new Date().toISOString();
     // A matter the 430100 → 440100 agreement does not list.
     const c = personCase({ caseId, matterCode: "XR-QQ-999", submittedAt: at, updatedAt: at, version: 0 });
-    const value = signedEnvelope({
-      eventId: "01JAGREEMENTEVENT000000001",
-      caseId,
-      sourceRegion: "430100",
-      targetRegion: "440100",
-      sequence: 1,
-      occurredAt: at,
-      schemaVersion: SCHEMA_VERSION,
-      traceparent: "",
-      signature: new Uint8Array(),
-      keyId: devKeyId("430100"),
-      payload: { type: "CaseSubmitted", case: c },
-    });
+    const value = signedEnvelope(submittedEnvelope("01JAGREEMENTEVENT000000001", c));
     const outcome = await receiveRecord(gz.context, {
       topic: "xr.v1.intake.440100",
       partition: 0,

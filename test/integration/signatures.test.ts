@@ -6,18 +6,13 @@
  */
 import { createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import { expect } from "chai";
-import {
-  decodeEnvelope,
-  type Envelope,
-  encodeEnvelope,
-  SCHEMA_VERSION,
-} from "../../gateway/codec/envelope.js";
+import { decodeEnvelope, type Envelope, encodeEnvelope } from "../../gateway/codec/envelope.js";
 import { seal, unseal } from "../../gateway/codec/sealed.js";
 import { receiveRecord } from "../../gateway/inbound/receive-event.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { devKeyId, devPrivateKey, devRegistryKey, registryVerifier } from "../../gateway/security/signing.js";
-import { personCase, signedEnvelope } from "../helpers/cases.js";
+import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 
@@ -45,23 +40,11 @@ describe("signed envelopes: what the inbox refuses", function () {
   const submitted = (overrides: Partial<Envelope> = {}): Envelope => {
     const caseId = `01JSIGNED${String(n).padStart(3, "0")}0000000000000`.slice(0, 26);
     const at = new Date().toISOString();
-    return {
-      eventId: `01JSIGEVT${String(n).padStart(3, "0")}0000000000000`.slice(0, 26),
-      caseId,
-      sourceRegion: "430100",
-      targetRegion: "440100",
-      sequence: 1,
-      occurredAt: at,
-      schemaVersion: SCHEMA_VERSION,
-      traceparent: "",
-      signature: new Uint8Array(),
-      keyId: devKeyId("430100"),
-      payload: {
-        type: "CaseSubmitted",
-        case: personCase({ caseId, submittedAt: at, updatedAt: at, version: 0 }),
-      },
-      ...overrides,
-    };
+    return submittedEnvelope(
+      `01JSIGEVT${String(n).padStart(3, "0")}0000000000000`.slice(0, 26),
+      personCase({ caseId, submittedAt: at, updatedAt: at, version: 0 }),
+      overrides,
+    );
   };
   const dlqReason = (caseId: string) =>
     t.bus

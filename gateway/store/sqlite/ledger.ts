@@ -120,7 +120,7 @@ export class SqliteLedger implements LedgerStore {
     migrate(this.db);
     const db = this.db;
     this.stmt = {
-      getCase: db.prepare("SELECT body FROM cases WHERE case_id = ?").pluck(),
+      getCase: db.prepare("SELECT status, body FROM cases WHERE case_id = ?"),
       caseHead: db.prepare("SELECT version, status FROM cases WHERE case_id = ?"),
       upsertCase: db.prepare(
         `INSERT INTO cases (case_id, version, status, parties, deadline, submitted_at, body)
@@ -154,8 +154,10 @@ export class SqliteLedger implements LedgerStore {
              (SELECT COALESCE(MAX(sequence), 0) FROM inbox WHERE case_id = @caseId AND source_region = @source))`,
         )
         .pluck(),
+      // The status column is the truth for a case's status (read back over the body's copy), so
+      // forwarding touches one column instead of decrypting and re-encrypting the body.
       markForwarded: db.prepare(
-        "UPDATE cases SET status = 'FORWARDED', body = ? WHERE case_id = ? AND status = 'SUBMITTED'",
+        "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ? AND status = 'SUBMITTED'",
       ),
       insertIdem: db.prepare(
         "INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -326,9 +328,18 @@ export class SqliteLedger implements LedgerStore {
     }
   }
 
+  #caseFrom(row: { status: string; body: string }): CaseState {
+    return {
+      ...(JSON.parse(this.#cipher.openText(row.body)) as CaseState),
+      status: row.status as CaseStatus,
+    };
+  }
+
   async getCase(caseId: string): Promise<CaseState | undefined> {
-    const body = this.#read(() => this.stmt.getCase.get(caseId) as string | undefined);
-    return body === undefined ? undefined : (JSON.parse(this.#cipher.openText(body)) as CaseState);
+    const row = this.#read(
+      () => this.stmt.getCase.get(caseId) as { status: string; body: string } | undefined,
+    );
+    return row === undefined ? undefined : this.#caseFrom(row);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseState[]> {
@@ -346,16 +357,16 @@ export class SqliteLedger implements LedgerStore {
       where.push(`deadline <> '' AND deadline < ? AND status IN (${OPEN_STATUSES.map(() => "?").join(",")})`);
       args.push(filter.overdueOn, ...OPEN_STATUSES);
     }
-    const sql = `SELECT body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const sql = `SELECT status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                  ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?`;
     const rows = this.#read(
       () =>
-        this.db
-          .prepare(sql)
-          .pluck()
-          .all(...args, filter.limit, filter.offset) as string[],
+        this.db.prepare(sql).all(...args, filter.limit, filter.offset) as Array<{
+          status: string;
+          body: string;
+        }>,
     );
-    return rows.map((b) => JSON.parse(this.#cipher.openText(b)) as CaseState);
+    return rows.map((r) => this.#caseFrom(r));
   }
 
   async listEvents(caseId: string): Promise<LedgerEvent[]> {
@@ -396,15 +407,7 @@ export class SqliteLedger implements LedgerStore {
   async markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void> {
     this.db.transaction(() => {
       for (const id of ids) this.stmt.deleteOutbox.run(id);
-      for (const caseId of forwardedCaseIds) {
-        const stored = this.stmt.getCase.get(caseId) as string | undefined;
-        if (stored === undefined) continue;
-        const body = {
-          ...(JSON.parse(this.#cipher.openText(stored)) as CaseState),
-          status: CaseStatus.FORWARDED,
-        };
-        this.stmt.markForwarded.run(this.#cipher.sealText(JSON.stringify(body)), caseId);
-      }
+      for (const caseId of forwardedCaseIds) this.stmt.markForwarded.run(caseId);
     })();
   }
 
