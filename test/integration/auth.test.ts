@@ -152,6 +152,9 @@ describe("staff authentication and roles (REST)", function () {
       const ok = await call("GET", `${api}/regions`);
       expect(ok.status).to.equal(200);
     }
+    // A busy window: many signed-in requests in flight at once are not failed sign-ins.
+    const busy = await Promise.all(Array.from({ length: 120 }, () => call("GET", `${api}/cases?limit=1`)));
+    expect(busy.map((r) => r.status).filter((s) => s !== 200)).to.deep.equal([]);
     for (let i = 0; i < 50; i++) {
       const wrong = await call("GET", `${api}/cases`, undefined, { authorization: `Bearer wrong-${i}` });
       expect(wrong.status).to.equal(401);
@@ -159,5 +162,8 @@ describe("staff authentication and roles (REST)", function () {
     const refused = await call("GET", `${api}/cases`, undefined, { authorization: "Bearer wrong-51" });
     expect(refused.status).to.equal(429);
     expect(refused.body.error.code).to.equal("TOO_MANY_REQUESTS");
+    expect(Number(refused.headers.get("retry-after"))).to.be.within(1, 15 * 60);
+    // Over the limit, even the right token waits: otherwise guesses would still tell right from wrong.
+    expect((await call("GET", `${api}/cases`)).status).to.equal(429);
   }
 });

@@ -5,8 +5,8 @@
  * without valid credentials, 403 for another region's token or a role that
  * may not take the step. Failed attempts are rate-limited per address.
  */
-import express, { type NextFunction, type Request, type Response } from "express";
-import { rateLimit } from "express-rate-limit";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { MemoryStore } from "express-rate-limit";
 import { type StaffDirectory, tokenHash } from "../../config/staff.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { type Operation, permits, type StaffMember } from "../../domain/staff.js";
@@ -72,27 +72,39 @@ export function authorize(res: Response, op: Operation): void {
   }
 }
 
-/** Limits per client address how many requests may fail authentication, to slow token guessing. */
-export function failedAuthLimiter(max: number, windowMs: number) {
-  return rateLimit({
-    windowMs,
-    limit: max,
-    standardHeaders: "draft-7",
-    legacyHeaders: false,
-    // Only refused credentials count; a signed-in window is never slowed down.
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 403,
-    handler: (_req, _res, next) =>
-      next(
-        new XrError(
-          ErrorCode.TOO_MANY_REQUESTS,
-          "too many failed sign-ins from this address; try again later",
-          {
-            details: [{ path: "(client)", issue: "rate limited" }],
-          },
-        ),
-      ),
-  });
+/**
+ * Limits per client address how many requests may fail authentication, to
+ * slow token guessing. Only answers 401/403 are counted, once they are sent;
+ * requests in flight are not (counting them and taking successes back, as a
+ * plain rate limiter does, refuses a busy window's 51st concurrent request).
+ * An address over the limit is refused everything until its window passes.
+ */
+export function failedAuthLimiter(max: number, windowMs: number): RequestHandler {
+  const store = new MemoryStore();
+  store.init({ windowMs } as Parameters<MemoryStore["init"]>[0]);
+  return (req, res, next) => {
+    const key = req.ip ?? req.socket.remoteAddress ?? "";
+    store.get(key).then((seen) => {
+      if (seen && seen.totalHits >= max) {
+        const wait = Math.max(1, Math.ceil(((seen.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
+        res.setHeader("Retry-After", String(wait));
+        next(
+          new XrError(
+            ErrorCode.TOO_MANY_REQUESTS,
+            "too many failed sign-ins from this address; try again later",
+            {
+              details: [{ path: "(client)", issue: "rate limited" }],
+            },
+          ),
+        );
+        return;
+      }
+      res.on("finish", () => {
+        if (res.statusCode === 401 || res.statusCode === 403) void store.increment(key);
+      });
+      next();
+    }, next);
+  };
 }
 
 /**
