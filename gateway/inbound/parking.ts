@@ -60,6 +60,10 @@ export async function park(
     await deadLetter(ctx, record, reason, env.caseId);
     return "dead-lettered";
   }
+  // The predecessor may have been applied while this event was parking, and that apply's drain may
+  // have looked before this park was committed: look again, or the event would wait for the sweep.
+  await drainParked(ctx, env.caseId);
+  if (await ctx.store.hasApplied(env.eventId)) return "applied";
   ctx.log.warn({ caseId: env.caseId, eventId: env.eventId, why }, "event parked");
   return "parked";
 }
@@ -76,6 +80,11 @@ export async function drainParked(ctx: RegionContext, caseId: string): Promise<v
         await applyOne(ctx, env, parked.eventId);
         progress = true;
       } catch (err) {
+        // Another drain of this case (another record, another replica) applied it first.
+        if (await ctx.store.hasApplied(parked.eventId)) {
+          progress = true;
+          continue;
+        }
         const what = await dispose(ctx, env, err);
         if (what === "retry") throw err;
         if (what === "dead-letter") {
