@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { LoadedConfig } from "../config/load.js";
 import type { CaseState } from "../domain/case.js";
 import { partnersOf } from "../domain/matter.js";
-import type { PartnerGateway } from "../ports/partners.js";
+import type { BreakerState, PartnerGateway } from "../ports/partners.js";
 import type { CatalogBook } from "./book.js";
 import { type CitySystemHandle, startCitySystem } from "./city-system.js";
 import { type PartnerSync, startPartnerCatalogSync } from "./partner-sync.js";
@@ -27,8 +27,8 @@ export interface UpkeepOptions {
 export interface CatalogUpkeep {
   readonly city: CitySystemHandle;
   readonly partnerSync: PartnerSync;
-  /** Breaker states to show in /readyz. */
-  breakerStates(): Record<string, string>;
+  /** Breaker states to show in /readyz and /metrics. */
+  breakerStates(): Record<string, BreakerState>;
   stop(): Promise<void>;
 }
 

@@ -15,10 +15,12 @@ import { tokenHash } from "../config/staff.js";
 import { partnersOf } from "../domain/matter.js";
 import { ROLES } from "../domain/staff.js";
 import { PROJECT_ROOT } from "../paths.js";
+import type { LedgerStore } from "../ports/store.js";
 import { aesGcmCipher } from "../security/cipher.js";
 import { loadDataKey } from "../security/data-key.js";
 import { generateKeys } from "../security/keys-dir.js";
-import { SqliteLedger } from "../store/sqlite/ledger.js";
+import { openLedger } from "../store/open.js";
+import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
 
@@ -204,9 +206,14 @@ staffCmd
 const audit = program.command("audit").description("the hash-chained message log of each region");
 const dataDirOf = (o: { dataDir?: string }) =>
   o.dataDir ?? process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data");
-const ledgerOf = (dataDir: string, region: string, keysDir?: string) => {
+/**
+ * The region's ledger: in PostgreSQL when DATABASE_URL is set (as the gateway
+ * reads it), otherwise the SQLite file under the data directory.
+ */
+const ledgerOf = async (dataDir: string, region: string, keysDir?: string): Promise<LedgerStore> => {
+  const databaseUrl = process.env.DATABASE_URL;
   const path = join(dataDir, region, "ledger.db");
-  if (!existsSync(path)) program.error(`no ledger for ${region} at ${path}`);
+  if (!databaseUrl && !existsSync(path)) program.error(`no ledger for ${region} at ${path}`);
   // The log's envelopes are encrypted at rest; reading them takes the gateway's data key.
   let key: Buffer;
   try {
@@ -214,8 +221,17 @@ const ledgerOf = (dataDir: string, region: string, keysDir?: string) => {
   } catch (err) {
     return program.error(`xr audit: ${(err as Error).message}`);
   }
-  return new SqliteLedger({ path, cipher: aesGcmCipher(key) });
+  try {
+    return await openLedger({ region, dataDir, databaseUrl, cipher: aesGcmCipher(key) });
+  } catch (err) {
+    return program.error(`xr audit: ${(err as Error).message}`);
+  }
 };
+/** Regions with a ledger: schemas `xr_<region>` in PostgreSQL, or `<data dir>/<region>/ledger.db`. */
+const regionsWithLedgers = async (dataDir: string): Promise<string[]> =>
+  process.env.DATABASE_URL
+    ? regionSchemas(process.env.DATABASE_URL)
+    : readdirSync(dataDir).filter((d) => existsSync(join(dataDir, d, "ledger.db")));
 audit
   .command("verify")
   .description("walk each region's message log and report the first broken record (exit 1 if any)")
@@ -237,12 +253,10 @@ audit
       return;
     }
     const dataDir = dataDirOf(o);
-    const regions: string[] = o.regions
-      ? String(o.regions).split(",")
-      : readdirSync(dataDir).filter((d) => existsSync(join(dataDir, d, "ledger.db")));
+    const regions: string[] = o.regions ? String(o.regions).split(",") : await regionsWithLedgers(dataDir);
     let broken = 0;
     for (const region of regions) {
-      const store = ledgerOf(dataDir, region, o.keysDir);
+      const store = await ledgerOf(dataDir, region, o.keysDir);
       const report = await verifyLog(store);
       await store.close();
       if (report.break) {
@@ -270,7 +284,7 @@ audit
   .action(async (caseId: string, o) => {
     const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
     const signing = loadSigningConfig(o.config, config.federation.regions.keys());
-    const store = ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
+    const store = await ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
     const records = await store.logForCase(caseId);
     const report = await verifyLog(store);
     await store.close();

@@ -72,7 +72,7 @@ export async function refuse(
   reason: string,
   caseId?: string,
 ): Promise<void> {
-  ctx.refused(kind);
+  ctx.refused(kind, source.topic);
   await deadLetter(ctx, source, `${kind}: ${reason}`, caseId);
 }
 

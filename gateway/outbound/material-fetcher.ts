@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { PartnerGateway } from "../ports/partners.js";
 import type { RegionContext } from "../usecases/context.js";
+import { currentTraceparent, withTrace } from "../usecases/trace.js";
 
 /** Options of {@link MaterialFetcher}. */
 export interface MaterialFetcherOptions {
@@ -29,7 +30,8 @@ export class MaterialFetcher {
   readonly #concurrency: number;
   readonly #retry: readonly [number, number];
   readonly #queue: string[] = [];
-  readonly #queued = new Set<string>();
+  /** The trace that brought each queued case (the partner's event), continued by its fetch. */
+  readonly #queued = new Map<string, string>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #running = 0;
   #stopped = false;
@@ -59,7 +61,7 @@ export class MaterialFetcher {
   /** Looks at a case soon; repeated calls for one case coalesce. */
   schedule(caseId: string): void {
     if (this.#stopped || this.#queued.has(caseId)) return;
-    this.#queued.add(caseId);
+    this.#queued.set(caseId, currentTraceparent());
     this.#queue.push(caseId);
     this.#pump();
   }
@@ -84,15 +86,22 @@ export class MaterialFetcher {
   #pump(): void {
     while (!this.#stopped && this.#running < this.#concurrency && this.#queue.length > 0) {
       const caseId = this.#queue.shift() as string;
+      const traceparent = this.#queued.get(caseId);
       this.#queued.delete(caseId);
       this.#running++;
-      this.#fetchCase(caseId, 0)
-        .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
-        .finally(() => {
-          this.#running--;
-          this.#pump();
-          this.#settle();
-        });
+      // Retries below are timers started inside this scope, so they keep the trace too.
+      withTrace(
+        traceparent,
+        () =>
+          this.#fetchCase(caseId, 0)
+            .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
+            .finally(() => {
+              this.#running--;
+              this.#pump();
+              this.#settle();
+            }),
+        caseId,
+      );
     }
   }
 

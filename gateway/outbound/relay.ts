@@ -7,6 +7,7 @@ import CircuitBreaker from "opossum";
 import { XrError } from "../domain/errors.js";
 import type { BusMessage } from "../ports/bus.js";
 import type { RegionContext } from "../usecases/context.js";
+import { withTrace } from "../usecases/trace.js";
 
 /** Options of {@link OutboxRelay}. */
 export interface RelayOptions {
@@ -19,6 +20,8 @@ export interface RelayOptions {
    * (Kafka's linger.ms): each batch costs a bus write and a ledger write.
    */
   readonly lingerMs?: number;
+  /** Told of every batch once the bus has it (metrics count sent messages per topic). */
+  readonly onSent?: (messages: readonly BusMessage[]) => void;
 }
 
 /** Moves a region's outbox to the bus until stopped. */
@@ -31,6 +34,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly lingerMs: number;
+  private readonly onSent: (messages: readonly BusMessage[]) => void;
 
   constructor(
     private readonly ctx: RegionContext,
@@ -39,6 +43,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 500;
     this.idleMs = options.idleMs ?? 250;
     this.lingerMs = options.lingerMs ?? 20;
+    this.onSent = options.onSent ?? (() => undefined);
     this.breaker = new CircuitBreaker((messages: readonly BusMessage[]) => ctx.bus.publish(messages), {
       name: `bus-publish-${ctx.region}`,
       timeout: options.publishTimeoutMs ?? 10_000,
@@ -68,9 +73,22 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many messages went out. */
   async drainOnce(): Promise<number> {
+    // Another replica holds the lease: it relays this ledger's outbox, and this one stands by.
+    if (!(await this.ctx.store.relayLease())) return 0;
     const batch = await this.ctx.store.pendingOutbox(this.batchSize);
     if (batch.length === 0) return 0;
     await this.breaker.fire(batch);
+    this.onSent(batch);
+    if (this.ctx.log.isLevelEnabled("debug")) {
+      // One line per message in its own trace, so that a case's journey shows the hop onto the bus.
+      for (const m of batch) {
+        withTrace(
+          m.headers.traceparent,
+          () => this.ctx.log.debug({ topic: m.topic, type: m.headers["xr-type"] }, "event sent"),
+          m.key,
+        );
+      }
+    }
     const submitted = new Set(
       batch.filter((m) => m.headers["xr-type"] === "CaseSubmitted").map((m) => m.key),
     );
@@ -113,11 +131,24 @@ export class OutboxRelay {
     }
   }
 
-  /** Stops after the batch in hand is published. */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the batch in hand is published. With `flushMs`, then keeps
+   * publishing what the outbox still holds (work finished during shutdown)
+   * for up to that long; whatever is left stays in the outbox for the next start.
+   */
+  async stop(flushMs = 0): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    const until = Date.now() + flushMs;
+    try {
+      while (Date.now() < until && !this.breaker.opened && (await this.drainOnce()) > 0);
+    } catch (err) {
+      this.ctx.log.warn(
+        { err: XrError.from(err).message },
+        "outbox not flushed at shutdown; kept for the next start",
+      );
+    }
     this.breaker.shutdown();
   }
 }

@@ -45,5 +45,13 @@ export interface Bus {
   /** Creates topics if missing (idempotent). */
   ensureTopics(topics: readonly string[]): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * Records of `topics` that consumer group `groupId` has not yet committed,
+   * per topic (summed over partitions; a group that never committed lags by
+   * every record held). For the consumer-lag metric.
+   */
+  lag(groupId: string, topics: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** Records `topic` holds now (0 for a topic that does not exist). For the dead-letter size metric. */
+  depth(topic: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -86,6 +86,18 @@ export interface ParkedEvent {
 /** What {@link LedgerStore.park} did. */
 export type ParkResult = "parked" | "already-parked" | "collision";
 
+/** Counts of a ledger read for `/metrics` on each scrape. */
+export interface LedgerStats {
+  /** Cases held, by status (statuses without cases are absent). */
+  readonly casesByStatus: Readonly<Record<string, number>>;
+  /** Outbox messages not yet on the bus. */
+  readonly outboxBacklog: number;
+  /** Events parked while they wait for a predecessor. */
+  readonly parked: number;
+  /** Open cases past their deadline as of the given day. */
+  readonly overdue: number;
+}
+
 /** The ledger of one region. */
 export interface LedgerStore {
   getCase(caseId: string): Promise<CaseState | undefined>;
@@ -130,6 +142,15 @@ export interface LedgerStore {
   countParked(caseId: string): Promise<number>;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
+  /** Counts for metrics; `today` (YYYY-MM-DD) decides what is overdue. */
+  stats(today: string): Promise<LedgerStats>;
+  /**
+   * Whether this process may publish the outbox now. Replicas share one
+   * ledger, and only the holder of the lease relays, so that two relays never
+   * publish the same messages nor reorder a case's events. A store that only
+   * one process can open always holds it.
+   */
+  relayLease(): Promise<boolean>;
   /**
    * Appends to the hash-chained message log on its own (an envelope refused
    * or dead-lettered). Rejects when the log cannot be written: the caller then

@@ -31,10 +31,14 @@ export interface FederationOptions {
   readonly regions: readonly string[];
   /** Listen on free ports instead of the configured ones (tests). */
   readonly ephemeralPorts?: boolean;
+  /** PostgreSQL URL of the ledgers (one schema per region); absent = SQLite files under `dataDir`. */
+  readonly databaseUrl?: string;
   /** Kafka bootstrap servers; empty or absent = the embedded bus under `dataDir`. */
   readonly kafkaBrokers?: readonly string[];
   /** SASL/SCRAM credentials of this gateway's Kafka principal (KAFKA_SASL_USERNAME / _PASSWORD). */
   readonly kafkaSasl?: KafkaSasl;
+  /** XR_KAFKA_SESSION_TIMEOUT_MS: how soon replicas take over a silent replica's partitions. */
+  readonly kafkaSessionTimeoutMs?: number;
   /** Let the gateway create missing Kafka topics (development); production provisions them. */
   readonly kafkaCreateTopics?: boolean;
   /** Where the federation CA and region certificates are (default: `<dataDir>/<grpc.keys>`). */
@@ -43,6 +47,8 @@ export interface FederationOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Breaker and deadline settings of partner calls (tests shorten them). */
   readonly partnerSettings?: Partial<PartnerCallSettings>;
+  /** How long each region reports not ready before it closes, on close() (ms; default 0). */
+  readonly drainMs?: number;
   readonly log: Logger;
 }
 
@@ -53,6 +59,9 @@ export interface FederationHandle {
   readonly regions: ReadonlyMap<string, RegionHandle>;
   close(): Promise<void>;
 }
+
+/** Drain delay when XR_DRAIN_MS is not set (ms). */
+export const DEFAULT_DRAIN_MS = 5_000;
 
 /** Reads `XR_*`, `KAFKA_BROKERS` and `DATABASE_URL`; throws ConfigError on anything unusable. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationOptions {
@@ -66,9 +75,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
       problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
     }
   }
-  if (env.DATABASE_URL) {
+  if (env.DATABASE_URL && !/^postgres(ql)?:\/\/\S+$/.test(env.DATABASE_URL)) {
+    problems.push('DATABASE_URL: expected "postgres://user@host:port/database"');
+  }
+  const sessionTimeout = env.XR_KAFKA_SESSION_TIMEOUT_MS;
+  if (sessionTimeout !== undefined && !/^\d{4,6}$/.test(sessionTimeout)) {
     problems.push(
-      "DATABASE_URL: the PostgreSQL store is not part of this build yet; unset it to use SQLite under data/",
+      `XR_KAFKA_SESSION_TIMEOUT_MS: "${sessionTimeout}" is not a number of milliseconds (6000 or more)`,
     );
   }
   const regions = (env.XR_REGIONS ?? "")
@@ -77,6 +90,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     .filter(Boolean);
   for (const r of regions)
     if (!/^\d{6}$/.test(r)) problems.push(`XR_REGIONS: "${r}" is not a six-digit region code`);
+  // Long enough for a load balancer's health probes (every few seconds) to see the region go unready.
+  const drainMs = Number(env.XR_DRAIN_MS ?? DEFAULT_DRAIN_MS);
+  if (!Number.isInteger(drainMs) || drainMs < 0 || drainMs > 600_000)
+    problems.push(`XR_DRAIN_MS: "${env.XR_DRAIN_MS}" is not a whole number of milliseconds from 0 to 600000`);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     configDir: env.XR_CONFIG_DIR ?? join(PROJECT_ROOT, "config"),
@@ -84,6 +101,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     dataDir: env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data"),
     regions,
     ephemeralPorts: env.XR_EPHEMERAL_PORTS === "1",
+    drainMs,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     kafkaBrokers,
     ...(env.KAFKA_SASL_USERNAME
       ? {
@@ -95,6 +114,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
         }
       : {}),
     kafkaCreateTopics: env.XR_KAFKA_CREATE_TOPICS !== "0",
+    ...(sessionTimeout ? { kafkaSessionTimeoutMs: Number(sessionTimeout) } : {}),
     ...(env.XR_KEYS_DIR ? { keysDir: env.XR_KEYS_DIR } : {}),
     env,
     log,
@@ -116,6 +136,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           clientId: `xr-gateway-${hosted.join("-")}`,
           log: o.log,
           createTopics: o.kafkaCreateTopics ?? true,
+          ...(o.kafkaSessionTimeoutMs ? { sessionTimeoutMs: o.kafkaSessionTimeoutMs } : {}),
         })
       : new EmbeddedBus({ path: join(o.dataDir, "bus.db") });
   const security = config.grpc.security;
@@ -175,9 +196,11 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           config,
           bus,
           dataDir: o.dataDir,
+          databaseUrl: o.databaseUrl,
           log: o.log,
           host: listen.host,
           port: o.ephemeralPorts ? 0 : listen.port,
+          ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
           signer,
           verifier,
           cipher,
@@ -205,6 +228,8 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     bus,
     regions,
     close: async () => {
+      // Every region reports not ready at once, so the drain delay is waited once, not per region.
+      await Promise.all([...regions.values()].map((r) => r.drain()));
       for (const r of regions.values()) await r.close();
       await bus.close();
     },

@@ -1,5 +1,6 @@
 /** The gateway's pino logger, with personal data redacted (DESIGN.md, "Identifiers"). */
 import pino, { type Logger } from "pino";
+import { traceFields } from "../usecases/trace.js";
 
 /** Paths that may hold personal data; whatever logs them shows "[redacted]". */
 export const REDACT_PATHS = [
@@ -14,13 +15,22 @@ export const REDACT_PATHS = [
   ]),
 ];
 
-/** Creates the root logger; `destination` defaults to stdout. */
+/**
+ * Creates the root logger; `destination` defaults to stdout. Every line
+ * written inside a trace scope (runtime/trace.ts) carries its `traceId` and
+ * `caseId`, so one case can be followed across cities by either.
+ */
 export function createLogger(
   level = process.env.LOG_LEVEL ?? "info",
   destination?: pino.DestinationStream,
 ): Logger {
   return pino(
-    { level, base: { service: "xr-gateway" }, redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+    {
+      level,
+      base: { service: "xr-gateway" },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      mixin: traceFields,
+    },
     destination,
   );
 }

@@ -1,39 +1,176 @@
-/** Prometheus metrics of one hosted region (prom-client), one registry each. */
+/**
+ * Prometheus metrics of one hosted region (prom-client), one registry each.
+ * Counters and histograms are recorded as things happen; gauges of the
+ * ledger, the bus and the breakers are read on each scrape. Labels never
+ * carry case ids: topics, routes, methods, statuses and breaker names are
+ * bounded by the federation's size. The README's "Operating" section lists them.
+ */
 import type { NextFunction, Request, Response } from "express";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { CaseStatus } from "../domain/case.js";
+import type { BreakerState } from "../ports/partners.js";
+import type { LedgerStats } from "../ports/store.js";
+
+/** Where the scrape-time gauges read from. */
+export interface MetricSources {
+  /** The ledger's counts as of today. */
+  readonly ledger: () => Promise<LedgerStats>;
+  /** The inbox consumer group's lag per inbox topic. */
+  readonly lag: () => Promise<ReadonlyMap<string, number>>;
+  /** Records on the region's dead-letter topic. */
+  readonly deadLetters: () => Promise<number>;
+  /** Every breaker of the region by name. */
+  readonly breakers: () => Readonly<Record<string, BreakerState>>;
+}
 
 /** The metrics a region's gateway records. */
 export interface RegionMetrics {
   readonly registry: Registry;
-  readonly received: Counter<"outcome">;
-  readonly refused: Counter<"reason">;
+  /** Events taken from the inbox topics, by topic and outcome. */
+  readonly received: Counter<"topic" | "outcome">;
+  /** Envelopes refused (and dead-lettered), by topic and reason. */
+  readonly refused: Counter<"topic" | "reason">;
+  /** Outbox messages published by the relay, by topic. */
+  readonly sent: Counter<"topic">;
+  /** gRPC calls served, by method and status code. */
+  readonly rpcDuration: Histogram<"method" | "code">;
   readonly httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
 }
 
+/** Breaker states as the gauge shows them. */
+export const BREAKER_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, "half-open": 1, open: 2 };
+
+// A scrape reads each source once even though several gauges show parts of it; a source that hangs
+// (a broker away) must not hang the scrape: its gauges are left out of that scrape instead.
+const SOURCE_TIMEOUT_MS = 2_000;
+
+function once<T>(fn: () => Promise<T>): () => Promise<T | undefined> {
+  let pending: { at: number; value: Promise<T | undefined> } | undefined;
+  return () => {
+    if (!pending || Date.now() - pending.at > 1_000) {
+      const value = Promise.race([
+        fn(),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), SOURCE_TIMEOUT_MS).unref()),
+      ]).catch(() => undefined);
+      pending = { at: Date.now(), value };
+    }
+    return pending.value;
+  };
+}
+
 /** Creates a region's registry; process metrics are included once per registry. */
-export function createMetrics(region: string): RegionMetrics {
+export function createMetrics(region: string, sources: MetricSources): RegionMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ region });
   collectDefaultMetrics({ register: registry });
+  const registers = [registry];
   const duration = new Histogram({
     name: "xr_http_request_duration_seconds",
-    help: "REST request duration by route and status",
+    help: "REST request duration by method, matched route and status",
     labelNames: ["method", "route", "status"] as const,
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+    registers,
+  });
+  const rpcDuration = new Histogram({
+    name: "xr_grpc_server_duration_seconds",
+    help: "gRPC calls served, from arrival to final status, by full method name and status code",
+    labelNames: ["method", "code"] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+    registers,
   });
   const received = new Counter({
     name: "xr_events_received_total",
-    help: "Events received from partner regions by outcome (applied, duplicate, parked, dead-lettered)",
-    labelNames: ["outcome"] as const,
-    registers: [registry],
+    help: "Events consumed from this region's inbox topics, by topic and outcome (applied, duplicate, parked, dead-lettered)",
+    labelNames: ["topic", "outcome"] as const,
+    registers,
   });
   const refused = new Counter({
     name: "xr_events_refused_total",
-    help: "Envelopes the inbox refused and dead-lettered, by reason (invalid, signature, replay, agreement)",
-    labelNames: ["reason"] as const,
-    registers: [registry],
+    help: "Envelopes the inbox refused and dead-lettered, by topic and reason (invalid, signature, replay, agreement)",
+    labelNames: ["topic", "reason"] as const,
+    registers,
   });
+  const sent = new Counter({
+    name: "xr_events_sent_total",
+    help: "Outbox messages the relay published to partner regions' topics, by topic",
+    labelNames: ["topic"] as const,
+    registers,
+  });
+
+  const ledger = once(sources.ledger);
+  const lag = once(sources.lag);
+  const deadLetters = once(sources.deadLetters);
+  new Gauge({
+    name: "xr_cases",
+    help: "Cases this region's ledger holds, by status (intake and handled cases alike)",
+    labelNames: ["status"] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const s = await ledger();
+      if (!s) return;
+      // Every status is shown, 0 included, so that a rate or a sum never misses a series.
+      for (const status of Object.values(CaseStatus)) this.set({ status }, s.casesByStatus[status] ?? 0);
+    },
+  });
+  const fromLedger = (name: string, help: string, pick: (s: LedgerStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        this.reset();
+        const s = await ledger();
+        if (s) this.set(pick(s));
+      },
+    });
+  fromLedger(
+    "xr_cases_overdue",
+    "Open cases past their promised deadline (承诺时限) as of today (China Standard Time)",
+    (s) => s.overdue,
+  );
+  fromLedger(
+    "xr_outbox_backlog",
+    "Outbox messages committed but not yet published to the bus (grows while the bus is away)",
+    (s) => s.outboxBacklog,
+  );
+  fromLedger(
+    "xr_parked_events",
+    "Received events parked until their predecessor or their case arrives",
+    (s) => s.parked,
+  );
+  new Gauge({
+    name: "xr_consumer_lag",
+    help: "Records on this region's inbox topics that its consumer group has not yet committed, by topic",
+    labelNames: ["topic"] as const,
+    registers,
+    async collect() {
+      this.reset();
+      for (const [topic, n] of (await lag()) ?? []) this.set({ topic }, n);
+    },
+  });
+  new Gauge({
+    name: "xr_dlq_records",
+    help: "Records held by this region's dead-letter topic xr.v1.dlq.<region> (each one needs an operator)",
+    registers,
+    async collect() {
+      this.reset();
+      const n = await deadLetters();
+      if (n !== undefined) this.set(n);
+    },
+  });
+  new Gauge({
+    name: "xr_breaker_state",
+    help: "Circuit breaker state by breaker name: 0 closed, 1 half-open (probing), 2 open (failing fast)",
+    labelNames: ["breaker"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [breaker, state] of Object.entries(sources.breakers()))
+        this.set({ breaker }, BREAKER_VALUE[state]);
+    },
+  });
+
   const httpMiddleware = (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer({ method: req.method });
     res.on("finish", () => {
@@ -43,5 +180,5 @@ export function createMetrics(region: string): RegionMetrics {
     });
     next();
   };
-  return { registry, received, refused, httpMiddleware };
+  return { registry, received, refused, sent, rpcDuration, httpMiddleware };
 }

@@ -1,6 +1,8 @@
 /**
  * Starts one region's gateway: its ledger, outbox relay, inbox consumer and
  * REST server. `startFederation` (federation.ts) starts several in one process.
+ * Shutdown drains: the region first reports not ready, waits for load
+ * balancers to notice, then stops taking work and finishes what it holds.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,30 +10,34 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { CatalogBook } from "../catalog/book.js";
 import { type CatalogUpkeep, startCatalogUpkeep } from "../catalog/upkeep.js";
+import { decodeEnvelope } from "../codec/envelope.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { StaffDirectory } from "../config/staff.js";
-import { WorkCalendar } from "../domain/calendar.js";
-import { inboxTopics } from "../domain/events.js";
+import { cstDate, WorkCalendar } from "../domain/calendar.js";
+import { dlqTopic, inboxTopics } from "../domain/events.js";
 import { sweepParked } from "../inbound/parking.js";
 import { receiveWithRetries } from "../inbound/retry.js";
 import { MaterialFetcher } from "../outbound/material-fetcher.js";
 import { OutboxRelay } from "../outbound/relay.js";
-import type { Bus } from "../ports/bus.js";
+import type { Bus, BusRecord } from "../ports/bus.js";
+import type { BreakerState } from "../ports/partners.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { LedgerStore } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 import type { RegionCredentials } from "../security/keys-dir.js";
 import { FsMaterialStore } from "../store/fs/materials.js";
-import { SqliteLedger } from "../store/sqlite/ledger.js";
+import { openLedger } from "../store/open.js";
 import { type PartnerCallSettings, PartnerGateways } from "../transports/grpc/partners.js";
 import type { PeerSecurity } from "../transports/grpc/peer.js";
 import { startGrpcServer } from "../transports/grpc/server.js";
 import { createRestApp } from "../transports/rest/app.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
+import { withTrace } from "../usecases/trace.js";
 import { ulidGenerator } from "./ids.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
+import { checkReadiness } from "./readiness.js";
 
 /** Options of {@link startRegion}. */
 export interface RegionOptions {
@@ -44,6 +50,8 @@ export interface RegionOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly store?: LedgerStore;
+  /** PostgreSQL connection URL of the ledger; absent = a SQLite file under `dataDir`. */
+  readonly databaseUrl?: string | undefined;
   /** Staff tokens of the REST API and window page. */
   readonly staff: StaffDirectory;
   /** Encrypts personal data in the ledger. */
@@ -54,6 +62,12 @@ export interface RegionOptions {
   readonly verifier: SignatureVerifier;
   /** The region's gRPC server and its calls to partners. */
   readonly grpc: RegionGrpcOptions;
+  /**
+   * How long close() reports "not ready" (/readyz 503, gRPC health
+   * NOT_SERVING) while still serving, so that load balancers stop routing
+   * before the listeners close (ms; default 0).
+   */
+  readonly drainMs?: number;
 }
 
 /** gRPC settings of one region. */
@@ -87,8 +101,26 @@ export interface RegionHandle {
   pauseInbox(): Promise<void>;
   /** Consumes again from the committed offsets. */
   resumeInbox(): Promise<void>;
-  /** Stops taking requests, finishes in-flight work, closes the ledger. */
+  /**
+   * Begins shutdown: reports not ready from now on, and resolves after the
+   * drain delay; still serves meanwhile. close() calls it when not done yet.
+   */
+  drain(): Promise<void>;
+  /** Drains, stops taking requests, finishes in-flight work, closes the ledger. */
   close(): Promise<void>;
+}
+
+// Time the relay has at shutdown to publish what the last requests and records committed.
+const RELAY_FLUSH_MS = 5_000;
+
+/** The trace a record continues: its `traceparent` header, else the one in its envelope. */
+function traceparentOfRecord(record: BusRecord): string {
+  if (record.headers.traceparent) return record.headers.traceparent;
+  try {
+    return decodeEnvelope(record.value).traceparent;
+  } catch {
+    return ""; // undecodable: it is dead-lettered under a new trace
+  }
 }
 
 /** Starts a region's gateway and resolves once it listens. */
@@ -96,12 +128,20 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const log = o.log.child({ region: o.region });
   const store =
     o.store ??
-    new SqliteLedger({
-      path: join(o.dataDir, o.region, "ledger.db"),
-      ...(o.cipher ? { cipher: o.cipher } : {}),
-    });
+    (await openLedger({
+      region: o.region,
+      dataDir: o.dataDir,
+      databaseUrl: o.databaseUrl,
+      cipher: o.cipher,
+    }));
   let relay: OutboxRelay | undefined;
-  const metrics = createMetrics(o.region);
+  const groupId = `xr-gateway-${o.region}`;
+  const metrics = createMetrics(o.region, {
+    ledger: () => store.stats(cstDate(context.clock.now())),
+    lag: () => o.bus.lag(groupId, inboxTopics(o.region)),
+    deadLetters: () => o.bus.depth(dlqTopic(o.region)),
+    breakers: () => breakers(),
+  });
   const context: RegionContext = {
     region: o.region,
     // Each gateway holds its own view of the catalogs: they change at runtime (catalog upkeep).
@@ -117,9 +157,13 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     changes: new CaseChanges(),
     signer: o.signer,
     verifier: o.verifier,
-    refused: (kind) => metrics.refused.inc({ reason: kind }),
+    refused: (kind, topic) => metrics.refused.inc({ topic, reason: kind }),
   };
-  relay = new OutboxRelay(context);
+  relay = new OutboxRelay(context, {
+    onSent: (messages) => {
+      for (const m of messages) metrics.sent.inc({ topic: m.topic });
+    },
+  });
   relay.start();
   // Not fatal: with the bus away the gateway still takes cases (the outbox keeps them), the inbox
   // keeps trying to subscribe, and /readyz says what is missing.
@@ -128,20 +172,27 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const subscribe = () =>
     o.bus.subscribe({
-      groupId: `xr-gateway-${o.region}`,
+      groupId,
       topics: inboxTopics(o.region),
-      handler: async (record) => {
-        try {
-          metrics.received.inc({ outcome: await receiveWithRetries(context, record) });
-        } catch (err) {
-          // Only while the ledger is unavailable: the bus holds the partition and delivers the record again.
-          log.warn(
-            { err, topic: record.topic, offset: record.offset },
-            "ledger unavailable; inbox paused on this record",
-          );
-          throw err;
-        }
-      },
+      // Each record in the trace its sender began, and under its case (the record key).
+      handler: (record) =>
+        withTrace(
+          traceparentOfRecord(record),
+          async () => {
+            try {
+              const outcome = await receiveWithRetries(context, record);
+              metrics.received.inc({ topic: record.topic, outcome });
+            } catch (err) {
+              // Only while the ledger is unavailable: the bus holds the partition and delivers the record again.
+              log.warn(
+                { err, topic: record.topic, offset: record.offset },
+                "ledger unavailable; inbox paused on this record",
+              );
+              throw err;
+            }
+          },
+          record.key,
+        ),
     });
   const inbox = new InboxRunner(subscribe, log);
   inbox.start();
@@ -175,25 +226,28 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     getCase: (caseId) => store.getCase(caseId),
     log,
   });
+  const breakers = (): Record<string, BreakerState> => ({
+    bus: relay?.breakerState ?? "closed",
+    ...prefixed("partner:", partners.breakerStates()),
+    ...upkeep.breakerStates(),
+  });
+  let draining = false;
+  const readiness = () =>
+    checkReadiness({ store, bus: o.bus, inbox: () => inbox.state, breakers, draining: () => draining });
   const grpcServer = await startGrpcServer(context, {
     host: o.grpc.host,
     port: o.grpc.port,
     security: o.grpc.security,
     ...(o.grpc.credentials ? { credentials: o.grpc.credentials } : {}),
+    ready: async () => (await readiness()).ready,
+    observe: (method, code, seconds) => metrics.rpcDuration.observe({ method, code }, seconds),
   });
   const closing = new AbortController();
   const app = createRestApp(context, {
     metrics: metrics.registry,
     staff: o.staff,
     closing: closing.signal,
-    readiness: async () => ({
-      inbox: inbox.state,
-      breakers: {
-        bus: relay?.breakerState ?? "closed",
-        ...prefixed("partner:", partners.breakerStates()),
-        ...upkeep.breakerStates(),
-      },
-    }),
+    readiness,
     before: [metrics.httpMiddleware],
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -204,6 +258,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   // keep-alive connections: otherwise a client may send on a socket the gateway is just closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  let drained: Promise<void> | undefined;
   const { port } = server.address() as AddressInfo;
   const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
   log.info({ url }, "region gateway listening");
@@ -218,29 +273,48 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
+    drain,
     close: async () => {
+      await drain();
+      // Long-lived streams (SSE) end now; other requests in flight finish below.
       closing.abort();
       clearInterval(sweep);
       await sweeping;
-      await grpcServer.close();
+      // Both listeners stop taking calls at once and let the calls in flight finish.
+      await Promise.all([
+        grpcServer.close(),
+        new Promise<void>((resolve) => {
+          // In-flight requests get a moment to finish; a connection still open after that (a client
+          // that never read its answer) must not hold the shutdown.
+          const force = setTimeout(() => server.closeAllConnections(), 2_000);
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
+        }),
+      ]);
+      await inbox.stop();
       await materialFetcher.stop();
       await upkeep.stop();
       partners.close();
-      await new Promise<void>((resolve) => {
-        // In-flight requests get a moment to finish; a connection still open after that (a client
-        // that never read its answer) must not hold the shutdown.
-        const force = setTimeout(() => server.closeAllConnections(), 2_000);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
-      await inbox.stop();
-      await relay?.stop();
+      // What the last requests and records committed goes out now rather than at the next start.
+      await relay?.stop(RELAY_FLUSH_MS);
       await store.close();
+      log.info("region gateway stopped");
     },
   };
+
+  /** Reports not ready (REST and gRPC health alike), then gives load balancers `drainMs` to notice. */
+  function drain(): Promise<void> {
+    drained ??= (async () => {
+      draining = true;
+      await grpcServer.refreshHealth();
+      log.info({ drainMs: o.drainMs ?? 0 }, "draining: reporting not ready before closing");
+      if ((o.drainMs ?? 0) > 0) await new Promise((r) => setTimeout(r, o.drainMs));
+    })();
+    return drained;
+  }
 }
 
 function prefixed<T>(prefix: string, o: Record<string, T>): Record<string, T> {

@@ -8,6 +8,7 @@ import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit, retryOnConflict } from "./emit.js";
 import { findReplay, type ScopedKey, scopeKey, type WriteResult } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
+import { setTraceCase } from "./trace.js";
 
 /** Applies an action of this region to a case it is party to. */
 export async function actOnCase(
@@ -16,6 +17,7 @@ export async function actOnCase(
   action: CaseAction,
   meta: RequestMeta,
 ): Promise<WriteResult> {
+  setTraceCase(caseId);
   const key = scopeKey(meta, `act:${caseId}`);
   try {
     return await retryOnConflict(async () => {

@@ -28,8 +28,8 @@ export interface RegionContext {
   readonly signer: EnvelopeSigner;
   /** Checks received envelopes against the federation's key registry. */
   readonly verifier: SignatureVerifier;
-  /** Counts an envelope refused by the inbox, by why (metrics). */
-  readonly refused: (kind: RefusalKind) => void;
+  /** Counts an envelope refused by the inbox, by why and the topic it came on (metrics). */
+  readonly refused: (kind: RefusalKind, topic: string) => void;
   /** Wakes watchers of a case after a commit touched it. */
   readonly changes: CaseChanges;
 }

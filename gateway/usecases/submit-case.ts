@@ -8,6 +8,7 @@ import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit } from "./emit.js";
 import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
+import { setTraceCase } from "./trace.js";
 
 /** Checks, records and forwards a new case; replays the first answer for a repeated Idempotency-Key. */
 export async function submitCase(
@@ -22,6 +23,8 @@ export async function submitCase(
   await requireMaterialsHeld(ctx, req.materials, "materials");
   const now = ctx.clock.now();
   const caseId = ctx.ids.next();
+  // From here on every log line of this request names the case, here and (through the envelope) downstream.
+  setTraceCase(caseId);
   const submittedAt = now.toISOString();
   const today = cstDate(now);
   const initial: CaseState = {

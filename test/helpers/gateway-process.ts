@@ -34,7 +34,15 @@ export async function spawnGateway(
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, XR_DATA_DIR: dataDir, XR_EPHEMERAL_PORTS: "1", LOG_LEVEL: "warn", ...env },
+    // No drain delay on SIGTERM unless a test asks for one: nothing routes to these gateways.
+    env: {
+      ...process.env,
+      XR_DATA_DIR: dataDir,
+      XR_EPHEMERAL_PORTS: "1",
+      LOG_LEVEL: "warn",
+      XR_DRAIN_MS: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -62,7 +70,7 @@ export async function spawnGateway(
     child,
     urls,
     stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       return exited;
@@ -81,5 +89,25 @@ export async function startCity(region: string, dataDir: string, brokers: string
   return spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 1, {
     XR_REGIONS: region,
     KAFKA_BROKERS: brokers.join(","),
+  });
+}
+
+/**
+ * Starts one replica of a region (the real entry point, from sources) on
+ * Kafka with its ledger in PostgreSQL. Replicas of a region share `dataDir`
+ * (keys and materials, a shared volume in production) and `databaseUrl`.
+ */
+export async function startReplica(
+  region: string,
+  dataDir: string,
+  brokers: string[],
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
+  return spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 1, {
+    XR_REGIONS: region,
+    KAFKA_BROKERS: brokers.join(","),
+    DATABASE_URL: databaseUrl,
+    ...env,
   });
 }

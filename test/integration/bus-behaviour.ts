@@ -155,6 +155,49 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       expect(a).to.deep.equal(b);
     });
 
+    it("reports each group's lag per topic and the records a topic holds", async () => {
+      const bus = await open(fresh("bus"));
+      const [a, b, never] = [fresh("lag-a"), fresh("lag-b"), fresh("lag-none")];
+      const group = fresh("g");
+      await bus.ensureTopics([a, b]);
+      expect(await bus.depth(a)).to.equal(0);
+      expect([...(await bus.lag(group, [a, b]))]).to.deep.equal([
+        [a, 0],
+        [b, 0],
+      ]);
+      await bus.publish(Array.from({ length: 5 }, (_, n) => msg(a, `case-${n}`, n)));
+      await bus.publish([msg(b, "case-1", 0), msg(b, "case-2", 1)]);
+      expect(await bus.depth(a)).to.equal(5);
+      expect(await bus.depth(b)).to.equal(2);
+      // A group that has committed nothing lags by every record held.
+      expect([...(await bus.lag(group, [a, b]))]).to.deep.equal([
+        [a, 5],
+        [b, 2],
+      ]);
+      let handled = 0;
+      const sub = await bus.subscribe({
+        groupId: group,
+        topics: [a, b],
+        handler: async () => void handled++,
+      });
+      await until(() => handled === 7, "all 7 records");
+      let lag: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        lag = [...(await bus.lag(group, [a, b])).values()];
+        if (lag.every((n) => n === 0)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(lag, "lag once everything is committed").to.deep.equal([0, 0]);
+      await sub.stop();
+      await bus.publish(Array.from({ length: 3 }, (_, n) => msg(a, `case-${n}`, 10 + n)));
+      expect(Object.fromEntries(await bus.lag(group, [a, b]))).to.deep.equal({ [a]: 3, [b]: 0 });
+      // Consuming does not remove records: the topic still holds all it was given.
+      expect(await bus.depth(a)).to.equal(8);
+      // Another group has its own position.
+      expect((await bus.lag(fresh("g"), [a])).get(a)).to.equal(8);
+      expect(await bus.depth(never)).to.equal(0);
+    });
+
     it("with the gateway's inbox on top: each event once and in order, poison dead-lettered, nothing stopped", async () => {
       const bus = await open(fresh("bus"));
       const region = `8${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
@@ -247,6 +290,7 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
         events = (await store.listEvents(caseId)).map((e) => `${e.payload.type}#${e.sequence}`);
         expect(events).to.deep.equal(["CaseSubmitted#1", "HandlingNote#2", "HandlingNote#3"]);
         expect(dead[0]?.headers["xr-dlq-reason"]).to.match(/undecodable envelope/);
+        expect(await bus.depth(dlqTopic(region)), "records held by the dead-letter topic").to.equal(1);
       } finally {
         await sub.stop();
         await dlqSub.stop();

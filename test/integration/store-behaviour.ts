@@ -3,6 +3,7 @@
  * for every store (SQLite today; PostgreSQL joins it).
  */
 import { expect } from "chai";
+import { firstBreak } from "../../gateway/audit/chain.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
@@ -163,6 +164,80 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): 
       expect(await ids({ overdueOn: "2026-06-01", limit: 10, offset: 0 })).to.deep.equal(["D3"]);
       expect(await ids({ region: "440100", limit: 10, offset: 0 })).to.deep.equal(["D1", "D2", "D3"]);
       expect(await ids({ region: "420100", limit: 10, offset: 0 })).to.deep.equal([]);
+    });
+
+    const logEntry = (caseId: string, eventId: string) => ({
+      direction: "sent" as const,
+      eventId,
+      caseId,
+      peer: "440100",
+      at: "2026-11-26T01:00:00.000Z",
+      value: new TextEncoder().encode(`envelope ${eventId}`),
+    });
+
+    it("chains the message log across commits and lone appends, and reads it back by case", async () => {
+      await store.commit(commitFor("L1", 1, { log: [logEntry("L1", "E1"), logEntry("L1", "E2")] }));
+      await store.appendLog([logEntry("L2", "R1")]);
+      await store.commit(commitFor("L1", 2, { log: [logEntry("L1", "E3")] }));
+      const all = await store.logRecords(1, 10);
+      expect(all.map((r) => [r.seq, r.eventId])).to.deep.equal([
+        [1, "E1"],
+        [2, "E2"],
+        [3, "R1"],
+        [4, "E3"],
+      ]);
+      expect(firstBreak(all)).to.equal(undefined);
+      expect(new TextDecoder().decode(all[3]?.value)).to.equal("envelope E3");
+      expect((await store.logForCase("L1")).map((r) => r.eventId)).to.deep.equal(["E1", "E2", "E3"]);
+      expect((await store.logRecords(3, 1)).map((r) => r.eventId)).to.deep.equal(["R1"]);
+    });
+
+    it("appends nothing to the log when the commit that carries it fails", async () => {
+      await store.commit(commitFor("L3", 1, { log: [logEntry("L3", "A")] }));
+      const stale = store.commit(commitFor("L3", 1, { log: [logEntry("L3", "LOST")] }));
+      expect((await stale.catch((e: XrError) => e))?.code).to.equal("CONFLICT");
+      await store.commit(commitFor("L3", 2, { log: [logEntry("L3", "B")] }));
+      const all = await store.logRecords(1, 10);
+      expect(all.map((r) => r.eventId)).to.deep.equal(["A", "B"]);
+      expect(firstBreak(all)).to.equal(undefined);
+    });
+
+    it("records a dead-lettered event as consumed in its turn, with its digest, once", async () => {
+      const entry = { eventId: "DL1", caseId: "X1", sourceRegion: "440100", sequence: 1, digest: "abc" };
+      expect(await store.appliedDigest("DL1")).to.equal(undefined);
+      await store.recordDeadLettered(entry);
+      await store.recordDeadLettered({ ...entry, digest: "other" });
+      expect(await store.hasApplied("DL1")).to.equal(true);
+      expect(await store.appliedDigest("DL1")).to.equal("abc");
+      expect(await store.appliedSequence("X1", "440100")).to.equal(1);
+    });
+
+    it("counts cases by status, the outbox backlog, parked and overdue cases", async () => {
+      await store.commit(commitFor("S1", 1));
+      await store.commit({
+        ...commitFor("S2", 1),
+        state: { ...caseState("S2", 1, "ACCEPTED"), deadline: "2026-01-05" },
+      });
+      await store.park(parked("SP", 7));
+      const stats = await store.stats("2026-06-01");
+      expect(stats).to.deep.equal({
+        casesByStatus: { SUBMITTED: 1, ACCEPTED: 1 },
+        outboxBacklog: 2,
+        parked: 1,
+        overdue: 1,
+      });
+      const out = await store.pendingOutbox(10);
+      await store.markPublished(
+        out.map((m) => m.id),
+        ["S1"],
+      );
+      expect((await store.stats("2026-06-01")).casesByStatus).to.deep.equal({ FORWARDED: 1, ACCEPTED: 1 });
+      expect((await store.stats("2026-06-01")).outboxBacklog).to.equal(0);
+    });
+
+    it("holds the relay lease while it is the only one open", async () => {
+      expect(await store.relayLease()).to.equal(true);
+      expect(await store.relayLease()).to.equal(true);
     });
   });
 }

@@ -14,6 +14,7 @@ import type {
   Commit,
   IdempotentResponse,
   InboxEntry,
+  LedgerStats,
   LedgerStore,
   OutboxRecord,
   ParkedEvent,
@@ -468,6 +469,39 @@ export class SqliteLedger implements LedgerStore {
 
   async countParked(caseId: string): Promise<number> {
     return Number(this.stmt.countParked.get(caseId));
+  }
+
+  async stats(today: string): Promise<LedgerStats> {
+    return this.#read(() => {
+      const byStatus = this.db
+        .prepare("SELECT status, COUNT(*) AS n FROM cases GROUP BY status")
+        .all() as Array<{
+        status: string;
+        n: number;
+      }>;
+      const count = (sql: string, ...args: unknown[]) =>
+        Number(
+          this.db
+            .prepare(sql)
+            .pluck()
+            .get(...args),
+        );
+      return {
+        casesByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+        outboxBacklog: count("SELECT COUNT(*) FROM outbox"),
+        parked: count("SELECT COUNT(*) FROM parked"),
+        overdue: count(
+          `SELECT COUNT(*) FROM cases WHERE deadline <> '' AND deadline < ? AND status IN (${OPEN_STATUSES.map(() => "?").join(",")})`,
+          today,
+          ...OPEN_STATUSES,
+        ),
+      };
+    });
+  }
+
+  /** Only this process has the file open (WAL, one writer): its relay is the only one. */
+  async relayLease(): Promise<boolean> {
+    return this.db.open;
   }
 
   /** Whether the ledger can take a write now: takes the write lock and gives it back. */

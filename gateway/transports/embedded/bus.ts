@@ -86,6 +86,15 @@ export class EmbeddedBus implements Bus {
         `INSERT INTO offsets (group_id, topic, partition, committed) VALUES (?, ?, ?, ?)
          ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = excluded.committed`,
       ),
+      // Per partition: the next offset to be written minus the group's committed one (0 if none).
+      lag: db
+        .prepare(
+          `SELECT COALESCE(SUM(r.next - COALESCE(o.committed, 0)), 0) FROM
+             (SELECT partition, MAX(offset) + 1 AS next FROM records WHERE topic = @topic GROUP BY partition) r
+           LEFT JOIN offsets o ON o.group_id = @groupId AND o.topic = @topic AND o.partition = r.partition`,
+        )
+        .pluck(),
+      depth: db.prepare("SELECT COUNT(*) FROM records WHERE topic = ?").pluck(),
       fetch: db.prepare(
         "SELECT * FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?",
       ),
@@ -237,6 +246,17 @@ export class EmbeddedBus implements Bus {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async lag(groupId: string, topics: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const out = new Map<string, number>();
+    for (const topic of topics) out.set(topic, this.stmt.lag.get({ groupId, topic }) as number);
+    return out;
+  }
+
+  async depth(topic: string): Promise<number> {
+    // The embedded log keeps every record (no retention), so what it holds is all it was given.
+    return this.stmt.depth.get(topic) as number;
   }
 
   async ping(): Promise<boolean> {

@@ -10,6 +10,7 @@ import type {
 import type { Logger } from "pino";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { RequestMeta } from "../../usecases/context.js";
+import { currentTraceparent, withTrace } from "../../usecases/trace.js";
 import { toStatus } from "./status.js";
 
 function logFailure(log: Logger, method: string, err: unknown): void {
@@ -21,6 +22,19 @@ function logFailure(log: Logger, method: string, err: unknown): void {
   }
 }
 
+/**
+ * Runs a handler in the trace scope of the call: the caller's `traceparent`
+ * metadata continued (or a new trace), and the request's case id if it names one.
+ */
+function inCallScope(call: { metadata: Metadata; request: unknown }, fn: () => void): void {
+  const caseId = (call.request as { caseId?: unknown } | undefined)?.caseId;
+  withTrace(
+    String(call.metadata.get("traceparent")[0] ?? ""),
+    fn,
+    typeof caseId === "string" ? caseId : undefined,
+  );
+}
+
 /** A unary handler from an async function; every error leaves as its mapped status. */
 export function unary<Req, Res>(
   log: Logger,
@@ -28,13 +42,18 @@ export function unary<Req, Res>(
   fn: (call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    fn(call).then(
-      (res) => callback(null, res),
-      (err) => {
-        logFailure(log, method, err);
-        callback(toStatus(err));
-      },
-    );
+    inCallScope(call, () => {
+      fn(call).then(
+        (res) => {
+          log.debug({ rpc: method }, "rpc served");
+          callback(null, res);
+        },
+        (err) => {
+          logFailure(log, method, err);
+          callback(toStatus(err));
+        },
+      );
+    });
   };
 }
 
@@ -72,15 +91,18 @@ export function serverStream<Req, Res>(
         });
       }
     };
-    fn(call, send, abort.signal).then(
-      () => {
-        if (!abort.signal.aborted) call.end();
-      },
-      (err) => {
-        logFailure(log, method, err);
-        if (!abort.signal.aborted) call.emit("error", toStatus(err));
-      },
-    );
+    inCallScope(call, () => {
+      fn(call, send, abort.signal).then(
+        () => {
+          log.debug({ rpc: method, cancelled: abort.signal.aborted }, "rpc served");
+          if (!abort.signal.aborted) call.end();
+        },
+        (err) => {
+          logFailure(log, method, err);
+          if (!abort.signal.aborted) call.emit("error", toStatus(err));
+        },
+      );
+    });
   };
 }
 
@@ -93,9 +115,9 @@ export function checkDeadline(call: { getDeadline(): Date | number }): void {
   }
 }
 
-/** Request facts from call metadata: `traceparent` and `idempotency-key`. */
+/** Request facts from call metadata: the call's trace (see {@link unary}) and `idempotency-key`. */
 export function requestMeta(metadata: Metadata, request: unknown): RequestMeta {
-  const traceparent = String(metadata.get("traceparent")[0] ?? "");
+  const traceparent = currentTraceparent() || String(metadata.get("traceparent")[0] ?? "");
   const key = metadata.get("idempotency-key")[0];
   if (key === undefined) return { traceparent };
   const k = String(key);

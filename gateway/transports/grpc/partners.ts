@@ -12,6 +12,7 @@ import {
   type Client,
   type ClientReadableStream,
   credentials,
+  Metadata,
   type ServiceError,
   status,
 } from "@grpc/grpc-js";
@@ -21,6 +22,7 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { MaterialStore, StoredMaterial } from "../../ports/materials.js";
 import type { BreakerState, PartnerCatalogPage, PartnerGateway } from "../../ports/partners.js";
 import type { RegionCredentials } from "../../security/keys-dir.js";
+import { currentTraceparent } from "../../usecases/trace.js";
 import type { PeerSecurity } from "./peer.js";
 import { xrService } from "./server.js";
 import { errorCodeOf } from "./status.js";
@@ -81,6 +83,7 @@ function isServiceError(err: unknown): err is ServiceError {
 type Op = () => Promise<unknown>;
 type UnaryMethod = (
   request: object,
+  metadata: Metadata,
   options: CallOptions,
   callback: (err: ServiceError | null, res: unknown) => void,
 ) => void;
@@ -90,7 +93,11 @@ interface MaterialChunk {
   totalSize: string;
   mediaType: string;
 }
-type StreamMethod = (request: object, options: CallOptions) => ClientReadableStream<MaterialChunk>;
+type StreamMethod = (
+  request: object,
+  metadata: Metadata,
+  options: CallOptions,
+) => ClientReadableStream<MaterialChunk>;
 
 /** gRPC clients of the partner gateways, with a breaker per partner. */
 export class PartnerGateways implements PartnerGateway {
@@ -201,10 +208,18 @@ export class PartnerGateways implements PartnerGateway {
     return { deadline: Date.now() + timeoutMs };
   }
 
+  /** The current trace goes with every call, so the partner's log lines join the same trace. */
+  #metadata(): Metadata {
+    const m = new Metadata();
+    const traceparent = currentTraceparent();
+    if (traceparent) m.set("traceparent", traceparent);
+    return m;
+  }
+
   #unary<T>(client: Client, method: string, request: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const fn = (client as unknown as Record<string, UnaryMethod>)[method] as UnaryMethod;
-      fn.call(client, request, this.#options(this.#settings.callTimeoutMs), (err, res) =>
+      fn.call(client, request, this.#metadata(), this.#options(this.#settings.callTimeoutMs), (err, res) =>
         err ? reject(err) : resolve(res as T),
       );
     });
@@ -255,7 +270,12 @@ export class PartnerGateways implements PartnerGateway {
     return this.#call(partner, async () => {
       const client = this.#client(partner).caseExchange;
       const fetch = (client as unknown as Record<string, StreamMethod>).FetchMaterial as StreamMethod;
-      const call = fetch.call(client, { caseId, sha256 }, this.#options(this.#settings.transferTimeoutMs));
+      const call = fetch.call(
+        client,
+        { caseId, sha256 },
+        this.#metadata(),
+        this.#options(this.#settings.transferTimeoutMs),
+      );
       const chunks = call[Symbol.asyncIterator]() as AsyncIterator<MaterialChunk>;
       try {
         // The first chunk says the media type, which the stored copy must keep.

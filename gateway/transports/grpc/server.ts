@@ -1,13 +1,18 @@
 /**
  * The gRPC server of one region: CaseExchange, MatterCatalog, the standard
- * health service (serving while the store and the bus answer) and server
- * reflection, over mutual TLS unless plaintext is configured for development.
+ * health service (serving while the region is ready: the same check as
+ * /readyz) and server reflection, over mutual TLS unless plaintext is
+ * configured for development. Every call's duration and status code is
+ * observed in one place, a server interceptor.
  */
 import {
   type GrpcObject,
+  status as grpcStatus,
   loadPackageDefinition,
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
+  type ServerInterceptor,
   type ServiceClientConstructor,
 } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
@@ -30,6 +35,10 @@ export interface GrpcServerOptions {
   readonly credentials?: RegionCredentials;
   /** How often the health status is re-checked (ms). */
   readonly healthEveryMs?: number;
+  /** Whether the region should get calls (default: store and bus answer). */
+  readonly ready?: () => Promise<boolean>;
+  /** Told of every call's end: full method path, status code name, seconds taken. */
+  readonly observe?: (method: string, code: string, seconds: number) => void;
 }
 
 /** A running gRPC server. */
@@ -37,7 +46,7 @@ export interface GrpcServerHandle {
   /** host:port it listens on. */
   readonly address: string;
   readonly port: number;
-  /** Re-reads store and bus health now. */
+  /** Re-reads readiness now and sets the health status from it. */
   refreshHealth(): Promise<void>;
   /** Stops taking calls, lets running ones finish for up to `graceMs`, then cancels them. */
   close(graceMs?: number): Promise<void>;
@@ -51,12 +60,27 @@ export function xrService(name: "CaseExchange" | "MatterCatalog"): ServiceClient
   return xr[name] as ServiceClientConstructor;
 }
 
+/** Times every call, unary and streaming alike, up to the status it ends with. */
+function timing(observe: NonNullable<GrpcServerOptions["observe"]>): ServerInterceptor {
+  return (descriptor, call) => {
+    const started = process.hrtime.bigint();
+    return new ServerInterceptingCall(call, {
+      sendStatus: (status, next) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        observe(descriptor.path, grpcStatus[status.code] ?? String(status.code), seconds);
+        next(status);
+      },
+    });
+  };
+}
+
 /** Starts the region's gRPC server and resolves once it listens. */
 export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions): Promise<GrpcServerHandle> {
   const server = new Server({
     // Materials stream in chunks, so no message needs more than the default 4 MiB.
     "grpc.max_receive_message_length": 4 * 1024 * 1024,
     "grpc.keepalive_permit_without_calls": 1,
+    ...(o.observe ? { interceptors: [timing(o.observe)] } : {}),
   });
   server.addService(xrService("CaseExchange").service, caseExchange(ctx, o.security));
   server.addService(xrService("MatterCatalog").service, matterCatalog(ctx, o.security));
@@ -68,12 +92,17 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
   // Reflection describes the health service too, so generic tools can find it.
   new ReflectionService({ ...packageDefinition(), ...loadSync(healthProtoPath) }).addToServer(server);
 
+  const ready =
+    o.ready ??
+    (async () => {
+      const [store, bus] = await Promise.all([
+        ctx.store.ping().catch(() => false),
+        ctx.bus.ping().catch(() => false),
+      ]);
+      return store && bus;
+    });
   const refreshHealth = async () => {
-    const [store, bus] = await Promise.all([
-      ctx.store.ping().catch(() => false),
-      ctx.bus.ping().catch(() => false),
-    ]);
-    const status: ServingStatus = store && bus ? "SERVING" : "NOT_SERVING";
+    const status: ServingStatus = (await ready().catch(() => false)) ? "SERVING" : "NOT_SERVING";
     for (const s of ["", ...SERVICES]) health.setStatus(s, status);
   };
   await refreshHealth();

@@ -8,17 +8,6 @@
  * key, and the batch's commit, while it is retried with backoff; other
  * partitions go on.
  */
-
-/**
- * The Kafka transport (kafkajs) behind the same Bus port as the embedded bus.
- * Records are published by an idempotent producer with acks from all in-sync
- * replicas; each subscription is one consumer group whose offsets are
- * committed only after the handler resolved, that is after the event is in
- * the ledger. Within a fetched batch, records of one key (one case) are
- * handled in order and different keys in parallel. A failing record holds its
- * key, and the batch's commit, while it is retried with backoff; other
- * partitions go on.
- */
 import kafkajs, {
   type Admin,
   type Consumer,
@@ -59,6 +48,12 @@ export interface KafkaBusOptions {
   readonly maxRetryDelayMs?: number;
   /** SASL/SCRAM credentials (the region's principal on a cluster with ACLs). */
   readonly sasl?: KafkaSasl;
+  /**
+   * How long the group waits for a silent consumer before giving its
+   * partitions to the others (default 20 s): the time a replica killed without
+   * leaving its group holds its share of the inbox.
+   */
+  readonly sessionTimeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -199,7 +194,7 @@ export class KafkaBus implements Bus {
       allowAutoTopicCreation: false,
       // A gateway killed without leaving its group holds its partitions until this runs out;
       // long enough for a dead-letter publish with its retries between two heartbeats.
-      sessionTimeout: 20_000,
+      sessionTimeout: this.o.sessionTimeoutMs ?? 20_000,
       heartbeatInterval: 1_000,
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -306,6 +301,47 @@ export class KafkaBus implements Bus {
         await sleep(delay);
       }
     }
+  }
+
+  async lag(groupId: string, topics: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    await this.connected();
+    const [ends, committed] = await Promise.all([
+      Promise.all(topics.map((t) => this.offsetsOf(t))),
+      this.admin.fetchOffsets({ groupId, topics: [...topics] }),
+    ]);
+    const out = new Map<string, number>();
+    topics.forEach((topic, i) => {
+      const done = new Map(
+        (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [
+          p.partition,
+          Number(p.offset),
+        ]),
+      );
+      let lag = 0;
+      for (const p of ends[i] ?? []) {
+        // -1: the group has committed nothing here yet, so it lags by every record still held.
+        const from = done.get(p.partition) ?? -1;
+        lag += Math.max(0, Number(p.high) - (from >= 0 ? from : Number(p.low)));
+      }
+      out.set(topic, lag);
+    });
+    return out;
+  }
+
+  async depth(topic: string): Promise<number> {
+    await this.connected();
+    // Retention may have removed the oldest records: what is held runs from low to high.
+    return (await this.offsetsOf(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  }
+
+  /** Low and high watermarks of each partition; none for a topic the cluster does not have. */
+  private async offsetsOf(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+    // Asked first: kafkajs retries an unknown topic's metadata for many seconds before it gives up.
+    if (!this.known.has(topic)) {
+      if (!(await this.admin.listTopics()).includes(topic)) return [];
+      this.known.add(topic);
+    }
+    return this.admin.fetchTopicOffsets(topic);
   }
 
   async ping(): Promise<boolean> {

@@ -19,16 +19,18 @@ import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { uploadMaterial } from "../../usecases/materials.js";
 import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
+import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
 import { authenticate, authorize, failedAuthLimiter, sessionRouter } from "./auth.js";
 import { errorHandler } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
+import { traceScope } from "./trace.js";
 
 /** What the REST app shows besides the use cases. */
 export interface RestExtras {
   readonly metrics: Registry;
-  /** Readiness checks beyond store and bus (e.g. breaker states). */
-  readonly readiness: () => Promise<Record<string, unknown>>;
+  /** Whether the region is ready, and the facts behind it (/readyz answers 503 when not). */
+  readonly readiness: () => Promise<{ readonly ready: boolean }>;
   /** Largest accepted JSON body. */
   readonly bodyLimit?: string;
   /** Staff tokens (config/staff.yaml). */
@@ -48,7 +50,8 @@ function meta(req: Request): RequestMeta {
   if (key !== undefined && (key.length === 0 || key.length > 200)) {
     throw XrError.invalid("Idempotency-Key", "must be 1–200 characters");
   }
-  const traceparent = req.get("traceparent") ?? "";
+  // The request's own span (rest/trace.ts), so that its log lines and the events it emits share one trace.
+  const traceparent = currentTraceparent() || (req.get("traceparent") ?? "");
   if (key === undefined) return { traceparent };
   const requestHash = createHash("sha256")
     .update(JSON.stringify(req.body ?? null))
@@ -96,6 +99,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  app.use(traceScope.open);
   for (const m of extras.before ?? []) app.use(m);
   const today = () => cstDate(ctx.clock.now());
   app.use(
@@ -128,6 +132,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
   });
   api.use(express.json({ limit: extras.bodyLimit ?? "256kb" }));
+  api.use(traceScope.resume);
 
   api.get("/regions", (_req, res) => {
     res.json({ regions: listRegions(ctx) });
@@ -193,14 +198,8 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.json({ status: "ok", region: ctx.region });
   });
   app.get("/readyz", async (_req, res) => {
-    const [store, bus] = await Promise.all([
-      ctx.store.ping().catch(() => false),
-      ctx.bus.ping().catch(() => false),
-    ]);
-    const ready = store && bus;
-    res
-      .status(ready ? 200 : 503)
-      .json({ ready, region: ctx.region, store, bus, ...(await extras.readiness()) });
+    const report = await extras.readiness();
+    res.status(report.ready ? 200 : 503).json({ region: ctx.region, ...report });
   });
   app.get("/metrics", async (_req, res) => {
     res.type(extras.metrics.contentType).send(await extras.metrics.metrics());

@@ -1,0 +1,592 @@
+/**
+ * The PostgreSQL ledger (node-postgres): the same port and behaviour as the
+ * SQLite ledger, but shared by several replicas of a region. Everything that
+ * must not happen twice is decided by the database, not by one process's
+ * memory: a case's version by a conditional UPDATE, an event's uniqueness by
+ * its keys, the message log's chain head under a transaction lock, and the
+ * right to relay the outbox by an advisory lock (relay-lease.ts).
+ */
+import pg from "pg";
+import { chain, type Direction, GENESIS, type LogEntry, type LogRecord } from "../../audit/chain.js";
+import { type CaseState, type CaseStatus, caseParties, OPEN_STATUSES } from "../../domain/case.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { LedgerEvent } from "../../domain/events.js";
+import type {
+  CaseFilter,
+  Commit,
+  IdempotentResponse,
+  InboxEntry,
+  LedgerStats,
+  LedgerStore,
+  OutboxRecord,
+  ParkedEvent,
+  ParkResult,
+} from "../../ports/store.js";
+import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
+import { migrate } from "./migrate.js";
+import { RelayLease } from "./relay-lease.js";
+
+/** Options of {@link PgLedger.open}. */
+export interface PgLedgerOptions {
+  /** `postgres://user@host:port/database`. */
+  readonly url: string;
+  /** Schema holding this region's tables (created if missing); lower-case letters, digits, `_`. */
+  readonly schema: string;
+  /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
+  readonly cipher?: DataCipher;
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number;
+}
+
+interface ParkedRow {
+  event_id: string;
+  case_id: string;
+  source_region: string;
+  sequence: number;
+  value: Buffer;
+  parked_at: string;
+  topic: string;
+  reason: string;
+}
+
+interface LogRow {
+  seq: string;
+  direction: Direction;
+  event_id: string;
+  case_id: string;
+  peer: string;
+  at: string;
+  value: Buffer;
+  prev_hash: string;
+  hash: string;
+}
+
+/** unique_violation: a key someone else already holds. */
+const UNIQUE_VIOLATION = "23505";
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === UNIQUE_VIOLATION;
+}
+
+/** Anything but our own XrError from the database is an outage to the caller: retriable. */
+function unavailable(what: string, err: unknown): XrError {
+  if (err instanceof XrError) return err;
+  return new XrError(ErrorCode.UNAVAILABLE, `${what} failed: ${(err as Error).message}`, { cause: err });
+}
+
+/** {@link LedgerStore} in one PostgreSQL schema. */
+export class PgLedger implements LedgerStore {
+  readonly #pool: pg.Pool;
+  readonly #cipher: DataCipher;
+  readonly #lease: RelayLease;
+  /** Key of the transaction lock that orders appends to the message log. */
+  readonly #logLock: string;
+
+  private constructor(pool: pg.Pool, lease: RelayLease, schema: string, cipher: DataCipher) {
+    this.#pool = pool;
+    this.#lease = lease;
+    this.#cipher = cipher;
+    this.#logLock = `xr-log:${schema}`;
+  }
+
+  /** Connects, migrates the schema to the latest version, and returns the ledger. */
+  static async open(o: PgLedgerOptions): Promise<PgLedger> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
+      throw new XrError(ErrorCode.INVALID_ARGUMENT, `schema: "${o.schema}" is not a plain lower-case name`);
+    }
+    const config: pg.ClientConfig = {
+      connectionString: o.url,
+      options: `-c search_path=${o.schema}`,
+      connectionTimeoutMillis: 5_000,
+    };
+    const pool = new pg.Pool({ ...config, max: o.poolSize ?? 10 });
+    // An idle pooled connection that the server closes must not crash the process; the next query reconnects.
+    pool.on("error", () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client, o.schema);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end();
+      throw unavailable(`ledger at ${redactUrl(o.url)}`, err);
+    }
+    return new PgLedger(
+      pool,
+      new RelayLease(config, `xr-relay:${o.schema}`),
+      o.schema,
+      o.cipher ?? PLAINTEXT,
+    );
+  }
+
+  /** Runs `fn` in one transaction on one pooled connection. */
+  async #tx<T>(what: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw unavailable(what, err);
+    }
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      if (isUniqueViolation(err)) {
+        throw new XrError(ErrorCode.CONFLICT, `${what}: ${(err as Error).message}`, { cause: err });
+      }
+      throw unavailable(what, err);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #query<R extends pg.QueryResultRow>(what: string, sql: string, args: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>(sql, args)).rows;
+    } catch (err) {
+      throw unavailable(what, err);
+    }
+  }
+
+  commit(change: Commit): Promise<void> {
+    return this.#tx(`commit of case ${change.state.caseId}`, (c) => this.#write(c, change));
+  }
+
+  async #write(c: pg.PoolClient, change: Commit): Promise<void> {
+    const { state } = change;
+    const body = this.#cipher.sealText(JSON.stringify(state));
+    const parties = `,${caseParties(state).join(",")},`;
+    if (change.expectedVersion === 0) {
+      const inserted = await c.query(
+        `INSERT INTO cases (case_id, version, status, parties, deadline, submitted_at, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id) DO NOTHING`,
+        [state.caseId, state.version, state.status, parties, state.deadline, state.submittedAt, body],
+      );
+      if (inserted.rowCount === 0) await this.#conflict(c, state.caseId, 0);
+    } else {
+      // The relay may have marked the case FORWARDED after the caller read it: keep that.
+      const updated = await c.query(
+        `UPDATE cases SET version = $2, deadline = $4, body = $5,
+           status = CASE WHEN status = 'FORWARDED' AND $3 = 'SUBMITTED' THEN 'FORWARDED' ELSE $3 END
+         WHERE case_id = $1 AND version = $6`,
+        [state.caseId, state.version, state.status, state.deadline, body, change.expectedVersion],
+      );
+      if (updated.rowCount === 0) await this.#conflict(c, state.caseId, change.expectedVersion);
+    }
+    for (const e of change.events) {
+      try {
+        await c.query(
+          `INSERT INTO events (event_id, case_id, source_region, sequence, type, occurred_at, status_after, payload)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            e.eventId,
+            e.caseId,
+            e.sourceRegion,
+            e.sequence,
+            e.payload.type,
+            e.occurredAt,
+            e.statusAfter,
+            this.#cipher.sealText(JSON.stringify(e.payload)),
+          ],
+        );
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new XrError(
+            ErrorCode.CONFLICT,
+            `event ${e.eventId} (sequence ${e.sequence}) is already recorded`,
+            { cause: err },
+          );
+        }
+        throw err;
+      }
+    }
+    for (const m of change.outbox) {
+      await c.query("INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4)", [
+        m.topic,
+        m.key,
+        this.#cipher.seal(m.value),
+        JSON.stringify(m.headers),
+      ]);
+    }
+    const now = new Date().toISOString();
+    if (change.inbox) {
+      const i = change.inbox;
+      await c.query(
+        "INSERT INTO inbox (event_id, case_id, source_region, sequence, applied_at, digest) VALUES ($1, $2, $3, $4, $5, $6)",
+        [i.eventId, i.caseId, i.sourceRegion, i.sequence, now, i.digest ?? ""],
+      );
+    }
+    if (change.idempotency) {
+      const k = change.idempotency;
+      try {
+        await c.query(
+          "INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+          [k.key, k.requestHash, k.status, this.#cipher.sealText(k.body), now],
+        );
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        throw new XrError(ErrorCode.CONFLICT, `Idempotency-Key ${k.key} was used concurrently`, {
+          cause: err,
+        });
+      }
+    }
+    if (change.unparkEventId) await c.query("DELETE FROM parked WHERE event_id = $1", [change.unparkEventId]);
+    // Last, so that the lock ordering the log is held for as short a time as possible.
+    await this.#appendLogIn(c, change.log ?? []);
+  }
+
+  async #conflict(c: pg.PoolClient, caseId: string, expected: number): Promise<never> {
+    const { rows } = await c.query<{ version: number }>("SELECT version FROM cases WHERE case_id = $1", [
+      caseId,
+    ]);
+    throw new XrError(
+      ErrorCode.CONFLICT,
+      `case ${caseId} changed meanwhile (version ${rows[0]?.version ?? 0}, expected ${expected})`,
+    );
+  }
+
+  /**
+   * Chains and inserts log records. Replicas append to one chain: the
+   * transaction lock makes them take turns, and the head is read only once
+   * the lock is held, so it is the latest committed one.
+   */
+  async #appendLogIn(c: pg.PoolClient, entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [this.#logLock]);
+    const { rows } = await c.query<{ seq: string; hash: string }>(
+      "SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1",
+    );
+    const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS };
+    for (const r of chain(head, entries)) {
+      await c.query(
+        `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          r.seq,
+          r.direction,
+          r.eventId,
+          r.caseId,
+          r.peer,
+          r.at,
+          this.#cipher.seal(r.value),
+          r.prevHash,
+          r.hash,
+        ],
+      );
+    }
+  }
+
+  async appendLog(entries: readonly LogEntry[]): Promise<void> {
+    try {
+      await this.#tx("message log write", (c) => this.#appendLogIn(c, entries));
+    } catch (err) {
+      throw new XrError(ErrorCode.UNAVAILABLE, `message log write failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  #logFromRow(r: LogRow): LogRecord {
+    let value: Uint8Array;
+    try {
+      value = new Uint8Array(this.#cipher.open(r.value));
+    } catch {
+      // Ciphertext that fails authentication was altered: an empty value makes the chain say so.
+      value = new Uint8Array();
+    }
+    return {
+      seq: Number(r.seq),
+      direction: r.direction,
+      eventId: r.event_id,
+      caseId: r.case_id,
+      peer: r.peer,
+      at: r.at,
+      value,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+  }
+
+  async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {
+    const rows = await this.#query<LogRow>(
+      "message log read",
+      "SELECT * FROM message_log WHERE seq >= $1 ORDER BY seq LIMIT $2",
+      [fromSeq, limit],
+    );
+    return rows.map((r) => this.#logFromRow(r));
+  }
+
+  async logForCase(caseId: string): Promise<LogRecord[]> {
+    const rows = await this.#query<LogRow>(
+      "message log read",
+      "SELECT * FROM message_log WHERE case_id = $1 ORDER BY seq",
+      [caseId],
+    );
+    return rows.map((r) => this.#logFromRow(r));
+  }
+
+  #caseFrom(row: { status: string; body: string }): CaseState {
+    // The status column is the truth: forwarding changes only it (markPublished).
+    return {
+      ...(JSON.parse(this.#cipher.openText(row.body)) as CaseState),
+      status: row.status as CaseStatus,
+    };
+  }
+
+  async getCase(caseId: string): Promise<CaseState | undefined> {
+    const rows = await this.#query<{ status: string; body: string }>(
+      "ledger read",
+      "SELECT status, body FROM cases WHERE case_id = $1",
+      [caseId],
+    );
+    return rows[0] && this.#caseFrom(rows[0]);
+  }
+
+  async listCases(filter: CaseFilter): Promise<CaseState[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (v: unknown) => {
+      args.push(v);
+      return `$${args.length}`;
+    };
+    if (filter.status) where.push(`status = ${arg(filter.status)}`);
+    if (filter.region) where.push(`parties LIKE ${arg(`%,${filter.region},%`)}`);
+    if (filter.overdueOn) {
+      where.push(
+        `deadline <> '' AND deadline < ${arg(filter.overdueOn)} AND status = ANY(${arg(OPEN_STATUSES)})`,
+      );
+    }
+    const sql = `SELECT status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+                 ORDER BY submitted_at DESC, case_id DESC LIMIT ${arg(filter.limit)} OFFSET ${arg(filter.offset)}`;
+    const rows = await this.#query<{ status: string; body: string }>("ledger read", sql, args);
+    return rows.map((r) => this.#caseFrom(r));
+  }
+
+  async listEvents(caseId: string): Promise<LedgerEvent[]> {
+    const rows = await this.#query<Record<string, string | number>>(
+      "ledger read",
+      "SELECT * FROM events WHERE case_id = $1 ORDER BY position",
+      [caseId],
+    );
+    return rows.map((r) => ({
+      eventId: String(r.event_id),
+      caseId: String(r.case_id),
+      sourceRegion: String(r.source_region),
+      sequence: Number(r.sequence),
+      occurredAt: String(r.occurred_at),
+      statusAfter: String(r.status_after) as CaseStatus,
+      payload: JSON.parse(this.#cipher.openText(String(r.payload))),
+    }));
+  }
+
+  async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
+    const rows = await this.#query<IdempotentResponse>(
+      "ledger read",
+      `SELECT key, request_hash AS "requestHash", status, body FROM idempotency WHERE key = $1`,
+      [key],
+    );
+    const found = rows[0];
+    return found && { ...found, body: this.#cipher.openText(found.body) };
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.#query<{
+      id: string;
+      topic: string;
+      key: string;
+      value: Buffer;
+      headers: Record<string, string>;
+    }>("outbox read", "SELECT * FROM outbox ORDER BY id LIMIT $1", [limit]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      topic: r.topic,
+      key: r.key,
+      value: new Uint8Array(this.#cipher.open(r.value)),
+      headers: r.headers,
+    }));
+  }
+
+  async markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void> {
+    await this.#tx("outbox update", async (c) => {
+      await c.query("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [ids]);
+      if (forwardedCaseIds.length > 0) {
+        await c.query(
+          "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ANY($1) AND status = 'SUBMITTED'",
+          [forwardedCaseIds],
+        );
+      }
+    });
+  }
+
+  async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {
+    const rows = await this.#query<{ s: number }>(
+      "ledger read",
+      `SELECT GREATEST(
+         (SELECT COALESCE(MAX(sequence), 0) FROM events WHERE case_id = $1 AND source_region = $2),
+         (SELECT COALESCE(MAX(sequence), 0) FROM inbox WHERE case_id = $1 AND source_region = $2)) AS s`,
+      [caseId, sourceRegion],
+    );
+    return Number(rows[0]?.s ?? 0);
+  }
+
+  async hasApplied(eventId: string): Promise<boolean> {
+    const rows = await this.#query<{ found: boolean }>(
+      "ledger read",
+      `SELECT EXISTS (SELECT 1 FROM events WHERE event_id = $1)
+           OR EXISTS (SELECT 1 FROM inbox WHERE event_id = $1) AS found`,
+      [eventId],
+    );
+    return rows[0]?.found === true;
+  }
+
+  async appliedDigest(eventId: string): Promise<string | undefined> {
+    const rows = await this.#query<{ digest: string }>(
+      "ledger read",
+      "SELECT digest FROM inbox WHERE event_id = $1",
+      [eventId],
+    );
+    if (rows[0]) return rows[0].digest;
+    return (await this.hasApplied(eventId)) ? "" : undefined;
+  }
+
+  async recordDeadLettered(e: InboxEntry): Promise<void> {
+    await this.#query(
+      "inbox write",
+      `INSERT INTO inbox (event_id, case_id, source_region, sequence, applied_at, outcome, digest)
+       VALUES ($1, $2, $3, $4, $5, 'dead-lettered', $6) ON CONFLICT (event_id) DO NOTHING`,
+      [e.eventId, e.caseId, e.sourceRegion, e.sequence, new Date().toISOString(), e.digest ?? ""],
+    );
+  }
+
+  async park(e: ParkedEvent): Promise<ParkResult> {
+    const holder = async () =>
+      (
+        await this.#query<{ event_id: string }>(
+          "parking read",
+          "SELECT event_id FROM parked WHERE case_id = $1 AND source_region = $2 AND sequence = $3",
+          [e.caseId, e.sourceRegion, e.sequence],
+        )
+      )[0]?.event_id;
+    const before = await holder();
+    if (before !== undefined) return before === e.eventId ? "already-parked" : "collision";
+    const inserted = await this.#query<{ event_id: string }>(
+      "parking write",
+      `INSERT INTO parked (event_id, case_id, source_region, sequence, value, parked_at, topic, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        e.eventId,
+        e.caseId,
+        e.sourceRegion,
+        e.sequence,
+        this.#cipher.seal(e.value),
+        e.parkedAt,
+        e.topic,
+        e.reason,
+      ],
+    );
+    if (inserted.length > 0) return "parked";
+    // Another replica parked something at the same moment: say what holds the place now.
+    return (await holder()) === e.eventId ? "already-parked" : "collision";
+  }
+
+  async dropParked(eventId: string): Promise<void> {
+    await this.#query("parking write", "DELETE FROM parked WHERE event_id = $1", [eventId]);
+  }
+
+  #parkedFromRow(r: ParkedRow): ParkedEvent {
+    return {
+      eventId: r.event_id,
+      caseId: r.case_id,
+      sourceRegion: r.source_region,
+      sequence: r.sequence,
+      value: new Uint8Array(this.#cipher.open(r.value)),
+      parkedAt: r.parked_at,
+      topic: r.topic,
+      reason: r.reason,
+    };
+  }
+
+  async parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]> {
+    const rows = await this.#query<ParkedRow>(
+      "parking read",
+      "SELECT * FROM parked WHERE parked_at < $1 ORDER BY parked_at LIMIT $2",
+      [iso, limit],
+    );
+    return rows.map((r) => this.#parkedFromRow(r));
+  }
+
+  async parkedFor(caseId: string): Promise<ParkedEvent[]> {
+    const rows = await this.#query<ParkedRow>(
+      "parking read",
+      "SELECT * FROM parked WHERE case_id = $1 ORDER BY source_region, sequence",
+      [caseId],
+    );
+    return rows.map((r) => this.#parkedFromRow(r));
+  }
+
+  async countParked(caseId: string): Promise<number> {
+    const rows = await this.#query<{ n: string }>(
+      "parking read",
+      "SELECT COUNT(*) AS n FROM parked WHERE case_id = $1",
+      [caseId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async stats(today: string): Promise<LedgerStats> {
+    const [byStatus, counts] = await Promise.all([
+      this.#query<{ status: string; n: string }>(
+        "ledger stats",
+        "SELECT status, COUNT(*) AS n FROM cases GROUP BY status",
+      ),
+      this.#query<{ outbox: string; parked: string; overdue: string }>(
+        "ledger stats",
+        `SELECT (SELECT COUNT(*) FROM outbox) AS outbox, (SELECT COUNT(*) FROM parked) AS parked,
+                (SELECT COUNT(*) FROM cases WHERE deadline <> '' AND deadline < $1 AND status = ANY($2)) AS overdue`,
+        [today, OPEN_STATUSES],
+      ),
+    ]);
+    const c = counts[0];
+    return {
+      casesByStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
+      outboxBacklog: Number(c?.outbox ?? 0),
+      parked: Number(c?.parked ?? 0),
+      overdue: Number(c?.overdue ?? 0),
+    };
+  }
+
+  relayLease(): Promise<boolean> {
+    return this.#lease.holds();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.#pool.query("SELECT 1");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #closed = false;
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#lease.close();
+    await this.#pool.end();
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}

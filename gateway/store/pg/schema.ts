@@ -1,0 +1,80 @@
+/**
+ * PostgreSQL schema of a region's ledger, applied in order; each step runs
+ * once. Same tables and meaning as the SQLite ledger (store/sqlite/schema.ts),
+ * in PostgreSQL's types: personal data sealed by the cipher is `bytea` or
+ * sealed text, positions are `bigserial`.
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE cases (
+     case_id text PRIMARY KEY,
+     version integer NOT NULL,
+     status text NOT NULL,
+     parties text NOT NULL,
+     deadline text NOT NULL,
+     submitted_at text NOT NULL,
+     body text NOT NULL
+   );
+   CREATE INDEX cases_status ON cases (status, submitted_at);
+   CREATE INDEX cases_submitted ON cases (submitted_at);
+   CREATE TABLE events (
+     position bigserial PRIMARY KEY,
+     event_id text NOT NULL UNIQUE,
+     case_id text NOT NULL,
+     source_region text NOT NULL,
+     sequence integer NOT NULL,
+     type text NOT NULL,
+     occurred_at text NOT NULL,
+     status_after text NOT NULL,
+     payload text NOT NULL,
+     UNIQUE (case_id, source_region, sequence)
+   );
+   CREATE TABLE outbox (
+     id bigserial PRIMARY KEY,
+     topic text NOT NULL,
+     key text NOT NULL,
+     value bytea NOT NULL,
+     headers jsonb NOT NULL
+   );
+   CREATE TABLE inbox (
+     event_id text PRIMARY KEY,
+     case_id text NOT NULL,
+     source_region text NOT NULL,
+     sequence integer NOT NULL,
+     applied_at text NOT NULL,
+     outcome text NOT NULL DEFAULT 'applied',
+     digest text NOT NULL DEFAULT ''
+   );
+   CREATE INDEX inbox_position ON inbox (case_id, source_region, sequence);
+   CREATE TABLE parked (
+     event_id text PRIMARY KEY,
+     case_id text NOT NULL,
+     source_region text NOT NULL,
+     sequence integer NOT NULL,
+     value bytea NOT NULL,
+     parked_at text NOT NULL,
+     topic text NOT NULL,
+     reason text NOT NULL,
+     UNIQUE (case_id, source_region, sequence)
+   );
+   CREATE INDEX parked_age ON parked (parked_at);
+   CREATE TABLE idempotency (
+     key text PRIMARY KEY,
+     request_hash text NOT NULL,
+     status integer NOT NULL,
+     body text NOT NULL,
+     created_at text NOT NULL
+   );`,
+  // 2: the hash-chained message log of every envelope sent and received (audit/chain.ts).
+  `CREATE TABLE message_log (
+     seq bigint PRIMARY KEY,
+     direction text NOT NULL,
+     event_id text NOT NULL,
+     case_id text NOT NULL,
+     peer text NOT NULL,
+     at text NOT NULL,
+     value bytea NOT NULL,
+     prev_hash text NOT NULL,
+     hash text NOT NULL
+   );
+   CREATE INDEX message_log_case ON message_log (case_id, seq);`,
+];

@@ -1,0 +1,204 @@
+/**
+ * The ledger store suite against the machine's PostgreSQL, plus what only a
+ * shared database shows: migrations run forwards and once, and two ledgers
+ * on one schema (two replicas) never both win.
+ */
+import { expect } from "chai";
+import pg from "pg";
+import { firstBreak } from "../../gateway/audit/chain.js";
+import type { XrError } from "../../gateway/domain/errors.js";
+import type { Commit } from "../../gateway/ports/store.js";
+import { PgLedger } from "../../gateway/store/pg/ledger.js";
+import { migrate } from "../../gateway/store/pg/migrate.js";
+import { PG_MIGRATIONS } from "../../gateway/store/pg/schema.js";
+import { personCase } from "../helpers/cases.js";
+import { describePostgres, dropSchemas, postgresUrl, testSchema } from "../helpers/postgres.js";
+import { storeBehaviour } from "./store-behaviour.js";
+
+describePostgres("PostgreSQL ledger", () => {
+  const schemas: string[] = [];
+  const open = (schema = testSchema()) => {
+    schemas.push(schema);
+    return PgLedger.open({ url: postgresUrl(), schema });
+  };
+  after(() => dropSchemas(schemas));
+
+  storeBehaviour("PostgreSQL", () => open());
+
+  const state = (caseId: string, version: number) =>
+    personCase({ caseId, version, status: "SUBMITTED", deadline: "2026-12-10" });
+  const commit = (caseId: string, version: number, eventId: string, extra: Partial<Commit> = {}): Commit => ({
+    state: state(caseId, version),
+    expectedVersion: version - 1,
+    events: [
+      {
+        eventId,
+        caseId,
+        sourceRegion: "440100",
+        sequence: version,
+        occurredAt: "2026-11-26T01:00:00.000Z",
+        payload: { type: "HandlingNote", author: "窗口", text: eventId },
+        statusAfter: "SUBMITTED",
+      },
+    ],
+    outbox: [],
+    ...extra,
+  });
+
+  describe("migrations", () => {
+    it("bring a schema at an older version forwards on open, keeping its rows", async () => {
+      const schema = testSchema();
+      schemas.push(schema);
+      const client = new pg.Client({ connectionString: postgresUrl() });
+      await client.connect();
+      try {
+        expect(await migrate(client, schema, PG_MIGRATIONS.slice(0, 1))).to.equal(1);
+        await client.query(
+          `INSERT INTO ${schema}.cases (case_id, version, status, parties, deadline, submitted_at, body)
+           VALUES ('OLD', 1, 'ACCEPTED', ',430100,440100,', '2026-12-10', '2026-11-01T00:00:00Z', $1)`,
+          [JSON.stringify(state("OLD", 1))],
+        );
+      } finally {
+        await client.end();
+      }
+      const ledger = await PgLedger.open({ url: postgresUrl(), schema });
+      try {
+        expect((await ledger.getCase("OLD"))?.status).to.equal("ACCEPTED");
+        // The table of migration 2 is there and usable.
+        await ledger.appendLog([
+          {
+            direction: "sent",
+            eventId: "E",
+            caseId: "OLD",
+            peer: "440100",
+            at: "x",
+            value: new Uint8Array([1]),
+          },
+        ]);
+        expect(await ledger.logRecords(1, 10)).to.have.length(1);
+      } finally {
+        await ledger.close();
+      }
+      const versions = await queryRows<{ version: number }>(
+        `SELECT version FROM ${schema}.schema_version ORDER BY version`,
+      );
+      expect(versions.map((r) => r.version)).to.deep.equal([1, 2]);
+    });
+
+    it("run once when replicas open the same schema at the same moment", async () => {
+      const schema = testSchema();
+      const ledgers = await Promise.all([open(schema), open(schema), open(schema)]);
+      await Promise.all(ledgers.map((l) => l.close()));
+      const versions = await queryRows<{ version: number }>(
+        `SELECT version FROM ${schema}.schema_version ORDER BY version`,
+      );
+      expect(versions.map((r) => r.version)).to.deep.equal(PG_MIGRATIONS.map((_, i) => i + 1));
+    });
+
+    it("refuse a schema name that is not a plain identifier", async () => {
+      const err = await PgLedger.open({ url: postgresUrl(), schema: "x; DROP TABLE y" }).catch(
+        (e: XrError) => e,
+      );
+      expect((err as XrError).message).to.match(/^schema: /);
+    });
+  });
+
+  describe("two replicas on one schema", () => {
+    let shared: string;
+    let a: PgLedger;
+    let b: PgLedger;
+    beforeEach(async () => {
+      shared = testSchema();
+      a = await open(shared);
+      b = await open(shared);
+    });
+    afterEach(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it("let exactly one of two concurrent first commits of a case win", async () => {
+      const results = await Promise.allSettled([
+        a.commit(commit("K1", 1, "EA")),
+        b.commit(commit("K1", 1, "EB")),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled")).to.have.length(1);
+      const loser = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect((loser.reason as XrError).code).to.equal("CONFLICT");
+      expect(await a.listEvents("K1")).to.have.length(1);
+    });
+
+    it("apply one received event once when both replicas apply it together", async () => {
+      await a.commit(commit("K2", 1, "FIRST"));
+      const inbox = { eventId: "SAME", caseId: "K2", sourceRegion: "440100", sequence: 2 };
+      const results = await Promise.allSettled([
+        a.commit(commit("K2", 2, "SAME", { inbox })),
+        b.commit(commit("K2", 2, "SAME", { inbox })),
+      ]);
+      expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
+      expect((await b.listEvents("K2")).map((e) => e.eventId)).to.deep.equal(["FIRST", "SAME"]);
+    });
+
+    it("keep one unbroken message-log chain when both append at once", async () => {
+      const entry = (eventId: string) => ({
+        direction: "sent" as const,
+        eventId,
+        caseId: eventId,
+        peer: "440100",
+        at: "2026-11-26T01:00:00.000Z",
+        value: new TextEncoder().encode(eventId),
+      });
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? a : b).commit(commit(`M${i}`, 1, `M${i}`, { log: [entry(`M${i}a`), entry(`M${i}b`)] })),
+        ),
+      );
+      const records = await a.logRecords(1, 1_000);
+      expect(records).to.have.length(80);
+      expect(firstBreak(records)).to.equal(undefined);
+    });
+
+    it("give the relay lease to one replica, and to the other once the holder closes", async () => {
+      const [first, second] = await Promise.all([a.relayLease(), b.relayLease()]);
+      expect([first, second].filter(Boolean)).to.have.length(1);
+      const [holder, standby] = first ? [a, b] : [b, a];
+      expect(await standby.relayLease()).to.equal(false);
+      await holder.close();
+      expect(await standby.relayLease()).to.equal(true);
+      // afterEach closes the holder again: closing twice is harmless.
+    });
+
+    it("free the lease when the holder's connection dies, as with kill -9", async () => {
+      expect(await a.relayLease()).to.equal(true);
+      expect(await b.relayLease()).to.equal(false);
+      // The server ends the holder's lease connection, as it does when that process is gone.
+      await queryRows(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+           AND objid = (hashtext($1)::bigint & 4294967295)::oid`,
+        [`xr-relay:${shared}`],
+      );
+      await eventuallyTrue(() => b.relayLease());
+      expect(await a.relayLease()).to.equal(false);
+    });
+  });
+});
+
+async function queryRows<R extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: postgresUrl() });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, args)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function eventuallyTrue(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("condition not met in time");
+}
