@@ -105,6 +105,8 @@ const KNOWN_TYPES = new Set<string>([
 
 const PAYLOAD_FIELDS = new Set([...KNOWN_TYPES].map((t) => oneofName(t as EventType)));
 
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
 /** Decodes protobuf bytes; throws INVALID_ARGUMENT (not retriable) on anything malformed. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const T = xrType("Envelope");
@@ -122,8 +124,11 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       cause: err,
     });
   }
+  // The message goes to logs and dead-letter headers: name the event only by a well-formed id, never
+  // by whatever bytes a malformed record put in that field (they may be a whole case, personal data included).
+  const id = typeof o.eventId === "string" && ULID.test(o.eventId) ? o.eventId : "(no valid event id)";
   const bad = (issue: string) =>
-    new XrError(ErrorCode.INVALID_ARGUMENT, `invalid envelope ${String(o.eventId)}: ${issue}`, {
+    new XrError(ErrorCode.INVALID_ARGUMENT, `invalid envelope ${id}: ${issue}`, {
       origin: "remote",
     });
   if (o.schemaVersion !== SCHEMA_VERSION) throw bad(`unsupported schema version ${String(o.schemaVersion)}`);

@@ -126,6 +126,22 @@ describe("envelope: refusals", () => {
     expect(err.message).to.match(/schema version 2/);
   });
 
+  it("never repeats a malformed record's bytes in its message: they may hold a whole case", () => {
+    const c = personCase();
+    const bytes = encodeEnvelope(envelope({ type: "CaseSubmitted", case: c }));
+    // The record's bytes from the payload on (field 20: tag 0xa2 0x01, then a varint length):
+    // a CaseSubmitted read as an envelope puts the case's bytes where the event id belongs.
+    let at = bytes.findIndex((b, i) => b === 0xa2 && bytes[i + 1] === 0x01) + 2;
+    while ((bytes[at] ?? 0) & 0x80) at++;
+    const err = decodeError(bytes.subarray(at + 1));
+    expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+    expect(err.message).to.match(/^invalid envelope \(no valid event id\): /);
+    const person = "person" in c.applicant ? c.applicant.person : undefined;
+    for (const secret of [c.caseId, person?.name, person?.idNumber, c.delivery?.address]) {
+      expect(err.message).not.to.include(String(secret));
+    }
+  });
+
   it("refuses an envelope without a case ID", () => {
     const err = decodeError(encodeEnvelope(envelope({ type: "ResultDelivered" }, { caseId: "" })));
     expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
