@@ -132,7 +132,8 @@ async function replicas(n: number, brokers: string, problems: string[]) {
       after = await countCases(databaseUrl);
     }
     for (const s of started) await stopServer(s);
-    if (m.failures > 0) problems.push(`${n} replicas: ${m.failures} failed requests (${JSON.stringify(m.refused)})`);
+    if (m.failures > 0)
+      problems.push(`${n} replicas: ${m.failures} failed requests (${JSON.stringify(m.refused)})`);
     if (after.cases < m.acknowledged) {
       problems.push(`${n} replicas: acknowledged ${m.acknowledged} cases, ledger holds ${after.cases}`);
     }

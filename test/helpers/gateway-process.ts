@@ -1,6 +1,6 @@
 /** Runs the gateway's entry point as a child process, as `npm start` does. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
@@ -46,6 +46,12 @@ export async function spawnGateway(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
+  // XR_TEST_GATEWAY_LOGS=<dir> keeps each spawned gateway's output there, for debugging a failure.
+  const keep = process.env.XR_TEST_GATEWAY_LOGS;
+  if (keep) {
+    const file = createWriteStream(join(keep, `${env.XR_REGIONS ?? "all"}-${child.pid}.log`));
+    child.stdout?.pipe(file);
+  }
   child.stdout?.on("data", (d) => {
     out += String(d);
     captureLog(String(d));

@@ -45,6 +45,47 @@ describePostgres("PostgreSQL ledger", () => {
     ...extra,
   });
 
+  describe("group commit", () => {
+    it("commits a burst together, refusing only the stale commits and logging only what held", async () => {
+      const ledger = await open();
+      try {
+        const entry = (eventId: string) => ({
+          direction: "sent" as const,
+          eventId,
+          caseId: eventId,
+          peer: "440100",
+          at: "2026-11-26T01:00:00.000Z",
+          value: new TextEncoder().encode(eventId),
+        });
+        await ledger.commit(commit("STALE", 1, "S1"));
+        // Fired in one turn, so they queue behind each other and go in shared transactions.
+        const results = await Promise.allSettled(
+          Array.from({ length: 60 }, (_, i) =>
+            i % 3 === 0
+              ? ledger.commit(commit("STALE", 1, `X${i}`, { log: [entry(`X${i}`)] }))
+              : ledger.commit(commit(`G${i}`, 1, `G${i}`, { log: [entry(`G${i}`)] })),
+          ),
+        );
+        const refused = results.flatMap((r, i) => (r.status === "rejected" ? [i] : []));
+        expect(refused).to.deep.equal(Array.from({ length: 20 }, (_, k) => k * 3));
+        for (const i of refused) {
+          expect(((results[i] as PromiseRejectedResult).reason as XrError).code).to.equal("CONFLICT");
+        }
+        const log = await ledger.logRecords(1, 1_000);
+        expect(log.map((r) => r.eventId).sort()).to.deep.equal(
+          Array.from({ length: 60 }, (_, i) => i)
+            .filter((i) => i % 3 !== 0)
+            .map((i) => `G${i}`)
+            .sort(),
+        );
+        expect(firstBreak(log)).to.equal(undefined);
+        expect((await ledger.listEvents("STALE")).map((e) => e.eventId)).to.deep.equal(["S1"]);
+      } finally {
+        await ledger.close();
+      }
+    });
+  });
+
   describe("migrations", () => {
     it("bring a schema at an older version forwards on open, keeping its rows", async () => {
       const schema = testSchema();

@@ -52,7 +52,8 @@ describePostgres("replicas sharing PostgreSQL", () => {
       databaseUrl = await createTestDatabase("xr_replicas");
       // Started one after another: the first creates the development keys the others then share.
       const env = { XR_KAFKA_SESSION_TIMEOUT_MS: "6000", XR_DRAIN_MS: "0" };
-      intake = await startReplica("430100", dir, brokers, databaseUrl, env);
+      // 长沙 on its configured ports: 广州's replicas fetch each case's scans from its gRPC address.
+      intake = await startReplica("430100", dir, brokers, databaseUrl, { ...env, XR_EPHEMERAL_PORTS: "0" });
       for (let i = 0; i < 2; i++) {
         replicas.push(await startReplica("440100", dir, brokers, databaseUrl, env));
         alive.add(i);

@@ -23,6 +23,7 @@ import type {
   ParkResult,
 } from "../../ports/store.js";
 import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
+import { PgGroupCommit } from "./group-commit.js";
 import { migrate } from "./migrate.js";
 import { RelayLease } from "./relay-lease.js";
 
@@ -82,11 +83,19 @@ export class PgLedger implements LedgerStore {
   /** Key of the transaction lock that orders appends to the message log. */
   readonly #logLock: string;
 
+  readonly #commits: PgGroupCommit;
+
   private constructor(pool: pg.Pool, lease: RelayLease, schema: string, cipher: DataCipher) {
     this.#pool = pool;
     this.#lease = lease;
     this.#cipher = cipher;
     this.#logLock = `xr-log:${schema}`;
+    this.#commits = new PgGroupCommit(pool, {
+      writeRows: (c, change) => this.#writeRows(c, change),
+      appendLog: (c, entries) => this.#appendLogIn(c, entries),
+      commitAlone: (change) => this.#commitAlone(change),
+      refusal: (change, err) => this.#refusal(change, err),
+    });
   }
 
   /** Connects, migrates the schema to the latest version, and returns the ledger. */
@@ -157,10 +166,34 @@ export class PgLedger implements LedgerStore {
   }
 
   commit(change: Commit): Promise<void> {
-    return this.#tx(`commit of case ${change.state.caseId}`, (c) => this.#write(c, change));
+    return this.#commits.submit(change);
   }
 
-  async #write(c: pg.PoolClient, change: Commit): Promise<void> {
+  /** One change in a transaction of its own (group-commit.ts falls back to it). */
+  #commitAlone(change: Commit): Promise<void> {
+    return this.#tx(`commit of case ${change.state.caseId}`, async (c) => {
+      await this.#writeRows(c, change);
+      await this.#appendLogIn(c, change.log ?? []);
+    });
+  }
+
+  /** A change refused inside a batch: its own fault (CONFLICT), or undefined for a failure to retry alone. */
+  #refusal(change: Commit, err: unknown): unknown {
+    if (err instanceof XrError) return err;
+    if (isUniqueViolation(err)) {
+      return new XrError(
+        ErrorCode.CONFLICT,
+        `commit of case ${change.state.caseId}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    return undefined;
+  }
+
+  /** Writes a change's rows (not its log entries, which the caller appends last). */
+  async #writeRows(c: pg.PoolClient, change: Commit): Promise<void> {
     const { state } = change;
     const body = this.#cipher.sealText(JSON.stringify(state));
     const parties = `,${caseParties(state).join(",")},`;
@@ -239,8 +272,6 @@ export class PgLedger implements LedgerStore {
       }
     }
     if (change.unparkEventId) await c.query("DELETE FROM parked WHERE event_id = $1", [change.unparkEventId]);
-    // Last, so that the lock ordering the log is held for as short a time as possible.
-    await this.#appendLogIn(c, change.log ?? []);
   }
 
   async #conflict(c: pg.PoolClient, caseId: string, expected: number): Promise<never> {
@@ -265,23 +296,24 @@ export class PgLedger implements LedgerStore {
       "SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1",
     );
     const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS };
-    for (const r of chain(head, entries)) {
-      await c.query(
-        `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          r.seq,
-          r.direction,
-          r.eventId,
-          r.caseId,
-          r.peer,
-          r.at,
-          this.#cipher.seal(r.value),
-          r.prevHash,
-          r.hash,
-        ],
-      );
-    }
+    const records = chain(head, entries);
+    // One statement for the whole batch: the lock is held for as short a time as possible.
+    await c.query(
+      `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::bytea[], $8::text[], $9::text[])`,
+      [
+        records.map((r) => r.seq),
+        records.map((r) => r.direction),
+        records.map((r) => r.eventId),
+        records.map((r) => r.caseId),
+        records.map((r) => r.peer),
+        records.map((r) => r.at),
+        records.map((r) => this.#cipher.seal(r.value)),
+        records.map((r) => r.prevHash),
+        records.map((r) => r.hash),
+      ],
+    );
   }
 
   async appendLog(entries: readonly LogEntry[]): Promise<void> {

@@ -1,0 +1,130 @@
+/**
+ * Group commit for the PostgreSQL ledger. Every commit holds the message
+ * log's transaction lock from the moment it chains its records until its
+ * COMMIT (fsync included), so one commit per transaction would serialise a
+ * region at one fsync per case. Commits that wait meanwhile go together into
+ * one transaction, each inside its own savepoint: a failing commit rolls back
+ * alone, the others share one log append and one fsync.
+ *
+ * A few writers run at once so that the next batch writes its rows while the
+ * previous one holds the log lock. If a whole batch fails (a deadlock between
+ * batches touching the same cases in another order, a lost connection), each
+ * of its commits is tried again in a transaction of its own, so a batch never
+ * fails a commit that would have succeeded alone.
+ */
+import type pg from "pg";
+import type { LogEntry } from "../../audit/chain.js";
+import type { Commit } from "../../ports/store.js";
+
+interface Pending {
+  readonly change: Commit;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** How a batch's parts are written (PgLedger's statements). */
+export interface BatchWriter {
+  /** Writes one change's rows, not its log entries; throws XrError (or a driver error) on refusal. */
+  writeRows(c: pg.PoolClient, change: Commit): Promise<void>;
+  /** Chains and appends log entries under the log lock. */
+  appendLog(c: pg.PoolClient, entries: readonly LogEntry[]): Promise<void>;
+  /** One change alone in its own transaction (the fallback). */
+  commitAlone(change: Commit): Promise<void>;
+  /**
+   * The error the caller gets when its change was refused inside a batch, or
+   * undefined when the failure was not about the change (try it alone).
+   */
+  refusal(change: Commit, err: unknown): unknown;
+}
+
+/** Queues commits and writes them in grouped transactions. */
+export class PgGroupCommit {
+  #queue: Pending[] = [];
+  #writers = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly writer: BatchWriter,
+    private readonly maxWriters = 2,
+    private readonly maxBatch = 256,
+  ) {}
+
+  /** Resolves once `change` is committed; rejects with the reason it was not. */
+  submit(change: Commit): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ change, resolve, reject });
+      if (this.#writers < this.maxWriters) {
+        this.#writers++;
+        void this.#run();
+      }
+    });
+  }
+
+  async #run(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) await this.#commitBatch(this.#queue.splice(0, this.maxBatch));
+    } finally {
+      this.#writers--;
+    }
+  }
+
+  async #commitBatch(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) {
+      await this.#alone(batch[0] as Pending);
+      return;
+    }
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch {
+      for (const p of batch) await this.#alone(p);
+      return;
+    }
+    const done: Pending[] = [];
+    const refused: Array<[Pending, unknown]> = [];
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      for (const p of batch) {
+        await client.query("SAVEPOINT one");
+        try {
+          await this.writer.writeRows(client, p.change);
+          await client.query("RELEASE SAVEPOINT one");
+          done.push(p);
+        } catch (err) {
+          await client.query("ROLLBACK TO SAVEPOINT one");
+          refused.push([p, err]);
+        }
+      }
+      await this.writer.appendLog(
+        client,
+        done.flatMap((p) => p.change.log ?? []),
+      );
+      await client.query("COMMIT");
+    } catch {
+      // The batch as a whole failed: nothing of it holds. Each commit gets its own chance.
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      client.release(broken);
+      for (const p of batch) await this.#alone(p);
+      return;
+    }
+    client.release();
+    for (const p of done) p.resolve();
+    for (const [p, err] of refused) {
+      const refusal = this.writer.refusal(p.change, err);
+      if (refusal === undefined) await this.#alone(p);
+      else p.reject(refusal);
+    }
+  }
+
+  async #alone(p: Pending): Promise<void> {
+    try {
+      await this.writer.commitAlone(p.change);
+      p.resolve();
+    } catch (err) {
+      p.reject(err);
+    }
+  }
+}
