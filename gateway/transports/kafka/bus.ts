@@ -231,6 +231,12 @@ export class KafkaBus implements Bus {
               "heartbeat failed; batch abandoned",
             );
           });
+        // The member stays alive while its records take long (a busy ledger): without a beat of its
+        // own the group would count it dead after the session timeout, take the batch from it, and
+        // hand the same slow batch back, over and over. kafkajs sends at most one per interval.
+        const ticker = setInterval(() => {
+          if (alive()) void beat();
+        }, 1_000);
         // Records of one key (one case) are handled in order; different keys in parallel, so
         // the ledger can group their commits. The batch is committed once all are handled.
         const chains = new Map<string, Promise<boolean>>();
@@ -252,7 +258,7 @@ export class KafkaBus implements Bus {
           );
         }
         // Every chain settles before eachBatch returns, so nothing runs on after stop().
-        const results = (await Promise.allSettled(chains.values())).map(
+        const results = (await Promise.allSettled(chains.values()).finally(() => clearInterval(ticker))).map(
           (r) => r.status === "fulfilled" && r.value,
         );
         const last = batch.messages.at(-1)?.offset;
