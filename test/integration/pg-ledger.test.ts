@@ -216,8 +216,8 @@ describePostgres("PostgreSQL ledger", () => {
       await queryRows(
         `SELECT pg_terminate_backend(pid) FROM pg_locks
          WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
-           AND objid = (hashtext($1)::bigint & 4294967295)::oid`,
-        [`xr-relay:${shared}`],
+           AND classid = (hashtext($1)::bigint & 4294967295)::oid AND objid = 3 AND objsubid = 2`,
+        [shared],
       );
       await eventuallyTrue(() => b.relayLease());
       expect(await a.relayLease()).to.equal(false);

@@ -192,6 +192,13 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): 
       expect((await store.logRecords(3, 1)).map((r) => r.eventId)).to.deep.equal(["R1"]);
     });
 
+    it("logs a refused record whatever text its sender put in it, NUL characters included", async () => {
+      await store.appendLog([{ ...logEntry("BAD\u0000KEY", "\u0000"), peer: "44\u00000100" }]);
+      const [r] = await store.logRecords(1, 10);
+      expect(r?.caseId.startsWith("BAD")).to.equal(true);
+      expect(firstBreak(await store.logRecords(1, 10))).to.equal(undefined);
+    });
+
     it("appends nothing to the log when the commit that carries it fails", async () => {
       await store.commit(commitFor("L3", 1, { log: [logEntry("L3", "A")] }));
       const stale = store.commit(commitFor("L3", 1, { log: [logEntry("L3", "LOST")] }));

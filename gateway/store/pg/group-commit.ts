@@ -14,7 +14,15 @@
  */
 import type pg from "pg";
 import type { LogEntry } from "../../audit/chain.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { Commit } from "../../ports/store.js";
+
+/**
+ * How every write transaction of the ledger begins: reading committed data as
+ * of each statement, whatever the database's default, because the message
+ * log's head must be read after its lock is granted, not from an older snapshot.
+ */
+export const BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
 interface Pending {
   readonly change: Commit;
@@ -46,7 +54,8 @@ export class PgGroupCommit {
     private readonly pool: pg.Pool,
     private readonly writer: BatchWriter,
     private readonly maxWriters = 2,
-    private readonly maxBatch = 256,
+    // PostgreSQL caches 64 subtransactions per transaction; more savepoints slow every snapshot.
+    private readonly maxBatch = 60,
   ) {}
 
   /** Resolves once `change` is committed; rejects with the reason it was not. */
@@ -84,7 +93,7 @@ export class PgGroupCommit {
     const refused: Array<[Pending, unknown]> = [];
     let broken = false;
     try {
-      await client.query("BEGIN");
+      await client.query(BEGIN);
       for (const p of batch) {
         await client.query("SAVEPOINT one");
         try {
@@ -100,7 +109,6 @@ export class PgGroupCommit {
         client,
         done.flatMap((p) => p.change.log ?? []),
       );
-      await client.query("COMMIT");
     } catch {
       // The batch as a whole failed: nothing of it holds. Each commit gets its own chance.
       await client.query("ROLLBACK").catch(() => {
@@ -108,6 +116,22 @@ export class PgGroupCommit {
       });
       client.release(broken);
       for (const p of batch) await this.#alone(p);
+      return;
+    }
+    try {
+      await client.query("COMMIT");
+    } catch (err) {
+      // The COMMIT may or may not have taken effect (the connection can drop after the server
+      // committed): trying the changes again could report a change that holds as refused. Their
+      // callers hear UNAVAILABLE and retry, and then find what did commit.
+      client.release(true);
+      const unknown = new XrError(
+        ErrorCode.UNAVAILABLE,
+        `ledger commit outcome unknown: ${(err as Error).message}`,
+        { cause: err },
+      );
+      for (const p of done) p.reject(unknown);
+      for (const [p, e] of refused) p.reject(this.writer.refusal(p.change, e) ?? unknown);
       return;
     }
     client.release();

@@ -23,7 +23,8 @@ import type {
   ParkResult,
 } from "../../ports/store.js";
 import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
-import { PgGroupCommit } from "./group-commit.js";
+import { BEGIN, PgGroupCommit } from "./group-commit.js";
+import { LOCK } from "./locks.js";
 import { migrate } from "./migrate.js";
 import { RelayLease } from "./relay-lease.js";
 
@@ -69,19 +70,47 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === UNIQUE_VIOLATION;
 }
 
-/** Anything but our own XrError from the database is an outage to the caller: retriable. */
-function unavailable(what: string, err: unknown): XrError {
+/**
+ * What a database error means to the caller. A key someone else holds is
+ * CONFLICT; data the database refuses (SQLSTATE classes 22 and 23: a value out
+ * of range, a character it cannot store) is INVALID_ARGUMENT, which no retry
+ * cures; anything else (connection, timeout, lock wait, deadlock) is an outage:
+ * UNAVAILABLE, retriable.
+ */
+function fromDriver(what: string, err: unknown): XrError {
   if (err instanceof XrError) return err;
-  return new XrError(ErrorCode.UNAVAILABLE, `${what} failed: ${(err as Error).message}`, { cause: err });
+  const message = `${what} failed: ${(err as Error).message}`;
+  if (isUniqueViolation(err)) return new XrError(ErrorCode.CONFLICT, message, { cause: err });
+  const state = (err as { code?: unknown }).code;
+  if (typeof state === "string" && /^2[23]/.test(state)) {
+    return new XrError(ErrorCode.INVALID_ARGUMENT, message, { cause: err });
+  }
+  return new XrError(ErrorCode.UNAVAILABLE, message, { cause: err });
 }
+
+/**
+ * Text for a column: PostgreSQL cannot store U+0000 in text, SQLite can. What
+ * reaches the log of a refused record (its key, its headers) is whatever the
+ * sender put there, and must be kept rather than hold the partition.
+ */
+function storable(s: string): string {
+  return s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s;
+}
+
+/** Session settings of every connection: bounded waits, so that no commit hangs on a lost peer. */
+const SESSION_SETTINGS = [
+  "statement_timeout=30000",
+  "lock_timeout=15000",
+  "idle_in_transaction_session_timeout=60000",
+];
 
 /** {@link LedgerStore} in one PostgreSQL schema. */
 export class PgLedger implements LedgerStore {
   readonly #pool: pg.Pool;
   readonly #cipher: DataCipher;
   readonly #lease: RelayLease;
-  /** Key of the transaction lock that orders appends to the message log. */
-  readonly #logLock: string;
+  /** The region's schema: with the lock kind, the key of its advisory locks. */
+  readonly #schema: string;
 
   readonly #commits: PgGroupCommit;
 
@@ -89,7 +118,7 @@ export class PgLedger implements LedgerStore {
     this.#pool = pool;
     this.#lease = lease;
     this.#cipher = cipher;
-    this.#logLock = `xr-log:${schema}`;
+    this.#schema = schema;
     this.#commits = new PgGroupCommit(pool, {
       writeRows: (c, change) => this.#writeRows(c, change),
       appendLog: (c, entries) => this.#appendLogIn(c, entries),
@@ -105,8 +134,12 @@ export class PgLedger implements LedgerStore {
     }
     const config: pg.ClientConfig = {
       connectionString: o.url,
-      options: `-c search_path=${o.schema}`,
+      options: [`search_path=${o.schema}`, ...SESSION_SETTINGS].map((x) => `-c ${x}`).join(" "),
       connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      // Past the server's statement timeout: a connection that stopped answering altogether.
+      query_timeout: 35_000,
     };
     const pool = new pg.Pool({ ...config, max: o.poolSize ?? 10 });
     // An idle pooled connection that the server closes must not crash the process; the next query reconnects.
@@ -120,14 +153,9 @@ export class PgLedger implements LedgerStore {
       }
     } catch (err) {
       await pool.end();
-      throw unavailable(`ledger at ${redactUrl(o.url)}`, err);
+      throw fromDriver(`ledger at ${redactUrl(o.url)}`, err);
     }
-    return new PgLedger(
-      pool,
-      new RelayLease(config, `xr-relay:${o.schema}`),
-      o.schema,
-      o.cipher ?? PLAINTEXT,
-    );
+    return new PgLedger(pool, new RelayLease(config, o.schema), o.schema, o.cipher ?? PLAINTEXT);
   }
 
   /** Runs `fn` in one transaction on one pooled connection. */
@@ -136,11 +164,11 @@ export class PgLedger implements LedgerStore {
     try {
       client = await this.#pool.connect();
     } catch (err) {
-      throw unavailable(what, err);
+      throw fromDriver(what, err);
     }
     let broken = false;
     try {
-      await client.query("BEGIN");
+      await client.query(BEGIN);
       const result = await fn(client);
       await client.query("COMMIT");
       return result;
@@ -151,7 +179,7 @@ export class PgLedger implements LedgerStore {
       if (isUniqueViolation(err)) {
         throw new XrError(ErrorCode.CONFLICT, `${what}: ${(err as Error).message}`, { cause: err });
       }
-      throw unavailable(what, err);
+      throw fromDriver(what, err);
     } finally {
       client.release(broken);
     }
@@ -161,7 +189,7 @@ export class PgLedger implements LedgerStore {
     try {
       return (await this.#pool.query<R>(sql, args)).rows;
     } catch (err) {
-      throw unavailable(what, err);
+      throw fromDriver(what, err);
     }
   }
 
@@ -291,12 +319,22 @@ export class PgLedger implements LedgerStore {
    */
   async #appendLogIn(c: pg.PoolClient, entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [this.#logLock]);
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext($1), ${LOCK.log})`, [this.#schema]);
     const { rows } = await c.query<{ seq: string; hash: string }>(
       "SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1",
     );
     const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS };
-    const records = chain(head, entries);
+    // Chained in the form stored, so that the hashes check against what is read back.
+    const records = chain(
+      head,
+      entries.map((e) => ({
+        ...e,
+        eventId: storable(e.eventId),
+        caseId: storable(e.caseId),
+        peer: storable(e.peer),
+        at: storable(e.at),
+      })),
+    );
     // One statement for the whole batch: the lock is held for as short a time as possible.
     await c.query(
       `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
@@ -525,8 +563,11 @@ export class PgLedger implements LedgerStore {
       ],
     );
     if (inserted.length > 0) return "parked";
-    // Another replica parked something at the same moment: say what holds the place now.
-    return (await holder()) === e.eventId ? "already-parked" : "collision";
+    // Another replica parked something at the same moment: say what holds the place now. If nothing
+    // does, a drain applied it meanwhile; this very event, if it was the one.
+    const now = await holder();
+    if (now === undefined) return (await this.hasApplied(e.eventId)) ? "already-parked" : this.park(e);
+    return now === e.eventId ? "already-parked" : "collision";
   }
 
   async dropParked(eventId: string): Promise<void> {

@@ -1,5 +1,6 @@
 /** Brings a region's PostgreSQL schema to the latest migration, once even when replicas start together. */
 import type pg from "pg";
+import { LOCK } from "./locks.js";
 import { PG_MIGRATIONS } from "./schema.js";
 
 /**
@@ -13,7 +14,7 @@ export async function migrate(
   schema: string,
   migrations: readonly string[] = PG_MIGRATIONS,
 ): Promise<number> {
-  await client.query("SELECT pg_advisory_lock(hashtext($1))", [`xr-migrate:${schema}`]);
+  await client.query(`SELECT pg_advisory_lock(hashtext($1), ${LOCK.migrate})`, [schema]);
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_version (version integer NOT NULL)`);
@@ -35,6 +36,6 @@ export async function migrate(
     }
     return current;
   } finally {
-    await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`xr-migrate:${schema}`]);
+    await client.query(`SELECT pg_advisory_unlock(hashtext($1), ${LOCK.migrate})`, [schema]);
   }
 }

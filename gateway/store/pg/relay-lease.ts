@@ -6,52 +6,62 @@
  * as the server notices the connection is gone.
  */
 import pg from "pg";
+import { LOCK } from "./locks.js";
 
 /** Holds, or tries to take, one named advisory lock. */
 export class RelayLease {
   #client: pg.Client | undefined;
-  #held = false;
   #closed = false;
 
+  /** `schema`: the region's schema, whose relay this lease is. */
   constructor(
     private readonly config: pg.ClientConfig,
-    private readonly name: string,
+    private readonly schema: string,
   ) {}
 
-  /** Whether this process holds the lease; takes it when it is free. */
+  /**
+   * Whether this process holds the lease; takes it when it is free. Asked of
+   * the database every time (the lock is re-entrant), not remembered: after a
+   * failover, or a connection dropped without a word, another replica may
+   * hold it now, and two relays must never publish at once.
+   */
   async holds(): Promise<boolean> {
     if (this.#closed) return false;
-    if (this.#held && this.#client) return true;
     try {
       const client = await this.#connected();
       const { rows } = await client.query<{ ok: boolean }>(
-        "SELECT pg_try_advisory_lock(hashtext($1)) AS ok",
-        [this.name],
+        `SELECT pg_try_advisory_lock(hashtext($1), ${LOCK.relay}) AS ok`,
+        [this.schema],
       );
-      this.#held = rows[0]?.ok === true;
+      return rows[0]?.ok === true;
     } catch {
-      // Unreachable database: nobody here relays until it answers; commits fail the same way meanwhile.
-      this.#drop();
+      // Unreachable database or a dead connection: nobody here relays until it answers.
+      this.#drop(this.#client);
+      return false;
     }
-    return this.#held;
   }
 
   async #connected(): Promise<pg.Client> {
     if (this.#client) return this.#client;
-    const client = new pg.Client({ ...this.config, keepAlive: true });
-    // A lost connection has lost the lock with it.
-    client.on("error", () => this.#drop());
-    client.on("end", () => this.#drop());
+    const client = new pg.Client({
+      ...this.config,
+      // A silent dead connection must show itself well before the lock could be taken elsewhere.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5_000,
+      query_timeout: 5_000,
+    });
+    // A lost connection has lost the lock with it (only this client's events count, not a former one's).
+    client.on("error", () => this.#drop(client));
+    client.on("end", () => this.#drop(client));
     await client.connect();
     this.#client = client;
     return client;
   }
 
-  #drop(): void {
-    this.#held = false;
-    const c = this.#client;
+  #drop(client: pg.Client | undefined): void {
+    if (!client || client !== this.#client) return;
     this.#client = undefined;
-    c?.end().catch(() => undefined);
+    client.end().catch(() => undefined);
   }
 
   /** Gives the lease up (its connection closes) so that a standby takes over at once. */
@@ -59,7 +69,6 @@ export class RelayLease {
     this.#closed = true;
     const c = this.#client;
     this.#client = undefined;
-    this.#held = false;
     await c?.end().catch(() => undefined);
   }
 }
