@@ -45,18 +45,20 @@ describePostgres("PostgreSQL ledger", () => {
     ...extra,
   });
 
+  /** A sent envelope's log entry, named by its event id (also its case id). */
+  const entry = (eventId: string) => ({
+    direction: "sent" as const,
+    eventId,
+    caseId: eventId,
+    peer: "440100",
+    at: "2026-11-26T01:00:00.000Z",
+    value: new TextEncoder().encode(eventId),
+  });
+
   describe("group commit", () => {
     it("commits a burst together, refusing only the stale commits and logging only what held", async () => {
       const ledger = await open();
       try {
-        const entry = (eventId: string) => ({
-          direction: "sent" as const,
-          eventId,
-          caseId: eventId,
-          peer: "440100",
-          at: "2026-11-26T01:00:00.000Z",
-          value: new TextEncoder().encode(eventId),
-        });
         await ledger.commit(commit("STALE", 1, "S1"));
         // Fired in one turn, so they queue behind each other and go in shared transactions.
         const results = await Promise.allSettled(
@@ -181,14 +183,6 @@ describePostgres("PostgreSQL ledger", () => {
     });
 
     it("keep one unbroken message-log chain when both append at once", async () => {
-      const entry = (eventId: string) => ({
-        direction: "sent" as const,
-        eventId,
-        caseId: eventId,
-        peer: "440100",
-        at: "2026-11-26T01:00:00.000Z",
-        value: new TextEncoder().encode(eventId),
-      });
       await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           (i % 2 ? a : b).commit(commit(`M${i}`, 1, `M${i}`, { log: [entry(`M${i}a`), entry(`M${i}b`)] })),

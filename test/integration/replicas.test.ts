@@ -51,7 +51,7 @@ describePostgres("replicas sharing PostgreSQL", () => {
       dir = mkdtempSync(join(tmpdir(), "xr-replicas-"));
       databaseUrl = await createTestDatabase("xr_replicas");
       // Started one after another: the first creates the development keys the others then share.
-      const env = { XR_KAFKA_SESSION_TIMEOUT_MS: "6000", XR_DRAIN_MS: "0" };
+      const env = { XR_KAFKA_SESSION_TIMEOUT_MS: "6000" };
       // 长沙 on its configured ports: 广州's replicas fetch each case's scans from its gRPC address.
       intake = await startReplica("430100", dir, brokers, databaseUrl, { ...env, XR_EPHEMERAL_PORTS: "0" });
       for (let i = 0; i < 2; i++) {

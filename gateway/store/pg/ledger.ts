@@ -7,8 +7,8 @@
  * right to relay the outbox by an advisory lock (relay-lease.ts).
  */
 import pg from "pg";
-import { chain, type Direction, GENESIS, type LogEntry, type LogRecord } from "../../audit/chain.js";
-import { type CaseState, type CaseStatus, caseParties, OPEN_STATUSES } from "../../domain/case.js";
+import { chain, GENESIS, type LogEntry, type LogRecord } from "../../audit/chain.js";
+import { type CaseState, caseParties, OPEN_STATUSES } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type {
@@ -23,6 +23,16 @@ import type {
   ParkResult,
 } from "../../ports/store.js";
 import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
+import {
+  type CaseRow,
+  caseFromRow,
+  type EventRow,
+  eventFromRow,
+  type LogRow,
+  logFromRow,
+  type ParkedRow,
+  parkedFromRow,
+} from "../rows.js";
 import { BEGIN, PgGroupCommit } from "./group-commit.js";
 import { LOCK } from "./locks.js";
 import { migrate } from "./migrate.js";
@@ -38,29 +48,6 @@ export interface PgLedgerOptions {
   readonly cipher?: DataCipher;
   /** Connections in the pool (default 10). */
   readonly poolSize?: number;
-}
-
-interface ParkedRow {
-  event_id: string;
-  case_id: string;
-  source_region: string;
-  sequence: number;
-  value: Buffer;
-  parked_at: string;
-  topic: string;
-  reason: string;
-}
-
-interface LogRow {
-  seq: string;
-  direction: Direction;
-  event_id: string;
-  case_id: string;
-  peer: string;
-  at: string;
-  value: Buffer;
-  prev_hash: string;
-  hash: string;
 }
 
 /** unique_violation: a key someone else already holds. */
@@ -364,34 +351,13 @@ export class PgLedger implements LedgerStore {
     }
   }
 
-  #logFromRow(r: LogRow): LogRecord {
-    let value: Uint8Array;
-    try {
-      value = new Uint8Array(this.#cipher.open(r.value));
-    } catch {
-      // Ciphertext that fails authentication was altered: an empty value makes the chain say so.
-      value = new Uint8Array();
-    }
-    return {
-      seq: Number(r.seq),
-      direction: r.direction,
-      eventId: r.event_id,
-      caseId: r.case_id,
-      peer: r.peer,
-      at: r.at,
-      value,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    };
-  }
-
   async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {
     const rows = await this.#query<LogRow>(
       "message log read",
       "SELECT * FROM message_log WHERE seq >= $1 ORDER BY seq LIMIT $2",
       [fromSeq, limit],
     );
-    return rows.map((r) => this.#logFromRow(r));
+    return rows.map((r) => logFromRow(r, this.#cipher));
   }
 
   async logForCase(caseId: string): Promise<LogRecord[]> {
@@ -400,24 +366,16 @@ export class PgLedger implements LedgerStore {
       "SELECT * FROM message_log WHERE case_id = $1 ORDER BY seq",
       [caseId],
     );
-    return rows.map((r) => this.#logFromRow(r));
-  }
-
-  #caseFrom(row: { status: string; body: string }): CaseState {
-    // The status column is the truth: forwarding changes only it (markPublished).
-    return {
-      ...(JSON.parse(this.#cipher.openText(row.body)) as CaseState),
-      status: row.status as CaseStatus,
-    };
+    return rows.map((r) => logFromRow(r, this.#cipher));
   }
 
   async getCase(caseId: string): Promise<CaseState | undefined> {
-    const rows = await this.#query<{ status: string; body: string }>(
+    const rows = await this.#query<CaseRow>(
       "ledger read",
       "SELECT status, body FROM cases WHERE case_id = $1",
       [caseId],
     );
-    return rows[0] && this.#caseFrom(rows[0]);
+    return rows[0] && caseFromRow(rows[0], this.#cipher);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseState[]> {
@@ -436,25 +394,17 @@ export class PgLedger implements LedgerStore {
     }
     const sql = `SELECT status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                  ORDER BY submitted_at DESC, case_id DESC LIMIT ${arg(filter.limit)} OFFSET ${arg(filter.offset)}`;
-    const rows = await this.#query<{ status: string; body: string }>("ledger read", sql, args);
-    return rows.map((r) => this.#caseFrom(r));
+    const rows = await this.#query<CaseRow>("ledger read", sql, args);
+    return rows.map((r) => caseFromRow(r, this.#cipher));
   }
 
   async listEvents(caseId: string): Promise<LedgerEvent[]> {
-    const rows = await this.#query<Record<string, string | number>>(
+    const rows = await this.#query<EventRow>(
       "ledger read",
       "SELECT * FROM events WHERE case_id = $1 ORDER BY position",
       [caseId],
     );
-    return rows.map((r) => ({
-      eventId: String(r.event_id),
-      caseId: String(r.case_id),
-      sourceRegion: String(r.source_region),
-      sequence: Number(r.sequence),
-      occurredAt: String(r.occurred_at),
-      statusAfter: String(r.status_after) as CaseStatus,
-      payload: JSON.parse(this.#cipher.openText(String(r.payload))),
-    }));
+    return rows.map((r) => eventFromRow(r, this.#cipher));
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
@@ -574,26 +524,13 @@ export class PgLedger implements LedgerStore {
     await this.#query("parking write", "DELETE FROM parked WHERE event_id = $1", [eventId]);
   }
 
-  #parkedFromRow(r: ParkedRow): ParkedEvent {
-    return {
-      eventId: r.event_id,
-      caseId: r.case_id,
-      sourceRegion: r.source_region,
-      sequence: r.sequence,
-      value: new Uint8Array(this.#cipher.open(r.value)),
-      parkedAt: r.parked_at,
-      topic: r.topic,
-      reason: r.reason,
-    };
-  }
-
   async parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]> {
     const rows = await this.#query<ParkedRow>(
       "parking read",
       "SELECT * FROM parked WHERE parked_at < $1 ORDER BY parked_at LIMIT $2",
       [iso, limit],
     );
-    return rows.map((r) => this.#parkedFromRow(r));
+    return rows.map((r) => parkedFromRow(r, this.#cipher));
   }
 
   async parkedFor(caseId: string): Promise<ParkedEvent[]> {
@@ -602,7 +539,7 @@ export class PgLedger implements LedgerStore {
       "SELECT * FROM parked WHERE case_id = $1 ORDER BY source_region, sequence",
       [caseId],
     );
-    return rows.map((r) => this.#parkedFromRow(r));
+    return rows.map((r) => parkedFromRow(r, this.#cipher));
   }
 
   async countParked(caseId: string): Promise<number> {

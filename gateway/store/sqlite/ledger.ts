@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { chain, type Direction, GENESIS, type LogEntry, type LogRecord } from "../../audit/chain.js";
+import { chain, GENESIS, type LogEntry, type LogRecord } from "../../audit/chain.js";
 import { type CaseState, CaseStatus, caseParties, OPEN_STATUSES } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
@@ -21,65 +21,17 @@ import type {
   ParkResult,
 } from "../../ports/store.js";
 import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
+import {
+  caseFromRow,
+  type EventRow,
+  eventFromRow,
+  type LogRow,
+  logFromRow,
+  type ParkedRow,
+  parkedFromRow,
+} from "../rows.js";
 import { GroupCommit } from "./group-commit.js";
 import { MIGRATIONS } from "./schema.js";
-
-interface ParkedRow {
-  event_id: string;
-  case_id: string;
-  source_region: string;
-  sequence: number;
-  value: Buffer;
-  parked_at: string;
-  topic: string;
-  reason: string;
-}
-
-interface LogRow {
-  seq: number;
-  direction: Direction;
-  event_id: string;
-  case_id: string;
-  peer: string;
-  at: string;
-  value: Buffer;
-  prev_hash: string;
-  hash: string;
-}
-
-function logFromRow(r: LogRow, cipher: DataCipher): LogRecord {
-  let value: Uint8Array;
-  try {
-    value = new Uint8Array(cipher.open(r.value));
-  } catch {
-    // Ciphertext that fails authentication was altered: an empty value makes the chain say so.
-    value = new Uint8Array();
-  }
-  return {
-    seq: r.seq,
-    direction: r.direction,
-    eventId: r.event_id,
-    caseId: r.case_id,
-    peer: r.peer,
-    at: r.at,
-    value,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-
-function parkedFromRow(r: ParkedRow, cipher: DataCipher): ParkedEvent {
-  return {
-    eventId: r.event_id,
-    caseId: r.case_id,
-    sourceRegion: r.source_region,
-    sequence: r.sequence,
-    value: new Uint8Array(cipher.open(r.value)),
-    parkedAt: r.parked_at,
-    topic: r.topic,
-    reason: r.reason,
-  };
-}
 
 /** Options of {@link SqliteLedger}. */
 export interface SqliteLedgerOptions {
@@ -329,18 +281,11 @@ export class SqliteLedger implements LedgerStore {
     }
   }
 
-  #caseFrom(row: { status: string; body: string }): CaseState {
-    return {
-      ...(JSON.parse(this.#cipher.openText(row.body)) as CaseState),
-      status: row.status as CaseStatus,
-    };
-  }
-
   async getCase(caseId: string): Promise<CaseState | undefined> {
     const row = this.#read(
       () => this.stmt.getCase.get(caseId) as { status: string; body: string } | undefined,
     );
-    return row === undefined ? undefined : this.#caseFrom(row);
+    return row === undefined ? undefined : caseFromRow(row, this.#cipher);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseState[]> {
@@ -367,20 +312,12 @@ export class SqliteLedger implements LedgerStore {
           body: string;
         }>,
     );
-    return rows.map((r) => this.#caseFrom(r));
+    return rows.map((r) => caseFromRow(r, this.#cipher));
   }
 
   async listEvents(caseId: string): Promise<LedgerEvent[]> {
-    const rows = this.#read(() => this.stmt.events.all(caseId) as Array<Record<string, string | number>>);
-    return rows.map((r) => ({
-      eventId: String(r.event_id),
-      caseId: String(r.case_id),
-      sourceRegion: String(r.source_region),
-      sequence: Number(r.sequence),
-      occurredAt: String(r.occurred_at),
-      statusAfter: String(r.status_after) as CaseStatus,
-      payload: JSON.parse(this.#cipher.openText(String(r.payload))),
-    }));
+    const rows = this.#read(() => this.stmt.events.all(caseId) as EventRow[]);
+    return rows.map((r) => eventFromRow(r, this.#cipher));
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
