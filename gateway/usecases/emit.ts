@@ -2,7 +2,6 @@
  * Builds an event that this region emits: its sequence, the new state it
  * leads to (checked by the lifecycle), and one outbox message per other party.
  */
-import { randomFillSync } from "node:crypto";
 import { type Envelope, encodeEnvelope, SCHEMA_VERSION } from "../codec/envelope.js";
 import { seal } from "../codec/sealed.js";
 import { type CaseState, caseParties } from "../domain/case.js";
@@ -14,26 +13,7 @@ import { payloadFor } from "../domain/minimize.js";
 import { agreementIssues } from "../domain/submission.js";
 import type { IdempotentResponse, LogEntry, OutboxMessage } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
-
-const pool = Buffer.alloc(8192);
-let poolNext = pool.length;
-
-/** Random hex from a pooled CSPRNG buffer: one system call per few hundred ids. */
-function randomHex(bytes: number): string {
-  if (poolNext + bytes > pool.length) {
-    randomFillSync(pool);
-    poolNext = 0;
-  }
-  poolNext += bytes;
-  return pool.toString("hex", poolNext - bytes, poolNext);
-}
-
-/** A fresh W3C traceparent, or the caller's continued with a new span id. */
-export function childTraceparent(parent: string): string {
-  const m = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
-  const traceId = m?.[1] ?? randomHex(16);
-  return `00-${traceId}-${randomHex(8)}-${m?.[2] ?? "01"}`;
-}
+import { childTraceparent } from "./trace.js";
 
 /** The envelope's bytes, signed by this region (the signature covers every other byte). */
 function signed(ctx: RegionContext, env: Envelope): Uint8Array {

@@ -7,7 +7,7 @@
  * consumed record, a relayed message, a material fetch.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** The trace scope of the work in hand. */
 export interface TraceScope {
@@ -22,6 +22,19 @@ export interface TraceScope {
 }
 
 const storage = new AsyncLocalStorage<TraceScope>();
+
+const pool = Buffer.alloc(8192);
+let poolNext = pool.length;
+
+/** Random hex from a pooled CSPRNG buffer: one system call per few hundred ids (a scope per request). */
+function randomHex(bytes: number): string {
+  if (poolNext + bytes > pool.length) {
+    randomFillSync(pool);
+    poolNext = 0;
+  }
+  poolNext += bytes;
+  return pool.toString("hex", poolNext - bytes, poolNext);
+}
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = "0".repeat(32);
 
@@ -38,8 +51,8 @@ export function parseTraceparent(
 export function childScope(parent: string | undefined, caseId?: string): TraceScope {
   const p = parseTraceparent(parent);
   return {
-    traceId: p?.traceId ?? randomBytes(16).toString("hex"),
-    spanId: randomBytes(8).toString("hex"),
+    traceId: p?.traceId ?? randomHex(16),
+    spanId: randomHex(8),
     flags: p?.flags ?? "01",
     caseId: caseId || undefined,
   };
@@ -48,6 +61,11 @@ export function childScope(parent: string | undefined, caseId?: string): TraceSc
 /** The `traceparent` header value of a scope. */
 export function traceparentOf(scope: TraceScope): string {
   return `00-${scope.traceId}-${scope.spanId}-${scope.flags}`;
+}
+
+/** A fresh W3C traceparent, or `parent` continued with a new span id (what an emitted envelope carries). */
+export function childTraceparent(parent: string | undefined): string {
+  return traceparentOf(childScope(parent));
 }
 
 /** Runs `fn` in a new span continuing `parent` (or a new trace when it is absent or invalid). */
