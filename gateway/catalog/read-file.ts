@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import YAML from "yaml";
-import { resolveAdapter } from "../config/load.js";
+import { resolveAdapter } from "../config/region.js";
 import { mattersFile } from "../config/schemas.js";
 import { readMapping } from "../conformance/sources.js";
 import type { RegionCatalog } from "../domain/matter.js";

@@ -15,7 +15,8 @@ import {
   ed25519Signer,
   type RegistryKey,
 } from "../security/signing.js";
-import { ConfigError, readYaml } from "./load.js";
+import { ConfigError } from "./load.js";
+import { readYaml } from "./read-yaml.js";
 
 const isoDate = z.union([
   z.date().transform((d) => d.toISOString().slice(0, 10)),

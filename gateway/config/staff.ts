@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { ROLES, type Role, type StaffMember } from "../domain/staff.js";
-import { ConfigError, readYaml } from "./load.js";
+import { ConfigError } from "./load.js";
+import { readYaml } from "./read-yaml.js";
 
 /** config/staff.yaml */
 export const staffFile = z.strictObject({

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { FileProblems } from "../../adapters/sdk/problems.js";
-import { resolveAdapter } from "../config/load.js";
+import { resolveAdapter } from "../config/region.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { RegionCatalog } from "../domain/matter.js";
 import { ADAPTER_CODE_DIR } from "../paths.js";

@@ -1,0 +1,192 @@
+/**
+ * One region's part of the configuration: its mapping.yaml, its adapter and
+ * the catalog that adapter reads. The same steps run on the loader's thread
+ * or in a catalog worker (see catalog-pool.ts), so a problem reads the same
+ * wherever it was found.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DECLARATIVE_CATALOG_FILES, declarativeAdapter } from "../../adapters/sdk/declarative.js";
+import { detached } from "../../adapters/sdk/detach.js";
+import type { RegionCatalog } from "../domain/matter.js";
+import { ADAPTER_CODE_DIR } from "../paths.js";
+import type { CodeMapping, RegionAdapter, SharedCatalog } from "../ports/adapter.js";
+import { parseDataYaml, readYaml } from "./read-yaml.js";
+import { mappingFile } from "./schemas.js";
+
+/**
+ * One line of a mapping.yaml table in its plain form: two spaces, a local code
+ * (double-quoted without escapes, or a plain word), a colon, a shared code and
+ * perhaps a comment. Plain words start with a letter and are not null or a
+ * boolean, so YAML reads every one of them as the very same string. Matched
+ * where the line starts, through its end.
+ */
+const TABLE_LINE =
+  / {2}(?:"([ !#-[\]-~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)"|([A-Za-z][\w./-]*)): +([A-Za-z][\w./-]*)(?: +#[\t -~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)? *\r?(?:\n|$)/y;
+const NOT_A_STRING = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+
+/** A plain word YAML may read as null or a boolean (the first letter tells most words apart without a match). */
+function mayNotBeString(word: string): boolean {
+  const c = word.charCodeAt(0) | 0x20; // lower case
+  return (c === 0x6e || c === 0x74 || c === 0x66) && NOT_A_STRING.test(word); // n, t, f
+}
+
+/** A key that is an array index, which objects list first. */
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && /^\d+$/.test(key);
+}
+const BLANK_OR_COMMENT = /^ *(?:#[\t -~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)?$/;
+
+/**
+ * Reads a mapping.yaml written the plain way (`matters:` and `materials:`,
+ * each a table of `  "local": SHARED` lines, comments and blank lines aside)
+ * straight into its maps: some ten times faster than a YAML parser and then
+ * the schema, on the 10,000-line tables of a large region. Returns undefined
+ * for anything else (other keys, flow style, escapes, duplicate keys, numeric
+ * keys), which is left to the YAML parser and the schema to read or to
+ * report; so whatever this accepts, they read the same.
+ *
+ * `sharedCode` may give, for a shared matter code, an equal string to keep
+ * instead (the shared catalog's own): one string per code for all regions,
+ * rather than one per region; undefined for a code it does not know.
+ */
+export function readPlainMapping(
+  text: string,
+  sharedCode: (code: string) => string | undefined = () => undefined,
+): { matters: Map<string, string>; materials: Map<string, string> } | undefined {
+  const tables: { matters?: Map<string, string>; materials?: Map<string, string> } = {};
+  let table: Map<string, string> | undefined;
+  let pos = 0;
+  while (pos < text.length) {
+    TABLE_LINE.lastIndex = pos;
+    const entry = TABLE_LINE.exec(text);
+    if (entry) {
+      pos = TABLE_LINE.lastIndex;
+      const local = detached(entry[1] ?? (entry[2] as string));
+      const code = entry[3] as string;
+      if (!table || mayNotBeString(code)) return undefined;
+      const shared = (table === tables.matters && sharedCode(code)) || code;
+      // A plain key that YAML reads otherwise, or a key that is an array index (objects list those first).
+      if (entry[2] !== undefined ? mayNotBeString(local) : isIndex(local)) return undefined;
+      const size = table.size;
+      table.set(local, shared);
+      if (table.size === size) return undefined; // listed twice
+      continue;
+    }
+    let end = text.indexOf("\n", pos);
+    if (end < 0) end = text.length;
+    let line = text.slice(pos, end);
+    pos = end + 1;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line === "matters:" || line === "materials:") {
+      const key = line === "matters:" ? "matters" : "materials";
+      if (tables[key] || (table && table.size === 0)) return undefined;
+      table = new Map();
+      tables[key] = table;
+      continue;
+    }
+    if (!BLANK_OR_COMMENT.test(line)) return undefined;
+  }
+  if (!tables.matters?.size || !tables.materials?.size) return undefined;
+  return { matters: tables.matters, materials: tables.materials };
+}
+
+/** Reads a region's mapping.yaml: the plain form directly, anything else through YAML and the schema. */
+function readMapping(
+  file: string,
+  shared: SharedCatalog,
+  problems: string[],
+): { matters: Map<string, string>; materials: Map<string, string> } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    problems.push(`${file}: ${(err as Error).message}`);
+    return undefined;
+  }
+  const plain = readPlainMapping(text, (code) => shared.matters.get(code)?.code);
+  if (plain) return plain;
+  const doc = readYaml(file, mappingFile, problems, parseDataYaml);
+  return (
+    doc && {
+      matters: new Map(Object.entries(doc.matters)),
+      materials: new Map(Object.entries(doc.materials)),
+    }
+  );
+}
+
+function invert(
+  map: ReadonlyMap<string, string>,
+  file: string,
+  what: string,
+  problems: string[],
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [local, shared] of map) {
+    const other = out.get(shared);
+    if (other !== undefined)
+      problems.push(`${file}: ${what}.${local}: ${shared} is already mapped from ${other}`);
+    out.set(shared, local);
+  }
+  return out;
+}
+
+/**
+ * A region's adapter: its module (compiled JavaScript if present, else its
+ * TypeScript source through tsx), or, without one, the declarative adapter
+ * over its catalog.yaml / catalog.json.
+ */
+export async function resolveAdapter(adaptersDir: string, code: string): Promise<RegionAdapter> {
+  const candidates = [
+    join(adaptersDir, code, "adapter.js"),
+    join(ADAPTER_CODE_DIR, code, "adapter.js"),
+    join(adaptersDir, code, "adapter.ts"),
+    join(ADAPTER_CODE_DIR, code, "adapter.ts"),
+  ];
+  const found = candidates.find((c) => existsSync(c));
+  if (found) return ((await import(pathToFileURL(found).href)) as { default: RegionAdapter }).default;
+  const catalog = DECLARATIVE_CATALOG_FILES.find((f) => existsSync(join(adaptersDir, code, f)));
+  if (catalog) return declarativeAdapter(code, catalog);
+  throw new Error(
+    `region ${code} has neither adapter.ts nor catalog.yaml: run \`npm run xr -- adapter scaffold ${code}\``,
+  );
+}
+
+/** A region's adapter, mapping and catalog, read. */
+export interface LoadedRegion {
+  readonly adapter: RegionAdapter;
+  readonly mapping: CodeMapping;
+  readonly catalog: RegionCatalog;
+}
+
+/**
+ * Reads region `code`'s mapping.yaml and, with its adapter, its catalog;
+ * adds each problem to `problems`. Undefined when either cannot be read.
+ */
+export async function loadRegion(
+  adaptersDir: string,
+  code: string,
+  shared: SharedCatalog,
+  problems: string[],
+): Promise<LoadedRegion | undefined> {
+  const dir = join(adaptersDir, code);
+  const mappingPath = join(dir, "mapping.yaml");
+  const tables = readMapping(mappingPath, shared, problems);
+  if (!tables) return undefined;
+  const mapping: CodeMapping = {
+    matters: tables.matters,
+    materials: tables.materials,
+    localMatters: invert(tables.matters, mappingPath, "matters", problems),
+    localMaterials: invert(tables.materials, mappingPath, "materials", problems),
+  };
+  try {
+    const adapter = await resolveAdapter(adaptersDir, code);
+    const catalog = adapter.parseCatalog(readFileSync(join(dir, adapter.catalogFile)), { shared, mapping });
+    return { adapter, mapping, catalog };
+  } catch (err) {
+    problems.push(`${dir}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
