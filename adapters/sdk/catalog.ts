@@ -48,6 +48,12 @@ export interface LocalMatter {
     readonly required: boolean;
   }>;
   /**
+   * Optional: a string that two records of one catalog share only if their
+   * materials lists are equal (same codes, names and flags, in order), such
+   * as the list's source text. A builder then works each list out once.
+   */
+  readonly materialsKey?: string;
+  /**
    * Where the record came from, for error messages (e.g. "catalog.csv line 12");
    * a function (or method) when working it out costs more than a large catalog can afford per record.
    */
@@ -85,6 +91,17 @@ export class CatalogBuilder {
   /** The materials of the record being added. */
   private readonly scratch: MatterMaterial[] = [];
   private readonly departments = new Map<string, string>();
+  /** Materials lists by {@link LocalMatter.materialsKey}, with the shared list they were worked out against. */
+  private readonly byMaterialsKey = new Map<
+    string,
+    { shared: SharedMatter["materials"]; list: readonly MatterMaterial[] }
+  >();
+  private duplicates = 0;
+  /** The modes the last shared matter allows, as a bit mask. */
+  private lastShared: { modes: SharedMatter["modes"] | undefined; allowed: number } = {
+    modes: undefined,
+    allowed: 0,
+  };
 
   constructor(
     private readonly regionCode: string,
@@ -92,9 +109,9 @@ export class CatalogBuilder {
     private readonly ctx: CatalogContext,
   ) {}
 
-  /** Whether a record with this local code has been added (local-only records are not). */
-  has(localCode: string): boolean {
-    return this.byLocalCode.has(localCode);
+  /** How many records added so far repeat an earlier one's local code (local-only records aside). */
+  get repeated(): number {
+    return this.duplicates;
   }
 
   /**
@@ -122,15 +139,55 @@ export class CatalogBuilder {
       if (bit === 0) throw new Error(`${where(r)}: unknown 办理方式 "${label}"`);
       mask |= bit;
     }
-    // A region offers only the modes both it and the shared catalog allow.
-    let allowed = 0;
-    for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
-    mask &= allowed;
+    // A region offers only the modes both it and the shared catalog allow (shared mode lists are few).
+    if (shared.modes !== this.lastShared.modes) {
+      let allowed = 0;
+      for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
+      this.lastShared = { modes: shared.modes, allowed };
+    }
+    mask &= this.lastShared.allowed;
     let modes = this.modeLists[mask];
     if (!modes) {
       modes = MODE_ORDER.filter((_, i) => mask & (1 << i));
       this.modeLists[mask] = modes;
     }
+    const key = r.materialsKey;
+    const known = key === undefined ? undefined : this.byMaterialsKey.get(key);
+    let materials = known?.shared === shared.materials ? known.list : undefined;
+    if (!materials) {
+      materials = this.materialsOf(r, shared);
+      if (key !== undefined) this.byMaterialsKey.set(key, { shared: shared.materials, list: materials });
+    }
+    let department = this.departments.get(r.department);
+    if (department === undefined) {
+      department = r.department;
+      this.departments.set(department, department);
+    }
+    const matter: Matter = {
+      code,
+      name: shared.name,
+      regionCode: this.regionCode,
+      localCode: r.localCode,
+      localName: r.name,
+      department,
+      promisedDays: r.promisedDays,
+      modes,
+      materials,
+      category: shared.category,
+      catalogVersion: this.version,
+      applicant: shared.applicant,
+    };
+    this.matters.push(matter);
+    // Indexed as it comes (what indexCatalog does, without a second pass): a later duplicate wins.
+    this.byCode.set(code, matter);
+    const before = this.byLocalCode.size;
+    this.byLocalCode.set(r.localCode, matter);
+    if (this.byLocalCode.size === before) this.duplicates++;
+    return true;
+  }
+
+  /** The record's materials in shared terms, interned (one list object for equal lists). */
+  private materialsOf(r: LocalMatter, shared: SharedMatter): readonly MatterMaterial[] {
     const scratch = this.scratch;
     scratch.length = 0;
     // Where this list of materials is interned; none if one of them has no shared name.
@@ -180,30 +237,7 @@ export class CatalogBuilder {
       materials = scratch.slice();
       if (node) node.list = materials;
     }
-    let department = this.departments.get(r.department);
-    if (department === undefined) {
-      department = r.department;
-      this.departments.set(department, department);
-    }
-    const matter: Matter = {
-      code,
-      name: shared.name,
-      regionCode: this.regionCode,
-      localCode: r.localCode,
-      localName: r.name,
-      department,
-      promisedDays: r.promisedDays,
-      modes,
-      materials,
-      category: shared.category,
-      catalogVersion: this.version,
-      applicant: shared.applicant,
-    };
-    this.matters.push(matter);
-    // Indexed as it comes (what indexCatalog does, without a second pass): a later duplicate wins.
-    this.byCode.set(code, matter);
-    this.byLocalCode.set(r.localCode, matter);
-    return true;
+    return materials;
   }
 
   /** The catalog of the records added so far, indexed both ways. */

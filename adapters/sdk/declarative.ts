@@ -21,6 +21,7 @@ import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
 import { caseFromLocalJson, caseToLocalJson } from "./case-json.js";
 import { CatalogBuilder, type LocalMatter } from "./catalog.js";
+import { scanCompactCatalog } from "./compact-json.js";
 import { decodeUtf8 } from "./encoding.js";
 import { MODE_LABELS } from "./labels.js";
 import { type FileProblem, FileProblems } from "./problems.js";
@@ -120,6 +121,26 @@ class Cursor implements LocalMatter {
 }
 
 /**
+ * Adds matters to `builder` while all is well: none listed twice, each one
+ * maps (or is local-only). False at the first thing amiss, which the schema
+ * path then reports.
+ */
+function addingTo(builder: CatalogBuilder): (m: LocalMatter) => boolean {
+  // Local codes with no shared one; the builder counts repeats of the others.
+  const localOnly = new Set<string>();
+  return (m) => {
+    try {
+      if (builder.add(m)) return builder.repeated === 0;
+    } catch {
+      return false;
+    }
+    const before = localOnly.size;
+    localOnly.add(m.localCode);
+    return localOnly.size > before;
+  };
+}
+
+/**
  * The catalog, checked and built in one pass over `data`, when all is well:
  * `data` is for `regionCode`, in the form the schema gives back unchanged
  * (every string trimmed), lists no local code twice and maps. A catalog.json
@@ -139,19 +160,36 @@ function buildCanonical(
   const matters = data.matters;
   if (!Array.isArray(matters)) return undefined;
   const builder = new CatalogBuilder(regionCode, data.version, ctx);
+  const add = addingTo(builder);
   const cursor = new Cursor(at);
-  // Local codes with no shared one; the builder knows the others.
-  const localOnly = new Set<string>();
   for (let i = 0; i < matters.length; i++) {
     const m: unknown = matters[i];
-    if (!isCanonicalMatter(m) || builder.has(m.localCode) || localOnly.has(m.localCode)) return undefined;
-    try {
-      if (!builder.add(cursor.moveTo(m, i))) localOnly.add(m.localCode);
-    } catch {
-      return undefined;
-    }
+    if (!isCanonicalMatter(m) || !add(cursor.moveTo(m, i))) return undefined;
   }
   return builder.finish();
+}
+
+/** {@link buildCanonical} straight from the text of a compact catalog.json (see compact-json.ts). */
+function buildCompact(
+  source: string,
+  regionCode: string,
+  ctx: CatalogContext,
+  at: (i: number) => string,
+): RegionCatalog | undefined {
+  let builder: CatalogBuilder | undefined;
+  let add: ((m: LocalMatter) => boolean) | undefined;
+  const read = scanCompactCatalog(
+    source,
+    at,
+    (head) => {
+      if (head.region !== regionCode) return false;
+      builder = new CatalogBuilder(regionCode, head.version, ctx);
+      add = addingTo(builder);
+      return true;
+    },
+    (m) => add?.(m) ?? false,
+  );
+  return read ? builder?.finish() : undefined;
 }
 
 function duplicate(localCode: string, where: string, first: string): FileProblem {
@@ -186,7 +224,12 @@ export function declarativeAdapter(regionCode: string, catalogFile = "catalog.ya
     catalogFile,
     parseCatalog(raw, ctx) {
       const source = decodeUtf8(raw, catalogFile);
-      const yaml = catalogFile.endsWith(".json") ? undefined : parseYamlWithLines(source, catalogFile);
+      const json = catalogFile.endsWith(".json");
+      if (json) {
+        const compact = buildCompact(source, regionCode, ctx, (i) => `${catalogFile} matters[${i}]`);
+        if (compact) return compact;
+      }
+      const yaml = json ? undefined : parseYamlWithLines(source, catalogFile);
       const data = yaml ? yaml.data : JSON.parse(source);
       const at = (i: number) =>
         yaml ? `${catalogFile} line ${yaml.lineOf(["matters", i])}` : `${catalogFile} matters[${i}]`;
