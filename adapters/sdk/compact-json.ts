@@ -63,7 +63,6 @@ interface LocalMaterial {
   readonly required: boolean;
 }
 
-/** 办理方式 labels, each mapped to the label table's own string. */
 /**
  * The matter being read, moved along the catalog. Its lists are read once
  * per distinct source text: a catalog spells a few mode lists and, mostly,
@@ -158,6 +157,7 @@ function isText(s: string): boolean {
   return s !== "" && s.trim() === s;
 }
 
+/** 办理方式 labels, each mapped to the label table's own string. */
 const LABELS: ReadonlyMap<string, string> = new Map(Object.keys(MODE_LABELS).map((l) => [l, l]));
 
 /**
@@ -185,7 +185,8 @@ export function scanCompactCatalog(
   while (more) {
     TIGHT_MATTER.lastIndex = pos;
     let m = TIGHT_MATTER.exec(text);
-    if (m) pos = TIGHT_MATTER.lastIndex;
+    // Taken if what follows is no whitespace: the next matter, or the list's end.
+    if (m && (m[7] === "," || text.charCodeAt(TIGHT_MATTER.lastIndex) === 0x5d)) pos = TIGHT_MATTER.lastIndex;
     else {
       MATTER.lastIndex = pos;
       m = MATTER.exec(text);

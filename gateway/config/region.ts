@@ -1,8 +1,6 @@
 /**
  * One region's part of the configuration: its mapping.yaml, its adapter and
- * the catalog that adapter reads. The same steps run on the loader's thread
- * or in a catalog worker (see catalog-pool.ts), so a problem reads the same
- * wherever it was found.
+ * the catalog that adapter reads.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -66,8 +64,9 @@ export function readPlainMapping(
       pos = TABLE_LINE.lastIndex;
       const local = detached(entry[1] ?? (entry[2] as string));
       const code = entry[3] as string;
-      if (!table || mayNotBeString(code)) return undefined;
-      const shared = (table === tables.matters && sharedCode(code)) || code;
+      // YAML sets an object's prototype for this key rather than keeping an entry.
+      if (!table || mayNotBeString(code) || local === "__proto__") return undefined;
+      const shared = (table === tables.matters && sharedCode(code)) || detached(code);
       // A plain key that YAML reads otherwise, or a key that is an array index (objects list those first).
       if (entry[2] !== undefined ? mayNotBeString(local) : isIndex(local)) return undefined;
       const size = table.size;

@@ -144,6 +144,25 @@ describe("compact catalog.json reader (property)", () => {
     console.log(`      ${accepted} of ${RUNS} read by the compact reader, the rest left to JSON.parse`);
   });
 
+  it("reads whitespace anywhere between tokens, as JSON.parse does", () => {
+    const m =
+      '{"localCode":"A","name":"甲","department":"局","promisedDays":5,"modes":["全程网办"],"materials":[]}';
+    const n = m.replace('"A"', '"B"');
+    for (const t of [
+      `{"version":"v1","region":"430181","matters":[${m} ]}`,
+      `{"version":"v1","region":"430181","matters":[${m} ,${n}]}`,
+      `{"version":"v1","region":"430181","matters":[${m},\n  ${n}\n]}\n`,
+      `{ "version" : "v1" ,\r\n"region":"430181","matters":[ ]}`,
+    ]) {
+      const seen = scan(t);
+      expect(seen, t).to.not.equal(undefined);
+      const doc = JSON.parse(t) as { matters: Array<Record<string, unknown> & { modes: string[] }> };
+      expect(seen?.matters).to.deep.equal(
+        doc.matters.map(({ modes, ...x }) => ({ ...x, modeLabels: modes })),
+      );
+    }
+  });
+
   it("gives up on what only the schema path can judge or report", () => {
     const ok = JSON.stringify({
       version: "v1",

@@ -37,6 +37,8 @@ const key = fc.oneof(
       '"0"',
       '"a b"',
       '"null"',
+      '"__proto__"',
+      "__proto__",
       "12",
       '"a\\"b"',
       "'x'",
