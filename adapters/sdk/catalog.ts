@@ -60,6 +60,26 @@ export interface LocalMatter {
   readonly origin: string | (() => string);
 }
 
+/**
+ * A {@link LocalMatter} that a catalog reader moves from record to record
+ * (the builder keeps none of it), working out where it is only for an error
+ * message.
+ */
+export class MatterCursor implements LocalMatter {
+  localCode = "";
+  name = "";
+  department = "";
+  promisedDays = 0;
+  modeLabels: readonly string[] = [];
+  materials: LocalMatter["materials"] = [];
+  /** Place of the record in the catalog. */
+  index = 0;
+  constructor(private readonly at: (index: number) => string) {}
+  origin(): string {
+    return this.at(this.index);
+  }
+}
+
 /** Maps local records to shared matters; records without a shared code are local-only and skipped. */
 export function buildCatalog(
   regionCode: string,

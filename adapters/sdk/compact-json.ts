@@ -12,7 +12,7 @@
  * key order, an escape, a number written `1e1`, a trailing comma) makes it
  * give up, and the caller parses the text as JSON and reports what is wrong.
  */
-import type { LocalMatter } from "./catalog.js";
+import { type LocalMatter, MatterCursor } from "./catalog.js";
 import { detached } from "./detach.js";
 import { MODE_LABELS } from "./labels.js";
 
@@ -68,15 +68,8 @@ interface LocalMaterial {
  * per distinct source text: a catalog spells a few mode lists and, mostly,
  * a few hundred materials lists, over and over.
  */
-class Cursor implements LocalMatter {
-  localCode = "";
-  name = "";
-  department = "";
-  promisedDays = 0;
-  modeLabels: readonly string[] = [];
-  materials: readonly LocalMaterial[] = [];
+class Cursor extends MatterCursor {
   materialsKey = "";
-  index = 0;
   private readonly modeLists = new Map<string, readonly string[] | null>();
   private readonly departments = new Map<string, string>();
   /** With the text they were read from: the very string is the builder's key, so its lookups compare no text. */
@@ -84,10 +77,6 @@ class Cursor implements LocalMatter {
     string,
     { readonly list: readonly LocalMaterial[]; readonly text: string } | null
   >();
-  constructor(private readonly at: (i: number) => string) {}
-  origin(): string {
-    return this.at(this.index);
-  }
   /** Takes a department name (one copy of each). */
   readDepartment(text: string): void {
     let name = this.departments.get(text);

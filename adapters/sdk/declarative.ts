@@ -20,7 +20,7 @@ import { z } from "zod";
 import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
 import { caseFromLocalJson, caseToLocalJson } from "./case-json.js";
-import { CatalogBuilder, type LocalMatter } from "./catalog.js";
+import { CatalogBuilder, type LocalMatter, MatterCursor } from "./catalog.js";
 import { scanCompactCatalog } from "./compact-json.js";
 import { decodeUtf8 } from "./encoding.js";
 import { MODE_LABELS } from "./labels.js";
@@ -91,20 +91,8 @@ function isCanonicalMatter(m: unknown): m is DeclarativeMatter {
   return true;
 }
 
-/**
- * A catalog entry as {@link CatalogBuilder} reads it: one object moved along
- * the catalog (the builder keeps none), working out where it is only for an
- * error message.
- */
-class Cursor implements LocalMatter {
-  localCode = "";
-  name = "";
-  department = "";
-  promisedDays = 0;
-  modeLabels: readonly string[] = [];
-  materials: DeclarativeMatter["materials"] = [];
-  private index = 0;
-  constructor(private readonly at: (i: number) => string) {}
+/** A declarative catalog's entry as {@link CatalogBuilder} reads it. */
+class Cursor extends MatterCursor {
   moveTo(m: DeclarativeMatter, index: number): this {
     this.localCode = m.localCode;
     this.name = m.name;
@@ -114,9 +102,6 @@ class Cursor implements LocalMatter {
     this.materials = m.materials;
     this.index = index;
     return this;
-  }
-  origin(): string {
-    return this.at(this.index);
   }
 }
 
