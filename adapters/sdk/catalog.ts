@@ -117,11 +117,6 @@ export class CatalogBuilder {
     { shared: SharedMatter["materials"]; list: readonly MatterMaterial[] }
   >();
   private duplicates = 0;
-  /** The modes the last shared matter allows, as a bit mask. */
-  private lastShared: { modes: SharedMatter["modes"] | undefined; allowed: number } = {
-    modes: undefined,
-    allowed: 0,
-  };
 
   constructor(
     private readonly regionCode: string,
@@ -159,13 +154,10 @@ export class CatalogBuilder {
       if (bit === 0) throw new Error(`${where(r)}: unknown 办理方式 "${label}"`);
       mask |= bit;
     }
-    // A region offers only the modes both it and the shared catalog allow (shared mode lists are few).
-    if (shared.modes !== this.lastShared.modes) {
-      let allowed = 0;
-      for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
-      this.lastShared = { modes: shared.modes, allowed };
-    }
-    mask &= this.lastShared.allowed;
+    // A region offers only the modes both it and the shared catalog allow.
+    let allowed = 0;
+    for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
+    mask &= allowed;
     let modes = this.modeLists[mask];
     if (!modes) {
       modes = MODE_ORDER.filter((_, i) => mask & (1 << i));

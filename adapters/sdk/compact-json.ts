@@ -50,17 +50,22 @@ const MATERIAL = new RegExp(
 const MODE = new RegExp(`${W}${STR}${W}(,?)`, "y");
 const TAIL = new RegExp(`\\]${W}\\}${W}$`, "y");
 
-/** Header of a compact catalog. */
+/** Header of a compact catalog, and where its matters begin. */
 export interface CompactHead {
   readonly version: string;
   readonly region: string;
+  readonly end: number;
 }
 
 /** A material as the catalog lists it. */
-interface LocalMaterial {
-  readonly localCode: string;
-  readonly name: string;
-  readonly required: boolean;
+type LocalMaterial = LocalMatter["materials"][number];
+
+/** 办理方式 labels, each mapped to the label table's own string. */
+const LABELS: ReadonlyMap<string, string> = new Map(Object.keys(MODE_LABELS).map((l) => [l, l]));
+
+/** What the declarative schema's text fields take unchanged: a string, not empty, nothing to trim. */
+export function isText(s: unknown): s is string {
+  return typeof s === "string" && s !== "" && s.trim() === s;
 }
 
 /**
@@ -141,35 +146,29 @@ function parseMaterials(text: string): readonly LocalMaterial[] | null {
   }
 }
 
-/** A string the schema takes as it is: not empty, nothing to trim. */
-function isText(s: string): boolean {
-  return s !== "" && s.trim() === s;
-}
-
-/** 办理方式 labels, each mapped to the label table's own string. */
-const LABELS: ReadonlyMap<string, string> = new Map(Object.keys(MODE_LABELS).map((l) => [l, l]));
-
-/**
- * Reads `text` as a compact declarative catalog: calls `begin` with its
- * header, then `add` with each matter (one {@link LocalMatter} object,
- * moved along; `add` returns false to stop). True if the whole text was
- * read and every matter passed what the schema checks; false as soon as
- * anything is not so (the caller then goes the JSON.parse way).
- */
-export function scanCompactCatalog(
-  text: string,
-  at: (i: number) => string,
-  begin: (head: CompactHead) => boolean,
-  add: (m: LocalMatter) => boolean,
-): boolean {
+/** The header of a compact catalog (its version a string the schema takes), or undefined. */
+export function compactHead(text: string): CompactHead | undefined {
   HEAD.lastIndex = 0;
   const head = HEAD.exec(text);
-  if (!head) return false;
-  const version = detached(head[1] as string);
-  const region = head[2] as string;
-  if (!isText(version) || !/^\d{6}$/.test(region) || !begin({ version, region })) return false;
+  if (!head || !isText(head[1]) || !/^\d{6}$/.test(head[2] as string)) return undefined;
+  return { version: detached(head[1]), region: head[2] as string, end: HEAD.lastIndex };
+}
+
+/**
+ * Reads the matters of a compact catalog from `head.end`, calling `add` with
+ * each (one {@link LocalMatter} object, moved along; `add` returns false to
+ * stop). True if the rest of the text was read and every matter passed what
+ * the schema checks; false as soon as anything is not so (the caller then
+ * goes the JSON.parse way).
+ */
+export function scanCompactMatters(
+  text: string,
+  head: CompactHead,
+  at: (i: number) => string,
+  add: (m: LocalMatter) => boolean,
+): boolean {
   const r = new Cursor(at);
-  let pos = HEAD.lastIndex;
+  let pos = head.end;
   let more = text.charCodeAt(pos) !== 0x5d; // "]": no matters at all
   while (more) {
     TIGHT_MATTER.lastIndex = pos;
@@ -188,11 +187,11 @@ export function scanCompactCatalog(
     const name = m[2] as string;
     const department = m[3] as string;
     if (!isText(localCode) || !isText(name) || !isText(department)) return false;
+    if (days < 1 || !Number.isSafeInteger(days)) return false;
     r.localCode = detached(localCode);
     r.name = detached(name);
     r.readDepartment(department);
     r.promisedDays = days;
-    if (days < 1 || !Number.isSafeInteger(days)) return false;
     if (!r.readModes(m[5] as string) || !r.readMaterials(m[6] as string)) return false;
     if (!add(r)) return false;
     r.index++;

@@ -21,7 +21,7 @@ import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
 import { caseFromLocalJson, caseToLocalJson } from "./case-json.js";
 import { CatalogBuilder, type LocalMatter, MatterCursor } from "./catalog.js";
-import { scanCompactCatalog } from "./compact-json.js";
+import { compactHead, isText, scanCompactMatters } from "./compact-json.js";
 import { decodeUtf8 } from "./encoding.js";
 import { MODE_LABELS } from "./labels.js";
 import { type FileProblem, FileProblems } from "./problems.js";
@@ -56,11 +56,6 @@ type DeclarativeCatalog = z.output<typeof declarativeCatalogSchema>;
 type DeclarativeMatter = DeclarativeCatalog["matters"][number];
 
 const MODE_LABEL_SET: ReadonlySet<string> = new Set(Object.keys(MODE_LABELS));
-
-/** A non-empty string with nothing to trim: what `text` accepts and gives back unchanged. */
-function isText(s: unknown): s is string {
-  return typeof s === "string" && s !== "" && s.trim() === s;
-}
 
 /** A plain object (not an array) with exactly `keys` enumerable keys. */
 function isRecord(x: unknown, keys: number): x is Record<string, unknown> {
@@ -161,20 +156,10 @@ function buildCompact(
   ctx: CatalogContext,
   at: (i: number) => string,
 ): RegionCatalog | undefined {
-  let builder: CatalogBuilder | undefined;
-  let add: ((m: LocalMatter) => boolean) | undefined;
-  const read = scanCompactCatalog(
-    source,
-    at,
-    (head) => {
-      if (head.region !== regionCode) return false;
-      builder = new CatalogBuilder(regionCode, head.version, ctx);
-      add = addingTo(builder);
-      return true;
-    },
-    (m) => add?.(m) ?? false,
-  );
-  return read ? builder?.finish() : undefined;
+  const head = compactHead(source);
+  if (head?.region !== regionCode) return undefined;
+  const builder = new CatalogBuilder(regionCode, head.version, ctx);
+  return scanCompactMatters(source, head, at, addingTo(builder)) ? builder.finish() : undefined;
 }
 
 function duplicate(localCode: string, where: string, first: string): FileProblem {
@@ -210,14 +195,12 @@ export function declarativeAdapter(regionCode: string, catalogFile = "catalog.ya
     parseCatalog(raw, ctx) {
       const source = decodeUtf8(raw, catalogFile);
       const json = catalogFile.endsWith(".json");
-      if (json) {
-        const compact = buildCompact(source, regionCode, ctx, (i) => `${catalogFile} matters[${i}]`);
-        if (compact) return compact;
-      }
+      const inJson = (i: number) => `${catalogFile} matters[${i}]`;
+      const compact = json ? buildCompact(source, regionCode, ctx, inJson) : undefined;
+      if (compact) return compact;
       const yaml = json ? undefined : parseYamlWithLines(source, catalogFile);
       const data = yaml ? yaml.data : JSON.parse(source);
-      const at = (i: number) =>
-        yaml ? `${catalogFile} line ${yaml.lineOf(["matters", i])}` : `${catalogFile} matters[${i}]`;
+      const at = (i: number) => (yaml ? `${catalogFile} line ${yaml.lineOf(["matters", i])}` : inJson(i));
       const canonical = buildCanonical(data, regionCode, ctx, at);
       if (canonical) return canonical;
       const doc = validate(declarativeCatalogSchema, data, catalogFile, yaml?.lineOf, hint);

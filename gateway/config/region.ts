@@ -23,6 +23,7 @@ import { mappingFile } from "./schemas.js";
 const TABLE_LINE =
   / {2}(?:"([ !#-[\]-~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)"|([A-Za-z][\w./-]*)): +([A-Za-z][\w./-]*)(?: +#[\t -~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)? *\r?(?:\n|$)/y;
 const NOT_A_STRING = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+const BLANK_OR_COMMENT = /^ *(?:#[\t -~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)?$/;
 
 /** A plain word YAML may read as null or a boolean (the first letter tells most words apart without a match). */
 function mayNotBeString(word: string): boolean {
@@ -35,7 +36,6 @@ function isIndex(key: string): boolean {
   const c = key.charCodeAt(0);
   return c >= 0x30 && c <= 0x39 && /^\d+$/.test(key);
 }
-const BLANK_OR_COMMENT = /^ *(?:#[\t -~\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)?$/;
 
 /**
  * Reads a mapping.yaml written the plain way (`matters:` and `materials:`,

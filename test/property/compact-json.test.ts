@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { LocalMatter } from "../../adapters/sdk/catalog.js";
-import { scanCompactCatalog } from "../../adapters/sdk/compact-json.js";
+import { compactHead, scanCompactMatters } from "../../adapters/sdk/compact-json.js";
 import { declarativeAdapter } from "../../adapters/sdk/declarative.js";
 import { MODE_LABELS } from "../../adapters/sdk/labels.js";
 import type { CatalogContext, SharedMatter } from "../../gateway/ports/adapter.js";
@@ -95,14 +95,13 @@ interface Seen {
 
 /** What the compact reader delivers, copied as it goes; undefined if it gives up. */
 function scan(t: string): Seen | undefined {
-  const seen: Seen = { matters: [] };
-  const ok = scanCompactCatalog(
+  const head = compactHead(t);
+  if (!head) return undefined;
+  const seen: Seen = { head: { version: head.version, region: head.region }, matters: [] };
+  const ok = scanCompactMatters(
     t,
+    head,
     (i) => `matters[${i}]`,
-    (head) => {
-      seen.head = { ...head };
-      return true;
-    },
     (m) => {
       seen.matters.push({
         localCode: m.localCode,
