@@ -105,7 +105,15 @@ const KNOWN_TYPES = new Set<string>([
 
 const PAYLOAD_FIELDS = new Set([...KNOWN_TYPES].map((t) => oneofName(t as EventType)));
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/**
+ * The shape of case and event ids (ULIDs, loosely: any of 0-9A-Z) and of region codes. Envelope
+ * fields are named in logs and dead-letter headers, so a record whose ids have another shape is
+ * refused here: bytes a malformed record put in them may be a whole case, personal data included.
+ */
+const ID = /^[0-9A-Z]{26}$/;
+const REGION = /^\d{6}$/;
+const shapedId = (v: unknown): v is string => typeof v === "string" && ID.test(v);
+const shapedRegion = (v: unknown): v is string => typeof v === "string" && REGION.test(v);
 
 /** Decodes protobuf bytes; throws INVALID_ARGUMENT (not retriable) on anything malformed. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
@@ -124,9 +132,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       cause: err,
     });
   }
-  // The message goes to logs and dead-letter headers: name the event only by a well-formed id, never
-  // by whatever bytes a malformed record put in that field (they may be a whole case, personal data included).
-  const id = typeof o.eventId === "string" && ULID.test(o.eventId) ? o.eventId : "(no valid event id)";
+  const id = shapedId(o.eventId) ? o.eventId : "(no valid event id)";
   const bad = (issue: string) =>
     new XrError(ErrorCode.INVALID_ARGUMENT, `invalid envelope ${id}: ${issue}`, {
       origin: "remote",
@@ -140,6 +146,11 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   }
   if (!o.eventId || !o.caseId || !o.sourceRegion || !o.targetRegion || Number(o.sequence) < 1) {
     throw bad("eventId, caseId, sourceRegion, targetRegion and sequence are required");
+  }
+  if (!shapedId(o.eventId) || !shapedId(o.caseId))
+    throw bad("eventId and caseId must be 26 characters of 0-9 and A-Z");
+  if (!shapedRegion(o.sourceRegion) || !shapedRegion(o.targetRegion)) {
+    throw bad("sourceRegion and targetRegion must be six-digit region codes");
   }
   return {
     eventId: String(o.eventId),

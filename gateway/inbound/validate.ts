@@ -17,7 +17,8 @@ export function checkEnvelope(env: Envelope, region: string): void {
   if (env.sourceRegion === region) throw bad("claims to come from this region");
   if (env.payload.type !== "CaseSubmitted") return;
   const c = env.payload.case;
-  if (c.caseId !== env.caseId) throw bad(`carries case ${c.caseId} in an envelope for ${env.caseId}`);
+  // The envelope's ids were checked for shape when decoded; the case's own id was not, so it is not named.
+  if (c.caseId !== env.caseId) throw bad(`carries another case than the envelope's ${env.caseId}`);
   if (c.intakeRegion !== env.sourceRegion) throw bad("a case is submitted by its intake region only");
   if (!caseParties(c).includes(region)) throw bad(`${region} is not a party to the case`);
   if (!c.applicant || !("person" in c.applicant || "organization" in c.applicant))

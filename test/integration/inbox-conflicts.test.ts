@@ -125,7 +125,9 @@ describe("inbox conflicts and poison events", () => {
     if (!existing) throw new Error("fixture case missing");
     const record = forged("01JOTHERCASE00000000000000", 1, { type: "CaseSubmitted", case: existing });
     expect(await receiveRecord(gz.context, record)).to.equal("dead-lettered");
-    expect(dlq("440100", "01JOTHERCASE00000000000000")[0]?.headers["xr-dlq-reason"]).to.match(/carries case/);
+    expect(dlq("440100", "01JOTHERCASE00000000000000")[0]?.headers["xr-dlq-reason"]).to.match(
+      /carries another case/,
+    );
   });
 
   it("dead-letters an event in its turn that can never apply, and applies the ones behind it", async () => {

@@ -38,10 +38,10 @@ describe("signed envelopes: what the inbox refuses", function () {
     headers: { "xr-source": "430100" },
   });
   const submitted = (overrides: Partial<Envelope> = {}): Envelope => {
-    const caseId = `01JSIGNED${String(n).padStart(3, "0")}0000000000000`.slice(0, 26);
+    const caseId = `01JSIGNED${String(n).padStart(3, "0")}00000000000000`;
     const at = new Date().toISOString();
     return submittedEnvelope(
-      `01JSIGEVT${String(n).padStart(3, "0")}0000000000000`.slice(0, 26),
+      `01JSIGEVT${String(n).padStart(3, "0")}00000000000000`,
       personCase({ caseId, submittedAt: at, updatedAt: at, version: 0 }),
       overrides,
     );

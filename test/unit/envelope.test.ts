@@ -9,6 +9,7 @@ import {
 import type { CaseState } from "../../gateway/domain/case.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
+import { checkEnvelope } from "../../gateway/inbound/validate.js";
 import { organizationCase, personCase } from "../helpers/cases.js";
 
 function envelope(payload: EventPayload, overrides: Partial<Envelope> = {}): Envelope {
@@ -140,6 +141,31 @@ describe("envelope: refusals", () => {
     for (const secret of [c.caseId, person?.name, person?.idNumber, c.delivery?.address]) {
       expect(err.message).not.to.include(String(secret));
     }
+  });
+
+  it("refuses ids and region codes of another shape, naming the field but not the value", () => {
+    const mobile = "13807311234";
+    const address = "湖南省长沙市岳麓区麓山南路932号";
+    const cases: [Partial<Envelope>, RegExp, string][] = [
+      [{ caseId: mobile }, /eventId and caseId must be 26 characters/, mobile],
+      [{ eventId: address }, /^invalid envelope \(no valid event id\): eventId and caseId/, address],
+      [{ sourceRegion: address }, /sourceRegion and targetRegion must be six-digit/, address],
+      [{ targetRegion: mobile }, /sourceRegion and targetRegion must be six-digit/, mobile],
+    ];
+    for (const [overrides, expected, secret] of cases) {
+      const err = decodeError(encodeEnvelope(envelope({ type: "ResultDelivered" }, overrides)));
+      expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENT);
+      expect(err.message).to.match(expected);
+      expect(err.message).not.to.include(secret);
+    }
+  });
+
+  it("the inbox's check does not name the id a submitted case carries, which no one has checked", () => {
+    const c = { ...personCase(), caseId: "李秀英 13807311234" };
+    const env = decodeEnvelope(encodeEnvelope(envelope({ type: "CaseSubmitted", case: c })));
+    expect(() => checkEnvelope(env, "440100"))
+      .to.throw(XrError, /carries another case than the envelope's 01/)
+      .that.satisfies((e: XrError) => !e.message.includes("13807311234") && !e.message.includes("李秀英"));
   });
 
   it("refuses an envelope without a case ID", () => {
