@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { CaseState, Material } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { CaseEvent, EventPayload, EventType } from "../domain/events.js";
+import { checkRecordId, checkRegionCode } from "../domain/ids.js";
 import { fromTimestamp, toTimestamp, xrType } from "./proto.js";
 
 /** Schema version written by this gateway; others are refused (DLQ). */
@@ -106,14 +107,16 @@ const KNOWN_TYPES = new Set<string>([
 const PAYLOAD_FIELDS = new Set([...KNOWN_TYPES].map((t) => oneofName(t as EventType)));
 
 /**
- * The shape of case and event ids (ULIDs, loosely: any of 0-9A-Z) and of region codes. Envelope
- * fields are named in logs and dead-letter headers, so a record whose ids have another shape is
- * refused here: bytes a malformed record put in them may be a whole case, personal data included.
+ * Envelope fields that logs and dead-letter headers name, with their checks. A record whose ids have
+ * another shape is refused when decoded: bytes a malformed record put in them may be a whole case,
+ * personal data included.
  */
-const ID = /^[0-9A-Z]{26}$/;
-const REGION = /^\d{6}$/;
-const shapedId = (v: unknown): v is string => typeof v === "string" && ID.test(v);
-const shapedRegion = (v: unknown): v is string => typeof v === "string" && REGION.test(v);
+const NAMED_FIELDS = [
+  ["eventId", checkRecordId],
+  ["caseId", checkRecordId],
+  ["sourceRegion", checkRegionCode],
+  ["targetRegion", checkRegionCode],
+] as const;
 
 /** Decodes protobuf bytes; throws INVALID_ARGUMENT (not retriable) on anything malformed. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
@@ -132,7 +135,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       cause: err,
     });
   }
-  const id = shapedId(o.eventId) ? o.eventId : "(no valid event id)";
+  const id = checkRecordId(String(o.eventId)) === undefined ? String(o.eventId) : "(no valid event id)";
   const bad = (issue: string) =>
     new XrError(ErrorCode.INVALID_ARGUMENT, `invalid envelope ${id}: ${issue}`, {
       origin: "remote",
@@ -147,10 +150,9 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (!o.eventId || !o.caseId || !o.sourceRegion || !o.targetRegion || Number(o.sequence) < 1) {
     throw bad("eventId, caseId, sourceRegion, targetRegion and sequence are required");
   }
-  if (!shapedId(o.eventId) || !shapedId(o.caseId))
-    throw bad("eventId and caseId must be 26 characters of 0-9 and A-Z");
-  if (!shapedRegion(o.sourceRegion) || !shapedRegion(o.targetRegion)) {
-    throw bad("sourceRegion and targetRegion must be six-digit region codes");
+  for (const [name, check] of NAMED_FIELDS) {
+    const issue = check(String(o[name]));
+    if (issue) throw bad(`${name} ${issue}`);
   }
   return {
     eventId: String(o.eventId),

@@ -57,6 +57,14 @@ export function checkRegionCode(value: string): string | undefined {
   return /^[1-8]\d{5}$/.test(value) ? undefined : "must be a six-digit GB/T 2260 division code";
 }
 
+/**
+ * Validates a case or event id: a ULID as the gateways make them, checked loosely (26 of 0-9 and A-Z),
+ * so that a value of this shape can be named in a log line: it holds no personal data.
+ */
+export function checkRecordId(value: string): string | undefined {
+  return /^[0-9A-Z]{26}$/.test(value) ? undefined : "must be 26 characters of 0-9 and A-Z (a ULID)";
+}
+
 /** Validates a mainland mobile number (11 digits, starting 1[3-9]). */
 export function checkMobile(value: string): string | undefined {
   return /^1[3-9]\d{9}$/.test(value) ? undefined : "must be an 11-digit mobile number starting with 13–19";

@@ -147,10 +147,14 @@ describe("envelope: refusals", () => {
     const mobile = "13807311234";
     const address = "湖南省长沙市岳麓区麓山南路932号";
     const cases: [Partial<Envelope>, RegExp, string][] = [
-      [{ caseId: mobile }, /eventId and caseId must be 26 characters/, mobile],
-      [{ eventId: address }, /^invalid envelope \(no valid event id\): eventId and caseId/, address],
-      [{ sourceRegion: address }, /sourceRegion and targetRegion must be six-digit/, address],
-      [{ targetRegion: mobile }, /sourceRegion and targetRegion must be six-digit/, mobile],
+      [{ caseId: mobile }, /: caseId must be 26 characters of 0-9 and A-Z/, mobile],
+      [
+        { eventId: address },
+        /^invalid envelope \(no valid event id\): eventId must be 26 characters/,
+        address,
+      ],
+      [{ sourceRegion: address }, /: sourceRegion must be a six-digit GB\/T 2260 division code/, address],
+      [{ targetRegion: mobile }, /: targetRegion must be a six-digit GB\/T 2260 division code/, mobile],
     ];
     for (const [overrides, expected, secret] of cases) {
       const err = decodeError(encodeEnvelope(envelope({ type: "ResultDelivered" }, overrides)));

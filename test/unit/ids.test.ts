@@ -3,6 +3,7 @@ import {
   checkCreditCode,
   checkMobile,
   checkPostalCode,
+  checkRecordId,
   checkRegionCode,
   checkResidentId,
   checkSha256,
@@ -136,6 +137,19 @@ describe("ids: mobile, postal code, region code, sha256", () => {
     expect(checkRegionCode("440100")).to.equal(undefined);
     for (const bad of ["030100", "930100", "43010", "4301000", "43010A"]) {
       expect(checkRegionCode(bad), bad).to.be.a("string");
+    }
+  });
+
+  it("case and event id: 26 characters of 0-9 and A-Z", () => {
+    expect(checkRecordId("01JCXF7M3N9P2Q4R6S8T0V1W3X")).to.equal(undefined);
+    for (const bad of [
+      "01jcxf7m3n9p2q4r6s8t0v1w3x",
+      "01JCXF7M3N9P2Q4R6S8T0V1W3",
+      "01JCXF7M3N9P2Q4R6S8T0V1W3XY",
+      "13807311234",
+      "",
+    ]) {
+      expect(checkRecordId(bad), bad).to.be.a("string");
     }
   });
 
