@@ -14,10 +14,42 @@ const MODE_LABEL_BITS: ReadonlyArray<readonly [string, number]> = Object.entries
   ([label, mode]) => [label, 1 << MODE_ORDER.indexOf(mode)],
 );
 
+/**
+ * Mode lists by bit mask (bit i: MODE_ORDER[i]): one list per combination,
+ * which every matter of every catalog with those modes shares.
+ */
+export const MODE_LISTS: ReadonlyArray<readonly HandlingMode[]> = Array.from(
+  { length: 1 << MODE_ORDER.length },
+  (_, mask) => Object.freeze(MODE_ORDER.filter((_, i) => mask & (1 << i))),
+);
+
+/** The bit (in {@link MODE_LISTS} masks) of a 办理方式 label; 0 for a label that is none. */
+export function modeLabelBit(label: string): number {
+  for (let j = 0; j < MODE_LABEL_BITS.length; j++) {
+    const known = MODE_LABEL_BITS[j] as readonly [string, number];
+    if (known[0] === label) return known[1];
+  }
+  return 0;
+}
+
 /** Bit of a mode in MODE_ORDER; 0 for none. */
 function modeBit(mode: string): number {
   for (let i = 0; i < MODE_ORDER.length; i++) if (MODE_ORDER[i] === mode) return 1 << i;
   return 0;
+}
+
+/** The last modes list {@link allowedModes} read, and its mask: the shared catalog makes one list per combination. */
+let lastModes: SharedMatter["modes"] | undefined;
+let lastAllowed = 0;
+
+/** The modes the shared catalog allows for a matter, as a {@link MODE_LISTS} mask. */
+function allowedModes(shared: SharedMatter): number {
+  if (shared.modes === lastModes) return lastAllowed;
+  let allowed = 0;
+  for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
+  lastModes = shared.modes;
+  lastAllowed = allowed;
+  return allowed;
 }
 
 /** Material lists interned by their (interned) materials, one level per position. */
@@ -93,117 +125,83 @@ export function buildCatalog(
 }
 
 /**
- * {@link buildCatalog} one record at a time, for adapters that read large
- * catalogs and need not hold every record at once. A federation loads
- * hundreds of thousands of records at start, and allocation is what costs:
- * identical mode lists, materials and department names are shared between
- * matters rather than copied.
+ * The shared matter record `r` stands for; undefined if it is local-only
+ * (its code is not in the mapping). Throws naming the record if the mapping
+ * names a shared matter there is none of, or if the record promises more
+ * working days than the federation allows.
  */
-export class CatalogBuilder {
-  private readonly matters: Matter[] = [];
-  private readonly byCode = new Map<string, Matter>();
-  private readonly byLocalCode = new Map<string, Matter>();
-  /** Mode lists by bit mask (bit i: MODE_ORDER[i]). */
-  private readonly modeLists: (readonly HandlingMode[] | undefined)[] = [];
+export function sharedMatterOf(r: LocalMatter, ctx: CatalogContext): SharedMatter | undefined {
+  let shared = ctx.mapping.sharedMatterOf?.(r.localCode);
+  if (!shared) {
+    const code = ctx.mapping.matters.get(r.localCode);
+    if (code === undefined) return undefined;
+    shared = ctx.shared.matters.get(code);
+    if (!shared) throw new Error(`${where(r)}: ${r.localCode} maps to unknown shared matter ${code}`);
+  }
+  if (r.promisedDays > shared.promisedDays) {
+    throw new Error(
+      `${where(r)}: promises ${r.promisedDays} working days for ${shared.code}, more than the federation's ${shared.promisedDays}`,
+    );
+  }
+  return shared;
+}
+
+/**
+ * The modes record `r` offers for `shared`, as a {@link MODE_LISTS} mask:
+ * `labels`, its 办理方式 labels as a mask (see {@link modeLabelBit}), less
+ * what the shared catalog does not allow (a region offers only the modes both
+ * allow).
+ */
+export function offeredModes(labels: number, shared: SharedMatter): number {
+  return labels & allowedModes(shared);
+}
+
+/** The {@link MODE_LISTS} mask of `r`'s 办理方式 labels; throws naming the record at an unknown one. */
+function labelMask(r: LocalMatter): number {
+  let mask = 0;
+  for (let i = 0; i < r.modeLabels.length; i++) {
+    const label = r.modeLabels[i] as string;
+    const bit = modeLabelBit(label);
+    if (bit === 0) throw new Error(`${where(r)}: unknown 办理方式 "${label}"`);
+    mask |= bit;
+  }
+  return mask;
+}
+
+/**
+ * Records' materials in shared terms, one catalog's worth: each local
+ * material code is resolved once, equal materials are one object and equal
+ * lists one list (a catalog of 10,000 matters spells a few hundred lists).
+ */
+export class MaterialLists {
   /** By local material code. */
   private readonly materials = new Map<string, ResolvedMaterial>();
-  private readonly materialLists: MaterialListNode = { next: new Map() };
+  private readonly lists: MaterialListNode = { next: new Map() };
   /** The materials of the record being added. */
   private readonly scratch: MatterMaterial[] = [];
-  private readonly departments = new Map<string, string>();
   /** Materials lists by {@link LocalMatter.materialsKey}, with the shared list they were worked out against. */
-  private readonly byMaterialsKey = new Map<
+  private readonly byKey = new Map<
     string,
     { shared: SharedMatter["materials"]; list: readonly MatterMaterial[] }
   >();
-  private duplicates = 0;
 
-  constructor(
-    private readonly regionCode: string,
-    private readonly version: string,
-    private readonly ctx: CatalogContext,
-  ) {}
+  constructor(private readonly ctx: CatalogContext) {}
 
-  /** How many records added so far repeat an earlier one's local code (local-only records aside). */
-  get repeated(): number {
-    return this.duplicates;
-  }
-
-  /**
-   * Adds one record (the object itself is not kept); false if it is local-only
-   * (no shared code). Throws naming its origin if it cannot be mapped.
-   */
-  add(r: LocalMatter): boolean {
-    const code = this.ctx.mapping.matters.get(r.localCode);
-    if (code === undefined) return false;
-    const shared = this.ctx.shared.matters.get(code);
-    if (!shared) throw new Error(`${where(r)}: ${r.localCode} maps to unknown shared matter ${code}`);
-    if (r.promisedDays > shared.promisedDays) {
-      throw new Error(
-        `${where(r)}: promises ${r.promisedDays} working days for ${code}, more than the federation's ${shared.promisedDays}`,
-      );
-    }
-    let mask = 0;
-    for (let i = 0; i < r.modeLabels.length; i++) {
-      const label = r.modeLabels[i] as string;
-      let bit = 0;
-      for (let j = 0; j < MODE_LABEL_BITS.length && bit === 0; j++) {
-        const known = MODE_LABEL_BITS[j] as readonly [string, number];
-        if (known[0] === label) bit = known[1];
-      }
-      if (bit === 0) throw new Error(`${where(r)}: unknown 办理方式 "${label}"`);
-      mask |= bit;
-    }
-    // A region offers only the modes both it and the shared catalog allow.
-    let allowed = 0;
-    for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
-    mask &= allowed;
-    let modes = this.modeLists[mask];
-    if (!modes) {
-      modes = MODE_ORDER.filter((_, i) => mask & (1 << i));
-      this.modeLists[mask] = modes;
-    }
+  /** `r`'s materials as `shared` takes them; throws naming the record at a material with no shared code. */
+  of(r: LocalMatter, shared: SharedMatter): readonly MatterMaterial[] {
     const key = r.materialsKey;
-    const known = key === undefined ? undefined : this.byMaterialsKey.get(key);
-    let materials = known?.shared === shared.materials ? known.list : undefined;
-    if (!materials) {
-      materials = this.materialsOf(r, shared);
-      if (key !== undefined) this.byMaterialsKey.set(key, { shared: shared.materials, list: materials });
-    }
-    let department = this.departments.get(r.department);
-    if (department === undefined) {
-      department = r.department;
-      this.departments.set(department, department);
-    }
-    const matter: Matter = {
-      code,
-      name: shared.name,
-      regionCode: this.regionCode,
-      localCode: r.localCode,
-      localName: r.name,
-      department,
-      promisedDays: r.promisedDays,
-      modes,
-      materials,
-      category: shared.category,
-      catalogVersion: this.version,
-      applicant: shared.applicant,
-    };
-    this.matters.push(matter);
-    // Indexed as it comes (what indexCatalog does, without a second pass): a later duplicate wins.
-    this.byCode.set(code, matter);
-    const before = this.byLocalCode.size;
-    this.byLocalCode.set(r.localCode, matter);
-    if (this.byLocalCode.size === before) this.duplicates++;
-    return true;
+    const known = key === undefined ? undefined : this.byKey.get(key);
+    if (known?.shared === shared.materials) return known.list;
+    const list = this.resolve(r, shared);
+    if (key !== undefined) this.byKey.set(key, { shared: shared.materials, list });
+    return list;
   }
 
-  /** The record's materials in shared terms, interned (one list object for equal lists). */
-  private materialsOf(r: LocalMatter, shared: SharedMatter): readonly MatterMaterial[] {
+  private resolve(r: LocalMatter, shared: SharedMatter): readonly MatterMaterial[] {
     const scratch = this.scratch;
     scratch.length = 0;
     // Where this list of materials is interned; none if one of them has no shared name.
-    let node: MaterialListNode | undefined = this.materialLists;
+    let node: MaterialListNode | undefined = this.lists;
     for (let i = 0; i < r.materials.length; i++) {
       const m = r.materials[i] as LocalMatter["materials"][number];
       let resolved = this.materials.get(m.localCode);
@@ -250,6 +248,72 @@ export class CatalogBuilder {
       if (node) node.list = materials;
     }
     return materials;
+  }
+}
+
+/**
+ * {@link buildCatalog} one record at a time, for adapters that read large
+ * catalogs and need not hold every record at once. Identical mode lists,
+ * materials and department names are shared between matters rather than
+ * copied.
+ */
+export class CatalogBuilder {
+  private readonly matters: Matter[] = [];
+  private readonly byCode = new Map<string, Matter>();
+  private readonly byLocalCode = new Map<string, Matter>();
+  private readonly materials: MaterialLists;
+  private readonly departments = new Map<string, string>();
+  private duplicates = 0;
+
+  constructor(
+    private readonly regionCode: string,
+    private readonly version: string,
+    private readonly ctx: CatalogContext,
+  ) {
+    this.materials = new MaterialLists(ctx);
+  }
+
+  /** How many records added so far repeat an earlier one's local code (local-only records aside). */
+  get repeated(): number {
+    return this.duplicates;
+  }
+
+  /**
+   * Adds one record (the object itself is not kept); false if it is local-only
+   * (no shared code). Throws naming its origin if it cannot be mapped.
+   */
+  add(r: LocalMatter): boolean {
+    const shared = sharedMatterOf(r, this.ctx);
+    if (!shared) return false;
+    const { code } = shared;
+    const modes = MODE_LISTS[offeredModes(labelMask(r), shared)] as readonly HandlingMode[];
+    const materials = this.materials.of(r, shared);
+    let department = this.departments.get(r.department);
+    if (department === undefined) {
+      department = r.department;
+      this.departments.set(department, department);
+    }
+    const matter: Matter = {
+      code,
+      name: shared.name,
+      regionCode: this.regionCode,
+      localCode: r.localCode,
+      localName: r.name,
+      department,
+      promisedDays: r.promisedDays,
+      modes,
+      materials,
+      category: shared.category,
+      catalogVersion: this.version,
+      applicant: shared.applicant,
+    };
+    this.matters.push(matter);
+    // Indexed as it comes (what indexCatalog does, without a second pass): a later duplicate wins.
+    this.byCode.set(code, matter);
+    const before = this.byLocalCode.size;
+    this.byLocalCode.set(r.localCode, matter);
+    if (this.byLocalCode.size === before) this.duplicates++;
+    return true;
   }
 
   /** The catalog of the records added so far, indexed both ways. */

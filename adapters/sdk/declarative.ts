@@ -21,7 +21,14 @@ import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
 import { caseFromLocalJson, caseToLocalJson } from "./case-json.js";
 import { CatalogBuilder, type LocalMatter, MatterCursor } from "./catalog.js";
-import { compactHead, isText, scanCompactMatters } from "./compact-json.js";
+import { ColumnarCatalogBuilder } from "./columnar-catalog.js";
+import {
+  type CompactSource,
+  compactHead,
+  compactSource,
+  isText,
+  scanCompactMatters,
+} from "./compact-json.js";
 import { decodeUtf8 } from "./encoding.js";
 import { MODE_LABELS } from "./labels.js";
 import { type FileProblem, FileProblems } from "./problems.js";
@@ -105,7 +112,10 @@ class Cursor extends MatterCursor {
  * maps (or is local-only). False at the first thing amiss, which the schema
  * path then reports.
  */
-function addingTo(builder: CatalogBuilder): (m: LocalMatter) => boolean {
+function addingTo<M extends LocalMatter>(builder: {
+  add(m: M): boolean;
+  readonly repeated: number;
+}): (m: M) => boolean {
   // Local codes with no shared one; the builder counts repeats of the others.
   const localOnly = new Set<string>();
   return (m) => {
@@ -149,16 +159,19 @@ function buildCanonical(
   return builder.finish();
 }
 
-/** {@link buildCanonical} straight from the text of a compact catalog.json (see compact-json.ts). */
+/**
+ * {@link buildCanonical} straight from the bytes of a compact catalog.json
+ * (see compact-json.ts), into a catalog kept as columns over those bytes.
+ */
 function buildCompact(
-  source: string,
+  source: CompactSource,
   regionCode: string,
   ctx: CatalogContext,
   at: (i: number) => string,
 ): RegionCatalog | undefined {
   const head = compactHead(source);
   if (head?.region !== regionCode) return undefined;
-  const builder = new CatalogBuilder(regionCode, head.version, ctx);
+  const builder = new ColumnarCatalogBuilder(regionCode, head.version, ctx, source.bytes);
   return scanCompactMatters(source, head, at, addingTo(builder)) ? builder.finish() : undefined;
 }
 
@@ -193,11 +206,12 @@ export function declarativeAdapter(regionCode: string, catalogFile = "catalog.ya
     regionCode,
     catalogFile,
     parseCatalog(raw, ctx) {
-      const source = decodeUtf8(raw, catalogFile);
       const json = catalogFile.endsWith(".json");
       const inJson = (i: number) => `${catalogFile} matters[${i}]`;
-      const compact = json ? buildCompact(source, regionCode, ctx, inJson) : undefined;
+      const bytes = json ? compactSource(raw) : undefined;
+      const compact = bytes && buildCompact(bytes, regionCode, ctx, inJson);
       if (compact) return compact;
+      const source = decodeUtf8(raw, catalogFile);
       const yaml = json ? undefined : parseYamlWithLines(source, catalogFile);
       const data = yaml ? yaml.data : JSON.parse(source);
       const at = (i: number) => (yaml ? `${catalogFile} line ${yaml.lineOf(["matters", i])}` : inJson(i));

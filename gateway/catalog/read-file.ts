@@ -8,9 +8,9 @@ import { basename, dirname, join, resolve } from "node:path";
 import YAML from "yaml";
 import { resolveAdapter } from "../config/region.js";
 import { mattersFile } from "../config/schemas.js";
+import { sharedCatalog } from "../config/shared-catalog.js";
 import { readMapping } from "../conformance/sources.js";
 import type { RegionCatalog } from "../domain/matter.js";
-import type { SharedCatalog, SharedMatter } from "../ports/adapter.js";
 
 /** The region a catalog file belongs to: `region`, else its directory's name when that is a region code. */
 export function regionOfFile(file: string, region: string | undefined): string {
@@ -28,11 +28,7 @@ export async function readCatalogFile(
   adaptersDir: string,
 ): Promise<RegionCatalog> {
   const matters = mattersFile.parse(YAML.parse(readFileSync(join(configDir, "matters.yaml"), "utf8")));
-  const shared: SharedCatalog = {
-    version: matters.version,
-    materials: new Map(matters.materials.map((m) => [m.code, m.name])),
-    matters: new Map(matters.matters.map((m): [string, SharedMatter] => [m.code, m])),
-  };
+  const shared = sharedCatalog(matters);
   const adapter = await resolveAdapter(adaptersDir, region);
   const { mapping } = readMapping(join(adaptersDir, region), (p) => p);
   try {

@@ -6,10 +6,11 @@ import { join } from "node:path";
 import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
-import type { CatalogContext, RegionAdapter, SharedCatalog, SharedMatter } from "../ports/adapter.js";
+import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
 import { parseDataYaml, readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region.js";
 import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
+import { sharedCatalog } from "./shared-catalog.js";
 
 /** A configuration problem, naming every file and key at fault. */
 export class ConfigError extends Error {
@@ -59,50 +60,6 @@ export interface CitySystemConfig {
   readonly pollSeconds: number;
 }
 
-/** Handling modes as the domain spells them (string literals: one string each, however often read). */
-const MODES: readonly HandlingMode[] = ["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"];
-
-/**
- * The shared matters by code, with what they repeat (mode lists, material
- * entries and their codes) made once and shared: every region's catalog reads
- * them for each of its matters, half a million times for 50 regions × 10,000
- * matters, and a few objects stay in the CPU cache where 10,000 copies do not.
- */
-function sharedMatters(
-  list: readonly SharedMatter[],
-  materials: ReadonlyArray<{ readonly code: string }>,
-): Map<string, SharedMatter> {
-  const codes = new Map(materials.map((m) => [m.code, m.code]));
-  const modeLists = new Map<string, SharedMatter["modes"]>();
-  const entries = new Map<string, SharedMatter["materials"][number]>();
-  const entryLists = new Map<string, SharedMatter["materials"]>();
-  const out = new Map<string, SharedMatter>();
-  for (const m of list) {
-    const modesKey = m.modes.join(" ");
-    let modes = modeLists.get(modesKey);
-    if (!modes) {
-      modes = m.modes.map((mode) => MODES.find((x) => x === mode) ?? mode);
-      modeLists.set(modesKey, modes);
-    }
-    const listKey = m.materials.map((x) => `${x.code} ${x.required}`).join(" ");
-    let entryList = entryLists.get(listKey);
-    if (!entryList) {
-      entryList = m.materials.map((x) => {
-        const key = `${x.code} ${x.required}`;
-        let entry = entries.get(key);
-        if (!entry) {
-          entry = { code: codes.get(x.code) ?? x.code, required: x.required };
-          entries.set(key, entry);
-        }
-        return entry;
-      });
-      entryLists.set(listKey, entryList);
-    }
-    out.set(m.code, { ...m, modes, materials: entryList });
-  }
-  return out;
-}
-
 /** Loads the federation from `configDir` and the adapters from `adaptersDir`. */
 export async function loadConfig(configDir: string, adaptersDir: string): Promise<LoadedConfig> {
   const problems: string[] = [];
@@ -114,11 +71,7 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
   const holidays = readYaml(join(configDir, "holidays.yaml"), holidaysFile, problems);
   if (!fed || !matters || !agreements || !holidays) throw new ConfigError(problems);
 
-  const shared: SharedCatalog = {
-    version: matters.version,
-    materials: new Map(matters.materials.map((m) => [m.code, m.name])),
-    matters: sharedMatters(matters.matters, matters.materials),
-  };
+  const shared = sharedCatalog(matters);
   for (const [i, m] of matters.matters.entries()) {
     for (const [j, x] of m.materials.entries()) {
       if (!shared.materials.has(x.code)) {

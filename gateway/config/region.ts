@@ -9,7 +9,8 @@ import { DECLARATIVE_CATALOG_FILES, declarativeAdapter } from "../../adapters/sd
 import { detached } from "../../adapters/sdk/detach.js";
 import type { RegionCatalog } from "../domain/matter.js";
 import { ADAPTER_CODE_DIR } from "../paths.js";
-import type { CodeMapping, RegionAdapter, SharedCatalog } from "../ports/adapter.js";
+import type { CodeMapping, RegionAdapter, SharedCatalog, SharedMatter } from "../ports/adapter.js";
+import { MatterCodes } from "./matter-codes.js";
 import { parseDataYaml, readYaml } from "./read-yaml.js";
 import { mappingFile } from "./schemas.js";
 
@@ -31,10 +32,20 @@ function mayNotBeString(word: string): boolean {
   return (c === 0x6e || c === 0x74 || c === 0x66) && NOT_A_STRING.test(word); // n, t, f
 }
 
-/** A key that is an array index, which objects list first. */
+/** A key that is an array index, which objects list first: digits only. */
 function isIndex(key: string): boolean {
-  const c = key.charCodeAt(0);
-  return c >= 0x30 && c <= 0x39 && /^\d+$/.test(key);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return key.length > 0;
+}
+
+/** Whether character `c` may be in a plain word (`[\w./-]`). */
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x2d && c <= 0x39) || c === 0x5f // a-z A-Z -./0-9 _
+  );
 }
 
 /**
@@ -46,32 +57,41 @@ function isIndex(key: string): boolean {
  * keys), which is left to the YAML parser and the schema to read or to
  * report; so whatever this accepts, they read the same.
  *
- * `sharedCode` may give, for a shared matter code, an equal string to keep
- * instead (the shared catalog's own): one string per code for all regions,
- * rather than one per region; undefined for a code it does not know.
+ * `shared` is the shared catalog's matters: the table keeps the matter a
+ * code names in place of the code (see matter-codes.ts).
  */
 export function readPlainMapping(
   text: string,
-  sharedCode: (code: string) => string | undefined = () => undefined,
-): { matters: Map<string, string>; materials: Map<string, string> } | undefined {
-  const tables: { matters?: Map<string, string>; materials?: Map<string, string> } = {};
-  let table: Map<string, string> | undefined;
+  shared: ReadonlyMap<string, SharedMatter> = new Map(),
+): { matters: MatterCodes; materials: Map<string, string> } | undefined {
+  const tables: { matters?: MatterCodes; materials?: Map<string, string> } = {};
+  let table: MatterCodes | Map<string, string> | undefined;
   let pos = 0;
   while (pos < text.length) {
     TABLE_LINE.lastIndex = pos;
-    const entry = TABLE_LINE.exec(text);
-    if (entry) {
+    // A test, not an exec: the line's two codes are cut from the text by hand, and no match object is made.
+    if (TABLE_LINE.test(text)) {
+      const quoted = text.charCodeAt(pos + 2) === 0x22;
+      const localEnd = text.indexOf(quoted ? '"' : ":", pos + 3);
+      const local = detached(text.slice(quoted ? pos + 3 : pos + 2, localEnd));
+      let codeStart = localEnd + (quoted ? 2 : 1);
+      while (text.charCodeAt(codeStart) === 0x20) codeStart++;
+      let codeEnd = codeStart + 1;
+      while (isWordChar(text.charCodeAt(codeEnd))) codeEnd++;
+      const code = text.slice(codeStart, codeEnd);
       pos = TABLE_LINE.lastIndex;
-      const local = detached(entry[1] ?? (entry[2] as string));
-      const code = entry[3] as string;
       // YAML sets an object's prototype for this key rather than keeping an entry.
       if (!table || mayNotBeString(code) || local === "__proto__") return undefined;
-      const shared = (table === tables.matters && sharedCode(code)) || detached(code);
       // A plain key that YAML reads otherwise, or a key that is an array index (objects list those first).
-      if (entry[2] !== undefined ? mayNotBeString(local) : isIndex(local)) return undefined;
-      const size = table.size;
-      table.set(local, shared);
-      if (table.size === size) return undefined; // listed twice
+      if (quoted ? isIndex(local) : mayNotBeString(local)) return undefined;
+      let added: boolean;
+      if (table instanceof MatterCodes) added = table.add(local, shared.get(code) ?? detached(code));
+      else {
+        const size = table.size;
+        table.set(local, detached(code));
+        added = table.size > size;
+      }
+      if (!added) return undefined; // listed twice
       continue;
     }
     let end = text.indexOf("\n", pos);
@@ -82,8 +102,8 @@ export function readPlainMapping(
     if (line === "matters:" || line === "materials:") {
       const key = line === "matters:" ? "matters" : "materials";
       if (tables[key] || (table && table.size === 0)) return undefined;
-      table = new Map();
-      tables[key] = table;
+      if (key === "matters") table = tables.matters = new MatterCodes(shared.size);
+      else table = tables.materials = new Map();
       continue;
     }
     if (!BLANK_OR_COMMENT.test(line)) return undefined;
@@ -97,7 +117,7 @@ function readMapping(
   file: string,
   shared: SharedCatalog,
   problems: string[],
-): { matters: Map<string, string>; materials: Map<string, string> } | undefined {
+): { matters: MatterCodes; materials: Map<string, string> } | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -105,15 +125,14 @@ function readMapping(
     problems.push(`${file}: ${(err as Error).message}`);
     return undefined;
   }
-  const plain = readPlainMapping(text, (code) => shared.matters.get(code)?.code);
+  const plain = readPlainMapping(text, shared.matters);
   if (plain) return plain;
   const doc = readYaml(file, mappingFile, problems, parseDataYaml);
-  return (
-    doc && {
-      matters: new Map(Object.entries(doc.matters)),
-      materials: new Map(Object.entries(doc.materials)),
-    }
-  );
+  if (!doc) return undefined;
+  const matters = new MatterCodes(shared.matters.size);
+  for (const [local, code] of Object.entries(doc.matters))
+    matters.add(local, shared.matters.get(code) ?? code);
+  return { matters, materials: new Map(Object.entries(doc.materials)) };
 }
 
 function invert(
@@ -174,11 +193,15 @@ export async function loadRegion(
   const mappingPath = join(dir, "mapping.yaml");
   const tables = readMapping(mappingPath, shared, problems);
   if (!tables) return undefined;
+  const { matters } = tables;
+  for (const c of matters.collisions())
+    problems.push(`${mappingPath}: matters.${c.local}: ${c.shared} is already mapped from ${c.other}`);
   const mapping: CodeMapping = {
-    matters: tables.matters,
+    matters,
     materials: tables.materials,
-    localMatters: invert(tables.matters, mappingPath, "matters", problems),
+    localMatters: matters.inverse(),
     localMaterials: invert(tables.materials, mappingPath, "materials", problems),
+    sharedMatterOf: (local) => matters.sharedMatter(local),
   };
   try {
     const adapter = await resolveAdapter(adaptersDir, code);

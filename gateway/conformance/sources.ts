@@ -10,8 +10,9 @@ import type { z } from "zod";
 import { FileProblems } from "../../adapters/sdk/problems.js";
 import { parseYamlWithLines, validate } from "../../adapters/sdk/yaml-lines.js";
 import { agreementsFile, federationFile, mappingFile, mattersFile } from "../config/schemas.js";
+import { sharedCatalog } from "../config/shared-catalog.js";
 import type { HandlingMode } from "../domain/case.js";
-import type { CodeMapping, SharedCatalog, SharedMatter } from "../ports/adapter.js";
+import type { CodeMapping, SharedCatalog } from "../ports/adapter.js";
 
 /** An agreement that names the region, with the line of each matter. */
 export interface RegionAgreement {
@@ -67,11 +68,7 @@ export function readRegionSources(
     name: me?.name ?? "not yet in federation.yaml",
     member: me !== undefined,
     regionNames: new Map(fed.regions.map((r) => [r.code, r.name])),
-    shared: {
-      version: matters.version,
-      materials: new Map(matters.materials.map((m) => [m.code, m.name])),
-      matters: new Map(matters.matters.map((m): [string, SharedMatter] => [m.code, m])),
-    },
+    shared: sharedCatalog(matters),
     agreements: agreements.agreements
       .map((a, i) => ({
         from: a.from,

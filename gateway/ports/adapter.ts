@@ -24,6 +24,8 @@ export interface SharedMatter {
   readonly modes: readonly Matter["modes"][number][];
   readonly promisedDays: number;
   readonly materials: ReadonlyArray<{ readonly code: string; readonly required: boolean }>;
+  /** Its place in the shared catalog (0, 1, …): a region may keep what it has per matter in arrays. */
+  readonly index: number;
 }
 
 /** Local ↔ shared code tables of a region (adapters/<code>/mapping.yaml). */
@@ -36,6 +38,12 @@ export interface CodeMapping {
   readonly localMatters: ReadonlyMap<string, string>;
   /** Shared material code → local material code (the inverse of `materials`). */
   readonly localMaterials: ReadonlyMap<string, string>;
+  /**
+   * Optional: the shared matter a local matter code maps to, when the shared
+   * catalog has it; `matters` then `SharedCatalog.matters` in one lookup (the
+   * gateway's loader gives it; a large catalog asks once per matter).
+   */
+  readonly sharedMatterOf?: (localCode: string) => SharedMatter | undefined;
 }
 
 /** What parsing a catalog needs besides its bytes. */
@@ -51,7 +59,11 @@ export interface RegionAdapter {
   readonly catalogFile: string;
   /** Text encoding of that export (default "utf-8"); the conformance kit checks the file against it. */
   readonly catalogEncoding?: "utf-8" | "gb18030";
-  /** Parses the local catalog into shared-term matters; local-only matters are left out. */
+  /**
+   * Parses the local catalog into shared-term matters; local-only matters are
+   * left out. The catalog may keep `raw` (a large one reads its names from it
+   * when asked): pass bytes that nothing will write to.
+   */
   parseCatalog(raw: Uint8Array, ctx: CatalogContext): RegionCatalog;
   /** A case as the city's own system records it (its format, field names and encoding). */
   caseToLocal(c: CaseState, catalog: RegionCatalog, ctx: CatalogContext): Uint8Array;

@@ -2,8 +2,9 @@
  * `npm run bench:catalog`: loads a generated federation of 50 declarative
  * regions with 10,000 matters each (`loadConfig`: the shared catalog, every
  * region's catalog.json and mapping.yaml, validation, indexing) and prints
- * the load time and the memory it holds; then times local ↔ shared lookups
- * on catalogs of growing size, to show they do not grow with the catalog.
+ * the load time and the memory it holds (on the heap and in buffers); then
+ * times local ↔ shared lookups on loaded regions of growing size, to show
+ * they do not grow with the catalog.
  *
  * Each load runs in a fresh process, as a gateway's start does, BENCH_RUNS
  * times (the median is the figure). The baseline, measured the same way in
@@ -17,15 +18,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../gateway/config/load.js";
-import { indexCatalog, type Matter } from "../../gateway/domain/matter.js";
 import { generateFederation } from "./catalog-fixture.js";
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
+/** Heap and memory outside it (buffers: a columnar catalog keeps its file's bytes there). */
+function memory(): { heap: number; external: number } {
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, external: m.external };
+}
+
+/** What one fresh process measured. */
+interface Measured {
+  ms: number;
+  heap: number;
+  external: number;
+  /** After a load: building every region's lookup maps (a catalog builds them when first used). */
+  firstUseMs?: number;
+}
+
 /** One measurement in this (fresh) process: `load` or `baseline` of the federation in `dir`. */
-async function measure(what: string, dir: string): Promise<{ ms: number; heap: number }> {
+async function measure(what: string, dir: string): Promise<Measured> {
   global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const before = memory();
   const started = performance.now();
   let held: unknown;
   if (what === "load") {
@@ -38,9 +53,22 @@ async function measure(what: string, dir: string): Promise<{ ms: number; heap: n
   }
   const ms = performance.now() - started;
   global.gc?.();
-  const heap = process.memoryUsage().heapUsed - heapBefore;
+  const after = memory();
   if (!held) throw new Error("nothing loaded");
-  return { ms, heap };
+  const measured: Measured = {
+    ms,
+    heap: after.heap - before.heap,
+    external: after.external - before.external,
+  };
+  if (what === "load") {
+    const t0 = performance.now();
+    let found = 0;
+    for (const c of (held as Awaited<ReturnType<typeof loadConfig>>).federation.catalogs.values())
+      if (c.byLocalCode.get(c.byLocalCode.keys().next().value ?? "")) found++;
+    measured.firstUseMs = performance.now() - t0;
+    if (found === 0) throw new Error("no lookup found anything");
+  }
+  return measured;
 }
 
 if (process.argv[2] === "--child") {
@@ -55,7 +83,7 @@ const dir = mkdtempSync(join(tmpdir(), "xr-catalog-bench-"));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** One measurement of `what` in a new process (with this one's flags: --expose-gc, tsx). */
-function inChild(what: string): { ms: number; heap: number } {
+function inChild(what: string): Measured {
   const self = fileURLToPath(import.meta.url);
   const args = [...process.execArgv, self, "--child", what, dir];
   return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
@@ -64,8 +92,8 @@ function inChild(what: string): { ms: number; heap: number } {
 try {
   const codes = generateFederation(dir, regions, matters);
   // Alternated, so that both see the machine alike.
-  const loads: Array<{ ms: number; heap: number }> = [];
-  const baselines: Array<{ ms: number; heap: number }> = [];
+  const loads: Measured[] = [];
+  const baselines: Measured[] = [];
   for (let i = 0; i < runs; i++) {
     loads.push(inChild("load"));
     baselines.push(inChild("baseline"));
@@ -80,7 +108,12 @@ try {
   );
   console.log(`load / baseline: ${(loadMs / baseMs).toFixed(2)}`);
   console.log(
-    `heap held by the loaded federation: ${mb(median(loads.map((r) => r.heap)))}${global.gc ? "" : " (run with --expose-gc for a settled figure)"}; by the parsed JSON alone: ${mb(median(baselines.map((r) => r.heap)))}`,
+    `after the load, the first lookup in each of the ${regions} regions (which builds its lookup maps): median ${median(loads.map((r) => r.firstUseMs ?? 0)).toFixed(0)} ms in all`,
+  );
+  const held = (rs: Array<{ heap: number; external: number }>) =>
+    `${mb(median(rs.map((r) => r.heap + r.external)))} (heap ${mb(median(rs.map((r) => r.heap)))}, buffers ${mb(median(rs.map((r) => r.external)))})`;
+  console.log(
+    `memory held by the loaded federation: ${held(loads)}${global.gc ? "" : " (run with --expose-gc for a settled figure)"}; by the parsed JSON alone: ${held(baselines)}`,
   );
 
   const config = await loadConfig(join(dir, "config"), join(dir, "adapters"));
@@ -98,45 +131,35 @@ try {
     `parsing the ${regions} catalogs again, mappings already in memory: ${(performance.now() - t1).toFixed(0)} ms`,
   );
 
-  // Lookups: one region's maps, 1M random local→shared→local round trips, on 1 region of each size.
+  // O(1): local → shared → local round trips through a loaded region's catalog and mapping, on
+  // regions of 1,000, 10,000 and 100,000 matters, take about the same time (larger maps also
+  // miss the CPU cache more). Each catalog's matters are asked for once before the timing, so
+  // that what is timed is lookups, not the first making of each matter.
   const lookups = 1_000_000;
-  for (const code of [codes[0] as string]) {
-    const catalog = config.federation.catalogs.get(code);
-    const entry = config.adapters.get(code);
-    if (!catalog || !entry) throw new Error("bench region missing");
-    const keys = catalog.matters.map((m) => m.localCode);
-    let hits = 0;
-    const t0 = performance.now();
-    for (let i = 0; i < lookups; i++) {
-      const local = keys[(i * 7919) % keys.length] as string;
-      const shared = catalog.byLocalCode.get(local)?.code;
-      if (shared !== undefined && catalog.byCode.get(shared)?.localCode === local) hits++;
-      if (entry.ctx.mapping.localMatters.get(shared ?? "") !== undefined) hits++;
-    }
-    const ns = ((performance.now() - t0) * 1e6) / lookups;
-    console.log(
-      `local ↔ shared lookup (${keys.length} matters): ${ns.toFixed(0)} ns per round trip (${hits} hits)`,
-    );
-  }
-  // O(1): the same lookups on catalogs of 1,000, 10,000 and 100,000 matters take the same time.
   for (const size of [1_000, 10_000, 100_000]) {
-    const list = Array.from({ length: size }, (_, i) => ({
-      ...(config.federation.catalogs.get(codes[0] as string)?.matters[0] as Matter),
-      code: `S${i}`,
-      localCode: `L${i}`,
-    }));
-    const c = indexCatalog("110100", "x", list);
-    // Keys made beforehand, so that only the lookups are timed (larger maps also miss the CPU cache more).
-    const keys = list.map((m) => m.localCode);
-    let found = 0;
-    const t0 = performance.now();
-    for (let i = 0; i < lookups; i++) {
-      const m = c.byLocalCode.get(keys[(i * 7919) % size] as string);
-      if (m && c.byCode.get(m.code) === m) found++;
+    const sizeDir = mkdtempSync(join(tmpdir(), "xr-catalog-lookup-"));
+    try {
+      const [code] = generateFederation(sizeDir, 1, size) as [string];
+      const one = await loadConfig(join(sizeDir, "config"), join(sizeDir, "adapters"));
+      const catalog = one.federation.catalogs.get(code);
+      const entry = one.adapters.get(code);
+      if (!catalog || !entry) throw new Error("bench region missing");
+      const keys = catalog.matters.map((m) => m.localCode);
+      let hits = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < lookups; i++) {
+        const local = keys[(i * 7919) % keys.length] as string;
+        const shared = catalog.byLocalCode.get(local)?.code;
+        if (shared !== undefined && catalog.byCode.get(shared)?.localCode === local) hits++;
+        if (entry.ctx.mapping.localMatters.get(shared ?? "") === local) hits++;
+      }
+      const ns = ((performance.now() - t0) * 1e6) / lookups;
+      console.log(
+        `local ↔ shared lookup, ${size} matters (${catalog.constructor.name}): ${ns.toFixed(0)} ns per round trip (${hits} of ${2 * lookups} found)`,
+      );
+    } finally {
+      rmSync(sizeDir, { recursive: true, force: true });
     }
-    console.log(
-      `  ${size} matters: ${(((performance.now() - t0) * 1e6) / lookups).toFixed(0)} ns per lookup pair (${found} found)`,
-    );
   }
   console.log(`verdict: load ${loadMs < 2000 ? "under" : "OVER"} the 2 s target`);
 } finally {

@@ -9,9 +9,16 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { LocalMatter } from "../../adapters/sdk/catalog.js";
-import { compactHead, scanCompactMatters } from "../../adapters/sdk/compact-json.js";
+import {
+  compactHead,
+  compactSource,
+  isText,
+  isTextAt,
+  scanCompactMatters,
+} from "../../adapters/sdk/compact-json.js";
 import { declarativeAdapter } from "../../adapters/sdk/declarative.js";
 import { MODE_LABELS } from "../../adapters/sdk/labels.js";
+import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, SharedMatter } from "../../gateway/ports/adapter.js";
 
 const RUNS = 10_000;
@@ -36,7 +43,23 @@ const text = fc.noBias(
         "很长的事项名称：基本养老保险关系转移接续申请",
       ),
     },
-    { weight: 1, arbitrary: fc.constantFrom('"', "\\", " lead", "trail ", "", "\u0001", "\u2028") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '"',
+        "\\",
+        " lead",
+        "trail ",
+        "",
+        "\u0001",
+        "\u2028",
+        "\u3000全角空格",
+        "不换行空格\u00a0",
+        "\ufeff",
+        "末尾\u205f",
+        "\u0085",
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 16 }) },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 8 }) },
   ),
@@ -93,13 +116,14 @@ interface Seen {
   matters: Array<Omit<LocalMatter, "origin" | "materialsKey">>;
 }
 
-/** What the compact reader delivers, copied as it goes; undefined if it gives up. */
+/** What the compact reader delivers from the UTF-8 bytes of `t`, copied as it goes; undefined if it gives up. */
 function scan(t: string): Seen | undefined {
-  const head = compactHead(t);
-  if (!head) return undefined;
+  const source = compactSource(Buffer.from(t, "utf8"));
+  const head = source && compactHead(source);
+  if (!source || !head) return undefined;
   const seen: Seen = { head: { version: head.version, region: head.region }, matters: [] };
   const ok = scanCompactMatters(
-    t,
+    source,
     head,
     (i) => `matters[${i}]`,
     (m) => {
@@ -125,7 +149,8 @@ describe("compact catalog.json reader (property)", () => {
         const seen = scan(t);
         if (!seen) return;
         accepted++;
-        const doc = JSON.parse(t) as {
+        // What the file holds: a lone surrogate in `t` is written as U+FFFD.
+        const doc = JSON.parse(Buffer.from(t, "utf8").toString("utf8")) as {
           version: string;
           region: string;
           matters: Array<Record<string, unknown> & { modes: string[] }>;
@@ -162,6 +187,38 @@ describe("compact catalog.json reader (property)", () => {
     }
   });
 
+  it("sees white space at either end of a UTF-8 string as String.prototype.trim does (every BMP character)", () => {
+    let spaces = 0;
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCharCode(cp);
+      for (const s of [ch, `${ch}甲`, `甲${ch}`, `a${ch}b`, `${ch}${ch}`]) {
+        const bytes = Buffer.from(s, "utf8").toString("latin1");
+        expect(isTextAt(bytes, 0, bytes.length), `U+${cp.toString(16)} in ${JSON.stringify(s)}`).to.equal(
+          isText(s),
+        );
+      }
+      if (ch.trim() === "") spaces++;
+    }
+    // The 25 characters trim() removes (tab to carriage return, space, U+00A0 … U+FEFF).
+    expect(spaces).to.equal(25);
+    // A character outside the BMP at either end (four bytes) is no white space.
+    for (const s of ["😀", "😀甲", "甲😀"]) {
+      const bytes = Buffer.from(s, "utf8").toString("latin1");
+      expect(isTextAt(bytes, 0, bytes.length), s).to.equal(true);
+    }
+  });
+
+  it("gives up on bytes that are not UTF-8", () => {
+    const ok = Buffer.from(
+      '{"version":"v1","region":"430181","matters":[{"localCode":"A","name":"甲","department":"局","promisedDays":5,"modes":["全程网办"],"materials":[]}]}',
+    );
+    expect(compactSource(ok)).to.not.equal(undefined);
+    const bad = Buffer.from(ok);
+    bad[ok.indexOf("甲")] = 0xff;
+    expect(compactSource(bad)).to.equal(undefined);
+  });
+
   it("gives up on what only the schema path can judge or report", () => {
     const ok = JSON.stringify({
       version: "v1",
@@ -190,9 +247,10 @@ describe("compact catalog.json reader (property)", () => {
 
 describe("declarative adapter: catalog.json read either way", () => {
   const shared = new Map<string, SharedMatter>(
-    ["XR-A", "XR-B", "XR-C"].map((code) => [
+    ["XR-A", "XR-B", "XR-C"].map((code, index) => [
       code,
       {
+        index,
         code,
         name: `共享${code}`,
         category: "BM",
@@ -268,6 +326,14 @@ describe("declarative adapter: catalog.json read either way", () => {
     ],
   };
   const adapter = declarativeAdapter("430181", "catalog.json");
+  /** What a catalog holds and how it looks matters up, whatever it is made of. */
+  const contents = (c: RegionCatalog) => ({
+    regionCode: c.regionCode,
+    version: c.version,
+    matters: c.matters,
+    byCode: [...c.byCode],
+    byLocalCode: [...c.byLocalCode],
+  });
   const read = (t: string) => adapter.parseCatalog(new TextEncoder().encode(t), ctx);
 
   it("builds the same catalog from a compact file as from one JSON.parse must read", () => {
@@ -278,8 +344,18 @@ describe("declarative adapter: catalog.json read either way", () => {
     expect(scan(reordered)).to.equal(undefined);
     const a = read(compact);
     const b = read(reordered);
-    expect(a).to.deep.equal(b);
+    expect(contents(a)).to.deep.equal(contents(b));
     expect(a.matters.map((m) => m.localCode)).to.deep.equal(["L-1", "L-2", "L-3"]);
+    // The compact file's catalog is kept as columns; it looks matters up as the other does.
+    expect(a.constructor.name).to.equal("ColumnarCatalog");
+    for (const key of ["L-1", "L-3", "L-9", "XR-A", "nope"]) {
+      expect(a.byLocalCode.get(key), key).to.deep.equal(b.byLocalCode.get(key));
+      expect(a.byLocalCode.has(key), key).to.equal(b.byLocalCode.has(key));
+      expect(a.byCode.get(key), key).to.deep.equal(b.byCode.get(key));
+    }
+    expect(a.byCode.get("XR-B")).to.equal(a.matters[1]);
+    expect([a.byCode.size, a.byLocalCode.size]).to.deep.equal([3, 3]);
+    expect([...a.byLocalCode.keys()]).to.deep.equal(["L-1", "L-2", "L-3"]);
     // A material without a shared name keeps the city's; equal lists are one list, whichever way it was read.
     expect(a.matters[1]?.materials[1]?.name).to.equal("本地材料，名称长于十三个字符的一份证明");
     expect(a.matters[0]?.materials).to.equal(a.matters[2]?.materials);
