@@ -8,7 +8,7 @@ import type { CatalogContext, SharedMatter } from "../../gateway/ports/adapter.j
 import { MODE_LABELS } from "./labels.js";
 
 /** Modes in their canonical order (a matter lists its modes in this order). */
-const MODE_ORDER: readonly HandlingMode[] = ["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"];
+export const MODE_ORDER: readonly HandlingMode[] = ["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"];
 /** 办理方式 label and the bit of its mode in MODE_ORDER; scanned, as a map lookup per label costs more. */
 const MODE_LABEL_BITS: ReadonlyArray<readonly [string, number]> = Object.entries(MODE_LABELS).map(
   ([label, mode]) => [label, 1 << MODE_ORDER.indexOf(mode)],
@@ -131,19 +131,20 @@ export function buildCatalog(
  * working days than the federation allows.
  */
 export function sharedMatterOf(r: LocalMatter, ctx: CatalogContext): SharedMatter | undefined {
-  let shared = ctx.mapping.sharedMatterOf?.(r.localCode);
-  if (!shared) {
-    const code = ctx.mapping.matters.get(r.localCode);
-    if (code === undefined) return undefined;
-    shared = ctx.shared.matters.get(code);
-    if (!shared) throw new Error(`${where(r)}: ${r.localCode} maps to unknown shared matter ${code}`);
-  }
-  if (r.promisedDays > shared.promisedDays) {
-    throw new Error(
-      `${where(r)}: promises ${r.promisedDays} working days for ${shared.code}, more than the federation's ${shared.promisedDays}`,
-    );
-  }
+  const code = ctx.mapping.matters.get(r.localCode);
+  if (code === undefined) return undefined;
+  const shared = ctx.shared.matters.get(code);
+  if (!shared) throw new Error(`${where(r)}: ${r.localCode} maps to unknown shared matter ${code}`);
+  checkPromisedDays(r, shared.promisedDays, code);
   return shared;
+}
+
+/** Throws naming record `r` if it promises more than `days` working days, what the federation allows for `code`. */
+export function checkPromisedDays(r: LocalMatter, days: number, code: string): void {
+  if (r.promisedDays > days)
+    throw new Error(
+      `${where(r)}: promises ${r.promisedDays} working days for ${code}, more than the federation's ${days}`,
+    );
 }
 
 /**

@@ -14,8 +14,9 @@
 import type { HandlingMode } from "../../gateway/domain/case.js";
 import type { Matter, MatterMaterial, RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, SharedMatter } from "../../gateway/ports/adapter.js";
-import { MaterialLists, MODE_LISTS, offeredModes, sharedMatterOf } from "./catalog.js";
+import { checkPromisedDays, MaterialLists, MODE_LISTS, sharedMatterOf } from "./catalog.js";
 import type { CompactMatter } from "./compact-json.js";
+import { type SharedColumns, sharedColumns } from "./shared-columns.js";
 
 /** Numbers kept per record, in this order. */
 const LOCAL_START = 0;
@@ -26,7 +27,9 @@ const DEPARTMENT_START = 4;
 const DEPARTMENT_END = 5;
 const DAYS = 6;
 const MODES = 7;
-const STRIDE = 8;
+/** The shared matter's number (see shared-columns.ts). */
+const SHARED = 8;
+const STRIDE = 9;
 
 /** What a {@link ColumnarCatalog} is made of. */
 interface Columns {
@@ -37,6 +40,7 @@ interface Columns {
   readonly count: number;
   /** {@link STRIDE} numbers per record. */
   readonly numbers: Int32Array;
+  /** The shared matters, by number. */
   readonly shared: readonly SharedMatter[];
   readonly materials: ReadonlyArray<readonly MatterMaterial[]>;
 }
@@ -87,7 +91,7 @@ export class ColumnarCatalog implements RegionCatalog {
     if (made) return made;
     const { numbers: n, shared: sharedList, bytes } = this.#c;
     const at = i * STRIDE;
-    const shared = sharedList[i] as SharedMatter;
+    const shared = sharedList[n[at + SHARED] as number] as SharedMatter;
     const text = (start: number, end: number) => bytes.toString("utf8", n[at + start], n[at + end]);
     const department = text(DEPARTMENT_START, DEPARTMENT_END);
     let dept = this.#departments.get(department);
@@ -120,8 +124,8 @@ export class ColumnarCatalog implements RegionCatalog {
       const byCode = new Map<string, number>();
       const byLocalCode = new Map<string, number>();
       for (let i = 0; i < count; i++) {
-        byCode.set((shared[i] as SharedMatter).code, i);
         const at = i * STRIDE;
+        byCode.set((shared[n[at + SHARED] as number] as SharedMatter).code, i);
         const local =
           this.#made[i]?.localCode ?? bytes.toString("utf8", n[at + LOCAL_START], n[at + LOCAL_END]);
         byLocalCode.set(local, i);
@@ -179,8 +183,9 @@ class MatterIndex implements ReadonlyMap<string, Matter> {
  */
 export class ColumnarCatalogBuilder {
   #numbers = new Int32Array(STRIDE * 1024);
-  readonly #shared: SharedMatter[] = [];
   readonly #materials: Array<readonly MatterMaterial[]> = [];
+  readonly #shared: SharedColumns;
+  /** By shared matter number: the record that took it, or -1. */
   readonly #slots: Int32Array;
   readonly #lists: MaterialLists;
   #count = 0;
@@ -193,7 +198,8 @@ export class ColumnarCatalogBuilder {
     private readonly bytes: Uint8Array,
   ) {
     this.#lists = new MaterialLists(ctx);
-    this.#slots = new Int32Array(ctx.shared.matters.size).fill(-1);
+    this.#shared = sharedColumns(ctx.shared);
+    this.#slots = new Int32Array(this.#shared.list.length).fill(-1);
   }
 
   /**
@@ -207,21 +213,25 @@ export class ColumnarCatalogBuilder {
 
   /**
    * Adds one record; false if it is local-only (no shared code). Throws
-   * naming its origin if it cannot be mapped.
+   * naming its origin if it cannot be mapped. Reads the shared catalog's
+   * columns, not its matters (see shared-columns.ts).
    */
   add(r: CompactMatter): boolean {
-    const shared = sharedMatterOf(r, this.ctx);
-    if (!shared) return false;
-    if (!(shared.index < this.#slots.length))
-      throw new Error(
-        `shared matter ${shared.code} has index ${shared.index} in a catalog of ${this.#slots.length}`,
-      );
+    const shared = this.#shared;
+    let s = this.ctx.mapping.sharedNumberOf?.(r.localCode);
+    if (s === undefined) {
+      const matter = sharedMatterOf(r, this.ctx);
+      if (!matter) return false;
+      s = shared.numberOf.get(matter.code) as number;
+    }
+    const days = shared.days[s] as number;
+    if (r.promisedDays > days) checkPromisedDays(r, days, (shared.list[s] as SharedMatter).code);
     // Records with the same materials text share the list object the scan made: its last resolution is kept on it.
     const read = r.materialsList;
-    let materials = read.resolvedFor === shared.materials ? read.resolved : undefined;
+    let materials = read.resolvedFor === shared.materials[s] ? read.resolved : undefined;
     if (!materials) {
-      materials = this.#lists.of(r, shared);
-      read.resolvedFor = shared.materials;
+      materials = this.#lists.of(r, shared.list[s] as SharedMatter);
+      read.resolvedFor = shared.materials[s] as SharedMatter["materials"];
       read.resolved = materials;
     }
     const i = this.#count;
@@ -239,11 +249,12 @@ export class ColumnarCatalogBuilder {
     n[at + DEPARTMENT_START] = r.departmentStart;
     n[at + DEPARTMENT_END] = r.departmentEnd;
     n[at + DAYS] = r.promisedDays;
-    n[at + MODES] = offeredModes(r.modeMask, shared);
-    this.#shared.push(shared);
+    // A region offers only the modes both it and the shared catalog allow.
+    n[at + MODES] = r.modeMask & (shared.modes[s] as number);
+    n[at + SHARED] = s;
     this.#materials.push(materials);
-    if (this.#slots[shared.index] !== -1) this.#repeated++;
-    this.#slots[shared.index] = i;
+    if (this.#slots[s] !== -1) this.#repeated++;
+    this.#slots[s] = i;
     this.#count = i + 1;
     return true;
   }
@@ -256,7 +267,7 @@ export class ColumnarCatalogBuilder {
       bytes: Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength),
       count: this.#count,
       numbers: this.#numbers.slice(0, this.#count * STRIDE),
-      shared: this.#shared,
+      shared: this.#shared.list,
       materials: this.#materials,
     });
   }

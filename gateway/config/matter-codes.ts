@@ -1,11 +1,13 @@
 /**
  * A region's local → shared matter codes (mapping.yaml `matters`). Each
- * shared code is kept as the shared matter it names, where the shared catalog
- * has one: a catalog reader then finds a record's shared matter in one lookup
- * rather than two (half a million of them at a large federation's start),
- * and the check that no two local codes share a shared one needs no map.
+ * shared code is kept as the number of the matter it names in the shared
+ * catalog (see shared-columns.ts), where the shared catalog has one: a
+ * catalog reader then finds a record's shared matter in one lookup rather
+ * than two (half a million of them at a large federation's start), the check
+ * that no two local codes share a shared one needs no map, and the table
+ * holds no references for the garbage collector to follow.
  */
-import type { SharedMatter } from "../ports/adapter.js";
+import type { SharedColumns } from "../../adapters/sdk/shared-columns.js";
 
 /** Two local codes mapped to one shared code. */
 export interface MatterCodeCollision {
@@ -17,15 +19,17 @@ export interface MatterCodeCollision {
 
 /** Local → shared matter codes, as a read-only map of codes. */
 export class MatterCodes implements ReadonlyMap<string, string> {
-  readonly #table = new Map<string, SharedMatter | string>();
-  /** The local code first mapped to each shared matter, by its index; to codes the shared catalog lacks. */
-  readonly #firstByIndex: Array<string | undefined>;
+  /** Local code → shared matter number, or the shared code when the shared catalog lacks it. */
+  readonly #table = new Map<string, number | string>();
+  readonly #shared: SharedColumns;
+  /** The local code first mapped to each shared matter, by number; to codes the shared catalog lacks. */
+  readonly #firstByNumber: Array<string | undefined>;
   readonly #firstByCode = new Map<string, string>();
   readonly #collisions: MatterCodeCollision[] = [];
 
-  /** `sharedCount`: how many matters the shared catalog has (their indexes are below it). */
-  constructor(sharedCount: number) {
-    this.#firstByIndex = new Array<string | undefined>(sharedCount).fill(undefined);
+  constructor(shared: SharedColumns) {
+    this.#shared = shared;
+    this.#firstByNumber = new Array<string | undefined>(shared.list.length).fill(undefined);
   }
 
   get size(): number {
@@ -33,35 +37,35 @@ export class MatterCodes implements ReadonlyMap<string, string> {
   }
 
   /**
-   * Maps `local` to `shared` (the shared matter, or its code when unknown).
-   * False if `local` was listed already: the table is then not to be used (a
-   * YAML reader refuses a key listed twice, and so do the mapping readers).
+   * Maps `local` to shared code `code`. False if `local` was listed already:
+   * the table is then not to be used (a YAML reader refuses a key listed
+   * twice, and so do the mapping readers).
    */
-  add(local: string, shared: SharedMatter | string): boolean {
+  add(local: string, code: string): boolean {
+    const n = this.#shared.numberOf.get(code);
     const size = this.#table.size;
-    this.#table.set(local, shared);
+    this.#table.set(local, n ?? code);
     if (this.#table.size === size) return false;
-    const code = typeof shared === "string" ? shared : shared.code;
-    const other = typeof shared === "string" ? this.#firstByCode.get(code) : this.#firstByIndex[shared.index];
+    const other = n === undefined ? this.#firstByCode.get(code) : this.#firstByNumber[n];
     if (other !== undefined) this.#collisions.push({ local, shared: code, other });
-    else if (typeof shared === "string") this.#firstByCode.set(code, local);
-    else this.#firstByIndex[shared.index] = local;
+    else if (n === undefined) this.#firstByCode.set(code, local);
+    else this.#firstByNumber[n] = local;
     return true;
   }
 
   get(local: string): string | undefined {
     const v = this.#table.get(local);
-    return typeof v === "string" ? v : v?.code;
+    return typeof v === "number" ? this.#shared.list[v]?.code : v;
   }
 
   has(local: string): boolean {
     return this.#table.has(local);
   }
 
-  /** The shared matter `local` maps to, if the shared catalog has it. */
-  sharedMatter(local: string): SharedMatter | undefined {
+  /** The number of the shared matter `local` maps to, if the shared catalog has it. */
+  sharedNumber(local: string): number | undefined {
     const v = this.#table.get(local);
-    return typeof v === "string" ? undefined : v;
+    return typeof v === "number" ? v : undefined;
   }
 
   /** Every shared code mapped from more than one local code, after its first. */
@@ -79,7 +83,7 @@ export class MatterCodes implements ReadonlyMap<string, string> {
   }
 
   *entries(): MapIterator<[string, string]> {
-    for (const [local, v] of this.#table) yield [local, typeof v === "string" ? v : v.code];
+    for (const local of this.#table.keys()) yield [local, this.get(local) as string];
   }
 
   keys(): MapIterator<string> {

@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DECLARATIVE_CATALOG_FILES, declarativeAdapter } from "../../adapters/sdk/declarative.js";
 import { detached } from "../../adapters/sdk/detach.js";
+import { type SharedColumns, sharedColumns } from "../../adapters/sdk/shared-columns.js";
 import type { RegionCatalog } from "../domain/matter.js";
 import { ADAPTER_CODE_DIR } from "../paths.js";
-import type { CodeMapping, RegionAdapter, SharedCatalog, SharedMatter } from "../ports/adapter.js";
+import type { CodeMapping, RegionAdapter, SharedCatalog } from "../ports/adapter.js";
 import { MatterCodes } from "./matter-codes.js";
 import { parseDataYaml, readYaml } from "./read-yaml.js";
 import { mappingFile } from "./schemas.js";
@@ -57,12 +58,12 @@ function isWordChar(c: number): boolean {
  * keys), which is left to the YAML parser and the schema to read or to
  * report; so whatever this accepts, they read the same.
  *
- * `shared` is the shared catalog's matters: the table keeps the matter a
- * code names in place of the code (see matter-codes.ts).
+ * `shared` is the shared catalog's columns: the table keeps the number of
+ * the matter a code names in place of the code (see matter-codes.ts).
  */
 export function readPlainMapping(
   text: string,
-  shared: ReadonlyMap<string, SharedMatter> = new Map(),
+  shared: SharedColumns,
 ): { matters: MatterCodes; materials: Map<string, string> } | undefined {
   const tables: { matters?: MatterCodes; materials?: Map<string, string> } = {};
   let table: MatterCodes | Map<string, string> | undefined;
@@ -85,7 +86,7 @@ export function readPlainMapping(
       // A plain key that YAML reads otherwise, or a key that is an array index (objects list those first).
       if (quoted ? isIndex(local) : mayNotBeString(local)) return undefined;
       let added: boolean;
-      if (table instanceof MatterCodes) added = table.add(local, shared.get(code) ?? detached(code));
+      if (table instanceof MatterCodes) added = table.add(local, detached(code));
       else {
         const size = table.size;
         table.set(local, detached(code));
@@ -102,7 +103,7 @@ export function readPlainMapping(
     if (line === "matters:" || line === "materials:") {
       const key = line === "matters:" ? "matters" : "materials";
       if (tables[key] || (table && table.size === 0)) return undefined;
-      if (key === "matters") table = tables.matters = new MatterCodes(shared.size);
+      if (key === "matters") table = tables.matters = new MatterCodes(shared);
       else table = tables.materials = new Map();
       continue;
     }
@@ -125,13 +126,12 @@ function readMapping(
     problems.push(`${file}: ${(err as Error).message}`);
     return undefined;
   }
-  const plain = readPlainMapping(text, shared.matters);
+  const plain = readPlainMapping(text, sharedColumns(shared));
   if (plain) return plain;
   const doc = readYaml(file, mappingFile, problems, parseDataYaml);
   if (!doc) return undefined;
-  const matters = new MatterCodes(shared.matters.size);
-  for (const [local, code] of Object.entries(doc.matters))
-    matters.add(local, shared.matters.get(code) ?? code);
+  const matters = new MatterCodes(sharedColumns(shared));
+  for (const [local, code] of Object.entries(doc.matters)) matters.add(local, code);
   return { matters, materials: new Map(Object.entries(doc.materials)) };
 }
 
@@ -201,7 +201,7 @@ export async function loadRegion(
     materials: tables.materials,
     localMatters: matters.inverse(),
     localMaterials: invert(tables.materials, mappingPath, "materials", problems),
-    sharedMatterOf: (local) => matters.sharedMatter(local),
+    sharedNumberOf: (local) => matters.sharedNumber(local),
   };
   try {
     const adapter = await resolveAdapter(adaptersDir, code);

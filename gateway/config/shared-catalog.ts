@@ -1,6 +1,6 @@
 /**
  * The federation's shared catalog (config/matters.yaml, validated) as
- * adapters see it: matters by code, each with its place in the catalog.
+ * adapters see it.
  */
 import type { z } from "zod";
 import type { HandlingMode } from "../domain/case.js";
@@ -15,7 +15,7 @@ const MODES: readonly HandlingMode[] = ["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_R
  * lists, material entries and their codes) is made once and shared: every
  * region's catalog reads them for each of its matters, half a million times
  * for 50 regions × 10,000 matters, and a few objects stay in the CPU cache
- * where 10,000 copies do not. A code listed twice keeps its first place.
+ * where 10,000 copies do not.
  */
 export function sharedCatalog(doc: z.output<typeof mattersFile>): SharedCatalog {
   const codes = new Map(doc.materials.map((m) => [m.code, m.code]));
@@ -44,8 +44,7 @@ export function sharedCatalog(doc: z.output<typeof mattersFile>): SharedCatalog 
       });
       entryLists.set(listKey, entryList);
     }
-    const index = matters.get(m.code)?.index ?? matters.size;
-    matters.set(m.code, { ...m, modes, materials: entryList, index });
+    matters.set(m.code, { ...m, modes, materials: entryList });
   }
   return {
     version: doc.version,

@@ -24,8 +24,6 @@ export interface SharedMatter {
   readonly modes: readonly Matter["modes"][number][];
   readonly promisedDays: number;
   readonly materials: ReadonlyArray<{ readonly code: string; readonly required: boolean }>;
-  /** Its place in the shared catalog (0, 1, …): a region may keep what it has per matter in arrays. */
-  readonly index: number;
 }
 
 /** Local ↔ shared code tables of a region (adapters/<code>/mapping.yaml). */
@@ -39,11 +37,12 @@ export interface CodeMapping {
   /** Shared material code → local material code (the inverse of `materials`). */
   readonly localMaterials: ReadonlyMap<string, string>;
   /**
-   * Optional: the shared matter a local matter code maps to, when the shared
-   * catalog has it; `matters` then `SharedCatalog.matters` in one lookup (the
-   * gateway's loader gives it; a large catalog asks once per matter).
+   * Optional: the number of the shared matter a local matter code maps to
+   * (its place in `SharedCatalog.matters`, 0 first), when the shared catalog
+   * has it: `matters` then `SharedCatalog.matters` in one lookup. The
+   * gateway's loader gives it; a large catalog asks once per matter.
    */
-  readonly sharedMatterOf?: (localCode: string) => SharedMatter | undefined;
+  readonly sharedNumberOf?: (localCode: string) => number | undefined;
 }
 
 /** What parsing a catalog needs besides its bytes. */

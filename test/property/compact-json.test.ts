@@ -247,10 +247,9 @@ describe("compact catalog.json reader (property)", () => {
 
 describe("declarative adapter: catalog.json read either way", () => {
   const shared = new Map<string, SharedMatter>(
-    ["XR-A", "XR-B", "XR-C"].map((code, index) => [
+    ["XR-A", "XR-B", "XR-C"].map((code) => [
       code,
       {
-        index,
         code,
         name: `共享${code}`,
         category: "BM",
