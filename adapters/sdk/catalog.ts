@@ -38,17 +38,10 @@ function modeBit(mode: string): number {
   return 0;
 }
 
-/** The last modes list {@link allowedModes} read, and its mask: the shared catalog makes one list per combination. */
-let lastModes: SharedMatter["modes"] | undefined;
-let lastAllowed = 0;
-
 /** The modes the shared catalog allows for a matter, as a {@link MODE_LISTS} mask. */
 function allowedModes(shared: SharedMatter): number {
-  if (shared.modes === lastModes) return lastAllowed;
   let allowed = 0;
   for (let i = 0; i < shared.modes.length; i++) allowed |= modeBit(shared.modes[i] as string);
-  lastModes = shared.modes;
-  lastAllowed = allowed;
   return allowed;
 }
 
@@ -153,7 +146,7 @@ export function checkPromisedDays(r: LocalMatter, days: number, code: string): v
  * what the shared catalog does not allow (a region offers only the modes both
  * allow).
  */
-export function offeredModes(labels: number, shared: SharedMatter): number {
+function offeredModes(labels: number, shared: SharedMatter): number {
   return labels & allowedModes(shared);
 }
 

@@ -75,11 +75,6 @@ export class ColumnarCatalog implements RegionCatalog {
     this.#made = new Array(columns.count);
   }
 
-  /** Number of matters. */
-  get size(): number {
-    return this.#c.count;
-  }
-
   get matters(): readonly Matter[] {
     if (!this.#all) this.#all = Array.from({ length: this.#c.count }, (_, i) => this.matter(i));
     return this.#all;
