@@ -5,6 +5,7 @@
  * breaker again once it answers. A partner's refusal of a bad request (a
  * client error) is its answer, not its failure, so it does not count.
  */
+import { isIP } from "node:net";
 import { checkServerIdentity } from "node:tls";
 import {
   type CallOptions,
@@ -112,13 +113,14 @@ export class PartnerGateways implements PartnerGateway {
     this.#settings = { ...DEFAULT_PARTNER_SETTINGS, ...o.settings };
   }
 
-  #channelCredentials(partner: string): ChannelCredentials {
+  #channelCredentials(partner: string, host: string): ChannelCredentials {
     if (this.#o.security === "plaintext") return credentials.createInsecure();
     const c = this.#o.credentials;
     if (!c) throw new Error("mutual TLS needs the region's certificate and the federation CA");
     return credentials.createSsl(c.caCert, c.key, c.cert, {
-      // Beyond the host name: the server must hold the certificate of the region we meant to call.
-      checkServerIdentity: (host, cert) => {
+      // The address's host, not the name sent for SNI (see #channelOptions), must be in the certificate;
+      // beyond that, the server must hold the certificate of the region we meant to call.
+      checkServerIdentity: (_sni, cert) => {
         const hostError = checkServerIdentity(host, cert);
         if (hostError) return hostError;
         if (cert.subject?.CN !== partner) {
@@ -140,13 +142,15 @@ export class PartnerGateways implements PartnerGateway {
     if (c?.address !== address) {
       c?.caseExchange.close();
       c?.catalog.close();
-      const creds = this.#channelCredentials(partner);
+      const host = hostOf(address);
+      const creds = this.#channelCredentials(partner, host);
+      const options = channelOptions(partner, host, this.#o.security);
       const CaseExchange = xrService("CaseExchange");
       const MatterCatalog = xrService("MatterCatalog");
       c = {
         address,
-        caseExchange: new CaseExchange(address, creds),
-        catalog: new MatterCatalog(address, creds),
+        caseExchange: new CaseExchange(address, creds, options),
+        catalog: new MatterCatalog(address, creds, options),
       };
       this.#clients.set(partner, c);
     }
@@ -324,4 +328,21 @@ export class PartnerGateways implements PartnerGateway {
     }
     for (const b of this.#breakers.values()) b.shutdown();
   }
+}
+
+/** The host of a `host:port` or `[v6]:port` address. */
+function hostOf(address: string): string {
+  const host = address.slice(0, address.lastIndexOf(":"));
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+
+/**
+ * grpc-js sends the target's host as the TLS server name (SNI), which RFC 6066 forbids for an IP
+ * address (Node warns DEP0123). For a partner reached by IP, a name of its region goes instead; the
+ * certificate is still checked against the address (see #channelCredentials).
+ */
+function channelOptions(partner: string, host: string, security: PeerSecurity): Record<string, string> {
+  return security === "mtls" && isIP(host) !== 0
+    ? { "grpc.ssl_target_name_override": `region-${partner}.xr-gateway.invalid` }
+    : {};
 }
