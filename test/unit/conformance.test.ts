@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import iconv from "iconv-lite";
-import { findingLine, formatReport, passed, type Report } from "../../gateway/conformance/report.js";
-import { scaffoldRegion } from "../../gateway/conformance/scaffold.js";
-import { verifyRegion } from "../../gateway/conformance/verify.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { findingLine, formatReport, passed, type Report } from "../../gateway/tools/conformance/report.js";
+import { scaffoldRegion } from "../../gateway/tools/conformance/scaffold.js";
+import { verifyRegion } from "../../gateway/tools/conformance/verify.js";
 import { type RegionFixture, regionFixture } from "../helpers/region-fixture.js";
 
 const SHIPPED = ["430100", "440100", "420100", "360100", "430181"];
