@@ -42,7 +42,7 @@ function need<T>(value: T | undefined | null, where: string): T {
 
 function parsePage(bytes: Uint8Array, where: string): CatalogPage {
   const page = parseJson(decodeUtf8(bytes, where), where) as CatalogPage;
-  if (typeof page.version !== "string" || !Array.isArray(page.items) || !Number.isInteger(page.total))
+  if (typeof page?.version !== "string" || !Array.isArray(page.items) || !Number.isInteger(page.total))
     throw AdapterError.at("SCHEMA", where, "not a catalog page (needs version, total, items)");
   return page;
 }

@@ -65,7 +65,12 @@ const adapter: RegionAdapter = {
     if (valid !== true) {
       throw AdapterError.at("SYNTAX", `${FILE} line ${valid.err.line}`, valid.err.msg);
     }
-    const doc = parser.parse(text) as XmlNode;
+    let doc: XmlNode;
+    try {
+      doc = parser.parse(text) as XmlNode;
+    } catch (err) {
+      throw AdapterError.at("SYNTAX", FILE, (err as Error).message, { cause: err });
+    }
     const rootName = Object.keys(doc).find((k) => !k.startsWith("?") && !k.startsWith("#"));
     const root = (rootName ? doc[rootName] : undefined) as XmlNode | undefined;
     const p = root ? namespacePrefix(root, CATALOG_NS) : undefined;

@@ -59,7 +59,7 @@ const adapter: RegionAdapter = {
   catalogFile: "catalog.json",
 
   parseCatalog(raw, ctx) {
-    const doc = parseJson(utf8(raw, "catalog.json"), "catalog.json") as LocalCatalogJson;
+    const doc = (parseJson(utf8(raw, "catalog.json"), "catalog.json") ?? {}) as LocalCatalogJson;
     const version = need(doc.清单版本, "catalog.json 清单版本");
     const records: LocalMatter[] = need(doc.事项列表, "catalog.json 事项列表").map((m, i) => {
       const at = `catalog.json 事项列表[${i}]`;

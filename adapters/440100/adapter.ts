@@ -67,9 +67,23 @@ function decodeGbk(raw: Uint8Array): string {
   return iconv.decode(Buffer.from(raw), "gb18030");
 }
 
-/** Catalog exports are trimmed (hand-edited spreadsheets); case rows are kept byte for byte. */
-function rows(text: string, trim = false): Record<string, string>[] {
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim });
+/**
+ * The rows of a CSV text; a malformed one throws a `code` AdapterError naming
+ * `file` and the line. Catalog exports are trimmed (hand-edited
+ * spreadsheets); case rows are kept byte for byte.
+ */
+function rows(
+  text: string,
+  file: string,
+  code: "SYNTAX" | "CASE_FORMAT",
+  trim = false,
+): Record<string, string>[] {
+  try {
+    return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim });
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    throw AdapterError.at(code, line ? `${file} line ${line}` : file, (err as Error).message, { cause: err });
+  }
 }
 
 const adapter: RegionAdapter = {
@@ -83,7 +97,7 @@ const adapter: RegionAdapter = {
     const missing = CATALOG_COLUMNS.filter((c) => !header.includes(c));
     if (missing.length > 0)
       throw AdapterError.at("SCHEMA", "catalog.csv line 1", `missing columns ${missing.join(", ")}`);
-    const records: LocalMatter[] = rows(text, true).map((r, i) => {
+    const records: LocalMatter[] = rows(text, "catalog.csv", "SYNTAX", true).map((r, i) => {
       const at = `catalog.csv line ${i + 2}`;
       const days = Number(r["承诺办结时限(工作日)"]);
       if (!Number.isInteger(days) || days <= 0)
@@ -158,7 +172,7 @@ const adapter: RegionAdapter = {
   },
 
   caseFromLocal(raw, catalog, ctx) {
-    const r = rows(decodeGbk(raw))[0] as CaseRow | undefined;
+    const r = rows(decodeGbk(raw), "case CSV", "CASE_FORMAT")[0] as CaseRow | undefined;
     if (!r) throw AdapterError.at("CASE_FORMAT", "case CSV", "has no data row");
     const list = (s: string) => s.split(";").filter(Boolean);
     const state: CaseState = {

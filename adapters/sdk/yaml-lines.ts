@@ -26,8 +26,15 @@ export function parseYamlWithLines(text: string, file: string): YamlWithLines {
       })),
     );
   }
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // What parses may still not make a value, such as an alias of an anchor not yet set.
+    throw AdapterError.at("SYNTAX", file, (err as Error).message, { cause: err });
+  }
   return {
-    data: doc.toJS(),
+    data,
     lineOf(path) {
       for (let n = path.length; n >= 0; n--) {
         const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] };
