@@ -11,6 +11,7 @@ import type { CaseState } from "../../gateway/domain/case.js";
 import type { CitySystem, RegionAdapter } from "../../gateway/ports/adapter.js";
 import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
 import { decodeUtf8 } from "../sdk/encoding.js";
+import { AdapterError, parseJson } from "../sdk/errors.js";
 import { HttpCitySystemClient } from "../sdk/http-city-system.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
 
@@ -34,14 +35,15 @@ interface CatalogPage {
 }
 
 function need<T>(value: T | undefined | null, where: string): T {
-  if (value === undefined || value === null || value === "") throw new Error(`${where} is missing`);
+  if (value === undefined || value === null || value === "")
+    throw AdapterError.at("SCHEMA", where, "is missing");
   return value;
 }
 
 function parsePage(bytes: Uint8Array, where: string): CatalogPage {
-  const page = JSON.parse(decodeUtf8(bytes, where)) as CatalogPage;
-  if (typeof page.version !== "string" || !Array.isArray(page.items) || !Number.isInteger(page.total))
-    throw new Error(`${where}: not a catalog page (needs version, total, items)`);
+  const page = parseJson(decodeUtf8(bytes, where), where) as CatalogPage;
+  if (typeof page?.version !== "string" || !Array.isArray(page.items) || !Number.isInteger(page.total))
+    throw AdapterError.at("SCHEMA", where, "not a catalog page (needs version, total, items)");
   return page;
 }
 
@@ -61,9 +63,13 @@ function citySystem(client: HttpCitySystemClient): CitySystem {
         const next = await page(n);
         // A catalog republished in the middle of a pull would mix two versions: refuse it, pull later.
         if (next.version !== first.version)
-          throw new Error(`catalog changed from ${first.version} to ${next.version} during the pull`);
+          throw AdapterError.at(
+            "CITY_SYSTEM",
+            `catalog page ${n}`,
+            `catalog changed from ${first.version} to ${next.version} during the pull`,
+          );
         if (next.items.length === 0)
-          throw new Error(`catalog page ${n} is empty before ${first.total} items`);
+          throw AdapterError.at("CITY_SYSTEM", `catalog page ${n}`, `empty before ${first.total} items`);
         items.push(...next.items);
       }
       const whole: CatalogPage = { version: first.version, total: items.length, items };
@@ -90,8 +96,10 @@ const adapter: RegionAdapter = {
     const records: LocalMatter[] = doc.items.map((m, i) => {
       const at = `${FILE} items[${i}]${m.sxbm ? ` (${m.sxbm})` : ""}`;
       if (!Number.isInteger(m.cnsx) || m.cnsx <= 0)
-        throw new Error(
-          `${at}.cnsx (承诺时限) must be a positive whole number of working days, not ${JSON.stringify(m.cnsx)}`,
+        throw AdapterError.at(
+          "SCHEMA",
+          `${at}.cnsx (承诺时限)`,
+          `must be a positive whole number of working days, not ${JSON.stringify(m.cnsx)}`,
         );
       return {
         localCode: need(m.sxbm, `${at}.sxbm (事项编码)`),
@@ -167,7 +175,7 @@ const adapter: RegionAdapter = {
   },
 
   caseFromLocal(raw, catalog, ctx) {
-    const r = JSON.parse(decodeUtf8(raw, "case record"));
+    const r = parseJson(decodeUtf8(raw, "case record"), "case record", "CASE_FORMAT");
     const state: CaseState = {
       caseId: r.bjbh,
       receiptNo: r.hzbh,

@@ -9,8 +9,8 @@ import type { CaseState } from "../../gateway/domain/case.js";
 import type { RegionAdapter } from "../../gateway/ports/adapter.js";
 import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
 import { decodeUtf8 } from "../sdk/encoding.js";
+import { AdapterError } from "../sdk/errors.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
-import { FileProblems } from "../sdk/problems.js";
 import { attr, namespacePrefix, type XmlNode } from "../sdk/xml.js";
 
 /** The catalog schema's namespace; the prefix bound to it is the export's choice. */
@@ -63,16 +63,23 @@ const adapter: RegionAdapter = {
     const text = decodeUtf8(raw, FILE);
     const valid = XMLValidator.validate(text);
     if (valid !== true) {
-      throw new FileProblems([{ where: `${FILE} line ${valid.err.line}`, message: valid.err.msg }]);
+      throw AdapterError.at("SYNTAX", `${FILE} line ${valid.err.line}`, valid.err.msg);
     }
-    const doc = parser.parse(text) as XmlNode;
+    let doc: XmlNode;
+    try {
+      doc = parser.parse(text) as XmlNode;
+    } catch (err) {
+      throw AdapterError.at("SYNTAX", FILE, (err as Error).message, { cause: err });
+    }
     const rootName = Object.keys(doc).find((k) => !k.startsWith("?") && !k.startsWith("#"));
     const root = (rootName ? doc[rootName] : undefined) as XmlNode | undefined;
     const p = root ? namespacePrefix(root, CATALOG_NS) : undefined;
     if (!root || p === undefined || rootName !== `${p}Catalog`) {
-      throw new FileProblems([
-        { where: `${FILE} line 1`, message: `the root element must be Catalog in namespace ${CATALOG_NS}` },
-      ]);
+      throw AdapterError.at(
+        "SCHEMA",
+        `${FILE} line 1`,
+        `the root element must be Catalog in namespace ${CATALOG_NS}`,
+      );
     }
     const version = attr(root, `${p}version`, `${FILE} ${p}Catalog`);
     const lines = itemLines(text, `${p}Item`);
@@ -84,13 +91,16 @@ const adapter: RegionAdapter = {
         .join("-");
       const days = Number(attr(item, `${p}limitDays`, where));
       if (!Number.isInteger(days) || days <= 0)
-        throw new Error(
-          `${where}: ${p}limitDays "${String(item[`@${p}limitDays`])}" is not a number of working days`,
+        throw AdapterError.at(
+          "SCHEMA",
+          where,
+          `${p}limitDays "${String(item[`@${p}limitDays`])}" is not a number of working days`,
         );
       const channels = ((item[`${p}Channels`] as XmlNode | undefined) ?? {}) as XmlNode;
       const child = (key: string) => {
         const v = item[`${p}${key}`];
-        if (typeof v !== "string" || v === "") throw new Error(`${where}: ${p}${key} is missing`);
+        if (typeof v !== "string" || v === "")
+          throw AdapterError.at("SCHEMA", where, `${p}${key} is missing`);
         return v;
       };
       return {
@@ -175,7 +185,8 @@ const adapter: RegionAdapter = {
     const rootName = Object.keys(doc).find((k) => !k.startsWith("?"));
     const r = (rootName ? doc[rootName] : undefined) as XmlNode | undefined;
     const p = r ? namespacePrefix(r, CASE_NS) : undefined;
-    if (!r || p === undefined) throw new Error(`case record: root element is not in namespace ${CASE_NS}`);
+    if (!r || p === undefined)
+      throw AdapterError.at("CASE_FORMAT", "case record", `root element is not in namespace ${CASE_NS}`);
     const a = (node: XmlNode, name: string) => String(node[`@${p}${name}`] ?? "");
     const list = (s: string) => s.split(" ").filter(Boolean);
     const ap = (r[`${p}Applicant`] ?? {}) as XmlNode;

@@ -9,6 +9,7 @@ import iconv from "iconv-lite";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { RegionAdapter } from "../../gateway/ports/adapter.js";
 import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
+import { AdapterError, parseJson } from "../sdk/errors.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
 
 const CATALOG_COLUMNS = [
@@ -66,9 +67,23 @@ function decodeGbk(raw: Uint8Array): string {
   return iconv.decode(Buffer.from(raw), "gb18030");
 }
 
-/** Catalog exports are trimmed (hand-edited spreadsheets); case rows are kept byte for byte. */
-function rows(text: string, trim = false): Record<string, string>[] {
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim });
+/**
+ * The rows of a CSV text; a malformed one throws a `code` AdapterError naming
+ * `file` and the line. Catalog exports are trimmed (hand-edited
+ * spreadsheets); case rows are kept byte for byte.
+ */
+function rows(
+  text: string,
+  file: string,
+  code: "SYNTAX" | "CASE_FORMAT",
+  trim = false,
+): Record<string, string>[] {
+  try {
+    return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim });
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    throw AdapterError.at(code, line ? `${file} line ${line}` : file, (err as Error).message, { cause: err });
+  }
 }
 
 const adapter: RegionAdapter = {
@@ -80,12 +95,17 @@ const adapter: RegionAdapter = {
     const text = decodeGbk(raw);
     const header = text.slice(0, text.search(/\r?\n/)).split(",");
     const missing = CATALOG_COLUMNS.filter((c) => !header.includes(c));
-    if (missing.length > 0) throw new Error(`catalog.csv line 1: missing columns ${missing.join(", ")}`);
-    const records: LocalMatter[] = rows(text, true).map((r, i) => {
+    if (missing.length > 0)
+      throw AdapterError.at("SCHEMA", "catalog.csv line 1", `missing columns ${missing.join(", ")}`);
+    const records: LocalMatter[] = rows(text, "catalog.csv", "SYNTAX", true).map((r, i) => {
       const at = `catalog.csv line ${i + 2}`;
       const days = Number(r["承诺办结时限(工作日)"]);
       if (!Number.isInteger(days) || days <= 0)
-        throw new Error(`${at}: 承诺办结时限 "${r["承诺办结时限(工作日)"]}" is not a number of days`);
+        throw AdapterError.at(
+          "SCHEMA",
+          at,
+          `承诺办结时限 "${r["承诺办结时限(工作日)"]}" is not a number of days`,
+        );
       return {
         localCode: String(r.事项代码),
         name: String(r.事项名称),
@@ -97,7 +117,7 @@ const adapter: RegionAdapter = {
           .filter(Boolean)
           .map((pair) => {
             const sep = pair.indexOf(":");
-            if (sep < 0) throw new Error(`${at}: 所需材料 entry "${pair}" is not code:name`);
+            if (sep < 0) throw AdapterError.at("SCHEMA", at, `所需材料 entry "${pair}" is not code:name`);
             return { localCode: pair.slice(0, sep), name: pair.slice(sep + 1), required: true };
           }),
         origin: at,
@@ -152,8 +172,8 @@ const adapter: RegionAdapter = {
   },
 
   caseFromLocal(raw, catalog, ctx) {
-    const r = rows(decodeGbk(raw))[0] as CaseRow | undefined;
-    if (!r) throw new Error("case CSV has no data row");
+    const r = rows(decodeGbk(raw), "case CSV", "CASE_FORMAT")[0] as CaseRow | undefined;
+    if (!r) throw AdapterError.at("CASE_FORMAT", "case CSV", "has no data row");
     const list = (s: string) => s.split(";").filter(Boolean);
     const state: CaseState = {
       caseId: r.办件编号,
@@ -170,10 +190,12 @@ const adapter: RegionAdapter = {
           : {
               organization: { name: r.申请人名称, creditCode: r.证件号码, legalRepresentative: r.法定代表人 },
             },
-      materials: (JSON.parse(r.材料清单) as CaseState["materials"]).map((m) => ({
-        ...m,
-        materialCode: sharedMaterialCode(ctx, m.materialCode),
-      })),
+      materials: (parseJson(r.材料清单, "case CSV 材料清单", "CASE_FORMAT") as CaseState["materials"]).map(
+        (m) => ({
+          ...m,
+          materialCode: sharedMaterialCode(ctx, m.materialCode),
+        }),
+      ),
       delivery: {
         method: fromLabel(DELIVERY_LABELS, r.送达方式, "送达方式"),
         recipient: r.收件人,
@@ -189,7 +211,7 @@ const adapter: RegionAdapter = {
       promisedDays: Number(r.承诺时限),
       deadline: r.办结期限,
       catalogVersion: r.目录版本,
-      subtasks: JSON.parse(r.子任务),
+      subtasks: parseJson(r.子任务, "case CSV 子任务", "CASE_FORMAT") as CaseState["subtasks"],
       reason: r.原因,
       requestedMaterialCodes: list(r.补正材料).map((code) => sharedMaterialCode(ctx, code)),
       version: Number(r.版本),

@@ -8,6 +8,7 @@ import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext } from "../../gateway/ports/adapter.js";
 import { localMaterialCode, sharedMaterialCode } from "./catalog.js";
 import { decodeUtf8 } from "./encoding.js";
+import { parseJson } from "./errors.js";
 
 /** A case as JSON with local codes. */
 export function caseToLocalJson(c: CaseState, catalog: RegionCatalog, ctx: CatalogContext): Uint8Array {
@@ -22,7 +23,7 @@ export function caseToLocalJson(c: CaseState, catalog: RegionCatalog, ctx: Catal
 
 /** The inverse of {@link caseToLocalJson}. */
 export function caseFromLocalJson(raw: Uint8Array, catalog: RegionCatalog, ctx: CatalogContext): CaseState {
-  const r = JSON.parse(decodeUtf8(raw, "case record")) as CaseState;
+  const r = parseJson(decodeUtf8(raw, "case record"), "case record", "CASE_FORMAT") as CaseState;
   return {
     ...r,
     matterCode: catalog.byLocalCode.get(r.matterCode)?.code ?? r.matterCode,

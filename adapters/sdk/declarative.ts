@@ -1,6 +1,6 @@
 /**
- * The adapter of a declarative region: `adapters/<code>/catalog.yaml` (or
- * `catalog.json` for large generated exports) in the format below, plus
+ * The adapter of a declarative region: `adapters/<code>/catalog.yaml` (or the
+ * same as `catalog.json`) in the format below, plus
  * mapping.yaml, and no code. Used whenever `adapters/<code>/adapter.ts` is absent.
  *
  * ```yaml
@@ -17,21 +17,12 @@
  * ```
  */
 import { z } from "zod";
-import type { RegionCatalog } from "../../gateway/domain/matter.js";
-import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
+import type { RegionAdapter } from "../../gateway/ports/adapter.js";
 import { caseFromLocalJson, caseToLocalJson } from "./case-json.js";
-import { CatalogBuilder, type LocalMatter, MatterCursor } from "./catalog.js";
-import { ColumnarCatalogBuilder } from "./columnar-catalog.js";
-import {
-  type CompactSource,
-  compactHead,
-  compactSource,
-  isText,
-  scanCompactMatters,
-} from "./compact-json.js";
+import { buildCatalog, type LocalMatter } from "./catalog.js";
 import { decodeUtf8 } from "./encoding.js";
+import { AdapterError, type AdapterProblem, parseJson } from "./errors.js";
 import { MODE_LABELS } from "./labels.js";
-import { type FileProblem, FileProblems } from "./problems.js";
 import { parseYamlWithLines, validate } from "./yaml-lines.js";
 
 const text = z.string().trim().min(1, "is empty");
@@ -59,129 +50,6 @@ export const declarativeCatalogSchema = z.strictObject({
   ),
 });
 
-type DeclarativeCatalog = z.output<typeof declarativeCatalogSchema>;
-type DeclarativeMatter = DeclarativeCatalog["matters"][number];
-
-const MODE_LABEL_SET: ReadonlySet<string> = new Set(Object.keys(MODE_LABELS));
-
-/** A plain object (not an array) with exactly `keys` enumerable keys. */
-function isRecord(x: unknown, keys: number): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  let n = 0;
-  for (const _ in x) n++;
-  return n === keys;
-}
-
-/**
- * Whether `m` passes the schema as a catalog entry and comes out of it
- * unchanged (no string to trim). Must never accept what the schema rejects.
- */
-function isCanonicalMatter(m: unknown): m is DeclarativeMatter {
-  if (!isRecord(m, 6) || !isText(m.localCode) || !isText(m.name) || !isText(m.department)) return false;
-  const days = m.promisedDays;
-  if (typeof days !== "number" || !Number.isSafeInteger(days) || days < 1) return false;
-  const modes = m.modes;
-  if (!Array.isArray(modes) || modes.length === 0) return false;
-  for (let j = 0; j < modes.length; j++) if (!MODE_LABEL_SET.has(modes[j])) return false;
-  const materials = m.materials;
-  if (!Array.isArray(materials)) return false;
-  for (let j = 0; j < materials.length; j++) {
-    const x: unknown = materials[j];
-    if (!isRecord(x, 3) || !isText(x.localCode) || !isText(x.name) || typeof x.required !== "boolean")
-      return false;
-  }
-  return true;
-}
-
-/** A declarative catalog's entry as {@link CatalogBuilder} reads it. */
-class Cursor extends MatterCursor {
-  moveTo(m: DeclarativeMatter, index: number): this {
-    this.localCode = m.localCode;
-    this.name = m.name;
-    this.department = m.department;
-    this.promisedDays = m.promisedDays;
-    this.modeLabels = m.modes;
-    this.materials = m.materials;
-    this.index = index;
-    return this;
-  }
-}
-
-/**
- * Adds matters to `builder` while all is well: none listed twice, each one
- * maps (or is local-only). False at the first thing amiss, which the schema
- * path then reports.
- */
-function addingTo<M extends LocalMatter>(builder: {
-  add(m: M): boolean;
-  readonly repeated: number;
-}): (m: M) => boolean {
-  // Local codes with no shared one; the builder counts repeats of the others.
-  const localOnly = new Set<string>();
-  return (m) => {
-    try {
-      if (builder.add(m)) return builder.repeated === 0;
-    } catch {
-      return false;
-    }
-    const before = localOnly.size;
-    localOnly.add(m.localCode);
-    return localOnly.size > before;
-  };
-}
-
-/**
- * The catalog, checked and built in one pass over `data`, when all is well:
- * `data` is for `regionCode`, in the form the schema gives back unchanged
- * (every string trimmed), lists no local code twice and maps. A catalog.json
- * export of 10,000 matters goes this way in a few milliseconds, where the zod
- * schema alone takes some 30. Undefined at the first thing amiss, for the
- * schema path to check again from the start and report every problem.
- */
-function buildCanonical(
-  data: unknown,
-  regionCode: string,
-  ctx: CatalogContext,
-  at: (i: number) => string,
-): RegionCatalog | undefined {
-  if (!isRecord(data, 3) || !isText(data.version)) return undefined;
-  if (typeof data.region !== "string" || !/^\d{6}$/.test(data.region) || data.region !== regionCode)
-    return undefined;
-  const matters = data.matters;
-  if (!Array.isArray(matters)) return undefined;
-  const builder = new CatalogBuilder(regionCode, data.version, ctx);
-  const add = addingTo(builder);
-  const cursor = new Cursor(at);
-  for (let i = 0; i < matters.length; i++) {
-    const m: unknown = matters[i];
-    if (!isCanonicalMatter(m) || !add(cursor.moveTo(m, i))) return undefined;
-  }
-  return builder.finish();
-}
-
-/**
- * {@link buildCanonical} straight from the bytes of a compact catalog.json
- * (see compact-json.ts), into a catalog kept as columns over those bytes.
- */
-function buildCompact(
-  source: CompactSource,
-  regionCode: string,
-  ctx: CatalogContext,
-  at: (i: number) => string,
-): RegionCatalog | undefined {
-  const head = compactHead(source);
-  if (head?.region !== regionCode) return undefined;
-  const builder = new ColumnarCatalogBuilder(regionCode, head.version, ctx, source.bytes);
-  return scanCompactMatters(source, head, at, addingTo(builder)) ? builder.finish() : undefined;
-}
-
-function duplicate(localCode: string, where: string, first: string): FileProblem {
-  return {
-    where,
-    message: `localCode ${localCode} is listed twice (first at ${first}); give each matter its own code`,
-  };
-}
-
 /** What to do about a problem at `path` of a declarative catalog. */
 function hint(path: readonly PropertyKey[]): string {
   const field = String(path[path.length - 1] ?? "");
@@ -200,44 +68,45 @@ function hint(path: readonly PropertyKey[]): string {
 /** Catalog file names a declarative region may use, in order of preference. */
 export const DECLARATIVE_CATALOG_FILES = ["catalog.yaml", "catalog.json"] as const;
 
+/** Parses the file's text: YAML with the line of each value, or JSON (records then named by index). */
+function parse(
+  text: string,
+  file: string,
+): { data: unknown; lineOf?: (path: readonly PropertyKey[]) => number } {
+  return file.endsWith(".json") ? { data: parseJson(text, file) } : parseYamlWithLines(text, file);
+}
+
 /** A declarative adapter for `regionCode` reading `catalogFile` (catalog.yaml or catalog.json). */
 export function declarativeAdapter(regionCode: string, catalogFile = "catalog.yaml"): RegionAdapter {
   return {
     regionCode,
     catalogFile,
     parseCatalog(raw, ctx) {
-      const json = catalogFile.endsWith(".json");
-      const inJson = (i: number) => `${catalogFile} matters[${i}]`;
-      const bytes = json ? compactSource(raw) : undefined;
-      const compact = bytes && buildCompact(bytes, regionCode, ctx, inJson);
-      if (compact) return compact;
-      const source = decodeUtf8(raw, catalogFile);
-      const yaml = json ? undefined : parseYamlWithLines(source, catalogFile);
-      const data = yaml ? yaml.data : JSON.parse(source);
-      const at = (i: number) => (yaml ? `${catalogFile} line ${yaml.lineOf(["matters", i])}` : inJson(i));
-      const canonical = buildCanonical(data, regionCode, ctx, at);
-      if (canonical) return canonical;
-      const doc = validate(declarativeCatalogSchema, data, catalogFile, yaml?.lineOf, hint);
-      if (doc.region !== regionCode) {
-        throw new FileProblems([
-          {
-            where: yaml ? `${catalogFile} line ${yaml.lineOf(["region"])}` : catalogFile,
-            message: `region: is ${doc.region}, but this is ${regionCode}'s adapter directory`,
-          },
-        ]);
-      }
-      const firstAt = new Map<string, number>();
-      const duplicates = [];
-      for (const [i, m] of doc.matters.entries()) {
-        const earlier = firstAt.get(m.localCode);
-        if (earlier === undefined) firstAt.set(m.localCode, i);
-        else duplicates.push(duplicate(m.localCode, at(i), at(earlier)));
-      }
-      if (duplicates.length > 0) throw new FileProblems(duplicates);
-      const builder = new CatalogBuilder(regionCode, doc.version, ctx);
-      const cursor = new Cursor(at);
-      for (const [i, m] of doc.matters.entries()) builder.add(cursor.moveTo(m, i));
-      return builder.finish();
+      const { data, lineOf } = parse(decodeUtf8(raw, catalogFile), catalogFile);
+      const recordAt = (i: number) =>
+        lineOf ? `${catalogFile} line ${lineOf(["matters", i])}` : `${catalogFile} matters[${i}]`;
+      const doc = validate(declarativeCatalogSchema, data, catalogFile, lineOf, hint);
+      if (doc.region !== regionCode)
+        throw AdapterError.at(
+          "REGION_MISMATCH",
+          lineOf ? `${catalogFile} line ${lineOf(["region"])}` : catalogFile,
+          `region: is ${doc.region}, but this is ${regionCode}'s adapter directory`,
+        );
+      const firstAt = new Map<string, string>();
+      const duplicates: AdapterProblem[] = [];
+      const records: LocalMatter[] = doc.matters.map((m, i) => {
+        const origin = recordAt(i);
+        const first = firstAt.get(m.localCode);
+        if (first === undefined) firstAt.set(m.localCode, origin);
+        else
+          duplicates.push({
+            where: origin,
+            message: `localCode ${m.localCode} is listed twice (first at ${first}); give each matter its own code`,
+          });
+        return { ...m, modeLabels: m.modes, origin };
+      });
+      if (duplicates.length > 0) throw new AdapterError("DUPLICATE_CODE", duplicates);
+      return buildCatalog(regionCode, doc.version, records, ctx);
     },
     caseToLocal: caseToLocalJson,
     caseFromLocal: caseFromLocalJson,

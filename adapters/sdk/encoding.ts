@@ -5,6 +5,7 @@
  */
 import { isAscii, isUtf8, transcode } from "node:buffer";
 import iconv from "iconv-lite";
+import { AdapterError } from "./errors.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -48,7 +49,7 @@ export function decodeUtf8(raw: Uint8Array, file: string): string {
   const hint = asGbk.includes("\uFFFD")
     ? "re-export it as UTF-8"
     : "it reads as GBK/GB 18030: re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)";
-  throw new Error(`${file} line ${lineOfByte(raw, bad)}: not valid UTF-8; ${hint}`);
+  throw AdapterError.at("ENCODING", `${file} line ${lineOfByte(raw, bad)}`, `not valid UTF-8; ${hint}`);
 }
 
 const CJK = /[\u3400-\u9fff]/;

@@ -8,6 +8,7 @@
  */
 import CircuitBreaker from "opossum";
 import type { CitySystemSettings } from "../../gateway/ports/adapter.js";
+import { AdapterError } from "./errors.js";
 
 /** A non-2xx answer of the city system. */
 export class CityHttpError extends Error {
@@ -162,13 +163,17 @@ export class HttpCitySystemClient {
 
   #explain(err: unknown, method: string, url: string): Error {
     if ((err as { code?: string }).code === "EOPENBREAKER") {
-      return new Error(`city system ${this.#s.url} is not answering (circuit open)`, { cause: err });
+      return AdapterError.at("CITY_SYSTEM", `city system ${this.#s.url}`, "is not answering (circuit open)", {
+        cause: err,
+      });
     }
     if ((err as { code?: string }).code === "ETIMEDOUT") {
-      return new Error(`${method} ${url}: no answer within ${this.#s.timeoutMs} ms`, { cause: err });
+      return AdapterError.at("CITY_SYSTEM", `${method} ${url}`, `no answer within ${this.#s.timeoutMs} ms`, {
+        cause: err,
+      });
     }
     if (err instanceof CityHttpError) return err;
-    return new Error(`${method} ${url}: ${(err as Error).message}`, { cause: err });
+    return AdapterError.at("CITY_SYSTEM", `${method} ${url}`, (err as Error).message, { cause: err });
   }
 
   /** Stops retrying and shuts the breaker down. */

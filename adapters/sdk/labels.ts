@@ -3,6 +3,7 @@
  * translate through these tables so that every region spells them alike.
  */
 import type { CaseStatus, DeliveryMethod, HandlingMode } from "../../gateway/domain/case.js";
+import { AdapterError } from "./errors.js";
 
 /** 办理方式 → HandlingMode. */
 export const MODE_LABELS: Readonly<Record<string, HandlingMode>> = {
@@ -39,7 +40,7 @@ export function fromLabel<K extends string>(
   field: string,
 ): K {
   for (const [k, v] of Object.entries(table) as Array<[K, string]>) if (v === label) return k;
-  throw new Error(`${field}: unknown value "${label}"`);
+  throw AdapterError.at("CASE_FORMAT", field, `unknown value "${label}"`);
 }
 
 /** HandlingMode → 办理方式. */
@@ -50,6 +51,6 @@ export function modeLabel(mode: HandlingMode): string {
 /** 办理方式 → HandlingMode; throws naming the label. */
 export function modeFromLabel(label: string, field: string): HandlingMode {
   const mode = MODE_LABELS[label];
-  if (!mode) throw new Error(`${field}: unknown 办理方式 "${label}"`);
+  if (!mode) throw AdapterError.at("CASE_FORMAT", field, `unknown 办理方式 "${label}"`);
   return mode;
 }

@@ -2,6 +2,7 @@
  * Helpers for XML exports read with fast-xml-parser (attributes prefixed "@"):
  * which prefix an export bound to a namespace, and required attributes.
  */
+import { AdapterError } from "./errors.js";
 
 /** An element as fast-xml-parser returns it. */
 export type XmlNode = Record<string, unknown>;
@@ -23,6 +24,7 @@ export function namespacePrefix(node: XmlNode, uri: string): string | undefined 
 /** The attribute `name` of `node`; throws naming `where` when it is missing or empty. */
 export function attr(node: XmlNode, name: string, where: string): string {
   const v = node[`@${name}`];
-  if (typeof v !== "string" || v === "") throw new Error(`${where}: attribute ${name} is missing`);
+  if (typeof v !== "string" || v === "")
+    throw AdapterError.at("SCHEMA", where, `attribute ${name} is missing`);
   return v;
 }

@@ -4,7 +4,7 @@
  */
 import YAML, { LineCounter } from "yaml";
 import type { z } from "zod";
-import { type FileProblem, FileProblems } from "./problems.js";
+import { AdapterError, type AdapterProblem } from "./errors.js";
 
 /** A parsed YAML file and a way back from a key path to its line. */
 export interface YamlWithLines {
@@ -18,15 +18,23 @@ export function parseYamlWithLines(text: string, file: string): YamlWithLines {
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new FileProblems(
+    throw new AdapterError(
+      "SYNTAX",
       doc.errors.map((e) => ({
         where: `${file} line ${e.linePos?.[0]?.line ?? 1}`,
         message: e.message.split("\n")[0] ?? e.message,
       })),
     );
   }
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // What parses may still not make a value, such as an alias of an anchor not yet set.
+    throw AdapterError.at("SYNTAX", file, (err as Error).message, { cause: err });
+  }
   return {
-    data: doc.toJS(),
+    data,
     lineOf(path) {
       for (let n = path.length; n >= 0; n--) {
         const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] };
@@ -50,7 +58,7 @@ export function validate<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const problems: FileProblem[] = result.error.issues.map((issue) => {
+  const problems: AdapterProblem[] = result.error.issues.map((issue) => {
     const key = issue.path.map(String).join(".") || "(root)";
     const where = lineOf ? `${file} line ${lineOf(issue.path)}` : `${file} ${key}`;
     const extra = issue.code === "unrecognized_keys" ? ` ${issue.keys.join(", ")}` : "";
@@ -59,5 +67,5 @@ export function validate<S extends z.ZodType>(
     const h = hint(issue.path);
     return { where, message: `${key}: ${text}${h ? `; ${h}` : ""}` };
   });
-  throw new FileProblems(problems);
+  throw new AdapterError("SCHEMA", problems);
 }

@@ -1,16 +1,19 @@
 /**
- * `xr adapter scaffold|verify` and `xr catalog diff`: the integration
- * engineer's commands. Thin: they parse arguments and call the conformance
- * kit and the catalog functions, printing their reports.
+ * `xr adapter scaffold|verify` and `xr catalog diff|import`: the integration
+ * engineer's commands. Thin: they parse arguments and call the tools in
+ * gateway/tools/, printing their reports.
  */
 import { join } from "node:path";
 import type { Command } from "commander";
-import { diffCatalogs, formatDiff } from "../catalog/diff.js";
-import { readCatalogFile, regionOfFile } from "../catalog/read-file.js";
-import { formatReport, passed } from "../conformance/report.js";
-import { scaffoldRegion } from "../conformance/scaffold.js";
-import { verifyRegion } from "../conformance/verify.js";
+import { readYaml } from "../config/read-yaml.js";
+import { federationFile } from "../config/schemas.js";
 import { PROJECT_ROOT } from "../paths.js";
+import { diffCatalogs, formatDiff } from "../tools/catalog-diff.js";
+import { readCatalogFile, regionOfFile } from "../tools/catalog-file.js";
+import { importCatalog } from "../tools/catalog-import.js";
+import { formatReport, passed } from "../tools/conformance/report.js";
+import { scaffoldRegion } from "../tools/conformance/scaffold.js";
+import { verifyRegion } from "../tools/conformance/verify.js";
 
 /** Directories from the environment, as the gateway reads them. */
 function dirs(): { configDir: string; adaptersDir: string } {
@@ -53,12 +56,26 @@ export function registerAdapterCommands(program: Command): void {
       }
     });
   adapter
-    .command("verify <region>")
+    .command("verify [region]")
     .description("run the conformance kit against the region; exit code 1 on any error")
-    .action(async (region: string) => {
-      const report = await verifyRegion(region, dirs());
-      process.stdout.write(formatReport(report));
-      process.exitCode = passed(report) ? 0 : 1;
+    .option("--all", "verify every region of config/federation.yaml: the whole federation's consistency")
+    .action(async (region: string | undefined, o: { all?: boolean }) => {
+      const { configDir } = dirs();
+      let regions: string[];
+      if (o.all) {
+        const problems: string[] = [];
+        const fed = readYaml(join(configDir, "federation.yaml"), federationFile, problems);
+        if (!fed) return program.error(`xr adapter verify: ${problems.join("\n")}`);
+        regions = fed.regions.map((r) => r.code);
+      } else if (region) regions = [region];
+      else return program.error("xr adapter verify: name a region, or say --all");
+      let ok = true;
+      for (const code of regions) {
+        const report = await verifyRegion(code, dirs());
+        process.stdout.write(formatReport(report));
+        ok &&= passed(report);
+      }
+      process.exitCode = ok ? 0 : 1;
     });
 
   const catalog = program.command("catalog").description("catalog versions");
@@ -84,6 +101,30 @@ export function registerAdapterCommands(program: Command): void {
         if (o.exitCode && d.added.length + d.removed.length + d.changed.length > 0) process.exitCode = 1;
       } catch (err) {
         program.error(`xr catalog diff: ${(err as Error).message}`);
+      }
+    });
+  catalog
+    .command("import <file>")
+    .description(
+      "verify a city's catalog export, show its diff against adapters/<region>/, then install it there",
+    )
+    .requiredOption("--region <code>", "whose catalog it is")
+    .option("--dry-run", "verify and show the diff; write nothing")
+    .action(async (file: string, o: { region: string; dryRun?: boolean }) => {
+      try {
+        const done = await importCatalog({ file, region: o.region, dryRun: Boolean(o.dryRun), ...dirs() });
+        if (!done.diff) {
+          process.stdout.write(formatReport(done.report));
+          process.stdout.write(`nothing imported: ${file} does not verify as ${o.region}'s catalog\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`${formatDiff(o.region, done.diff).join("\n")}\n`);
+        process.stdout.write(
+          done.written ? `imported ${file} → ${done.written}\n` : "dry run: nothing written\n",
+        );
+      } catch (err) {
+        program.error(`xr catalog import: ${(err as Error).message}`);
       }
     });
 }

@@ -7,7 +7,7 @@ import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
-import { parseDataYaml, readYaml } from "./read-yaml.js";
+import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region.js";
 import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
 import { sharedCatalog } from "./shared-catalog.js";
@@ -65,7 +65,7 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
   const problems: string[] = [];
   const fedFile = join(configDir, "federation.yaml");
   const fed = readYaml(fedFile, federationFile, problems);
-  const matters = readYaml(join(configDir, "matters.yaml"), mattersFile, problems, parseDataYaml);
+  const matters = readYaml(join(configDir, "matters.yaml"), mattersFile, problems);
   const agreementsPath = join(configDir, "agreements.yaml");
   const agreements = readYaml(agreementsPath, agreementsFile, problems);
   const holidays = readYaml(join(configDir, "holidays.yaml"), holidaysFile, problems);

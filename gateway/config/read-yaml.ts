@@ -3,7 +3,6 @@
  * file and key.
  */
 import { readFileSync } from "node:fs";
-import jsyaml from "js-yaml";
 import YAML from "yaml";
 import type { z } from "zod";
 
@@ -12,11 +11,10 @@ export function readYaml<S extends z.ZodType>(
   file: string,
   schema: S,
   problems: string[],
-  parse: (text: string) => unknown = (text) => YAML.parse(text),
 ): z.output<S> | undefined {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, "utf8"));
+    doc = YAML.parse(readFileSync(file, "utf8"));
   } catch (err) {
     problems.push(`${file}: ${(err as Error).message}`);
     return undefined;
@@ -30,11 +28,3 @@ export function readYaml<S extends z.ZodType>(
   }
   return undefined;
 }
-
-/**
- * Parses the large data files (the shared catalog, region mappings) with
- * js-yaml: several times faster than \`yaml\` on tables of thousands of lines
- * (mappings in the plain form skip even that: see readPlainMapping). The core
- * schema keeps dates and the like as plain strings.
- */
-export const parseDataYaml = (text: string): unknown => jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });

@@ -36,13 +36,6 @@ export interface CodeMapping {
   readonly localMatters: ReadonlyMap<string, string>;
   /** Shared material code → local material code (the inverse of `materials`). */
   readonly localMaterials: ReadonlyMap<string, string>;
-  /**
-   * Optional: the number of the shared matter a local matter code maps to
-   * (its place in `SharedCatalog.matters`, 0 first), when the shared catalog
-   * has it: `matters` then `SharedCatalog.matters` in one lookup. The
-   * gateway's loader gives it; a large catalog asks once per matter.
-   */
-  readonly sharedNumberOf?: (localCode: string) => number | undefined;
 }
 
 /** What parsing a catalog needs besides its bytes. */
@@ -60,8 +53,8 @@ export interface RegionAdapter {
   readonly catalogEncoding?: "utf-8" | "gb18030";
   /**
    * Parses the local catalog into shared-term matters; local-only matters are
-   * left out. The catalog may keep `raw` (a large one reads its names from it
-   * when asked): pass bytes that nothing will write to.
+   * left out. Throws an AdapterError (adapters/sdk/errors.ts) naming the file
+   * and line or record of each problem.
    */
   parseCatalog(raw: Uint8Array, ctx: CatalogContext): RegionCatalog;
   /** A case as the city's own system records it (its format, field names and encoding). */
@@ -87,7 +80,7 @@ export interface CitySystemSettings {
 
 /**
  * A city's own system reached over the network. Every call goes through a
- * circuit breaker; failures reject with an Error whose message says what failed.
+ * circuit breaker; failures reject with an error whose message says what failed.
  */
 export interface CitySystem {
   /**

@@ -2,10 +2,10 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { CatalogBook } from "../../gateway/catalog/book.js";
-import { diffCatalogs, formatDiff } from "../../gateway/catalog/diff.js";
-import { readCatalogFile } from "../../gateway/catalog/read-file.js";
 import { indexCatalog, type RegionCatalog } from "../../gateway/domain/matter.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { diffCatalogs, formatDiff } from "../../gateway/tools/catalog-diff.js";
+import { readCatalogFile } from "../../gateway/tools/catalog-file.js";
 import { type RegionFixture, regionFixture } from "../helpers/region-fixture.js";
 
 describe("xr catalog diff", () => {

@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import iconv from "iconv-lite";
-import { findingLine, formatReport, passed, type Report } from "../../gateway/conformance/report.js";
-import { scaffoldRegion } from "../../gateway/conformance/scaffold.js";
-import { verifyRegion } from "../../gateway/conformance/verify.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { findingLine, formatReport, passed, type Report } from "../../gateway/tools/conformance/report.js";
+import { scaffoldRegion } from "../../gateway/tools/conformance/scaffold.js";
+import { verifyRegion } from "../../gateway/tools/conformance/verify.js";
 import { type RegionFixture, regionFixture } from "../helpers/region-fixture.js";
 
 const SHIPPED = ["430100", "440100", "420100", "360100", "430181"];
@@ -99,6 +99,38 @@ describe("conformance kit: broken regions", () => {
     const r = await verify("430181");
     expect(lines(r)).to.include(
       `ERROR adapters/430181/mapping.yaml line ${lineOf(text, /"LYCL-003"/)}: collision: CL-SFZ is mapped from both "LYCL-001" (adapters/430181/mapping.yaml line ${lineOf(text, /"LYCL-001"/)}) and "LYCL-003" → map each shared code from one local code only; remove or correct one of the two`,
+    );
+  });
+
+  it("stale mapping lines: a local matter and a local material the catalog does not have fail verify", async () => {
+    fx.edit(
+      "adapters/430181/mapping.yaml",
+      '  "LY-ZG-0012": XR-BDC-002 # 不动产登记资料查询\n',
+      '  "LY-ZG-0012": XR-BDC-002 # 不动产登记资料查询\n  "LY-ZG-0099": XR-BDC-003\n',
+    );
+    fx.edit("adapters/430181/mapping.yaml", /\n$/, '\n  "LYCL-099": CL-GFHT\n');
+    const text = fx.read("adapters/430181/mapping.yaml");
+    const r = await verify("430181");
+    expect(passed(r)).to.equal(false);
+    expect(lines(r)).to.include(
+      `ERROR adapters/430181/mapping.yaml line ${lineOf(text, /LY-ZG-0099/)}: stale mapping: matters.LY-ZG-0099 names a local matter the catalog does not list → remove the line, or add the matter to the catalog`,
+    );
+    expect(lines(r)).to.include(
+      `ERROR adapters/430181/mapping.yaml line ${lineOf(text, /LYCL-099/)}: stale mapping: materials.LYCL-099 (CL-GFHT) is not in the catalog, and no matter offered or taken in here has it → remove the line, or add the material to the matters that need it`,
+    );
+  });
+
+  it("an agreement with a region outside the federation: names the agreement's line", async () => {
+    fx.edit(
+      "config/agreements.yaml",
+      '  - from: "430181"   # 浏阳市 收件\n    to: "430100"',
+      '  - from: "430181"   # 浏阳市 收件\n    to: "430199"',
+    );
+    const line = lineOf(fx.read("config/agreements.yaml"), /from: "430181"/);
+    const r = await verify("430181");
+    expect(passed(r)).to.equal(false);
+    expect(lines(r)).to.include(
+      `ERROR config/agreements.yaml line ${line}: the agreement 430181 → 430199 names 430199, which is not a federation member → add the region to config/federation.yaml or correct the agreement`,
     );
   });
 

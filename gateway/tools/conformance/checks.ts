@@ -3,11 +3,12 @@
  * Each returns findings; none throws for a problem of the region's files.
  */
 import iconv from "iconv-lite";
-import { decodeUtf8, mojibake } from "../../adapters/sdk/encoding.js";
-import { FileProblems } from "../../adapters/sdk/problems.js";
-import type { RegionCatalog } from "../domain/matter.js";
+import { decodeUtf8, mojibake } from "../../../adapters/sdk/encoding.js";
+import { AdapterError, type AdapterErrorCode } from "../../../adapters/sdk/errors.js";
+import type { MappingSource } from "../../config/region.js";
+import type { RegionCatalog } from "../../domain/matter.js";
 import type { CheckId, Finding } from "./report.js";
-import type { MappingSource, RegionSources } from "./sources.js";
+import type { RegionSources } from "./sources.js";
 
 /** Names a catalog record: its line when the local code appears in the file, else the record. */
 export type Locate = (localCode: string) => string;
@@ -27,49 +28,47 @@ const warn = (check: CheckId, where: string, message: string, fix: string): Find
   fix,
 });
 
-/** Which check an adapter's parse error belongs to, and what to do about it. */
-function classify(message: string): { check: CheckId; fix: string } {
-  const rules: Array<[RegExp, CheckId, string]> = [
-    [
-      /not valid UTF-8|encoding/i,
-      "encoding",
-      "save the file in the encoding the adapter reads, or make the adapter decode the city's encoding",
-    ],
-    [/has no shared code/, "mapping", "add the local material code to mapping.yaml under materials"],
-    [/unknown shared matter/, "mapping", "map the local code to a matter of config/matters.yaml"],
-    [
-      /more than the federation's|at least|must be at most/,
-      "limits",
-      "promise no more than the shared catalog's working days, and keep values within their bounds",
-    ],
-    [
-      /is missing|missing columns|is empty|unknown 办理方式|must be|needs at least/,
-      "fields",
-      "fill in the field as the format requires",
-    ],
-    [/listed twice/, "mapping", "give each matter its own local code"],
-  ];
-  for (const [re, check, fix] of rules) if (re.test(message)) return { check, fix };
-  return { check: "catalog", fix: "correct the record so that the adapter can read it" };
-}
+/** The check each kind of adapter error belongs to, and what to do about it. */
+const BY_CODE: Record<AdapterErrorCode, { check: CheckId; fix: string }> = {
+  FILE_UNREADABLE: { check: "catalog", fix: "put the file where the adapter reads it" },
+  ENCODING: {
+    check: "encoding",
+    fix: "save the file in the encoding the adapter reads, or make the adapter decode the city's encoding",
+  },
+  SYNTAX: { check: "catalog", fix: "correct the record so that the adapter can read it" },
+  SCHEMA: { check: "fields", fix: "fill in the field as the format requires" },
+  REGION_MISMATCH: { check: "catalog", fix: "put the catalog in its own region's adapter directory" },
+  DUPLICATE_CODE: { check: "mapping", fix: "give each matter its own local code" },
+  UNKNOWN_SHARED_MATTER: { check: "mapping", fix: "map the local code to a matter of config/matters.yaml" },
+  UNMAPPED_MATERIAL: { check: "mapping", fix: "add the local material code to mapping.yaml under materials" },
+  PROMISE_EXCEEDS_FEDERATION: {
+    check: "limits",
+    fix: "promise no more than the shared catalog's working days, and keep values within their bounds",
+  },
+  CASE_FORMAT: { check: "roundtrip", fix: "make caseToLocal/caseFromLocal handle every field of the case" },
+  CITY_SYSTEM: { check: "catalog", fix: "check that the city system answers with its catalog" },
+};
 
-/** Turns what parseCatalog threw into findings with file and line (or record). */
-export function parseFailure(e: unknown, dir: string, catalogFile: string): Finding[] {
-  const problems =
-    e instanceof FileProblems ? e.problems : [{ where: "", message: (e as Error).message ?? String(e) }];
-  return problems.map((p) => {
-    let where = p.where;
-    let message = p.message;
-    if (where === "") {
-      // Adapter errors start with their origin ("catalog.csv line 12: …" or "catalog.json 事项列表[3].x is missing").
-      const sep = message.indexOf(": ");
-      const origin = sep > 0 && message.startsWith(catalogFile) ? message.slice(0, sep) : catalogFile;
-      if (sep > 0 && message.startsWith(catalogFile)) message = message.slice(sep + 2);
-      where = origin;
-    }
-    const [text, hint] = message.split("; ");
-    const { check, fix } = classify(message);
-    return err(check, where.startsWith(dir) ? where : `${dir}/${where}`, text ?? message, hint ?? fix);
+/**
+ * Turns what parseCatalog threw into findings with file and line (or
+ * record), sorted into checks by the error's code. Anything but an
+ * AdapterError is the adapter's own bug, reported under "catalog".
+ */
+export function parseFailure(e: unknown, dir: string): Finding[] {
+  if (!AdapterError.is(e))
+    return [
+      err(
+        "catalog",
+        dir,
+        `the adapter threw ${(e as Error).name ?? "an error"}: ${(e as Error).message ?? String(e)}`,
+        "throw AdapterError (adapters/sdk/errors.ts) naming the file and record",
+      ),
+    ];
+  const { check, fix } = BY_CODE[e.code];
+  return e.problems.map((p) => {
+    const [text, hint] = p.message.split("; ");
+    const where = p.where === "" ? dir : p.where.startsWith(dir) ? p.where : `${dir}/${p.where}`;
+    return err(check, where, text ?? p.message, hint ?? fix);
   });
 }
 
@@ -221,18 +220,66 @@ export function checkAgreed(src: RegionSources, catalog: RegionCatalog, m: Mappi
       }
     }
   }
-  const listed = new Set(catalog.matters.map((x) => x.localCode));
-  for (const local of m.mapping.matters.keys())
-    if (!listed.has(local) && !out.some((f) => f.message.includes(`mapped from ${local},`)))
+  return dedupe(out);
+}
+
+/**
+ * Stale lines of mapping.yaml: a local matter code the catalog does not
+ * list, or a local material code the catalog file never names (`mentions`)
+ * that no case of a matter offered or taken in here may carry.
+ */
+export function checkStale(
+  src: RegionSources,
+  catalog: RegionCatalog,
+  m: MappingSource,
+  mentions: (localCode: string) => boolean,
+): Finding[] {
+  const out: Finding[] = [];
+  // An agreed matter mapped from a code the catalog lacks is checkAgreed's to report.
+  const agreed = new Set(src.agreements.filter((a) => a.to === src.region).flatMap((a) => a.matters));
+  const agreedCodes = new Set([...agreed].map((x) => x.code));
+  for (const [local, shared] of m.mapping.matters)
+    if (!catalog.byLocalCode.has(local) && !agreedCodes.has(shared))
       out.push(
-        warn(
+        err(
           "mapping",
           m.where("matters", local),
-          `${local} is mapped but not in the catalog`,
-          "remove the stale entry or add the matter to the catalog",
+          `stale mapping: matters.${local} names a local matter the catalog does not list`,
+          "remove the line, or add the matter to the catalog",
         ),
       );
-  return dedupe(out);
+  // Cases of a matter offered here, or taken in here for a partner, may carry any of its shared materials.
+  const matters = new Set(catalog.matters.map((x) => x.code));
+  for (const a of src.agreements) if (a.from === src.region) for (const am of a.matters) matters.add(am.code);
+  const used = new Set(catalog.matters.flatMap((x) => x.materials.map((y) => y.materialCode)));
+  for (const code of matters) for (const x of src.shared.matters.get(code)?.materials ?? []) used.add(x.code);
+  for (const [local, shared] of m.mapping.materials)
+    if (!used.has(shared) && !mentions(local))
+      out.push(
+        err(
+          "mapping",
+          m.where("materials", local),
+          `stale mapping: materials.${local} (${shared}) is not in the catalog, and no matter offered or taken in here has it`,
+          "remove the line, or add the material to the matters that need it",
+        ),
+      );
+  return out;
+}
+
+/** Agreements naming the region whose other party is not a federation member. */
+export function checkMembers(src: RegionSources): Finding[] {
+  return src.agreements.flatMap((a) =>
+    [a.from, a.to]
+      .filter((code) => code !== src.region && !src.regionNames.has(code))
+      .map((code) =>
+        err(
+          "mapping",
+          a.where,
+          `the agreement ${a.from} → ${a.to} names ${code}, which is not a federation member`,
+          "add the region to config/federation.yaml or correct the agreement",
+        ),
+      ),
+  );
 }
 
 function dedupe(list: Finding[]): Finding[] {
@@ -336,8 +383,8 @@ export function checkRawEncoding(raw: Uint8Array, encoding: "utf-8" | "gb18030",
       decodeUtf8(raw, file);
       return [];
     } catch (e) {
-      const [where, ...rest] = (e as Error).message.split(": ");
-      return [err("encoding", where ?? file, rest.join(": "), fix)];
+      if (!AdapterError.is(e)) throw e;
+      return e.problems.map((p) => err("encoding", p.where, p.message, fix));
     }
   }
   const out: Finding[] = [];

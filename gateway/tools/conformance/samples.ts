@@ -4,9 +4,9 @@
  * adapters (quotes, ampersands and angle brackets, a name character outside
  * GBK, an empty optional field).
  */
-import type { CaseState, HandlingMode } from "../domain/case.js";
-import { creditCodeCheckChar, residentIdCheckChar } from "../domain/ids.js";
-import type { SharedMatter } from "../ports/adapter.js";
+import type { CaseState, HandlingMode } from "../../domain/case.js";
+import { creditCodeCheckChar, residentIdCheckChar } from "../../domain/ids.js";
+import type { SharedMatter } from "../../ports/adapter.js";
 
 /** A sample and what it is, for the report. */
 export interface Sample {

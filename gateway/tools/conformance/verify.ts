@@ -4,33 +4,28 @@
  * CI do, and returns a report (see report.ts). It reads files; it changes none.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import iconv from "iconv-lite";
-import { FileProblems } from "../../adapters/sdk/problems.js";
-import { resolveAdapter } from "../config/region.js";
-import type { HandlingMode } from "../domain/case.js";
-import type { RegionCatalog } from "../domain/matter.js";
-import { ADAPTER_CODE_DIR } from "../paths.js";
-import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
+import { type MappingSource, readMapping, resolveAdapter } from "../../config/region.js";
+import type { HandlingMode } from "../../domain/case.js";
+import type { RegionCatalog } from "../../domain/matter.js";
+import { ADAPTER_CODE_DIR } from "../../paths.js";
+import type { CatalogContext, RegionAdapter } from "../../ports/adapter.js";
 import {
   checkAgreed,
   checkEncoding,
   checkFields,
   checkLimits,
   checkMapping,
+  checkMembers,
   checkRawEncoding,
+  checkStale,
   type Locate,
   parseFailure,
 } from "./checks.js";
 import type { CheckId, Finding, Report } from "./report.js";
 import { differences, samplesFor } from "./samples.js";
-import {
-  displayPath,
-  type MappingSource,
-  type RegionSources,
-  readMapping,
-  readRegionSources,
-} from "./sources.js";
+import { displayPath, type RegionSources, readRegionSources } from "./sources.js";
 
 /** Where to find the region's files. */
 export interface VerifyOptions {
@@ -38,6 +33,8 @@ export interface VerifyOptions {
   readonly adaptersDir: string;
   /** Paths in the report are shown relative to this directory (default: the process's). */
   readonly cwd?: string;
+  /** Reads the catalog from this file instead of adapters/<code>/ (an export before `xr catalog import`). */
+  readonly catalogPath?: string;
 }
 
 /** A case record may not exceed this size (it rides in bus messages and city APIs). */
@@ -92,16 +89,15 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
 
   let mapping: MappingSource;
   try {
-    mapping = readMapping(dir, show);
+    const path = join(dir, "mapping.yaml");
+    mapping = readMapping(path, show(path));
   } catch (e) {
-    findings.push(
-      ...parseFailure(e, shownDir, "mapping.yaml").map((f) => ({ ...f, check: "mapping" as const })),
-    );
+    findings.push(...parseFailure(e, shownDir).map((f) => ({ ...f, check: "mapping" as const })));
     return report(kind, ["fields", "roundtrip", "encoding", "limits"]);
   }
-  findings.push(...checkMapping(src, mapping));
+  findings.push(...checkMapping(src, mapping), ...checkMembers(src));
 
-  const catalogPath = join(dir, adapter.catalogFile);
+  const catalogPath = o.catalogPath ?? join(dir, adapter.catalogFile);
   if (!existsSync(catalogPath)) {
     findings.push({
       check: "catalog",
@@ -120,7 +116,7 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
   try {
     catalog = adapter.parseCatalog(raw, ctx);
   } catch (e) {
-    findings.push(...parseFailure(e, shownDir, adapter.catalogFile));
+    findings.push(...parseFailure(e, show(dirname(catalogPath))));
     unreadable = true;
     return report(kind, ["fields", "mapping", "roundtrip", "encoding", "limits"]);
   }
@@ -137,9 +133,11 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
   }
   notes.catalog = `${catalog.matters.length} matters in shared terms, version ${catalog.version} (${ms} ms)`;
 
-  const locate = locator(raw, show(catalogPath));
+  const text = catalogText(raw);
+  const locate = locator(text, show(catalogPath));
   findings.push(...checkFields(src, catalog, locate));
   findings.push(...checkAgreed(src, catalog, mapping));
+  findings.push(...checkStale(src, catalog, mapping, (local) => text.includes(local)));
   findings.push(...checkEncoding(catalog, locate));
   findings.push(...checkLimits(catalog, locate));
   const agreedHere = src.agreements.filter((a) => a.to === code).reduce((n, a) => n + a.matters.length, 0);
@@ -151,14 +149,17 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
   return report(kind, []);
 }
 
-/** Finds the line of a local code in the catalog text (UTF-8, else GB 18030), or names the record. */
-function locator(raw: Uint8Array, file: string): Locate {
-  let text: string;
+/** The catalog file as text: UTF-8, else GB 18030. */
+function catalogText(raw: Uint8Array): string {
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
   } catch {
-    text = iconv.decode(Buffer.from(raw), "gb18030");
+    return iconv.decode(Buffer.from(raw), "gb18030");
   }
+}
+
+/** Finds the line of a local code in the catalog text, or names the record. */
+function locator(text: string, file: string): Locate {
   const cache = new Map<string, string>();
   return (localCode) => {
     let where = cache.get(localCode);
@@ -235,7 +236,7 @@ function roundTrips(
             });
         }
       } catch (e) {
-        const message = e instanceof FileProblems ? e.message : (e as Error).message;
+        const message = (e as Error).message;
         findings.push({
           check: "roundtrip",
           level: "error",

@@ -1,15 +1,15 @@
 /**
  * Reads a catalog export of a region from any file (an older export kept
  * for comparison, a new one before it is installed) with the region's
- * adapter, mapping and the shared catalog: what `xr catalog diff` compares.
+ * adapter, mapping and the shared catalog: what `xr catalog diff` and
+ * `xr catalog import` compare.
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import YAML from "yaml";
-import { resolveAdapter } from "../config/region.js";
+import { readYaml } from "../config/read-yaml.js";
+import { readMapping, resolveAdapter } from "../config/region.js";
 import { mattersFile } from "../config/schemas.js";
 import { sharedCatalog } from "../config/shared-catalog.js";
-import { readMapping } from "../conformance/sources.js";
 import type { RegionCatalog } from "../domain/matter.js";
 
 /** The region a catalog file belongs to: `region`, else its directory's name when that is a region code. */
@@ -27,12 +27,13 @@ export async function readCatalogFile(
   configDir: string,
   adaptersDir: string,
 ): Promise<RegionCatalog> {
-  const matters = mattersFile.parse(YAML.parse(readFileSync(join(configDir, "matters.yaml"), "utf8")));
-  const shared = sharedCatalog(matters);
+  const problems: string[] = [];
+  const matters = readYaml(join(configDir, "matters.yaml"), mattersFile, problems);
+  if (!matters) throw new Error(problems.join("\n"));
   const adapter = await resolveAdapter(adaptersDir, region);
-  const { mapping } = readMapping(join(adaptersDir, region), (p) => p);
+  const { mapping } = readMapping(join(adaptersDir, region, "mapping.yaml"));
   try {
-    return adapter.parseCatalog(readFileSync(file), { shared, mapping });
+    return adapter.parseCatalog(readFileSync(file), { shared: sharedCatalog(matters), mapping });
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message}`);
   }
