@@ -48,6 +48,7 @@ async function withRetries(ctx: RegionContext, msg: Received, policy: RetryPolic
       return await receiveOnce(ctx, msg);
     } catch (err) {
       const e = XrError.from(err);
+      // The ledger is ours: its outage holds the partition, and is no reason to dead-letter anything.
       if (e.code === ErrorCode.UNAVAILABLE || !(await ctx.store.ping().catch(() => false))) {
         ctx.log.warn(
           { err, topic: msg.topic, offset: msg.offset },
