@@ -4,19 +4,21 @@ import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { applyEvent } from "../domain/lifecycle.js";
 import type { RegionContext } from "../usecases/context.js";
-import { retryOnConflict } from "../usecases/emit.js";
-
-/** What to do with an event that failed to apply. */
-export type Disposition = "retry" | "park" | "dead-letter";
 
 /**
- * Retriable failures are retried; a missing case or a status the event does
- * not fit yet may be cured by events still on their way, unless the case is
- * final; anything else never applies.
+ * What to do with an event that failed to apply. A retriable failure (the
+ * ledger unavailable, a concurrent writer) is thrown again, to the pipeline's
+ * retry policy; a missing case or a status the event does not fit yet may be
+ * cured by events still on their way, unless the case is final; anything
+ * else never applies.
  */
-export async function dispose(ctx: RegionContext, env: Envelope, err: unknown): Promise<Disposition> {
+export async function dispose(
+  ctx: RegionContext,
+  env: Envelope,
+  err: unknown,
+): Promise<"park" | "dead-letter"> {
   const e = XrError.from(err);
-  if (e.retriable) return "retry";
+  if (e.retriable) throw err;
   if (e.code === ErrorCode.NOT_FOUND) return "park";
   if (e.code === ErrorCode.FAILED_PRECONDITION) {
     const current = await ctx.store.getCase(env.caseId);
@@ -27,37 +29,31 @@ export async function dispose(ctx: RegionContext, env: Envelope, err: unknown): 
 
 /** Applies one envelope whose predecessors are in; throws when it cannot apply now. */
 export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?: string): Promise<void> {
-  await retryOnConflict(async () => {
-    const current = await ctx.store.getCase(env.caseId);
-    let next = applyEvent(current, env);
-    // The handling and collaborating regions first see a case once it was forwarded.
-    if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
-    await ctx.store.commit({
-      state: next,
-      expectedVersion: current?.version ?? 0,
-      events: [{ ...env, statusAfter: next.status }],
-      outbox: [],
-      inbox: {
-        eventId: env.eventId,
-        caseId: env.caseId,
-        sourceRegion: env.sourceRegion,
-        sequence: env.sequence,
-        ...(env.digest ? { digest: env.digest } : {}),
-      },
-      ...(unparkEventId ? { unparkEventId } : {}),
-      log: env.raw
-        ? [
-            {
-              direction: "received",
-              eventId: env.eventId,
-              caseId: env.caseId,
-              peer: env.sourceRegion,
-              at: ctx.clock.now().toISOString(),
-              value: env.raw,
-            },
-          ]
-        : [],
-    });
+  const { eventId, caseId, sourceRegion, sequence, digest, raw } = env;
+  const current = await ctx.store.getCase(caseId);
+  let next = applyEvent(current, env);
+  // The handling and collaborating regions first see a case once it was forwarded.
+  if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
+  await ctx.store.commit({
+    state: next,
+    expectedVersion: current?.version ?? 0,
+    events: [{ ...env, statusAfter: next.status }],
+    outbox: [],
+    inbox: { eventId, caseId, sourceRegion, sequence, ...(digest ? { digest } : {}) },
+    ...(unparkEventId ? { unparkEventId } : {}),
+    log: raw
+      ? [
+          {
+            direction: "received",
+            eventId,
+            caseId,
+            peer: sourceRegion,
+            at: ctx.clock.now().toISOString(),
+            value: raw,
+          },
+        ]
+      : [],
   });
-  ctx.changes.changed(env.caseId, true);
+  ctx.changes.changed(caseId, true);
+  ctx.log.info({ caseId, type: env.payload.type, from: sourceRegion }, "event applied");
 }

@@ -1,62 +1,46 @@
 /** Sends what can never apply to the region's dead-letter topic, with the reason and an alert. */
-import { decodeEnvelope } from "../codec/envelope.js";
 import { dlqTopic } from "../domain/events.js";
 import type { RefusalKind, RegionContext } from "../usecases/context.js";
+import type { Accepted, Received } from "./received.js";
 
-/** Where a dead letter came from. */
-export interface DeadLetterSource {
-  readonly topic: string;
-  readonly key: string;
-  readonly value: Uint8Array;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly partition?: number;
-  readonly offset?: number;
-}
-
-function eventIdOf(value: Uint8Array): string {
-  try {
-    return decodeEnvelope(value).eventId;
-  } catch {
-    return "";
-  }
-}
-
-/** Publishes `source` to `xr.v1.dlq.<region>` with `xr-dlq-*` headers and logs an alert. */
+/** Publishes `msg` to `xr.v1.dlq.<region>` with `xr-dlq-*` headers and logs an alert. */
 export async function deadLetter(
   ctx: RegionContext,
-  source: DeadLetterSource,
+  msg: Received,
   reason: string,
-  caseId?: string,
-): Promise<void> {
+): Promise<"dead-lettered"> {
+  // An envelope that failed its checks does not get to name the case: the record key does.
+  const caseId = (msg.refusal?.kind !== "invalid" && msg.env?.caseId) || msg.key;
   // Logged first: if the log cannot be written this throws, and the bus delivers the record again.
   await ctx.store.appendLog([
     {
       direction: "refused",
-      eventId: eventIdOf(source.value),
-      caseId: caseId ?? source.key,
-      peer: source.headers["xr-source"] ?? "",
+      eventId: msg.env?.eventId ?? "",
+      caseId,
+      peer: msg.headers["xr-source"] ?? "",
       at: ctx.clock.now().toISOString(),
-      value: source.value,
+      value: msg.value,
     },
   ]);
   await ctx.bus.publish([
     {
       topic: dlqTopic(ctx.region),
-      key: caseId ?? source.key,
-      value: source.value,
+      key: caseId,
+      value: msg.value,
       headers: {
-        ...source.headers,
+        ...msg.headers,
         "xr-dlq-reason": reason,
-        "xr-dlq-topic": source.topic,
-        "xr-dlq-partition": String(source.partition ?? ""),
-        "xr-dlq-offset": String(source.offset ?? ""),
+        "xr-dlq-topic": msg.topic,
+        "xr-dlq-partition": String(msg.partition ?? ""),
+        "xr-dlq-offset": String(msg.offset ?? ""),
       },
     },
   ]);
   ctx.log.error(
-    { alert: "dead-letter", topic: source.topic, offset: source.offset, caseId, reason },
+    { alert: "dead-letter", topic: msg.topic, offset: msg.offset, caseId, reason },
     "event dead-lettered",
   );
+  return "dead-lettered";
 }
 
 /**
@@ -65,39 +49,32 @@ export async function deadLetter(
  * counted by kind. It does not take its sequence's turn: the genuine event
  * for that position can still arrive.
  */
-export async function refuse(
+export function refuse(
   ctx: RegionContext,
-  source: DeadLetterSource,
+  msg: Received,
   kind: RefusalKind,
   reason: string,
-  caseId?: string,
-): Promise<void> {
-  ctx.refused(kind, source.topic);
-  await deadLetter(ctx, source, `${kind}: ${reason}`, caseId);
+): Promise<"dead-lettered"> {
+  ctx.refused(kind, msg.topic);
+  return deadLetter(ctx, msg, `${kind}: ${reason}`);
 }
 
 /**
- * Dead-letters an event that was next in line from its source and records
- * its sequence as consumed, so that the source's later events can proceed.
+ * Dead-letters a genuine event that will never apply; when it was next in
+ * line from its source, its sequence counts as consumed, so that the source's
+ * later events can proceed.
  */
-export async function deadLetterInTurn(
-  ctx: RegionContext,
-  env: {
-    readonly eventId: string;
-    readonly caseId: string;
-    readonly sourceRegion: string;
-    readonly sequence: number;
-    readonly digest?: string | undefined;
-  },
-  source: DeadLetterSource,
-  reason: string,
-): Promise<void> {
-  await deadLetter(ctx, source, reason, env.caseId);
-  await ctx.store.recordDeadLettered({
-    eventId: env.eventId,
-    caseId: env.caseId,
-    sourceRegion: env.sourceRegion,
-    sequence: env.sequence,
-    ...(env.digest ? { digest: env.digest } : {}),
-  });
+export async function giveUp(ctx: RegionContext, msg: Accepted, reason: string): Promise<"dead-lettered"> {
+  const { eventId, caseId, sourceRegion, sequence, digest } = msg.env;
+  await deadLetter(ctx, msg, reason);
+  if (sequence === (await ctx.store.appliedSequence(caseId, sourceRegion)) + 1) {
+    await ctx.store.recordDeadLettered({
+      eventId,
+      caseId,
+      sourceRegion,
+      sequence,
+      ...(digest ? { digest } : {}),
+    });
+  }
+  return "dead-lettered";
 }

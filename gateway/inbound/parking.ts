@@ -3,14 +3,13 @@
  * their predecessor arrives (drainParked), or until they are too old to wait
  * for and go to the dead-letter topic with an alert (sweepParked).
  */
-import { decodeEnvelope, type Envelope } from "../codec/envelope.js";
+import { decodeEnvelope } from "../codec/envelope.js";
 import { XrError } from "../domain/errors.js";
-import type { BusRecord } from "../ports/bus.js";
 import type { ParkedEvent } from "../ports/store.js";
 import type { RegionContext } from "../usecases/context.js";
 import { applyOne, dispose } from "./apply.js";
-import { deadLetter, deadLetterInTurn } from "./dead-letter.js";
-import type { ReceiveOutcome } from "./receive-event.js";
+import { deadLetter, giveUp } from "./dead-letter.js";
+import type { Accepted, ReceiveOutcome } from "./received.js";
 
 /** Parked events a case may hold before newer ones are dead-lettered. */
 export const MAX_PARKED_PER_CASE = 100;
@@ -18,8 +17,8 @@ export const MAX_PARKED_PER_CASE = 100;
 /** How long an event may wait for what it needs before it is dead-lettered. */
 export const DEFAULT_MAX_PARKED_MS = 15 * 60 * 1000;
 
-/** A parked event as a dead-letter source, with the routing headers it arrived with. */
-function sourceOf(p: ParkedEvent) {
+/** A parked event as received (it was checked then), with the routing headers it arrived with. */
+function unparked(p: ParkedEvent): Accepted {
   const env = decodeEnvelope(p.value);
   const headers = {
     "xr-source": env.sourceRegion,
@@ -28,37 +27,33 @@ function sourceOf(p: ParkedEvent) {
     traceparent: env.traceparent,
     "xr-parked-reason": p.reason,
   };
-  return { topic: p.topic, key: p.caseId, value: p.value, headers };
+  return { topic: p.topic, key: p.caseId, value: p.value, headers, env };
 }
 
 /** Parks a received event, or dead-letters it when it collides or the case holds too many. */
-export async function park(
-  ctx: RegionContext,
-  env: Envelope,
-  record: BusRecord,
-  why: string,
-): Promise<ReceiveOutcome> {
+export async function park(ctx: RegionContext, msg: Accepted, why: string): Promise<ReceiveOutcome> {
+  const { env } = msg;
   if ((await ctx.store.countParked(env.caseId)) >= MAX_PARKED_PER_CASE) {
     const already = (await ctx.store.parkedFor(env.caseId)).some((p) => p.eventId === env.eventId);
-    if (already) return "duplicate";
-    await deadLetter(ctx, record, `parking limit reached while ${why}`, env.caseId);
-    return "dead-lettered";
+    return already ? "duplicate" : deadLetter(ctx, msg, `parking limit reached while ${why}`);
   }
   const result = await ctx.store.park({
     eventId: env.eventId,
     caseId: env.caseId,
     sourceRegion: env.sourceRegion,
     sequence: env.sequence,
-    value: record.value,
+    value: msg.value,
     parkedAt: ctx.clock.now().toISOString(),
-    topic: record.topic,
+    topic: msg.topic,
     reason: why,
   });
   if (result === "already-parked") return "duplicate";
   if (result === "collision") {
-    const reason = `sequence ${env.sequence} from ${env.sourceRegion} is taken by another parked event`;
-    await deadLetter(ctx, record, reason, env.caseId);
-    return "dead-lettered";
+    return deadLetter(
+      ctx,
+      msg,
+      `sequence ${env.sequence} from ${env.sourceRegion} is taken by another parked event`,
+    );
   }
   // The predecessor may have been applied while this event was parking, and that apply's drain may
   // have looked before this park was committed: look again, or the event would wait for the sweep.
@@ -73,26 +68,19 @@ export async function drainParked(ctx: RegionContext, caseId: string): Promise<v
   for (let progress = true; progress; ) {
     progress = false;
     for (const parked of await ctx.store.parkedFor(caseId)) {
-      const applied = await ctx.store.appliedSequence(caseId, parked.sourceRegion);
-      if (parked.sequence !== applied + 1) continue;
-      const env = decodeEnvelope(parked.value);
+      if (parked.sequence !== (await ctx.store.appliedSequence(caseId, parked.sourceRegion)) + 1) continue;
+      const msg = unparked(parked);
       try {
-        await applyOne(ctx, env, parked.eventId);
-        progress = true;
+        await applyOne(ctx, msg.env, parked.eventId);
       } catch (err) {
-        // Another drain of this case (another record, another replica) applied it first.
-        if (await ctx.store.hasApplied(parked.eventId)) {
-          progress = true;
-          continue;
-        }
-        const what = await dispose(ctx, env, err);
-        if (what === "retry") throw err;
-        if (what === "dead-letter") {
-          await deadLetterInTurn(ctx, env, sourceOf(parked), XrError.from(err).message);
+        // Unless another drain of this case (another record, another replica) applied it first.
+        if (!(await ctx.store.hasApplied(parked.eventId))) {
+          if ((await dispose(ctx, msg.env, err)) === "park") continue;
+          await giveUp(ctx, msg, XrError.from(err).message);
           await ctx.store.dropParked(parked.eventId);
-          progress = true;
         }
       }
+      progress = true;
     }
   }
 }
@@ -108,10 +96,7 @@ export async function sweepParked(ctx: RegionContext, maxAgeMs = DEFAULT_MAX_PAR
   for (const p of await ctx.store.parkedBefore(cutoff, 500)) await drainParked(ctx, p.caseId);
   const stale = await ctx.store.parkedBefore(cutoff, 500);
   for (const p of stale) {
-    const reason = `waited since ${p.parkedAt} and could not apply: ${p.reason}`;
-    const inTurn = p.sequence === (await ctx.store.appliedSequence(p.caseId, p.sourceRegion)) + 1;
-    if (inTurn) await deadLetterInTurn(ctx, p, sourceOf(p), reason);
-    else await deadLetter(ctx, sourceOf(p), reason, p.caseId);
+    await giveUp(ctx, unparked(p), `waited since ${p.parkedAt} and could not apply: ${p.reason}`);
     await ctx.store.dropParked(p.eventId);
   }
   // Events behind those may apply now (or be swept in turn).

@@ -19,8 +19,9 @@ export interface BusRecord extends BusMessage {
 }
 
 /**
- * Handles one record. Resolving commits the offset; rejecting means the
- * consumer retries the same record (the handler decides when to give up).
+ * Handles one record. Resolving commits the offset; rejecting holds the
+ * record's partition and delivers it again after a pause (the bus has no
+ * retry policy of its own: the handler decides when to give up).
  */
 export type RecordHandler = (record: BusRecord) => Promise<void>;
 

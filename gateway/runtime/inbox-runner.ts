@@ -2,7 +2,8 @@
  * Keeps a region's inbox subscription running: started in the background so
  * that the gateway answers (and reports "starting") while the consumer joins
  * its group, retried with backoff when the bus refuses, paused and resumed on
- * request, stopped after the record in hand on shutdown.
+ * request, stopped after the record in hand on shutdown. Beside it, once a
+ * minute, the sweep of parked events that waited too long.
  */
 import type { Logger } from "pino";
 import type { Subscription } from "../ports/bus.js";
@@ -16,9 +17,12 @@ export class InboxRunner {
   private starting: Promise<void> | undefined;
   private wanted = false;
   private current: InboxState = "stopped";
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> | undefined;
 
   constructor(
     private readonly subscribe: () => Promise<Subscription>,
+    private readonly sweep: () => Promise<unknown>,
     private readonly log: Logger,
   ) {}
 
@@ -32,6 +36,14 @@ export class InboxRunner {
     if (this.subscription) return;
     this.wanted = true;
     this.current = "starting";
+    this.sweepTimer ??= setInterval(() => {
+      // One sweep at a time; stop() waits for the one in hand.
+      this.sweeping ??= this.sweep()
+        .catch((err) => this.log.error({ err }, "parked-event sweep failed"))
+        .finally(() => {
+          this.sweeping = undefined;
+        });
+    }, 60_000).unref();
     this.starting ??= this.run().finally(() => {
       this.starting = undefined;
     });
@@ -71,8 +83,10 @@ export class InboxRunner {
     await this.starting;
   }
 
-  /** Stops for good, after the record in hand. */
+  /** Stops for good, after the record in hand and the sweep in hand. */
   async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
     await this.halt();
     this.current = "stopped";
   }

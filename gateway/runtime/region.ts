@@ -10,16 +10,14 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { CatalogBook } from "../catalog/book.js";
 import { type CatalogUpkeep, startCatalogUpkeep } from "../catalog/upkeep.js";
-import { decodeEnvelope } from "../codec/envelope.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { StaffDirectory } from "../config/staff.js";
 import { cstDate, WorkCalendar } from "../domain/calendar.js";
 import { dlqTopic, inboxTopics } from "../domain/events.js";
-import { sweepParked } from "../inbound/parking.js";
-import { receiveWithRetries } from "../inbound/retry.js";
+import { receive, sweepParked } from "../inbound/pipeline.js";
 import { MaterialFetcher } from "../outbound/material-fetcher.js";
 import { OutboxRelay } from "../outbound/relay.js";
-import type { Bus, BusRecord } from "../ports/bus.js";
+import type { Bus } from "../ports/bus.js";
 import type { BreakerState } from "../ports/partners.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { LedgerStore } from "../ports/store.js";
@@ -33,7 +31,6 @@ import { startGrpcServer } from "../transports/grpc/server.js";
 import { createRestApp } from "../transports/rest/app.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
-import { withTrace } from "../usecases/trace.js";
 import { ulidGenerator } from "./ids.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
@@ -113,16 +110,6 @@ export interface RegionHandle {
 // Time the relay has at shutdown to publish what the last requests and records committed.
 const RELAY_FLUSH_MS = 5_000;
 
-/** The trace a record continues: its `traceparent` header, else the one in its envelope. */
-function traceparentOfRecord(record: BusRecord): string {
-  if (record.headers.traceparent) return record.headers.traceparent;
-  try {
-    return decodeEnvelope(record.value).traceparent;
-  } catch {
-    return ""; // undecodable: it is dead-lettered under a new trace
-  }
-}
-
 /** Starts a region's gateway and resolves once it listens. */
 export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const log = o.log.child({ region: o.region });
@@ -174,39 +161,13 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     o.bus.subscribe({
       groupId,
       topics: inboxTopics(o.region),
-      // Each record in the trace its sender began, and under its case (the record key).
-      handler: (record) =>
-        withTrace(
-          traceparentOfRecord(record),
-          async () => {
-            try {
-              const outcome = await receiveWithRetries(context, record);
-              metrics.received.inc({ topic: record.topic, outcome });
-            } catch (err) {
-              // Only while the ledger is unavailable: the bus holds the partition and delivers the record again.
-              log.warn(
-                { err, topic: record.topic, offset: record.offset },
-                "ledger unavailable; inbox paused on this record",
-              );
-              throw err;
-            }
-          },
-          record.key,
-        ),
+      handler: async (record) => {
+        metrics.received.inc({ topic: record.topic, outcome: await receive(context, record) });
+      },
     });
-  const inbox = new InboxRunner(subscribe, log);
-  inbox.start();
   // Events that waited too long for what they need go to the dead-letter topic with an alert.
-  let sweeping: Promise<unknown> | undefined;
-  const sweep = setInterval(() => {
-    // One sweep at a time; close() waits for the one in hand.
-    sweeping ??= sweepParked(context)
-      .catch((err) => log.error({ err }, "parked-event sweep failed"))
-      .finally(() => {
-        sweeping = undefined;
-      });
-  }, 60_000);
-  sweep.unref();
+  const inbox = new InboxRunner(subscribe, () => sweepParked(context), log);
+  inbox.start();
   const partners = new PartnerGateways({
     region: o.region,
     security: o.grpc.security,
@@ -278,8 +239,6 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       await drain();
       // Long-lived streams (SSE) end now; other requests in flight finish below.
       closing.abort();
-      clearInterval(sweep);
-      await sweeping;
       // Both listeners stop taking calls at once and let the calls in flight finish.
       await Promise.all([
         grpcServer.close(),

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { Agreement } from "../../gateway/domain/matter.js";
-import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
@@ -56,7 +56,7 @@ describe("cooperation agreements, enforced when events are sent and received", f
     // A matter the 430100 → 440100 agreement does not list.
     const c = personCase({ caseId, matterCode: "XR-QQ-999", submittedAt: at, updatedAt: at, version: 0 });
     const value = signedEnvelope(submittedEnvelope("01JAGREEMENTEVENT000000001", c));
-    const outcome = await receiveRecord(gz.context, {
+    const outcome = await receive(gz.context, {
       topic: "xr.v1.intake.440100",
       partition: 0,
       offset: 0,
@@ -93,7 +93,7 @@ describe("cooperation agreements, enforced when events are sent and received", f
       }
       if (!record) throw new Error("the note never reached the bus");
       await withoutAgreement(async () => {
-        expect(await receiveRecord(gz.context, record)).to.equal("dead-lettered");
+        expect(await receive(gz.context, record)).to.equal("dead-lettered");
       });
       const dlq = t.bus.read("xr.v1.dlq.440100").filter((r) => r.key === caseId);
       expect(dlq[0]?.headers["xr-dlq-reason"]).to.match(/^agreement: /);

@@ -13,7 +13,7 @@ import { WorkCalendar } from "../../gateway/domain/calendar.js";
 import { HandlingMode } from "../../gateway/domain/case.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { dlqTopic, inboxTopics, topicFor } from "../../gateway/domain/events.js";
-import { receiveWithRetries } from "../../gateway/inbound/retry.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import type { Bus, BusRecord } from "../../gateway/ports/bus.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
@@ -276,7 +276,7 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       const sub = await bus.subscribe({
         groupId: fresh("inbox"),
         topics: inboxTopics(region),
-        handler: async (r) => void (await receiveWithRetries(ctx, r)),
+        handler: async (r) => void (await receive(ctx, r)),
       });
       try {
         await until(() => dead.length === 1, "the poison record in the dead-letter topic", 20_000);

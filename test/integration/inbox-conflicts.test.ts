@@ -5,8 +5,7 @@
  */
 import { expect } from "chai";
 import { type Envelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
-import { sweepParked } from "../../gateway/inbound/parking.js";
-import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import { receive, sweepParked } from "../../gateway/inbound/pipeline.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { signedEnvelope } from "../helpers/cases.js";
@@ -67,7 +66,7 @@ describe("inbox conflicts and poison events", () => {
       const toGz = await pending("xr.v1.intake.440100", id, 2);
       // 长沙 withdrew: its case is closed, so 广州's decision and mailing can never apply there.
       const csOutcomes = [];
-      for (const r of toCs) csOutcomes.push(await receiveRecord(cs.context, r));
+      for (const r of toCs) csOutcomes.push(await receive(cs.context, r));
       expect(csOutcomes).to.deep.equal(["duplicate", "dead-lettered", "dead-lettered"]);
       expect(dlq("430100", id).map((r) => r.headers["xr-type"])).to.deep.equal([
         "CaseDecided",
@@ -75,7 +74,7 @@ describe("inbox conflicts and poison events", () => {
       ]);
       // 广州 decided: the withdrawal waits (it might be a reordering) and the sweep dead-letters it.
       const gzOutcomes = [];
-      for (const r of toGz) gzOutcomes.push(await receiveRecord(gz.context, r));
+      for (const r of toGz) gzOutcomes.push(await receive(gz.context, r));
       expect(gzOutcomes).to.deep.equal(["duplicate", "parked"]);
       const later = { ...gz.context, clock: { now: () => new Date(Date.now() + 16 * 60_000) } };
       expect(await sweepParked(later)).to.equal(1);
@@ -124,7 +123,7 @@ describe("inbox conflicts and poison events", () => {
     const existing = await gz.context.store.getCase(id);
     if (!existing) throw new Error("fixture case missing");
     const record = forged("01JOTHERCASE00000000000000", 1, { type: "CaseSubmitted", case: existing });
-    expect(await receiveRecord(gz.context, record)).to.equal("dead-lettered");
+    expect(await receive(gz.context, record)).to.equal("dead-lettered");
     expect(dlq("440100", "01JOTHERCASE00000000000000")[0]?.headers["xr-dlq-reason"]).to.match(
       /carries another case/,
     );
@@ -136,8 +135,8 @@ describe("inbox conflicts and poison events", () => {
     await waitForStatus(t, "430100", id, "ACCEPTED");
     const note = forged(id, 3, { type: "HandlingNote", author: "长沙窗口", text: "申请人补充了联系电话" });
     const bogus = forged(id, 2, { type: "CaseAccepted", deadline: "2026-12-31" }); // only 广州 may accept
-    expect(await receiveRecord(gz.context, note)).to.equal("parked");
-    expect(await receiveRecord(gz.context, bogus)).to.equal("dead-lettered");
+    expect(await receive(gz.context, note)).to.equal("parked");
+    expect(await receive(gz.context, bogus)).to.equal("dead-lettered");
     expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/only the handling region/);
     const events = await call("GET", `${t.url("440100")}/cases/${id}/events`);
     expect(events.body.events.map((e: { type: string }) => e.type)).to.deep.equal([
@@ -145,7 +144,7 @@ describe("inbox conflicts and poison events", () => {
       "CaseAccepted",
       "HandlingNote",
     ]);
-    expect(await receiveRecord(gz.context, bogus)).to.equal("duplicate");
+    expect(await receive(gz.context, bogus)).to.equal("duplicate");
   });
 
   it("dead-letters a second event claiming a parked event's position", async () => {
@@ -157,8 +156,8 @@ describe("inbox conflicts and poison events", () => {
       { type: "HandlingNote", author: "b", text: "冒名" },
       { eventId: "01JRIVAL000000000000000000" },
     );
-    expect(await receiveRecord(gz.context, first)).to.equal("parked");
-    expect(await receiveRecord(gz.context, rival)).to.equal("dead-lettered");
+    expect(await receive(gz.context, first)).to.equal("parked");
+    expect(await receive(gz.context, rival)).to.equal("dead-lettered");
     expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/taken by another parked event/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
-import { receiveWithRetries } from "../../gateway/inbound/retry.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import type { LedgerStore } from "../../gateway/ports/store.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import type { RegionContext } from "../../gateway/usecases/context.js";
@@ -66,12 +66,12 @@ describe("inbox retry policy", () => {
     const state = { failing: true, down: true, commits: 0 };
     const ctx: RegionContext = { ...gz.context, store: flakyStore(gz.context.store, state) };
     const policy = { attempts: 3, firstDelayMs: 5 };
-    const err = await receiveWithRetries(ctx, record, policy).catch((e: XrError) => e);
+    const err = await receive(ctx, record, policy).catch((e: XrError) => e);
     expect((err as XrError).code).to.equal("UNAVAILABLE");
     expect(t.bus.read("xr.v1.dlq.440100").filter((r) => r.key === id)).to.have.length(0);
     state.failing = false;
     state.down = false;
-    expect(await receiveWithRetries(ctx, record, policy)).to.equal("applied");
+    expect(await receive(ctx, record, policy)).to.equal("applied");
     await gz.resumeInbox();
     await waitForStatus(t, "440100", id, "FORWARDED");
   });
@@ -80,13 +80,13 @@ describe("inbox retry policy", () => {
     const { id, record } = await pendingSubmission();
     const state = { failing: true, down: false, commits: 0 };
     const ctx: RegionContext = { ...gz.context, store: flakyStore(gz.context.store, state) };
-    const outcome = await receiveWithRetries(ctx, record, { attempts: 3, firstDelayMs: 5 });
+    const outcome = await receive(ctx, record, { attempts: 3, firstDelayMs: 5 });
     expect(outcome).to.equal("dead-lettered");
     const dead = t.bus.read("xr.v1.dlq.440100").filter((r) => r.key === id);
     expect(dead).to.have.length(1);
     expect(dead[0]?.headers["xr-dlq-reason"]).to.match(/^failed 3 times: .*simulated ledger failure/);
     // The dead letter was next in line, so it counts as consumed: redelivery is a duplicate.
     await gz.resumeInbox();
-    expect(await receiveWithRetries(gz.context, record)).to.equal("duplicate");
+    expect(await receive(gz.context, record)).to.equal("duplicate");
   });
 });

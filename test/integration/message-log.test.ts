@@ -12,7 +12,7 @@ import Database from "better-sqlite3";
 import { expect } from "chai";
 import { type AuditBundle, buildBundle, checkBundle } from "../../gateway/audit/bundle.js";
 import { verifyLog } from "../../gateway/audit/verify-log.js";
-import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { devRegistryKey } from "../../gateway/security/signing.js";
@@ -208,7 +208,7 @@ describe("message log: fail closed when it cannot be written", function () {
     })();
     const mend = breakLog("440100");
     try {
-      const err = await receiveRecord(gz.context, record).then(
+      const err = await receive(gz.context, record).then(
         () => undefined,
         (e: unknown) => e as { code?: string },
       );

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { decodeEnvelope } from "../../gateway/codec/envelope.js";
-import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { takeCaseToDelivery } from "../helpers/scenario.js";
@@ -88,7 +88,7 @@ describe("remote intake 430100 → 440100, end to end over the embedded bus", ()
     // Deliver them shuffled and twice over, straight into 430100's inbox handler.
     const [s1, s2, s3] = records as [(typeof records)[0], (typeof records)[0], (typeof records)[0]];
     const outcomes = [];
-    for (const r of [s3, s2, s3, s1, s2, s1]) outcomes.push(await receiveRecord(csRegion.context, r));
+    for (const r of [s3, s2, s3, s1, s2, s1]) outcomes.push(await receive(csRegion.context, r));
     expect(outcomes).to.deep.equal(["parked", "parked", "duplicate", "applied", "duplicate", "duplicate"]);
 
     // Then the originals arrive as well: all duplicates now.

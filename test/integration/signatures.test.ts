@@ -8,7 +8,7 @@ import { createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import { expect } from "chai";
 import { decodeEnvelope, type Envelope, encodeEnvelope } from "../../gateway/codec/envelope.js";
 import { seal, unseal } from "../../gateway/codec/sealed.js";
-import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { devKeyId, devPrivateKey, devRegistryKey, registryVerifier } from "../../gateway/security/signing.js";
@@ -59,7 +59,7 @@ describe("signed envelopes: what the inbox refuses", function () {
 
   it("accepts an envelope its source signed with a registered key", async () => {
     const env = submitted();
-    expect(await receiveRecord(gz.context, record(signedEnvelope(env), env.caseId))).to.equal("applied");
+    expect(await receive(gz.context, record(signedEnvelope(env), env.caseId))).to.equal("applied");
     expect((await gz.context.store.getCase(env.caseId))?.status).to.equal("FORWARDED");
   });
 
@@ -68,7 +68,7 @@ describe("signed envelopes: what the inbox refuses", function () {
     const { privateKey } = generateKeyPairSync("ed25519");
     const unsigned = encodeEnvelope(env);
     const before = await refusedCount("signature");
-    const outcome = await receiveRecord(
+    const outcome = await receive(
       gz.context,
       record(seal(unsigned, sign(null, unsigned, privateKey)), env.caseId),
     );
@@ -82,7 +82,7 @@ describe("signed envelopes: what the inbox refuses", function () {
     const env = submitted({ keyId: devKeyId("440100") });
     const unsigned = encodeEnvelope(env);
     const value = seal(unsigned, sign(null, unsigned, devPrivateKey("440100")));
-    expect(await receiveRecord(gz.context, record(value, env.caseId))).to.equal("dead-lettered");
+    expect(await receive(gz.context, record(value, env.caseId))).to.equal("dead-lettered");
     expect(dlqReason(env.caseId)[0]).to.match(/no key 440100-dev of 430100/);
   });
 
@@ -92,24 +92,20 @@ describe("signed envelopes: what the inbox refuses", function () {
     const at = value.indexOf(Buffer.from("李建国"));
     expect(at).to.be.greaterThan(0);
     value.write("李建军", at); // same length in UTF-8: still decodes, different content
-    expect(await receiveRecord(gz.context, record(value, env.caseId))).to.equal("dead-lettered");
+    expect(await receive(gz.context, record(value, env.caseId))).to.equal("dead-lettered");
     expect(dlqReason(env.caseId)[0]).to.match(/^signature: .*does not verify/);
     expect(await gz.context.store.getCase(env.caseId)).to.equal(undefined);
   });
 
   it("refuses an unsigned envelope", async () => {
     const env = submitted();
-    expect(await receiveRecord(gz.context, record(encodeEnvelope(env), env.caseId))).to.equal(
-      "dead-lettered",
-    );
+    expect(await receive(gz.context, record(encodeEnvelope(env), env.caseId))).to.equal("dead-lettered");
     expect(dlqReason(env.caseId)[0]).to.match(/^signature: .*it is not signed/);
   });
 
   it("refuses a genuine envelope addressed to another region", async () => {
     const env = submitted({ targetRegion: "430100" });
-    expect(await receiveRecord(gz.context, record(signedEnvelope(env), env.caseId))).to.equal(
-      "dead-lettered",
-    );
+    expect(await receive(gz.context, record(signedEnvelope(env), env.caseId))).to.equal("dead-lettered");
     expect(dlqReason(env.caseId)[0]).to.match(/^invalid: .*addressed to 430100, received by 440100/);
   });
 
@@ -118,7 +114,7 @@ describe("signed envelopes: what the inbox refuses", function () {
     const caseId = created.body.caseId as string;
     await waitForStatus(t, "440100", caseId, "FORWARDED");
     const original = t.bus.read("xr.v1.intake.440100").find((r) => r.key === caseId) as BusRecord;
-    expect(await receiveRecord(gz.context, original)).to.equal("duplicate");
+    expect(await receive(gz.context, original)).to.equal("duplicate");
     // The same event id, validly signed (a compromised or buggy sender), other content.
     const decoded = decodeEnvelope(original.value);
     const replay = signedEnvelope({
@@ -132,7 +128,7 @@ describe("signed envelopes: what the inbox refuses", function () {
       },
     });
     const before = await refusedCount("replay");
-    expect(await receiveRecord(gz.context, { ...original, value: replay })).to.equal("dead-lettered");
+    expect(await receive(gz.context, { ...original, value: replay })).to.equal("dead-lettered");
     expect(dlqReason(caseId)[0]).to.match(/^replay: event .* was received before with other content/);
     expect(await refusedCount("replay")).to.equal(before + 1);
     expect((await gz.context.store.getCase(caseId))?.matterName).to.not.equal("另一个事项");

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { AdapterError } from "../../adapters/sdk/errors.js";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../gateway/contract/requests.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
-import { receiveRecord } from "../../gateway/inbound/receive-event.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { packageDefinition } from "../../gateway/transports/grpc/loader.js";
@@ -246,7 +246,7 @@ describe("property: parsers of outside input never crash, refuse clearly and wri
     await fc.assert(
       fc.asyncProperty(record, async (value) => {
         const before = await ledgerSize(gz);
-        const outcome = await receiveRecord(gz.context, {
+        const outcome = await receive(gz.context, {
           topic: "xr.v1.intake.440100",
           partition: 0,
           offset: n++,

@@ -9,7 +9,7 @@ import {
 import type { CaseState } from "../../gateway/domain/case.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
-import { checkEnvelope } from "../../gateway/inbound/validate.js";
+import { checkEnvelope } from "../../gateway/inbound/received.js";
 import { organizationCase, personCase } from "../helpers/cases.js";
 
 function envelope(payload: EventPayload, overrides: Partial<Envelope> = {}): Envelope {

@@ -20,7 +20,7 @@ export interface EmbeddedBusOptions {
   readonly pollMs?: number;
   /** Records fetched per partition per round. */
   readonly batchSize?: number;
-  /** Delay before a record whose handler failed is tried again. */
+  /** Pause before a partition whose handler failed is read again from that record. */
   readonly retryDelayMs?: number;
 }
 

@@ -5,8 +5,9 @@
  * committed only after the handler resolved, that is after the event is in
  * the ledger. Within a fetched batch, records of one key (one case) are
  * handled in order and different keys in parallel. A failing record holds its
- * key, and the batch's commit, while it is retried with backoff; other
- * partitions go on.
+ * key for the rest of the batch; the batch is committed up to the record
+ * before it and, after a pause, fetched again from there (the handler has its
+ * own retry policy: this only redelivers). Other partitions go on.
  */
 import kafkajs, {
   type Admin,
@@ -43,9 +44,8 @@ export interface KafkaBusOptions {
   readonly concurrency?: number;
   /** Records of different keys handled at once within a partition's batch. */
   readonly keyConcurrency?: number;
-  /** First and largest delay before a failed record is handed to the handler again. */
+  /** Pause before a partition whose handler failed is fetched again (default 1 s). */
   readonly retryDelayMs?: number;
-  readonly maxRetryDelayMs?: number;
   /** SASL/SCRAM credentials (the region's principal on a cluster with ACLs). */
   readonly sasl?: KafkaSasl;
   /**
@@ -212,8 +212,6 @@ export class KafkaBus implements Bus {
       throw err;
     }
     let running = true;
-    const first = this.o.retryDelayMs ?? 200;
-    const max = this.o.maxRetryDelayMs ?? 5_000;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -221,9 +219,13 @@ export class KafkaBus implements Bus {
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         let aborted = false;
         const alive = () => running && !aborted && isRunning() && !isStale();
-        // A failed heartbeat means a rebalance or a lost coordinator: finish nothing more of this
-        // batch; it is fetched again (and its applied records skipped as duplicates).
-        const beat = () =>
+        // The member stays alive while its records take long (a busy ledger, the handler's retries):
+        // without a beat of its own the group would count it dead after the session timeout, take the
+        // batch from it, and hand the same slow batch back, over and over. A failed heartbeat means a
+        // rebalance or a lost coordinator: finish nothing more of this batch; it is fetched again (and
+        // its applied records skipped as duplicates). kafkajs sends at most one beat per interval.
+        const ticker = setInterval(() => {
+          if (!alive()) return;
           heartbeat().catch((err) => {
             aborted = true;
             this.o.log.warn(
@@ -231,43 +233,48 @@ export class KafkaBus implements Bus {
               "heartbeat failed; batch abandoned",
             );
           });
-        // The member stays alive while its records take long (a busy ledger): without a beat of its
-        // own the group would count it dead after the session timeout, take the batch from it, and
-        // hand the same slow batch back, over and over. kafkajs sends at most one per interval.
-        const ticker = setInterval(() => {
-          if (alive()) void beat();
         }, 1_000);
-        // Records of one key (one case) are handled in order; different keys in parallel, so
-        // the ledger can group their commits. The batch is committed once all are handled.
-        const chains = new Map<string, Promise<boolean>>();
-        const slots = new Semaphore(this.o.keyConcurrency ?? 64);
-        for (const message of batch.messages) {
-          const record = toRecord(batch.topic, batch.partition, message);
-          const previous = chains.get(record.key) ?? Promise.resolve(true);
-          chains.set(
-            record.key,
-            previous.then(async (ok) => {
+        try {
+          // Records of one key (one case) are handled in order; different keys in parallel, so
+          // the ledger can group their commits.
+          const chains = new Map<string, Promise<boolean>>();
+          const slots = new Semaphore(this.o.keyConcurrency ?? 64);
+          const handled = batch.messages.map((message) => {
+            const record = toRecord(batch.topic, batch.partition, message);
+            const done = (chains.get(record.key) ?? Promise.resolve(true)).then(async (ok) => {
               if (!ok || !alive()) return false;
               await slots.acquire();
               try {
-                return await this.handleUntilDone(options, record, alive, beat, first, max);
+                await options.handler(record);
+                return true;
+              } catch (err) {
+                this.o.log.warn(
+                  { err, topic: record.topic, offset: record.offset },
+                  "record will be delivered again",
+                );
+                return false;
               } finally {
                 slots.release();
               }
-            }),
-          );
-        }
-        // Every chain settles before eachBatch returns, so nothing runs on after stop().
-        const results = (await Promise.allSettled(chains.values()).finally(() => clearInterval(ticker))).map(
-          (r) => r.status === "fulfilled" && r.value,
-        );
-        const last = batch.messages.at(-1)?.offset;
-        if (results.every(Boolean) && last !== undefined) {
-          // Resolving moves the fetch position on; unresolved batches are fetched again.
-          resolveOffset(last);
-          await consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) },
-          ]);
+            });
+            chains.set(record.key, done);
+            return done;
+          });
+          // Every record settles before eachBatch returns, so nothing runs on after stop().
+          const results = await Promise.all(handled);
+          const failed = results.indexOf(false);
+          // Resolving moves the fetch position on: the next fetch starts at the first record not handled.
+          // (Also while stopping: stop() waits for this batch, and what it handled need not come again.)
+          const last = batch.messages[failed === -1 ? results.length - 1 : failed - 1]?.offset;
+          if (last !== undefined && !aborted && !isStale()) {
+            resolveOffset(last);
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) },
+            ]);
+          }
+          if (failed !== -1 && alive()) await sleep(this.o.retryDelayMs ?? 1_000);
+        } finally {
+          clearInterval(ticker);
         }
       },
     });
@@ -281,32 +288,6 @@ export class KafkaBus implements Bus {
     };
     this.subscriptions.add(subscription);
     return subscription;
-  }
-
-  /** Hands a record to the handler until it succeeds (holding its key) or the consumer stops. */
-  private async handleUntilDone(
-    options: SubscribeOptions,
-    record: BusRecord,
-    alive: () => boolean,
-    heartbeat: () => Promise<void>,
-    first: number,
-    max: number,
-  ): Promise<boolean> {
-    for (let delay = first; ; delay = Math.min(delay * 2, max)) {
-      try {
-        await options.handler(record);
-        await heartbeat();
-        return true;
-      } catch (err) {
-        if (!alive()) return false;
-        this.o.log.warn(
-          { err, topic: record.topic, offset: record.offset, retryInMs: delay },
-          "record will be retried",
-        );
-        await heartbeat();
-        await sleep(delay);
-      }
-    }
   }
 
   async lag(groupId: string, topics: readonly string[]): Promise<ReadonlyMap<string, number>> {
