@@ -52,11 +52,7 @@ export interface CaseRow {
 }
 
 /** The columns of `idempotency` a stored answer is read from. */
-export interface IdempotencyRow {
-  key: string;
-  requestHash: string;
-  body: string;
-}
+export type IdempotencyRow = { key: string; requestHash: string; body: string };
 
 /** A stored answer: the case as the key's first request left it. */
 export function idempotentFromRow(r: IdempotencyRow, cipher: DataCipher): IdempotentResponse {
