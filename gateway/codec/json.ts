@@ -3,6 +3,7 @@
  * RFC 3339, 64-bit integers as strings) of the REST responses. Typed against
  * the interfaces generated from protos/ so a renamed field fails to compile.
  */
+import { cstDate } from "../domain/calendar.js";
 import { type CaseState, heldBy, OPEN_STATUSES } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { Matter } from "../domain/matter.js";
@@ -40,6 +41,11 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
   };
   if (approved !== undefined) json.approved = approved;
   return json;
+}
+
+/** A case as a write answered it: overdue as of that write, so that a replay renders the same answer. */
+export function answeredCaseToJson(c: CaseState): CaseJson {
+  return caseToJson(c, cstDate(new Date(c.updatedAt)));
 }
 
 /** `xr.v1.CaseEvent` as JSON: the payload sits under its oneof field name. */

@@ -23,13 +23,16 @@ export interface OutboxRecord extends OutboxMessage {
   readonly id: number;
 }
 
-/** An `Idempotency-Key` and the answer it produced, replayed on a retry. */
-export interface IdempotentResponse {
+/** An `Idempotency-Key` scoped to one operation (e.g. `submit` or `act:<caseId>`). */
+export interface IdempotencyKey {
   readonly key: string;
   /** sha256 of the request body, so a reused key with another body is caught. */
   readonly requestHash: string;
-  readonly status: number;
-  readonly body: string;
+}
+
+/** A key and the case as its first request left it: a retry is answered with that case again. */
+export interface IdempotentResponse extends IdempotencyKey {
+  readonly state: CaseState;
 }
 
 /** Records that an event from a partner was applied (the inbox). */
@@ -51,7 +54,8 @@ export interface Commit {
   readonly events: readonly LedgerEvent[];
   readonly outbox: readonly OutboxMessage[];
   readonly inbox?: InboxEntry;
-  readonly idempotency?: IdempotentResponse;
+  /** The request's key: `state` is kept (sealed like the case) as its answer. */
+  readonly idempotency?: IdempotencyKey;
   /** A parked event that this commit applies, removed in the same transaction. */
   readonly unparkEventId?: string;
   /** Envelopes sent or received with this change, appended to the message log in the same transaction. */

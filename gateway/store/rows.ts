@@ -6,7 +6,7 @@
 import type { Direction, LogRecord } from "../audit/chain.js";
 import type { CaseState, CaseStatus } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
-import type { ParkedEvent } from "../ports/store.js";
+import type { IdempotentResponse, ParkedEvent } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 
 /** A row of `parked`. */
@@ -49,6 +49,14 @@ export interface EventRow {
 export interface CaseRow {
   status: string;
   body: string;
+}
+
+/** The columns of `idempotency` a stored answer is read from. */
+export type IdempotencyRow = { key: string; requestHash: string; body: string };
+
+/** A stored answer: the case as the key's first request left it. */
+export function idempotentFromRow(r: IdempotencyRow, cipher: DataCipher): IdempotentResponse {
+  return { key: r.key, requestHash: r.requestHash, state: JSON.parse(cipher.openText(r.body)) as CaseState };
 }
 
 /** A log record; a value whose ciphertext fails authentication reads as empty, so the chain reports it. */

@@ -1,12 +1,12 @@
 /** A step of the lifecycle taken by this region: accept, decide, mail, … */
-import { caseToJson } from "../codec/json.js";
 import { type CaseAction, planAction } from "../domain/actions.js";
 import { cstDate } from "../domain/calendar.js";
 import type { CaseState } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
+import type { IdempotencyKey } from "../ports/store.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit, retryOnConflict } from "./emit.js";
-import { findReplay, type ScopedKey, scopeKey, type WriteResult } from "./idempotency.js";
+import { type CaseOutcome, findReplay, scopeKey } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
 import { setTraceCase } from "./trace.js";
 
@@ -16,7 +16,7 @@ export async function actOnCase(
   caseId: string,
   action: CaseAction,
   meta: RequestMeta,
-): Promise<WriteResult> {
+): Promise<CaseOutcome> {
   setTraceCase(caseId);
   const key = scopeKey(meta, `act:${caseId}`);
   try {
@@ -39,8 +39,8 @@ async function attempt(
   caseId: string,
   action: CaseAction,
   meta: RequestMeta,
-  key: ScopedKey | undefined,
-): Promise<WriteResult> {
+  key: IdempotencyKey | undefined,
+): Promise<CaseOutcome> {
   const current: CaseState | undefined = await ctx.store.getCase(caseId);
   if (!current) {
     throw new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`, {
@@ -60,8 +60,7 @@ async function attempt(
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
   const emitted = await emit(ctx, caseId, current, payload, meta.traceparent);
-  const body = JSON.stringify(caseToJson(emitted.next, cstDate(now)));
-  await commitEmitted(ctx, emitted, current.version, key ? { ...key, status: 200, body } : undefined);
+  const outcome = await commitEmitted(ctx, emitted, current.version, key);
   ctx.log.info({ caseId, action: action.type, status: emitted.next.status }, "case action applied");
-  return { status: 200, body, replayed: false };
+  return outcome;
 }

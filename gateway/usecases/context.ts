@@ -6,7 +6,7 @@ import type { Bus } from "../ports/bus.js";
 import type { Clock, IdGenerator } from "../ports/clock.js";
 import type { MaterialStore } from "../ports/materials.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
-import type { LedgerStore } from "../ports/store.js";
+import type { IdempotencyKey, LedgerStore } from "../ports/store.js";
 import type { CaseChanges } from "./changes.js";
 
 /** Dependencies of the use cases of one hosted region. */
@@ -42,5 +42,5 @@ export interface RequestMeta {
   /** W3C traceparent of the request, or "" to start a new trace. */
   readonly traceparent: string;
   /** `Idempotency-Key` with the sha256 of the request it came with. */
-  readonly idempotency?: { readonly key: string; readonly requestHash: string } | undefined;
+  readonly idempotency?: IdempotencyKey | undefined;
 }

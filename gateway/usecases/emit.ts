@@ -11,8 +11,9 @@ import { topicFor } from "../domain/events.js";
 import { applyEvent } from "../domain/lifecycle.js";
 import { payloadFor } from "../domain/minimize.js";
 import { agreementIssues } from "../domain/submission.js";
-import type { IdempotentResponse, LogEntry, OutboxMessage } from "../ports/store.js";
+import type { IdempotencyKey, LogEntry, OutboxMessage } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
+import type { CaseOutcome } from "./idempotency.js";
 import { childTraceparent } from "./trace.js";
 
 /** The envelope's bytes, signed by this region (the signature covers every other byte). */
@@ -91,15 +92,15 @@ export async function emit(
 
 /**
  * Commits what {@link emit} planned (the new state, its event, outbox and log
- * entries, and the stored answer for an idempotency key), then wakes the
- * outbox relay and the case's watchers.
+ * entries, and the new state as the answer to an idempotency key), then wakes
+ * the outbox relay and the case's watchers.
  */
 export async function commitEmitted(
   ctx: RegionContext,
   emitted: Emitted,
   expectedVersion: number,
-  idempotency: IdempotentResponse | undefined,
-): Promise<void> {
+  idempotency: IdempotencyKey | undefined,
+): Promise<CaseOutcome> {
   await ctx.store.commit({
     state: emitted.next,
     expectedVersion,
@@ -110,6 +111,7 @@ export async function commitEmitted(
   });
   ctx.outboxChanged();
   ctx.changes.changed(emitted.next.caseId);
+  return { state: emitted.next, events: [emitted.event], replayed: false };
 }
 
 /** Runs `attempt` again when a concurrent change to the same case won the race. */

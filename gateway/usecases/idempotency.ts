@@ -1,37 +1,36 @@
 /**
  * `Idempotency-Key` handling shared by the writing use cases: a key is scoped
- * to one operation, remembered with the hash of its request and the answer,
- * and a retry gets that answer again instead of a second change.
+ * to one operation, remembered with the hash of its request and the case as
+ * that request left it, and a retry gets that case again instead of a second change.
  */
+import type { CaseState } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
+import type { LedgerEvent } from "../domain/events.js";
+import type { IdempotencyKey } from "../ports/store.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 
-/** The answer of a writing use case: HTTP-like status and canonical JSON body. */
-export interface WriteResult {
-  readonly status: number;
-  readonly body: string;
-  /** True when an earlier answer was replayed for the same Idempotency-Key. */
+/** What a writing use case did to a case; the transports render it. */
+export interface CaseOutcome {
+  /** The case as this request left it; on a replay, as the key's first request left it. */
+  readonly state: CaseState;
+  /** The events this request recorded (none on a replay). */
+  readonly events: readonly LedgerEvent[];
+  /** True when an earlier outcome was replayed for the same Idempotency-Key. */
   readonly replayed: boolean;
 }
 
-/** The caller's key scoped to one operation (e.g. `submit` or `act:<caseId>`), if any. */
-export interface ScopedKey {
-  readonly key: string;
-  readonly requestHash: string;
-}
-
-/** Scopes the request's Idempotency-Key, if it has one. */
-export function scopeKey(meta: RequestMeta, scope: string): ScopedKey | undefined {
+/** Scopes the request's Idempotency-Key to one operation (e.g. `submit` or `act:<caseId>`), if it has one. */
+export function scopeKey(meta: RequestMeta, scope: string): IdempotencyKey | undefined {
   return meta.idempotency
     ? { key: `${scope}:${meta.idempotency.key}`, requestHash: meta.idempotency.requestHash }
     : undefined;
 }
 
-/** The remembered answer for this key; refuses a key reused with another request. */
+/** The remembered outcome for this key; refuses a key reused with another request. */
 export async function findReplay(
   ctx: RegionContext,
-  key: ScopedKey | undefined,
-): Promise<WriteResult | undefined> {
+  key: IdempotencyKey | undefined,
+): Promise<CaseOutcome | undefined> {
   if (!key) return undefined;
   const found = await ctx.store.findIdempotent(key.key);
   if (!found) return undefined;
@@ -44,5 +43,5 @@ export async function findReplay(
       },
     );
   }
-  return { status: found.status, body: found.body, replayed: true };
+  return { state: found.state, events: [], replayed: true };
 }

@@ -1,12 +1,11 @@
 /** Remote intake (收件): record a case and forward it to the other parties. */
-import { caseToJson } from "../codec/json.js";
 import { cstDate } from "../domain/calendar.js";
 import { type CaseState, CaseStatus } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit } from "./emit.js";
-import { findReplay, scopeKey, type WriteResult } from "./idempotency.js";
+import { type CaseOutcome, findReplay, scopeKey } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
 import { setTraceCase } from "./trace.js";
 
@@ -15,7 +14,7 @@ export async function submitCase(
   ctx: RegionContext,
   req: SubmitCaseRequest,
   meta: RequestMeta,
-): Promise<WriteResult> {
+): Promise<CaseOutcome> {
   const key = scopeKey(meta, "submit");
   const earlier = await findReplay(ctx, key);
   if (earlier) return earlier;
@@ -52,19 +51,16 @@ export async function submitCase(
   };
   try {
     // A new case id cannot conflict; only a concurrent request with the same key can (below).
-    {
-      const emitted = await emit(
-        ctx,
-        caseId,
-        undefined,
-        { type: "CaseSubmitted", case: initial },
-        meta.traceparent,
-      );
-      const body = JSON.stringify(caseToJson(emitted.next, today));
-      await commitEmitted(ctx, emitted, 0, key ? { ...key, status: 201, body } : undefined);
-      ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");
-      return { status: 201, body, replayed: false };
-    }
+    const emitted = await emit(
+      ctx,
+      caseId,
+      undefined,
+      { type: "CaseSubmitted", case: initial },
+      meta.traceparent,
+    );
+    const outcome = await commitEmitted(ctx, emitted, 0, key);
+    ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");
+    return outcome;
   } catch (err) {
     // A concurrent request with the same key won: answer as it did.
     const earlier =

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import pg from "pg";
 import { firstBreak } from "../../gateway/audit/chain.js";
+import { answeredCaseToJson } from "../../gateway/codec/json.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { Commit } from "../../gateway/ports/store.js";
 import { PgLedger } from "../../gateway/store/pg/ledger.js";
@@ -101,12 +102,21 @@ describePostgres("PostgreSQL ledger", () => {
            VALUES ('OLD', 1, 'ACCEPTED', ',430100,440100,', '2026-12-10', '2026-11-01T00:00:00Z', $1)`,
           [JSON.stringify(state("OLD", 1))],
         );
+        // An answer stored as HTTP status and canonical JSON, before answers were cases.
+        await client.query(
+          `INSERT INTO ${schema}.idempotency (key, request_hash, status, body, created_at)
+           VALUES ('submit:old', 'h', 201, $1, '2026-11-01T00:00:00Z')`,
+          [JSON.stringify(answeredCaseToJson(state("OLD", 1)))],
+        );
       } finally {
         await client.end();
       }
       const ledger = await PgLedger.open({ url: postgresUrl(), schema });
       try {
         expect((await ledger.getCase("OLD"))?.status).to.equal("ACCEPTED");
+        const answer = await ledger.findIdempotent("submit:old");
+        expect(answer?.requestHash).to.equal("h");
+        expect(answeredCaseToJson(answer?.state as never)).to.deep.equal(answeredCaseToJson(state("OLD", 1)));
         // The table of migration 2 is there and usable.
         await ledger.appendLog([
           {
@@ -125,7 +135,7 @@ describePostgres("PostgreSQL ledger", () => {
       const versions = await queryRows<{ version: number }>(
         `SELECT version FROM ${schema}.schema_version ORDER BY version`,
       );
-      expect(versions.map((r) => r.version)).to.deep.equal([1, 2]);
+      expect(versions.map((r) => r.version)).to.deep.equal(PG_MIGRATIONS.map((_, i) => i + 1));
     });
 
     it("run once when replicas open the same schema at the same moment", async () => {

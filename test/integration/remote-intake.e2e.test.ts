@@ -30,7 +30,20 @@ describe("remote intake 430100 → 440100, end to end over the embedded bus", ()
     const again = await call("POST", `${cs}/cases`, body, { "Idempotency-Key": "win-07-0002" });
     expect(again.status).to.equal(201);
     expect(again.headers.get("idempotent-replayed")).to.equal("true");
-    expect(again.body.caseId).to.equal(first.body.caseId);
+    expect(again.body).to.deep.equal(first.body);
+    expect(first.headers.get("idempotent-replayed")).to.equal(null);
+    // The case moves on (forwarded, then accepted by 广州): a retry still gets the first answer.
+    await waitForStatus(t, "440100", first.body.caseId, "FORWARDED");
+    const accepted = await call("POST", `${t.url("440100")}/cases/${first.body.caseId}/actions`, {
+      type: "accept",
+    });
+    await waitForStatus(t, "430100", first.body.caseId, "ACCEPTED");
+    const later = await call("POST", `${cs}/cases`, body, { "Idempotency-Key": "win-07-0002" });
+    expect(later.status).to.equal(201);
+    expect(later.headers.get("idempotent-replayed")).to.equal("true");
+    expect(later.body).to.deep.equal(first.body);
+    expect(later.body.status).to.equal("SUBMITTED");
+    expect(accepted.body.version).to.be.greaterThan(first.body.version);
     const other = await call(
       "POST",
       `${cs}/cases`,

@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "chai";
+import { answeredCaseToJson } from "../../gateway/codec/json.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
+import { MIGRATIONS } from "../../gateway/store/sqlite/schema.js";
+import { personCase } from "../helpers/cases.js";
 import { storeBehaviour } from "./store-behaviour.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xr-ledger-"));
@@ -31,6 +34,26 @@ describe("SQLite ledger file", () => {
     const b = new SqliteLedger({ path });
     expect(await b.countParked("X")).to.equal(1);
     await b.close();
+  });
+
+  it("replays an answer stored as HTTP status and canonical JSON by a ledger of schema 4", async () => {
+    const path = join(dir, "schema-4.db");
+    const old = new Database(path);
+    old.exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+    for (const [n, sql] of MIGRATIONS.slice(0, 4).entries()) {
+      old.exec(sql);
+      old.prepare("INSERT INTO schema_version (version) VALUES (?)").run(n + 1);
+    }
+    const answer = answeredCaseToJson(personCase());
+    old
+      .prepare("INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run("submit:old", "h", 201, JSON.stringify(answer), "2026-11-02T01:30:00.000Z");
+    old.close();
+    const ledger = new SqliteLedger({ path });
+    const found = await ledger.findIdempotent("submit:old");
+    await ledger.close();
+    expect(found?.requestHash).to.equal("h");
+    expect(answeredCaseToJson(found?.state as never)).to.deep.equal(answer);
   });
 
   it("fails a whole commit group, writing nothing, when the disk fills mid-group", async () => {

@@ -92,10 +92,15 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): 
       expect((await store.listEvents("C3")).length).to.equal(1);
     });
 
-    it("keeps an Idempotency-Key once; a second use conflicts", async () => {
-      const idem = { key: "submit:k1", requestHash: "h", status: 201, body: "{}" };
-      await store.commit(commitFor("C6", 1, { idempotency: idem }));
-      expect(await store.findIdempotent("submit:k1")).to.deep.equal(idem);
+    it("keeps an Idempotency-Key once with the case as answered, even after the case moved on; a second use conflicts", async () => {
+      const idem = { key: "submit:k1", requestHash: "h" };
+      const first = commitFor("C6", 1, { idempotency: idem });
+      await store.commit(first);
+      const [m] = await store.pendingOutbox(10);
+      await store.markPublished([m?.id ?? -1], ["C6"]);
+      await store.commit(commitFor("C6", 2));
+      expect((await store.getCase("C6"))?.status).to.equal("FORWARDED");
+      expect(await store.findIdempotent("submit:k1")).to.deep.equal({ ...idem, state: first.state });
       const err = await store.commit(commitFor("C7", 1, { idempotency: idem })).catch((e: XrError) => e);
       expect((err as XrError).code).to.equal("CONFLICT");
       expect(await store.getCase("C7")).to.equal(undefined);

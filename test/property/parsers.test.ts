@@ -138,7 +138,7 @@ describe("property: parsers of outside input never crash, refuse clearly and wri
     const created = await submitCase(cs.context, parseRequest(submitCaseSchema, pensionTransfer()), {
       traceparent: "",
     });
-    const caseId = JSON.parse(created.body).caseId as string;
+    const caseId = created.state.caseId;
     const action = fc.oneof(
       fc.anything({ maxDepth: 2 }),
       fc.record(

@@ -28,6 +28,8 @@ import {
   caseFromRow,
   type EventRow,
   eventFromRow,
+  type IdempotencyRow,
+  idempotentFromRow,
   type LogRow,
   logFromRow,
   type ParkedRow,
@@ -276,8 +278,8 @@ export class PgLedger implements LedgerStore {
       const k = change.idempotency;
       try {
         await c.query(
-          "INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5)",
-          [k.key, k.requestHash, k.status, this.#cipher.sealText(k.body), now],
+          "INSERT INTO idempotency (key, request_hash, body, created_at) VALUES ($1, $2, $3, $4)",
+          [k.key, k.requestHash, body, now],
         );
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -408,13 +410,12 @@ export class PgLedger implements LedgerStore {
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
-    const rows = await this.#query<IdempotentResponse>(
+    const rows = await this.#query<IdempotencyRow>(
       "ledger read",
-      `SELECT key, request_hash AS "requestHash", status, body FROM idempotency WHERE key = $1`,
+      `SELECT key, request_hash AS "requestHash", body FROM idempotency WHERE key = $1`,
       [key],
     );
-    const found = rows[0];
-    return found && { ...found, body: this.#cipher.openText(found.body) };
+    return rows[0] && idempotentFromRow(rows[0], this.#cipher);
   }
 
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {

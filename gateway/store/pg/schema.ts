@@ -77,4 +77,7 @@ export const PG_MIGRATIONS: readonly string[] = [
      hash text NOT NULL
    );
    CREATE INDEX message_log_case ON message_log (case_id, seq);`,
+  // 3: a key's answer is the case as its first request left it, sealed as in `cases.body`, not an
+  // HTTP status and body. Older rows hold the case's canonical JSON, which renders back the same.
+  "ALTER TABLE idempotency DROP COLUMN status;",
 ];

@@ -25,6 +25,8 @@ import {
   caseFromRow,
   type EventRow,
   eventFromRow,
+  type IdempotencyRow,
+  idempotentFromRow,
   type LogRow,
   logFromRow,
   type ParkedRow,
@@ -113,11 +115,9 @@ export class SqliteLedger implements LedgerStore {
         "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ? AND status = 'SUBMITTED'",
       ),
       insertIdem: db.prepare(
-        "INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO idempotency (key, request_hash, body, created_at) VALUES (?, ?, ?, ?)",
       ),
-      findIdem: db.prepare(
-        "SELECT key, request_hash AS requestHash, status, body FROM idempotency WHERE key = ?",
-      ),
+      findIdem: db.prepare("SELECT key, request_hash AS requestHash, body FROM idempotency WHERE key = ?"),
       park: db.prepare(
         `INSERT INTO parked (event_id, case_id, source_region, sequence, value, parked_at, topic, reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -225,7 +225,8 @@ export class SqliteLedger implements LedgerStore {
     if (change.idempotency) {
       const k = change.idempotency;
       try {
-        this.stmt.insertIdem.run(k.key, k.requestHash, k.status, this.#cipher.sealText(k.body), now);
+        // The state as answered, not the row's copy (which may keep FORWARDED, above).
+        this.stmt.insertIdem.run(k.key, k.requestHash, this.#cipher.sealText(JSON.stringify(state)), now);
       } catch (err) {
         throw new XrError(ErrorCode.CONFLICT, `Idempotency-Key ${k.key} was used concurrently`, {
           cause: err,
@@ -321,8 +322,8 @@ export class SqliteLedger implements LedgerStore {
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
-    const found = this.#read(() => this.stmt.findIdem.get(key) as IdempotentResponse | undefined);
-    return found && { ...found, body: this.#cipher.openText(found.body) };
+    const found = this.#read(() => this.stmt.findIdem.get(key) as IdempotencyRow | undefined);
+    return found && idempotentFromRow(found, this.#cipher);
   }
 
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {

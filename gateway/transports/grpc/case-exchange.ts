@@ -4,7 +4,7 @@
  * writes for this region's own systems.
  */
 import type { ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { caseToJson, eventToJson } from "../../codec/json.js";
+import { answeredCaseToJson, caseToJson, eventToJson } from "../../codec/json.js";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
 import { cstDate } from "../../domain/calendar.js";
 import { XrError } from "../../domain/errors.js";
@@ -41,8 +41,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       const req = parseRequest(submitCaseSchema, call.request);
       const meta = requestMeta(call.metadata, call.request);
       checkDeadline(call);
-      const result = await submitCase(ctx, req, meta);
-      return toWire("Case", JSON.parse(result.body));
+      return toWire("Case", answeredCaseToJson((await submitCase(ctx, req, meta)).state));
     }),
     GetCase: unary<{ caseId?: string }, Wire>(log, "GetCase", async (call) => {
       const c = await getCaseFor(ctx, caller(call), caseId(call.request));
@@ -62,8 +61,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       const action = parseRequest(caseActionSchema, call.request.action);
       const meta = requestMeta(call.metadata, call.request);
       checkDeadline(call);
-      const result = await actOnCase(ctx, id, action, meta);
-      return toWire("Case", JSON.parse(result.body));
+      return toWire("Case", answeredCaseToJson((await actOnCase(ctx, id, action, meta)).state));
     }),
     WatchCaseEvents: serverStream<{ caseId?: string; after?: number }, Wire>(
       log,

@@ -1,5 +1,5 @@
 /**
- * From the canonical proto3 JSON the use cases render (shared with REST) to
+ * From the canonical proto3 JSON of codec/json.ts (shared with REST) to
  * the objects proto-loader serializes: the same shape except for
  * `google.protobuf.Timestamp`, an RFC 3339 string in JSON and
  * `{seconds, nanos}` on the wire.

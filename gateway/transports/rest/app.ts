@@ -7,7 +7,7 @@ import cookieParser from "cookie-parser";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Registry } from "prom-client";
-import { caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
+import { answeredCaseToJson, caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
 import type { StaffDirectory } from "../../config/staff.js";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
 import { cstDate } from "../../domain/calendar.js";
@@ -16,6 +16,7 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
+import type { CaseOutcome } from "../../usecases/idempotency.js";
 import { uploadMaterial } from "../../usecases/materials.js";
 import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
@@ -90,8 +91,10 @@ function oneOf<T extends string>(req: Request, name: string, values: readonly T[
   return raw as T;
 }
 
-function sendJson(res: Response, status: number, body: string): void {
-  res.status(status).type("application/json").send(body);
+/** 201 for a submission, 200 for an action; a replay says so and repeats the first answer. */
+function sendOutcome(res: Response, status: 200 | 201, outcome: CaseOutcome): void {
+  if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+  res.status(status).json(answeredCaseToJson(outcome.state));
 }
 
 /** Builds the express app of one hosted region. */
@@ -151,9 +154,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     authorize(res, "submit");
     requireJson(req);
     const m = meta(req);
-    const result = await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m);
-    if (result.replayed) res.set("Idempotent-Replayed", "true");
-    sendJson(res, result.status, result.body);
+    sendOutcome(res, 201, await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m));
   });
   api.get("/cases", async (req, res) => {
     const region = queryString(req, "region");
@@ -184,9 +185,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     const m = meta(req);
     const action = parseRequest(caseActionSchema, req.body);
     authorize(res, `act:${action.type}`);
-    const result = await actOnCase(ctx, String(req.params.id), action, m);
-    if (result.replayed) res.set("Idempotent-Replayed", "true");
-    sendJson(res, result.status, result.body);
+    sendOutcome(res, 200, await actOnCase(ctx, String(req.params.id), action, m));
   });
   api.use((req) => {
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} /api/v1${req.path}`);
