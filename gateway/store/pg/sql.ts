@@ -49,19 +49,11 @@ export function fromDriver(what: string, err: unknown): XrError {
 export class PgSql implements Sql {
   constructor(private readonly pool: pg.Pool) {}
 
-  async all<R>(sql: string, args: readonly unknown[] = []): Promise<R[]> {
+  async query<R>(sql: string, args: readonly unknown[] = []): Promise<R[]> {
     try {
       return (await this.pool.query(numbered(sql), [...args])).rows as R[];
     } catch (err) {
-      throw fromDriver("ledger read", err);
-    }
-  }
-
-  async run(sql: string, args: readonly unknown[] = []): Promise<void> {
-    try {
-      await this.pool.query(numbered(sql), [...args]);
-    } catch (err) {
-      throw fromDriver("ledger write", err);
+      throw fromDriver("ledger query", err);
     }
   }
 }

@@ -44,10 +44,8 @@ import { PARKED, parkedColumns } from "./parked.js";
  * rejects with an XrError: UNAVAILABLE when the database cannot answer now.
  */
 export interface Sql {
-  /** The rows it returns. */
-  all<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
-  /** Runs a statement that returns no rows. */
-  run(sql: string, args?: readonly unknown[]): Promise<void>;
+  /** Runs the statement; the rows it returns, if any. */
+  query<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
 }
 
 /** A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts). */
@@ -69,58 +67,58 @@ export abstract class SqlLedger implements LedgerStore {
   abstract close(): Promise<void>;
 
   async getCase(caseId: string): Promise<CaseState | undefined> {
-    const [row] = await this.#sql.all<CaseRow>(CASES.get, [caseId]);
+    const [row] = await this.#sql.query<CaseRow>(CASES.get, [caseId]);
     return row && caseFromRow(row, this.cipher);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseState[]> {
-    const rows = await this.#sql.all<CaseRow>(...listCasesQuery(filter));
+    const rows = await this.#sql.query<CaseRow>(...listCasesQuery(filter));
     return rows.map((r) => caseFromRow(r, this.cipher));
   }
 
   async listEvents(caseId: string): Promise<LedgerEvent[]> {
-    const rows = await this.#sql.all<EventRow>(EVENTS.list, [caseId]);
+    const rows = await this.#sql.query<EventRow>(EVENTS.list, [caseId]);
     return rows.map((r) => eventFromRow(r, this.cipher));
   }
 
   async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
-    const [found] = await this.#sql.all<IdempotentResponse>(IDEMPOTENCY.find, [key]);
+    const [found] = await this.#sql.query<IdempotentResponse>(IDEMPOTENCY.find, [key]);
     return found && { ...found, body: this.cipher.openText(found.body) };
   }
 
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.#sql.all<OutboxRow>(OUTBOX.pending, [limit]);
+    const rows = await this.#sql.query<OutboxRow>(OUTBOX.pending, [limit]);
     return rows.map((r) => outboxFromRow(r, this.cipher));
   }
 
   async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {
     const args = [caseId, sourceRegion, caseId, sourceRegion];
-    const [row] = await this.#sql.all<{ s: number | string }>(INBOX.applied, args);
+    const [row] = await this.#sql.query<{ s: number | string }>(INBOX.applied, args);
     return Number(row?.s ?? 0);
   }
 
   async hasApplied(eventId: string): Promise<boolean> {
-    const [row] = await this.#sql.all<{ found: unknown }>(INBOX.hasApplied, [eventId, eventId]);
+    const [row] = await this.#sql.query<{ found: unknown }>(INBOX.hasApplied, [eventId, eventId]);
     return Boolean(row?.found);
   }
 
   async appliedDigest(eventId: string): Promise<string | undefined> {
-    const [row] = await this.#sql.all<{ digest: string }>(INBOX.digest, [eventId]);
+    const [row] = await this.#sql.query<{ digest: string }>(INBOX.digest, [eventId]);
     if (row) return row.digest;
     return (await this.hasApplied(eventId)) ? "" : undefined;
   }
 
   async recordDeadLettered(entry: InboxEntry): Promise<void> {
-    await this.#sql.run(INBOX.deadLettered, inboxColumns(entry));
+    await this.#sql.query(INBOX.deadLettered, inboxColumns(entry));
   }
 
   async park(e: ParkedEvent): Promise<ParkResult> {
     const holder = async () =>
-      (await this.#sql.all<{ event_id: string }>(PARKED.holder, [e.caseId, e.sourceRegion, e.sequence]))[0]
+      (await this.#sql.query<{ event_id: string }>(PARKED.holder, [e.caseId, e.sourceRegion, e.sequence]))[0]
         ?.event_id;
     const before = await holder();
     if (before !== undefined) return before === e.eventId ? "already-parked" : "collision";
-    const inserted = await this.#sql.all(PARKED.insert, parkedColumns(e, this.cipher));
+    const inserted = await this.#sql.query(PARKED.insert, parkedColumns(e, this.cipher));
     if (inserted.length > 0) return "parked";
     // Another replica parked something at the same moment: say what holds the place now. If nothing
     // does, a drain applied it meanwhile; this very event, if it was the one.
@@ -130,29 +128,29 @@ export abstract class SqlLedger implements LedgerStore {
   }
 
   async dropParked(eventId: string): Promise<void> {
-    await this.#sql.run(PARKED.delete, [eventId]);
+    await this.#sql.query(PARKED.delete, [eventId]);
   }
 
   async parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]> {
-    const rows = await this.#sql.all<ParkedRow>(PARKED.before, [iso, limit]);
+    const rows = await this.#sql.query<ParkedRow>(PARKED.before, [iso, limit]);
     return rows.map((r) => parkedFromRow(r, this.cipher));
   }
 
   async parkedFor(caseId: string): Promise<ParkedEvent[]> {
-    const rows = await this.#sql.all<ParkedRow>(PARKED.forCase, [caseId]);
+    const rows = await this.#sql.query<ParkedRow>(PARKED.forCase, [caseId]);
     return rows.map((r) => parkedFromRow(r, this.cipher));
   }
 
   async countParked(caseId: string): Promise<number> {
-    const [row] = await this.#sql.all<{ n: number | string }>(PARKED.count, [caseId]);
+    const [row] = await this.#sql.query<{ n: number | string }>(PARKED.count, [caseId]);
     return Number(row?.n ?? 0);
   }
 
   async stats(today: string): Promise<LedgerStats> {
     type Counts = { outbox: number | string; parked: number | string; overdue: number | string };
     const [byStatus, [counts]] = await Promise.all([
-      this.#sql.all<{ status: string; n: number | string }>(CASES.byStatus),
-      this.#sql.all<Counts>(CASES.counts, countsArgs(today)),
+      this.#sql.query<{ status: string; n: number | string }>(CASES.byStatus),
+      this.#sql.query<Counts>(CASES.counts, countsArgs(today)),
     ]);
     return {
       casesByStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
@@ -163,12 +161,12 @@ export abstract class SqlLedger implements LedgerStore {
   }
 
   async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {
-    const rows = await this.#sql.all<LogRow>(LOG.from, [fromSeq, limit]);
+    const rows = await this.#sql.query<LogRow>(LOG.from, [fromSeq, limit]);
     return rows.map((r) => logFromRow(r, this.cipher));
   }
 
   async logForCase(caseId: string): Promise<LogRecord[]> {
-    const rows = await this.#sql.all<LogRow>(LOG.forCase, [caseId]);
+    const rows = await this.#sql.query<LogRow>(LOG.forCase, [caseId]);
     return rows.map((r) => logFromRow(r, this.cipher));
   }
 }

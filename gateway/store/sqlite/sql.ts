@@ -28,20 +28,15 @@ export class SqliteSql implements Sql {
     return statement;
   }
 
-  async all<R>(sql: string, args: readonly unknown[] = []): Promise<R[]> {
-    return this.#guard("read", () => this.prepared(sql).all(...args) as R[]);
-  }
-
-  async run(sql: string, args: readonly unknown[] = []): Promise<void> {
-    this.#guard("write", () => this.prepared(sql).run(...args));
-  }
-
-  #guard<T>(what: string, fn: () => T): T {
+  async query<R>(sql: string, args: readonly unknown[] = []): Promise<R[]> {
     try {
-      return fn();
+      const statement = this.prepared(sql);
+      if (statement.reader) return statement.all(...args) as R[];
+      statement.run(...args);
+      return [];
     } catch (err) {
       if (!this.db.open || (err as { code?: string }).code?.startsWith("SQLITE_")) {
-        throw new XrError(ErrorCode.UNAVAILABLE, `ledger ${what} failed: ${(err as Error).message}`, {
+        throw new XrError(ErrorCode.UNAVAILABLE, `ledger query failed: ${(err as Error).message}`, {
           cause: err,
         });
       }
