@@ -4,32 +4,12 @@
  * so changing, removing or reordering any record breaks every hash after it.
  */
 import { createHash } from "node:crypto";
+import type { LogEntry, LogRecord } from "../domain/message-log.js";
+
+export type { Direction, LogEntry, LogRecord } from "../domain/message-log.js";
 
 /** Hash of the record before the first. */
 export const GENESIS = "0".repeat(64);
-
-/** Which way an envelope went. */
-export type Direction = "sent" | "received" | "refused";
-
-/** One record of the log. */
-export interface LogRecord {
-  /** 1, 2, 3, … without gaps. */
-  readonly seq: number;
-  readonly direction: Direction;
-  readonly eventId: string;
-  readonly caseId: string;
-  /** The other region: the target of what was sent, the source of what was received. */
-  readonly peer: string;
-  /** When it was logged (ISO 8601). */
-  readonly at: string;
-  /** The envelope's bytes exactly as sent or received (signature included). */
-  readonly value: Uint8Array;
-  readonly prevHash: string;
-  readonly hash: string;
-}
-
-/** A record before it is chained. */
-export type LogEntry = Omit<LogRecord, "seq" | "prevHash" | "hash">;
 
 /** The hash of a record: over its fields, its value's digest and the previous hash. */
 export function recordHash(r: Omit<LogRecord, "hash">): string {

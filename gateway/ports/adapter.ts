@@ -3,7 +3,6 @@
  * translate to and from the shared `xr.v1` contract. Adapters are pure:
  * they get bytes and return values; reading files is the loader's job.
  */
-import type { Logger } from "pino";
 import type { CaseState } from "../domain/case.js";
 import type { Matter, RegionCatalog } from "../domain/matter.js";
 
@@ -75,7 +74,19 @@ export interface CitySystemSettings {
   readonly url: string;
   /** Deadline of one request, in milliseconds. */
   readonly timeoutMs: number;
-  readonly log: Logger;
+  readonly log: OperatorLog;
+}
+
+/** One operator log line (English): its fields first, or only a message. */
+type LogLine = (fieldsOrMessage: object | string, message?: string) => void;
+
+/** The operator log a city-system connection writes to (a pino logger is one); the port names no logging library. */
+export interface OperatorLog {
+  child(bindings: Record<string, unknown>): OperatorLog;
+  readonly debug: LogLine;
+  readonly info: LogLine;
+  readonly warn: LogLine;
+  readonly error: LogLine;
 }
 
 /**

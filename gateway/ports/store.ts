@@ -1,14 +1,13 @@
 /**
  * The ledger store port: cases, their events, the outbox and the inbox of one
- * region. Implementations: SQLite (store/sqlite) and, later, PostgreSQL; both
- * must pass the same store suite.
+ * region. Implementations: SQLite (store/sqlite) and PostgreSQL (store/pg);
+ * both must pass the same store suite.
  */
-import type { LogEntry, LogRecord } from "../audit/chain.js";
-
-export type { Direction, LogEntry, LogRecord } from "../audit/chain.js";
-
 import type { CaseState, CaseStatus } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
+import type { LogEntry, LogRecord } from "../domain/message-log.js";
+
+export type { Direction, LogEntry, LogRecord } from "../domain/message-log.js";
 
 /** A message waiting to be published, written in the same transaction as its event. */
 export interface OutboxMessage {

@@ -3,10 +3,10 @@
  * PostgreSQL keep the same columns), and how each becomes a domain value,
  * personal data opened with the ledger's cipher.
  */
-import type { Direction, LogRecord } from "../audit/chain.js";
 import type { CaseState, CaseStatus } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
-import type { IdempotentResponse, ParkedEvent } from "../ports/store.js";
+import type { Direction, LogRecord } from "../domain/message-log.js";
+import type { IdempotentResponse, OutboxRecord, ParkedEvent } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 
 /** A row of `parked`. */
@@ -43,6 +43,15 @@ export interface EventRow {
   occurred_at: string;
   status_after: string;
   payload: string;
+}
+
+/** A row of `outbox` (`id` bigint and `headers` jsonb in PostgreSQL, integer and JSON text in SQLite). */
+export interface OutboxRow {
+  id: number | string;
+  topic: string;
+  key: string;
+  value: Uint8Array;
+  headers: string | Record<string, string>;
 }
 
 /** The columns of `cases` a case is read from. */
@@ -109,5 +118,16 @@ export function eventFromRow(r: EventRow, cipher: DataCipher): LedgerEvent {
     occurredAt: r.occurred_at,
     statusAfter: r.status_after as CaseStatus,
     payload: JSON.parse(cipher.openText(r.payload)),
+  };
+}
+
+/** An outbox message with its value opened. */
+export function outboxFromRow(r: OutboxRow, cipher: DataCipher): OutboxRecord {
+  return {
+    id: Number(r.id),
+    topic: r.topic,
+    key: r.key,
+    value: new Uint8Array(cipher.open(r.value)),
+    headers: typeof r.headers === "string" ? JSON.parse(r.headers) : r.headers,
   };
 }

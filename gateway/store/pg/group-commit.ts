@@ -13,8 +13,8 @@
  * fails a commit that would have succeeded alone.
  */
 import type pg from "pg";
-import type { LogEntry } from "../../audit/chain.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { LogEntry } from "../../domain/message-log.js";
 import type { Commit } from "../../ports/store.js";
 
 /**

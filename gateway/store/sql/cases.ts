@@ -1,0 +1,69 @@
+/**
+ * Statements on `cases`, and the counts of `/metrics`. The status column is
+ * the truth for a case's status (read back over the body's copy), so
+ * forwarding touches one column instead of decrypting and re-encrypting the body.
+ */
+import { type CaseState, caseParties, OPEN_STATUSES } from "../../domain/case.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { CaseFilter } from "../../ports/store.js";
+import type { DataCipher } from "../../security/cipher.js";
+
+/** Open cases past their deadline as of the first argument, then {@link OPEN_STATUSES}. */
+const OVERDUE = `deadline <> '' AND deadline < ? AND status IN (${OPEN_STATUSES.map(() => "?").join(", ")})`;
+
+const INSERT = `INSERT INTO cases (case_id, version, status, parties, deadline, submitted_at, body)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+/** Statements with `?` placeholders; a dialect's own variant is written in its own style. */
+export const CASES = {
+  get: "SELECT status, body FROM cases WHERE case_id = ?",
+  head: "SELECT version, status FROM cases WHERE case_id = ?",
+  /** SQLite has one writer: the version was checked just before (sqlite/cases.ts), so the row is replaced. */
+  upsertSqlite: `${INSERT} ON CONFLICT (case_id) DO UPDATE SET version = excluded.version,
+    status = excluded.status, deadline = excluded.deadline, body = excluded.body`,
+  /** PostgreSQL replicas race each other: the statement itself checks the version (pg/cases.ts). */
+  insertPg: `${INSERT} ON CONFLICT (case_id) DO NOTHING`,
+  /** The relay may have marked the case FORWARDED after the caller read it: keep that. */
+  updatePg: `UPDATE cases SET version = $2, deadline = $4, body = $5,
+    status = CASE WHEN status = 'FORWARDED' AND $3 = 'SUBMITTED' THEN 'FORWARDED' ELSE $3 END
+    WHERE case_id = $1 AND version = $6`,
+  forwardSqlite: "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ? AND status = 'SUBMITTED'",
+  forwardPg: "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ANY($1) AND status = 'SUBMITTED'",
+  byStatus: "SELECT status, COUNT(*) AS n FROM cases GROUP BY status",
+  counts: `SELECT (SELECT COUNT(*) FROM outbox) AS outbox, (SELECT COUNT(*) FROM parked) AS parked,
+    (SELECT COUNT(*) FROM cases WHERE ${OVERDUE}) AS overdue`,
+} as const;
+
+/** Arguments of {@link CASES.counts}. */
+export const countsArgs = (today: string): unknown[] => [today, ...OPEN_STATUSES];
+
+/** The statement and arguments of `GET /api/v1/cases`. */
+export function listCasesQuery(f: CaseFilter): [string, unknown[]] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    args.push(...values);
+  };
+  if (f.status) add("status = ?", f.status);
+  if (f.region) add("parties LIKE ?", `%,${f.region},%`);
+  if (f.overdueOn) add(OVERDUE, f.overdueOn, ...OPEN_STATUSES);
+  const sql = `SELECT status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?`;
+  return [sql, [...args, f.limit, f.offset]];
+}
+
+/** The columns of a case row in insert order, the body sealed. */
+export function caseColumns(state: CaseState, cipher: DataCipher): unknown[] {
+  const parties = `,${caseParties(state).join(",")},`;
+  const body = cipher.sealText(JSON.stringify(state));
+  return [state.caseId, state.version, state.status, parties, state.deadline, state.submittedAt, body];
+}
+
+/** The refusal of a commit derived from a version that is no longer the case's. */
+export function staleCase(caseId: string, actual: number, expected: number): XrError {
+  return new XrError(
+    ErrorCode.CONFLICT,
+    `case ${caseId} changed meanwhile (version ${actual}, expected ${expected})`,
+  );
+}

@@ -1,0 +1,33 @@
+/** Statements on `events`, the ledger's history of each case. */
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { LedgerEvent } from "../../domain/events.js";
+import type { DataCipher } from "../../security/cipher.js";
+
+/** Statements with `?` placeholders. */
+export const EVENTS = {
+  insert: `INSERT INTO events (event_id, case_id, source_region, sequence, type, occurred_at, status_after, payload)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  list: "SELECT * FROM events WHERE case_id = ? ORDER BY position",
+} as const;
+
+/** Arguments of {@link EVENTS.insert}, the payload sealed. */
+export function eventColumns(e: LedgerEvent, cipher: DataCipher): unknown[] {
+  const payload = cipher.sealText(JSON.stringify(e.payload));
+  return [
+    e.eventId,
+    e.caseId,
+    e.sourceRegion,
+    e.sequence,
+    e.payload.type,
+    e.occurredAt,
+    e.statusAfter,
+    payload,
+  ];
+}
+
+/** The refusal of an event whose id, or place in its source's sequence, is taken. */
+export function duplicateEvent(e: LedgerEvent, cause: unknown): XrError {
+  return new XrError(ErrorCode.CONFLICT, `event ${e.eventId} (sequence ${e.sequence}) is already recorded`, {
+    cause,
+  });
+}

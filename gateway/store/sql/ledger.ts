@@ -1,0 +1,174 @@
+/**
+ * What the SQLite and PostgreSQL ledgers do alike, written once: every read,
+ * and the writes that need no transaction of their own, over {@link Sql}.
+ * Each dialect's ledger adds what it does its own way: the commit (group
+ * commit, the case's version check), publishing, and the message log's appends.
+ */
+import type { CaseState } from "../../domain/case.js";
+import type { LedgerEvent } from "../../domain/events.js";
+import type { LogEntry, LogRecord } from "../../domain/message-log.js";
+import type {
+  CaseFilter,
+  Commit,
+  IdempotentResponse,
+  InboxEntry,
+  LedgerStats,
+  LedgerStore,
+  OutboxRecord,
+  ParkedEvent,
+  ParkResult,
+} from "../../ports/store.js";
+import type { DataCipher } from "../../security/cipher.js";
+import {
+  type CaseRow,
+  caseFromRow,
+  type EventRow,
+  eventFromRow,
+  type IdempotencyRow,
+  idempotentFromRow,
+  type LogRow,
+  logFromRow,
+  type OutboxRow,
+  outboxFromRow,
+  type ParkedRow,
+  parkedFromRow,
+} from "../rows.js";
+import { CASES, countsArgs, listCasesQuery } from "./cases.js";
+import { EVENTS } from "./events.js";
+import { IDEMPOTENCY } from "./idempotency.js";
+import { INBOX, inboxColumns } from "./inbox.js";
+import { LOG } from "./log.js";
+import { OUTBOX } from "./outbox.js";
+import { PARKED, parkedColumns } from "./parked.js";
+
+/**
+ * How a dialect runs a statement written with `?` placeholders. A failure
+ * rejects with an XrError: UNAVAILABLE when the database cannot answer now.
+ */
+export interface Sql {
+  /** Runs the statement; the rows it returns, if any. */
+  query<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
+}
+
+/** A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts). */
+export abstract class SqlLedger implements LedgerStore {
+  readonly #sql: Sql;
+  /** Seals personal data at rest and opens it on the way back. */
+  protected readonly cipher: DataCipher;
+
+  protected constructor(sql: Sql, cipher: DataCipher) {
+    this.#sql = sql;
+    this.cipher = cipher;
+  }
+
+  abstract commit(change: Commit): Promise<void>;
+  abstract markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void>;
+  abstract appendLog(entries: readonly LogEntry[]): Promise<void>;
+  abstract relayLease(): Promise<boolean>;
+  abstract ping(): Promise<boolean>;
+  abstract close(): Promise<void>;
+
+  async getCase(caseId: string): Promise<CaseState | undefined> {
+    const [row] = await this.#sql.query<CaseRow>(CASES.get, [caseId]);
+    return row && caseFromRow(row, this.cipher);
+  }
+
+  async listCases(filter: CaseFilter): Promise<CaseState[]> {
+    const rows = await this.#sql.query<CaseRow>(...listCasesQuery(filter));
+    return rows.map((r) => caseFromRow(r, this.cipher));
+  }
+
+  async listEvents(caseId: string): Promise<LedgerEvent[]> {
+    const rows = await this.#sql.query<EventRow>(EVENTS.list, [caseId]);
+    return rows.map((r) => eventFromRow(r, this.cipher));
+  }
+
+  async findIdempotent(key: string): Promise<IdempotentResponse | undefined> {
+    const [found] = await this.#sql.query<IdempotencyRow>(IDEMPOTENCY.find, [key]);
+    return found && idempotentFromRow(found, this.cipher);
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.#sql.query<OutboxRow>(OUTBOX.pending, [limit]);
+    return rows.map((r) => outboxFromRow(r, this.cipher));
+  }
+
+  async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {
+    const args = [caseId, sourceRegion, caseId, sourceRegion];
+    const [row] = await this.#sql.query<{ s: number | string }>(INBOX.applied, args);
+    return Number(row?.s ?? 0);
+  }
+
+  async hasApplied(eventId: string): Promise<boolean> {
+    const [row] = await this.#sql.query<{ found: unknown }>(INBOX.hasApplied, [eventId, eventId]);
+    return Boolean(row?.found);
+  }
+
+  async appliedDigest(eventId: string): Promise<string | undefined> {
+    const [row] = await this.#sql.query<{ digest: string }>(INBOX.digest, [eventId]);
+    if (row) return row.digest;
+    return (await this.hasApplied(eventId)) ? "" : undefined;
+  }
+
+  async recordDeadLettered(entry: InboxEntry): Promise<void> {
+    await this.#sql.query(INBOX.deadLettered, inboxColumns(entry));
+  }
+
+  async park(e: ParkedEvent): Promise<ParkResult> {
+    const holder = async () =>
+      (await this.#sql.query<{ event_id: string }>(PARKED.holder, [e.caseId, e.sourceRegion, e.sequence]))[0]
+        ?.event_id;
+    const before = await holder();
+    if (before !== undefined) return before === e.eventId ? "already-parked" : "collision";
+    const inserted = await this.#sql.query(PARKED.insert, parkedColumns(e, this.cipher));
+    if (inserted.length > 0) return "parked";
+    // Another replica parked something at the same moment: say what holds the place now. If nothing
+    // does, a drain applied it meanwhile; this very event, if it was the one.
+    const now = await holder();
+    if (now === undefined) return (await this.hasApplied(e.eventId)) ? "already-parked" : this.park(e);
+    return now === e.eventId ? "already-parked" : "collision";
+  }
+
+  async dropParked(eventId: string): Promise<void> {
+    await this.#sql.query(PARKED.delete, [eventId]);
+  }
+
+  async parkedBefore(iso: string, limit: number): Promise<ParkedEvent[]> {
+    const rows = await this.#sql.query<ParkedRow>(PARKED.before, [iso, limit]);
+    return rows.map((r) => parkedFromRow(r, this.cipher));
+  }
+
+  async parkedFor(caseId: string): Promise<ParkedEvent[]> {
+    const rows = await this.#sql.query<ParkedRow>(PARKED.forCase, [caseId]);
+    return rows.map((r) => parkedFromRow(r, this.cipher));
+  }
+
+  async countParked(caseId: string): Promise<number> {
+    const [row] = await this.#sql.query<{ n: number | string }>(PARKED.count, [caseId]);
+    return Number(row?.n ?? 0);
+  }
+
+  async stats(today: string): Promise<LedgerStats> {
+    type Counts = { outbox: number | string; parked: number | string; overdue: number | string };
+    const [byStatus, [counts]] = await Promise.all([
+      this.#sql.query<{ status: string; n: number | string }>(CASES.byStatus),
+      this.#sql.query<Counts>(CASES.counts, countsArgs(today)),
+    ]);
+    return {
+      casesByStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
+      outboxBacklog: Number(counts?.outbox ?? 0),
+      parked: Number(counts?.parked ?? 0),
+      overdue: Number(counts?.overdue ?? 0),
+    };
+  }
+
+  async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {
+    const rows = await this.#sql.query<LogRow>(LOG.from, [fromSeq, limit]);
+    return rows.map((r) => logFromRow(r, this.cipher));
+  }
+
+  async logForCase(caseId: string): Promise<LogRecord[]> {
+    const rows = await this.#sql.query<LogRow>(LOG.forCase, [caseId]);
+    return rows.map((r) => logFromRow(r, this.cipher));
+  }
+}
