@@ -163,9 +163,10 @@ export class PgCatalogStore implements CatalogStore {
     const params: unknown[] = [region, version, q.mode ? `,${q.mode},` : ""];
     let text = "";
     if (needle !== "") {
-      params.push(likePattern(needle));
-      // Below three characters the trigram index cannot help; the version's rows in order can.
-      text = [...needle].length >= TRIGRAM ? " AND search LIKE $4" : " AND search || '' LIKE $4";
+      // Below three characters the trigram index cannot help; the version's rows in catalog order can.
+      const indexed = [...needle].length >= TRIGRAM;
+      params.push(indexed ? likePattern(needle) : needle);
+      text = indexed ? " AND search LIKE $4" : " AND strpos(search, $4) > 0";
     }
     params.push(q.limit, q.offset);
     const n = params.length;

@@ -2,8 +2,8 @@
  * Partners' catalogs in the region's SQLite ledger file, on a connection of
  * their own. Each matter is a row: the columns searches and lookups read, and
  * the whole matter as JSON. Substrings of three characters or more are found
- * through an FTS5 trigram index; shorter ones scan the one catalog version
- * asked for, in catalog order, and stop at the page's end.
+ * through an FTS5 trigram index; shorter ones scan the index of the one
+ * catalog version asked for, in catalog order, and stop at the page's end.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -15,7 +15,7 @@ import {
   type MatterSearch,
   type StoredCatalog,
 } from "../../ports/catalogs.js";
-import { catalogRows, likePattern, TRIGRAM } from "../catalog-rows.js";
+import { catalogRows, TRIGRAM } from "../catalog-rows.js";
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS catalog_versions (
@@ -36,7 +36,9 @@ const SCHEMA = `
     search TEXT NOT NULL,
     body TEXT NOT NULL
   );
-  CREATE UNIQUE INDEX IF NOT EXISTS catalog_matters_order ON catalog_matters(region, version, position);
+  -- Catalog order, with what a scan tests: a search of a short substring reads the index alone.
+  CREATE INDEX IF NOT EXISTS catalog_matters_order
+    ON catalog_matters(region, version, position, modes, search);
   CREATE INDEX IF NOT EXISTS catalog_matters_code ON catalog_matters(region, version, code);
   CREATE INDEX IF NOT EXISTS catalog_matters_local_code ON catalog_matters(region, version, local_code);
   CREATE VIRTUAL TABLE IF NOT EXISTS catalog_search
@@ -74,8 +76,8 @@ export class SqliteCatalogStore implements CatalogStore {
         `SELECT body FROM catalog_matters WHERE ${where} ORDER BY position LIMIT ? OFFSET ?`,
       ),
       scan: db.prepare<[string, string, string, string, string, number, number], { body: string }>(
-        `SELECT body FROM catalog_matters WHERE ${where} AND search LIKE ? ESCAPE '\\'
-          ORDER BY position LIMIT ? OFFSET ?`,
+        `SELECT body FROM catalog_matters INDEXED BY catalog_matters_order
+          WHERE ${where} AND instr(search, ?) > 0 ORDER BY position LIMIT ? OFFSET ?`,
       ),
       // The trigram index names the candidates; the rows of the version asked for are paged in catalog order.
       indexed: db.prepare<[string, string, string, string, string, number, number], { body: string }>(
@@ -160,7 +162,7 @@ export class SqliteCatalogStore implements CatalogStore {
         ? s.all.all(...head, q.limit, q.offset)
         : [...needle].length >= TRIGRAM
           ? s.indexed.all(...head, `"${needle.replaceAll('"', '""')}"`, q.limit, q.offset)
-          : s.scan.all(...head, likePattern(needle), q.limit, q.offset);
+          : s.scan.all(...head, needle, q.limit, q.offset);
     return rows.map((r) => JSON.parse(r.body) as Matter);
   }
 
