@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import type { CaseState } from "../domain/case.js";
 import type { CatalogContext, CitySystem, RegionAdapter } from "../ports/adapter.js";
-import type { CatalogBook } from "./book.js";
+import type { Catalogs } from "../usecases/catalogs.js";
 
 /** Options of {@link startCitySystem}. */
 export interface CitySystemOptions {
@@ -18,7 +18,7 @@ export interface CitySystemOptions {
   readonly settings:
     | { readonly url: string; readonly timeoutMs: number; readonly pollSeconds: number }
     | undefined;
-  readonly book: CatalogBook;
+  readonly catalogs: Catalogs;
   /** Subscribes to "case X changed" notices (RegionContext.changes). */
   readonly subscribe: (listener: (caseId: string) => void) => () => void;
   readonly getCase: (caseId: string) => Promise<CaseState | undefined>;
@@ -48,7 +48,7 @@ export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
   const log = o.log.child({ citySystem: o.settings?.url ?? "none" });
   if (!o.settings) {
     log.info(
-      { catalogFile: o.adapter.catalogFile, catalogVersion: o.book.get(o.region)?.version },
+      { catalogFile: o.adapter.catalogFile, catalogVersion: o.catalogs.own.version },
       "no city system configured (federation.yaml citySystem): serving the bundled catalog snapshot; accepted cases are not pushed",
     );
     return NONE;
@@ -59,12 +59,12 @@ export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
     log,
   });
   const refreshCatalog = async () => {
-    const held = o.book.get(o.region)?.version ?? "";
+    const held = o.catalogs.own.version;
     try {
       const raw = await city.pullCatalog(held);
       if (!raw) return false;
       const next = o.adapter.parseCatalog(raw, o.ctx);
-      o.book.publish(next);
+      o.catalogs.publishOwn(next);
       log.info(
         { from: held, to: next.version, matters: next.matters.length },
         "catalog updated from the city system",
@@ -88,8 +88,7 @@ export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
     if (pushed.has(key) || !city.onCaseAccepted) return;
     pushed.add(key);
     // The case is written in the catalog version it was filed under, if still held.
-    const catalog = o.book.at(o.region, c.catalogVersion) ?? o.book.get(o.region);
-    if (!catalog) return;
+    const catalog = o.catalogs.ownAt(c.catalogVersion);
     try {
       await city.onCaseAccepted(c, o.adapter.caseToLocal(c, catalog, o.ctx));
       log.info({ caseId }, "accepted case pushed to the city system");

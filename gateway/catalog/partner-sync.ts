@@ -3,13 +3,15 @@
  * versioned gRPC pulls: every `pollMs` this gateway asks each partner for one
  * matter of its catalog (MatterCatalog.ListMatters answers with the
  * `catalog_version`), and pulls the whole catalog, page by page, only when
- * that version differs from the one it holds. The pull rides the partner's
- * breaker and mutual TLS like every other partner call.
+ * that version differs from the one it holds, into the catalog store. The
+ * pull rides the partner's breaker and mutual TLS like every other partner
+ * call. At start only partners whose catalog is not stored yet are pulled:
+ * the others are served from the store until the next round.
  */
 import type { Logger } from "pino";
-import { type ApplicantKind, indexCatalog, type Matter } from "../domain/matter.js";
+import type { ApplicantKind, Matter } from "../domain/matter.js";
 import type { PartnerGateway } from "../ports/partners.js";
-import type { CatalogBook } from "./book.js";
+import type { Catalogs } from "../usecases/catalogs.js";
 import { matterFromWire } from "./wire.js";
 
 /** Options of {@link startPartnerCatalogSync}. */
@@ -17,7 +19,7 @@ export interface PartnerSyncOptions {
   readonly partners: PartnerGateway;
   /** Regions whose catalogs this gateway follows (its cooperation partners). */
   readonly follow: readonly string[];
-  readonly book: CatalogBook;
+  readonly catalogs: Catalogs;
   readonly applicantOf: (code: string) => ApplicantKind;
   readonly pollMs: number;
   readonly log: Logger;
@@ -26,6 +28,8 @@ export interface PartnerSyncOptions {
 /** A running sync; `syncNow` checks every partner once (tests, and the timer). */
 export interface PartnerSync {
   syncNow(): Promise<void>;
+  /** Pulls the catalogs of the partners none is stored of (start). */
+  syncMissing(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +37,7 @@ const PAGE_SIZE = 500;
 
 /** Checks one partner's version and pulls its catalog if it changed; returns whether it did. */
 async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<boolean> {
-  const held = o.book.get(partner)?.version;
+  const held = o.catalogs.held(partner)?.version;
   const probe = await o.partners.listMatters(partner, { pageSize: 1 });
   const version = String(probe.page.catalogVersion ?? "");
   if (probe.source !== "live" || version === "" || version === held) return false;
@@ -48,7 +52,7 @@ async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<bool
       matters.push(matterFromWire(w, o.applicantOf));
     token = String(page.nextPageToken ?? "");
   } while (token !== "");
-  o.book.publish(indexCatalog(partner, version, matters));
+  await o.catalogs.savePartner(partner, version, matters);
   o.log.info({ partner, from: held, to: version, matters: matters.length }, "partner catalog updated");
   return true;
 }
@@ -56,9 +60,11 @@ async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<bool
 /** Starts following the partners' catalog versions. */
 export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
   let running: Promise<void> | undefined;
-  const syncNow = () => {
+  const sync = (only: (partner: string) => boolean) => {
     running ??= (async () => {
-      for (const partner of o.follow) {
+      // Another replica of this region may have stored a newer version meanwhile.
+      await o.catalogs.refresh().catch((err) => o.log.warn({ err }, "catalog store unavailable"));
+      for (const partner of o.follow.filter(only)) {
         try {
           await syncPartner(o, partner);
         } catch (err) {
@@ -71,10 +77,15 @@ export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
     });
     return running;
   };
+  const syncNow = () => sync(() => true);
   const timer = setInterval(() => void syncNow(), o.pollMs);
   timer.unref();
   return {
     syncNow,
+    syncMissing: async () => {
+      await running;
+      await sync((p) => o.catalogs.held(p) === undefined);
+    },
     stop: async () => {
       clearInterval(timer);
       await running;

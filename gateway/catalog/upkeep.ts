@@ -8,7 +8,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { CaseState } from "../domain/case.js";
 import { partnersOf } from "../domain/matter.js";
 import type { BreakerState, PartnerGateway } from "../ports/partners.js";
-import type { CatalogBook } from "./book.js";
+import type { Catalogs } from "../usecases/catalogs.js";
 import { type CitySystemHandle, startCitySystem } from "./city-system.js";
 import { type PartnerSync, startPartnerCatalogSync } from "./partner-sync.js";
 
@@ -16,7 +16,7 @@ import { type PartnerSync, startPartnerCatalogSync } from "./partner-sync.js";
 export interface UpkeepOptions {
   readonly region: string;
   readonly config: LoadedConfig;
-  readonly book: CatalogBook;
+  readonly catalogs: Catalogs;
   readonly partners: PartnerGateway;
   readonly subscribe: (listener: (caseId: string) => void) => () => void;
   readonly getCase: (caseId: string) => Promise<CaseState | undefined>;
@@ -41,7 +41,7 @@ export function startCatalogUpkeep(o: UpkeepOptions): CatalogUpkeep {
     adapter: entry.adapter,
     ctx: entry.ctx,
     settings: o.config.citySystems.get(o.region),
-    book: o.book,
+    catalogs: o.catalogs,
     subscribe: o.subscribe,
     getCase: o.getCase,
     log: o.log,
@@ -50,7 +50,7 @@ export function startCatalogUpkeep(o: UpkeepOptions): CatalogUpkeep {
   const partnerSync = startPartnerCatalogSync({
     partners: o.partners,
     follow: partnersOf(o.config.federation, o.region),
-    book: o.book,
+    catalogs: o.catalogs,
     applicantOf: (code) => shared.matters.get(code)?.applicant ?? "ANY",
     pollMs: o.config.catalogPollSeconds * 1000,
     log: o.log,

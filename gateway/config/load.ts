@@ -1,6 +1,9 @@
 /**
- * Loads and validates config/ and the region adapters at start. Every problem
- * is reported with its file and key, all at once; the result is frozen.
+ * Loads and validates config/ and the adapters of the regions this gateway
+ * hosts at start. Every problem is reported with its file and key, all at
+ * once; the result is frozen. Partners' catalogs are not read here: they
+ * arrive by gRPC pulls (catalog/partner-sync.ts), and checks across the whole
+ * federation belong to `xr adapter verify`.
  */
 import { join } from "node:path";
 import type { HolidayRules } from "../domain/calendar.js";
@@ -40,12 +43,17 @@ export interface GrpcSettings {
 export interface LoadedConfig {
   readonly name: string;
   readonly federation: Federation;
+  /** Regions this gateway hosts. */
+  readonly hosted: readonly string[];
+  /** The catalog of each hosted region, as its adapter read it. */
+  readonly catalogs: ReadonlyMap<string, RegionCatalog>;
   readonly holidays: HolidayRules;
   /** REST address of each region. */
   readonly listen: ReadonlyMap<string, RegionListen>;
   /** gRPC address of each region. */
   readonly grpcListen: ReadonlyMap<string, RegionListen>;
   readonly grpc: GrpcSettings;
+  /** The adapter of each hosted region. */
   readonly adapters: ReadonlyMap<string, { adapter: RegionAdapter; ctx: CatalogContext }>;
   /** Regions whose city system is configured (federation.yaml `citySystem`). */
   readonly citySystems: ReadonlyMap<string, CitySystemConfig>;
@@ -60,8 +68,15 @@ export interface CitySystemConfig {
   readonly pollSeconds: number;
 }
 
-/** Loads the federation from `configDir` and the adapters from `adaptersDir`. */
-export async function loadConfig(configDir: string, adaptersDir: string): Promise<LoadedConfig> {
+/**
+ * Loads the federation from `configDir` and the adapters of the `hosted`
+ * regions (default: every member) from `adaptersDir`.
+ */
+export async function loadConfig(
+  configDir: string,
+  adaptersDir: string,
+  hosted?: readonly string[],
+): Promise<LoadedConfig> {
   const problems: string[] = [];
   const fedFile = join(configDir, "federation.yaml");
   const fed = readYaml(fedFile, federationFile, problems);
@@ -88,12 +103,14 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
   const citySystems = new Map<string, CitySystemConfig>();
   const catalogs = new Map<string, RegionCatalog>();
   const adapters = new Map<string, { adapter: RegionAdapter; ctx: CatalogContext }>();
+  const hostedSet = new Set(hosted && hosted.length > 0 ? hosted : fed.regions.map((r) => r.code));
   for (const [i, r] of fed.regions.entries()) {
     if (regions.has(r.code)) problems.push(`${fedFile}: regions.${i}.code: ${r.code} is listed twice`);
     regions.set(r.code, { code: r.code, name: r.name });
     listen.set(r.code, r.http);
     grpcListen.set(r.code, r.grpc);
     if (r.citySystem) citySystems.set(r.code, r.citySystem);
+    if (!hostedSet.has(r.code)) continue;
     const region = await loadRegion(adaptersDir, r.code, shared, problems);
     if (!region) continue;
     catalogs.set(r.code, region.catalog);
@@ -108,9 +125,11 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
     if (!regions.has(a.from)) problems.push(`${at}.from: ${a.from} is not a federation member`);
     if (!regions.has(a.to)) problems.push(`${at}.to: ${a.to} is not a federation member`);
     const agreed = new Map<string, ReadonlySet<HandlingMode>>();
+    // Only what a hosted region offers is checked here: agreements naming it as `to`, against its catalog.
+    const own = catalogs.get(a.to);
     a.matters.forEach((m, j) => {
-      const offered = catalogs.get(a.to)?.byCode.get(m.code);
-      if (!offered) problems.push(`${at}.matters.${j}.code: ${a.to} does not implement ${m.code}`);
+      const offered = own?.byCode.get(m.code);
+      if (own && !offered) problems.push(`${at}.matters.${j}.code: ${a.to} does not implement ${m.code}`);
       for (const mode of m.modes) {
         if (offered && !offered.modes.includes(mode)) {
           problems.push(`${at}.matters.${j}.modes: ${a.to} does not offer ${m.code} as ${mode}`);
@@ -121,10 +140,15 @@ export async function loadConfig(configDir: string, adaptersDir: string): Promis
     agreementMap.set(`${a.from}>${a.to}`, { from: a.from, to: a.to, matters: agreed });
   });
 
+  for (const code of hostedSet) {
+    if (!regions.has(code)) problems.push(`XR_REGIONS: ${code} is not in federation.yaml`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     name: fed.name,
-    federation: { regions, catalogs, agreements: agreementMap },
+    federation: { regions, agreements: agreementMap },
+    hosted: [...hostedSet],
+    catalogs,
     holidays: {
       holidays: holidays.holidays.map((h) => h.date),
       workdays: holidays.workdays.map((w) => w.date),

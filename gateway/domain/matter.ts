@@ -38,7 +38,7 @@ export interface RegionCatalog {
   readonly byLocalCode: ReadonlyMap<string, Matter>;
 }
 
-/** Builds the lookup maps of a catalog (plain loops: catalogs of 10,000+ matters are loaded by the dozen). */
+/** Builds the lookup maps of a catalog. */
 export function indexCatalog(regionCode: string, version: string, matters: readonly Matter[]): RegionCatalog {
   const byCode = new Map<string, Matter>();
   const byLocalCode = new Map<string, Matter>();
@@ -48,12 +48,6 @@ export function indexCatalog(regionCode: string, version: string, matters: reado
     byLocalCode.set(m.localCode, m);
   }
   return { regionCode, version, matters, byCode, byLocalCode };
-}
-
-/** Each region's current catalog; a gateway that keeps earlier versions answers `at` too. */
-export interface RegionCatalogs extends ReadonlyMap<string, RegionCatalog> {
-  /** The region's catalog at `version` (a case keeps the version it was filed under). */
-  at?(region: string, version: string): RegionCatalog | undefined;
 }
 
 /** What one region may send to another under their agreement. */
@@ -73,7 +67,6 @@ export interface RegionInfo {
 /** Everything the domain needs to know about the federation, loaded from config/. */
 export interface Federation {
   readonly regions: ReadonlyMap<string, RegionInfo>;
-  readonly catalogs: RegionCatalogs;
   /** Keyed by `${from}>${to}`. */
   readonly agreements: ReadonlyMap<string, Agreement>;
 }

@@ -25,8 +25,22 @@ function fail(code: (typeof ErrorCode)[keyof typeof ErrorCode], details: ErrorDe
   throw new XrError(code, message, { details });
 }
 
+/**
+ * The handling region's matter as the gateway holds it: `held` is false when
+ * it holds no catalog of that region, `matter` the matter of `matterCode`.
+ */
+export interface HandlingMatter {
+  readonly held: boolean;
+  readonly matter: Matter | undefined;
+}
+
 /** Returns the handling region's matter, or throws naming every offending field. */
-export function checkSubmission(req: SubmitCaseRequest, fed: Federation, hostRegion: string): Matter {
+export function checkSubmission(
+  req: SubmitCaseRequest,
+  fed: Federation,
+  hostRegion: string,
+  handling: HandlingMatter,
+): Matter {
   const problems: ErrorDetail[] = [];
   const add = (path: string, issue: string) => problems.push({ path, issue });
 
@@ -34,11 +48,10 @@ export function checkSubmission(req: SubmitCaseRequest, fed: Federation, hostReg
   else if (req.intakeRegion !== hostRegion) {
     add("intakeRegion", `this gateway takes cases for intake region ${hostRegion}, not ${req.intakeRegion}`);
   }
-  const catalog = fed.catalogs.get(req.handlingRegion);
-  if (!fed.regions.has(req.handlingRegion) || !catalog)
-    add("handlingRegion", `unknown region ${req.handlingRegion}`);
-  const matter = catalog?.byCode.get(req.matterCode);
-  if (catalog && !matter) add("matterCode", `region ${req.handlingRegion} has no matter ${req.matterCode}`);
+  const known = fed.regions.has(req.handlingRegion) && handling.held;
+  if (!known) add("handlingRegion", `unknown region ${req.handlingRegion}`);
+  const matter = handling.matter?.code === req.matterCode ? handling.matter : undefined;
+  if (known && !matter) add("matterCode", `region ${req.handlingRegion} has no matter ${req.matterCode}`);
   if (problems.length > 0) fail(ErrorCode.INVALID_ARGUMENT, problems);
   if (!matter) throw new XrError(ErrorCode.INTERNAL, "unreachable: matter checked above");
 
@@ -65,9 +78,9 @@ export function checkSubmission(req: SubmitCaseRequest, fed: Federation, hostReg
       `matter ${matter.code} is for ${matter.applicant === "PERSON" ? "a person" : "an organization"}`,
     );
   }
-  const known = new Map(matter.materials.map((m) => [m.materialCode, m]));
+  const asked = new Map(matter.materials.map((m) => [m.materialCode, m]));
   req.materials.forEach((m, i) => {
-    if (!known.has(m.materialCode)) {
+    if (!asked.has(m.materialCode)) {
       add(
         `materials[${i}].materialCode`,
         `matter ${matter.code} does not ask for material ${m.materialCode}`,

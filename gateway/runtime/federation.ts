@@ -123,11 +123,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
 
 /** Loads the configuration and starts every hosted region. */
 export async function startFederation(o: FederationOptions): Promise<FederationHandle> {
-  const config = await loadConfig(o.configDir, o.adaptersDir);
-  const hosted = o.regions.length > 0 ? o.regions : [...config.federation.regions.keys()];
-  const unknown = hosted.filter((r) => !config.federation.regions.has(r));
-  if (unknown.length > 0)
-    throw new ConfigError(unknown.map((r) => `XR_REGIONS: ${r} is not in federation.yaml`));
+  const config = await loadConfig(o.configDir, o.adaptersDir, o.regions);
+  const hosted = config.hosted;
   const bus: Bus =
     o.kafkaBrokers && o.kafkaBrokers.length > 0
       ? new KafkaBus({
@@ -223,6 +220,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     await bus.close();
     throw err;
   }
+  await pullMissingCatalogs(regions, o.log);
   return {
     config,
     bus,
@@ -234,4 +232,23 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
       await bus.close();
     },
   };
+}
+
+/** How long start waits for partners' catalogs that no region hosted here has stored yet. */
+const FIRST_PULL_MS = 10_000;
+
+/**
+ * Pulls, once every hosted region listens, the partner catalogs none is
+ * stored of, so that a fresh federation takes cases between its regions at
+ * once. Bounded: a partner away is pulled by the regular rounds later.
+ */
+async function pullMissingCatalogs(regions: ReadonlyMap<string, RegionHandle>, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), FIRST_PULL_MS);
+  });
+  const pulls = Promise.all([...regions.values()].map((r) => r.catalogs.partnerSync.syncMissing()));
+  const timedOut = await Promise.race([pulls.then(() => false), late]);
+  clearTimeout(timer);
+  if (timedOut) log.warn({ waitedMs: FIRST_PULL_MS }, "partner catalogs not all pulled at start; pulling on");
 }

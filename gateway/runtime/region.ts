@@ -8,7 +8,6 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { CatalogBook } from "../catalog/book.js";
 import { type CatalogUpkeep, startCatalogUpkeep } from "../catalog/upkeep.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { StaffDirectory } from "../config/staff.js";
@@ -24,11 +23,12 @@ import type { LedgerStore } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 import type { RegionCredentials } from "../security/keys-dir.js";
 import { FsMaterialStore } from "../store/fs/materials.js";
-import { openLedger } from "../store/open.js";
+import { openCatalogStore, openLedger } from "../store/open.js";
 import { type PartnerCallSettings, PartnerGateways } from "../transports/grpc/partners.js";
 import type { PeerSecurity } from "../transports/grpc/peer.js";
 import { startGrpcServer } from "../transports/grpc/server.js";
 import { createRestApp } from "../transports/rest/app.js";
+import { Catalogs } from "../usecases/catalogs.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
 import { ulidGenerator } from "./ids.js";
@@ -121,6 +121,10 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       databaseUrl: o.databaseUrl,
       cipher: o.cipher,
     }));
+  const own = o.config.catalogs.get(o.region);
+  if (!own) throw new Error(`region ${o.region} is not hosted by this configuration`);
+  const location = { region: o.region, dataDir: o.dataDir, databaseUrl: o.databaseUrl };
+  const catalogs = await Catalogs.open(own, await openCatalogStore(location));
   let relay: OutboxRelay | undefined;
   const groupId = `xr-gateway-${o.region}`;
   const metrics = createMetrics(o.region, {
@@ -131,8 +135,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const context: RegionContext = {
     region: o.region,
-    // Each gateway holds its own view of the catalogs: they change at runtime (catalog upkeep).
-    federation: { ...o.config.federation, catalogs: new CatalogBook(o.config.federation.catalogs) },
+    federation: o.config.federation,
+    catalogs,
     store,
     materials: new FsMaterialStore(join(o.dataDir, o.region, "materials")),
     bus: o.bus,
@@ -181,7 +185,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const upkeep = startCatalogUpkeep({
     region: o.region,
     config: o.config,
-    book: context.federation.catalogs as CatalogBook,
+    catalogs,
     partners,
     subscribe: (listener) => context.changes.subscribe(listener),
     getCase: (caseId) => store.getCase(caseId),
@@ -260,6 +264,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       // What the last requests and records committed goes out now rather than at the next start.
       await relay?.stop(RELAY_FLUSH_MS);
       await store.close();
+      await catalogs.close();
       log.info("region gateway stopped");
     },
   };

@@ -3,9 +3,12 @@
  * (replicas share it), otherwise a SQLite file under the data directory.
  */
 import { join } from "node:path";
+import type { CatalogStore } from "../ports/catalogs.js";
 import type { LedgerStore } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
+import { PgCatalogStore } from "./pg/catalogs.js";
 import { PgLedger } from "./pg/ledger.js";
+import { SqliteCatalogStore } from "./sqlite/catalogs.js";
 import { SqliteLedger } from "./sqlite/ledger.js";
 
 /** Where a region's ledger lives. */
@@ -25,12 +28,22 @@ export async function openLedger(o: LedgerLocation): Promise<LedgerStore> {
   if (o.databaseUrl) {
     return PgLedger.open({
       url: o.databaseUrl,
-      schema: `xr_${o.region}`,
+      schema: schemaOf(o.region),
       ...(o.cipher ? { cipher: o.cipher } : {}),
     });
   }
   return new SqliteLedger({
-    path: join(o.dataDir, o.region, "ledger.db"),
+    path: ledgerFile(o),
     ...(o.cipher ? { cipher: o.cipher } : {}),
   });
 }
+
+/** Opens the store of partners' catalogs beside the region's ledger (same file or schema). */
+export async function openCatalogStore(o: LedgerLocation): Promise<CatalogStore> {
+  return o.databaseUrl
+    ? PgCatalogStore.open(o.databaseUrl, schemaOf(o.region))
+    : new SqliteCatalogStore(ledgerFile(o));
+}
+
+const schemaOf = (region: string) => `xr_${region}`;
+const ledgerFile = (o: LedgerLocation) => join(o.dataDir, o.region, "ledger.db");

@@ -49,10 +49,11 @@ async function attempt(
   }
   const now = ctx.clock.now();
   // The materials of the catalog version the case was filed under, not of a later one.
-  const catalogs = ctx.federation.catalogs;
-  const catalog =
-    catalogs.at?.(current.handlingRegion, current.catalogVersion) ?? catalogs.get(current.handlingRegion);
-  const matter = catalog?.byCode.get(current.matterCode);
+  const matter = await ctx.catalogs.matter(
+    current.handlingRegion,
+    current.matterCode,
+    current.catalogVersion,
+  );
   const payload = planAction(action, {
     deadlineIfAcceptedNow: ctx.calendar.addWorkingDays(cstDate(now), current.promisedDays),
     newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,

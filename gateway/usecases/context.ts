@@ -7,6 +7,7 @@ import type { Clock, IdGenerator } from "../ports/clock.js";
 import type { MaterialStore } from "../ports/materials.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { IdempotencyKey, LedgerStore } from "../ports/store.js";
+import type { Catalogs } from "./catalogs.js";
 import type { CaseChanges } from "./changes.js";
 
 /** Dependencies of the use cases of one hosted region. */
@@ -14,6 +15,8 @@ export interface RegionContext {
   /** The region this gateway speaks for (GB/T 2260). */
   readonly region: string;
   readonly federation: Federation;
+  /** Its own catalog and its partners' as this gateway holds them. */
+  readonly catalogs: Catalogs;
   readonly store: LedgerStore;
   /** Scanned materials of this region's cases. */
   readonly materials: MaterialStore;

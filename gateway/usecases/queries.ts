@@ -50,15 +50,15 @@ export interface RegionSummary extends RegionInfo {
   readonly matterCount: number;
 }
 
-/** Every member of the federation. */
+/** Every member of the federation, with the catalog version this gateway holds of each. */
 export function listRegions(ctx: RegionContext): RegionSummary[] {
   return [...ctx.federation.regions.values()].map((r) => {
-    const catalog = ctx.federation.catalogs.get(r.code);
+    const held = ctx.catalogs.held(r.code);
     return {
       ...r,
       partners: partnersOf(ctx.federation, r.code),
-      catalogVersion: catalog?.version ?? "",
-      matterCount: catalog?.matters.length ?? 0,
+      catalogVersion: held?.version ?? "",
+      matterCount: held?.matterCount ?? 0,
     };
   });
 }
@@ -79,41 +79,37 @@ export interface MatterPage {
   readonly catalogVersion: string;
 }
 
-/** A region's matters, filtered by substring of name or code and by mode. */
-export function listMatters(ctx: RegionContext, q: MatterQuery): MatterPage {
-  const catalog = ctx.federation.catalogs.get(q.regionCode);
-  if (!catalog) {
-    throw new XrError(ErrorCode.NOT_FOUND, `region ${q.regionCode} not found`, {
-      details: [{ path: "code", issue: "unknown region" }],
-    });
-  }
-  const needle = q.q?.trim().toLowerCase() ?? "";
-  const hits = catalog.matters.filter(
-    (m) =>
-      (needle === "" ||
-        m.name.includes(needle) ||
-        m.localName.includes(needle) ||
-        m.code.toLowerCase().includes(needle) ||
-        m.localCode.toLowerCase().includes(needle)) &&
-      (q.mode === undefined || m.modes.includes(q.mode)),
-  );
+function unknownRegion(regionCode: string, path: string): XrError {
+  return new XrError(ErrorCode.NOT_FOUND, `region ${regionCode} not found`, {
+    details: [{ path, issue: "unknown region" }],
+  });
+}
+
+/** A region's matters, filtered by substring of name or code (any case) and by mode. */
+export async function listMatters(ctx: RegionContext, q: MatterQuery): Promise<MatterPage> {
   const start = q.pageToken ? Number.parseInt(q.pageToken, 10) : 0;
   if (!Number.isInteger(start) || start < 0)
     throw XrError.invalid("pageToken", "is not a token this server gave");
-  const page = hits.slice(start, start + q.pageSize);
-  const next = start + q.pageSize < hits.length ? String(start + q.pageSize) : "";
-  return { matters: page, nextPageToken: next, catalogVersion: catalog.version };
+  // One matter past the page says whether another page follows.
+  const found = await ctx.catalogs.search(q.regionCode, {
+    q: q.q?.trim() ?? "",
+    mode: q.mode,
+    offset: start,
+    limit: q.pageSize + 1,
+  });
+  if (!found) throw unknownRegion(q.regionCode, "code");
+  const more = found.matters.length > q.pageSize;
+  return {
+    matters: more ? found.matters.slice(0, q.pageSize) : found.matters,
+    nextPageToken: more ? String(start + q.pageSize) : "",
+    catalogVersion: found.version,
+  };
 }
 
 /** One matter of a region's catalog by shared or local code, or NOT_FOUND. */
-export function getMatter(ctx: RegionContext, regionCode: string, matterCode: string): Matter {
-  const catalog = ctx.federation.catalogs.get(regionCode);
-  if (!catalog) {
-    throw new XrError(ErrorCode.NOT_FOUND, `region ${regionCode} not found`, {
-      details: [{ path: "regionCode", issue: "unknown region" }],
-    });
-  }
-  const m = catalog.byCode.get(matterCode) ?? catalog.matters.find((x) => x.localCode === matterCode);
+export async function getMatter(ctx: RegionContext, regionCode: string, matterCode: string): Promise<Matter> {
+  if (!ctx.catalogs.held(regionCode)) throw unknownRegion(regionCode, "regionCode");
+  const m = await ctx.catalogs.matter(regionCode, matterCode);
   if (!m) {
     throw new XrError(ErrorCode.NOT_FOUND, `${regionCode} has no matter ${matterCode}`, {
       details: [{ path: "matterCode", issue: "not in this region's catalog" }],

@@ -1,167 +1,211 @@
 /**
- * `npm run bench:catalog`: loads a generated federation of 50 declarative
- * regions with 10,000 matters each (`loadConfig`: the shared catalog, every
- * region's catalog.json and mapping.yaml, validation, indexing) and prints
- * the load time and the memory it holds (on the heap and in buffers); then
- * times local ↔ shared lookups on loaded regions of growing size, to show
- * they do not grow with the catalog.
- *
- * Each load runs in a fresh process, as a gateway's start does, BENCH_RUNS
- * times (the median is the figure). The baseline, measured the same way in
- * the same run, is what any loader of these files pays before it has built
- * anything: reading them and `JSON.parse` of every catalog.json.
- * Settings: BENCH_REGIONS (50), BENCH_MATTERS (10000), BENCH_RUNS (5).
+ * Catalogs as production holds them: one region hosting a 10,000-matter
+ * catalog, with 50 partners × 10,000 matters already in its ledger (stored as
+ * their versioned gRPC pulls would have stored them; no partner is reachable).
+ * Measures the gateway as `npm start` runs it (`node dist/gateway/main.js`,
+ * built first with tsc), in a child process of its own:
+ * - time from process start to the first `/readyz` 200, median of 5 starts;
+ * - `GET /api/v1/regions/{partner}/matters?q=<two Chinese characters>` at 50
+ *   connections (autocannon): a common pair (登记, pages end early), and one no
+ *   matter has (殡葬: the whole partner catalog is scanned), beside in the same
+ *   run the same search of the host's own catalog (in memory) and `/healthz`
+ *   (what the HTTP stack alone costs on this machine);
+ * - resident memory (VmRSS, and its peak VmHWM) after the searches.
+ * BENCH_PARTNERS, BENCH_MATTERS and BENCH_SECONDS change the sizes and the
+ * load duration. Results also go to bench-results/catalog.json.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { loadConfig } from "../../gateway/config/load.js";
-import { generateFederation } from "./catalog-fixture.js";
+import autocannon from "autocannon";
+import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { HOST, HOST_HTTP_PORT, partnerCode, seedPartners, writeFederation } from "./catalog-fixture.js";
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const PARTNERS = count(process.env.BENCH_PARTNERS, 50);
+const MATTERS = count(process.env.BENCH_MATTERS, 10_000);
+const SECONDS = count(process.env.BENCH_SECONDS, 10);
+const STARTS = 5;
+const CONNECTIONS = 50;
+const TARGET = { readyMs: 1_500, p99Ms: 10, rssMb: 250 };
+const AUTH = `Bearer dev-${HOST}-clerk`;
+const MAIN = join(PROJECT_ROOT, "dist", "gateway", "main.js");
 
-/** Heap and memory outside it (buffers: a columnar catalog keeps its file's bytes there). */
-function memory(): { heap: number; external: number } {
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external };
-}
-
-/** What one fresh process measured. */
-interface Measured {
-  ms: number;
-  heap: number;
-  external: number;
-  /** After a load: building every region's lookup maps (a catalog builds them when first used). */
-  firstUseMs?: number;
-}
-
-/** One measurement in this (fresh) process: `load` or `baseline` of the federation in `dir`. */
-async function measure(what: string, dir: string): Promise<Measured> {
-  global.gc?.();
-  const before = memory();
-  const started = performance.now();
-  let held: unknown;
-  if (what === "load") {
-    held = await loadConfig(join(dir, "config"), join(dir, "adapters"));
-  } else {
-    const adapters = join(dir, "adapters");
-    held = readdirSync(adapters).map((c) =>
-      JSON.parse(readFileSync(join(adapters, c, "catalog.json"), "utf8")),
-    );
+function count(raw: string | undefined, fallback: number): number {
+  const n = raw === undefined || raw === "" ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`expected a whole number, not "${raw}"`);
+    process.exit(2);
   }
-  const ms = performance.now() - started;
-  global.gc?.();
-  const after = memory();
-  if (!held) throw new Error("nothing loaded");
-  const measured: Measured = {
-    ms,
-    heap: after.heap - before.heap,
-    external: after.external - before.external,
+  return n;
+}
+
+interface Started {
+  readonly url: string;
+  readonly pid: number;
+  readonly readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the gateway and waits for /readyz 200, timing from the spawn. */
+async function start(dir: string, dataDir: string): Promise<Started> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [MAIN], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      XR_CONFIG_DIR: join(dir, "config"),
+      XR_ADAPTERS_DIR: join(dir, "adapters"),
+      XR_DATA_DIR: dataDir,
+      XR_REGIONS: HOST,
+      XR_DRAIN_MS: "0",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  let gone: number | null | undefined;
+  const exited = new Promise<void>((done) =>
+    proc.once("exit", (code) => {
+      gone = code;
+      done();
+    }),
+  );
+  const url = `http://127.0.0.1:${HOST_HTTP_PORT}`;
+  for (;;) {
+    // Ready means this child answers: one still holding the port from before would be a false start.
+    if (gone !== undefined) throw new Error(`gateway exited (${gone}) before it was ready`);
+    const r = await fetch(`${url}/readyz`).catch(() => undefined);
+    if (r?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = performance.now() - t0;
+  const stop = async () => {
+    running.delete(stop);
+    proc.kill("SIGTERM");
+    await exited;
   };
-  if (what === "load") {
-    const t0 = performance.now();
-    let found = 0;
-    for (const c of (held as Awaited<ReturnType<typeof loadConfig>>).federation.catalogs.values())
-      if (c.byLocalCode.get(c.byLocalCode.keys().next().value ?? "")) found++;
-    measured.firstUseMs = performance.now() - t0;
-    if (found === 0) throw new Error("no lookup found anything");
-  }
-  return measured;
+  running.add(stop);
+  return { url, pid: proc.pid as number, readyMs, stop };
 }
 
-if (process.argv[2] === "--child") {
-  process.stdout.write(JSON.stringify(await measure(process.argv[3] as string, process.argv[4] as string)));
-  process.exit(0);
+/** VmRSS and VmHWM of `pid`, MB. */
+function memory(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: Math.round(kb("VmRSS") / 1024), peakMb: Math.round(kb("VmHWM") / 1024) };
 }
 
-const regions = Number(process.env.BENCH_REGIONS ?? 50);
-const matters = Number(process.env.BENCH_MATTERS ?? 10_000);
-const runs = Number(process.env.BENCH_RUNS ?? 5);
-const dir = mkdtempSync(join(tmpdir(), "xr-catalog-bench-"));
+interface Load {
+  readonly name: string;
+  readonly path: string;
+  readonly requestsPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly matters: number;
+}
+
+async function load(base: string, name: string, path: string): Promise<Load> {
+  const probe = await fetch(`${base}${path}`, { headers: { authorization: AUTH } });
+  if (probe.status !== 200) throw new Error(`${path}: ${probe.status} ${await probe.text()}`);
+  const body = (await probe.json()) as { matters?: unknown[] };
+  const run = (duration: number) =>
+    autocannon({
+      url: `${base}${path}`,
+      headers: { authorization: AUTH },
+      connections: CONNECTIONS,
+      duration,
+    });
+  await run(2);
+  const r = await run(SECONDS);
+  return {
+    name,
+    path,
+    requestsPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    non2xx: r.non2xx + r.errors + r.timeouts,
+    matters: body.matters?.length ?? 0,
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** One measurement of `what` in a new process (with this one's flags: --expose-gc, tsx). */
-function inChild(what: string): Measured {
-  const self = fileURLToPath(import.meta.url);
-  const args = [...process.execArgv, self, "--child", what, dir];
-  return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
-}
-
+const dir = mkdtempSync(join(tmpdir(), "xr-catalog-bench-"));
+const running = new Set<() => Promise<void>>();
+process.once("SIGINT", () => {
+  void Promise.all([...running].map((s) => s())).finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+});
 try {
-  const codes = generateFederation(dir, regions, matters);
-  // Alternated, so that both see the machine alike.
-  const loads: Measured[] = [];
-  const baselines: Measured[] = [];
-  for (let i = 0; i < runs; i++) {
-    loads.push(inChild("load"));
-    baselines.push(inChild("baseline"));
-  }
-  const loadMs = median(loads.map((r) => r.ms));
-  const baseMs = median(baselines.map((r) => r.ms));
-  console.log(
-    `loaded ${regions} regions × ${matters} matters = ${regions * matters} matters: median ${loadMs.toFixed(0)} ms of ${runs} fresh processes (${loads.map((r) => r.ms.toFixed(0)).join(", ")})`,
-  );
-  console.log(
-    `baseline, reading and JSON.parse of the catalog.json files alone: median ${baseMs.toFixed(0)} ms (${baselines.map((r) => r.ms.toFixed(0)).join(", ")})`,
-  );
-  console.log(`load / baseline: ${(loadMs / baseMs).toFixed(2)}`);
-  console.log(
-    `after the load, the first lookup in each of the ${regions} regions (which builds its lookup maps): median ${median(loads.map((r) => r.firstUseMs ?? 0)).toFixed(0)} ms in all`,
-  );
-  const held = (rs: Array<{ heap: number; external: number }>) =>
-    `${mb(median(rs.map((r) => r.heap + r.external)))} (heap ${mb(median(rs.map((r) => r.heap)))}, buffers ${mb(median(rs.map((r) => r.external)))})`;
-  console.log(
-    `memory held by the loaded federation: ${held(loads)}${global.gc ? "" : " (run with --expose-gc for a settled figure)"}; by the parsed JSON alone: ${held(baselines)}`,
-  );
+  const dataDir = join(dir, "data");
+  console.error("building the gateway (tsc -p tsconfig.build.json) …");
+  const built = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], {
+    cwd: PROJECT_ROOT,
+    stdio: "inherit",
+  });
+  if (built.status !== 0) throw new Error("the build failed (run npm run gen:types first?)");
+  writeFederation(dir, PARTNERS, MATTERS);
+  let t = performance.now();
+  await seedPartners(dataDir, PARTNERS, MATTERS);
+  const seedSeconds = (performance.now() - t) / 1000;
+  console.error(`seeded ${PARTNERS} partners × ${MATTERS} matters in ${seedSeconds.toFixed(0)} s`);
 
-  const config = await loadConfig(join(dir, "config"), join(dir, "adapters"));
-  // The catalogs alone, with the mappings already in memory: read, UTF-8 check, scan, checks, build, index.
-  const t1 = performance.now();
-  for (const code of codes) {
-    const entry = config.adapters.get(code);
-    if (!entry) throw new Error("bench region missing");
-    entry.adapter.parseCatalog(
-      readFileSync(join(dir, "adapters", code, entry.adapter.catalogFile)),
-      entry.ctx,
+  // A first start makes the development data key and warms the file cache; it is not counted.
+  const warm = await start(dir, dataDir);
+  await warm.stop();
+  const readyMs: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const started = await start(dir, dataDir);
+    readyMs.push(started.readyMs);
+    await started.stop();
+  }
+  const g = await start(dir, dataDir);
+  const atReady = memory(g.pid);
+  const partner = partnerCode(PARTNERS - 1);
+  const api = (region: string, q: string) => `/api/v1/regions/${region}/matters?q=${encodeURIComponent(q)}`;
+  t = performance.now();
+  const loads = [
+    await load(g.url, "partner, common pair (登记)", api(partner, "登记")),
+    await load(g.url, "partner, pair no matter has (殡葬)", api(partner, "殡葬")),
+    await load(g.url, "baseline: own catalog in memory (登记)", api(HOST, "登记")),
+    await load(g.url, "baseline: /healthz", "/healthz"),
+  ];
+  const afterLoad = memory(g.pid);
+  await g.stop();
+
+  const result = {
+    partners: PARTNERS,
+    matters: MATTERS,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    seedSeconds: Math.round(seedSeconds),
+    readyMs: { median: Math.round(median(readyMs)), all: readyMs.map(Math.round) },
+    memory: { atReady, afterLoad },
+    loads,
+    targets: TARGET,
+  };
+  mkdirSync(join(PROJECT_ROOT, "bench-results"), { recursive: true });
+  writeFileSync(join(PROJECT_ROOT, "bench-results", "catalog.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const verdict = (ok: boolean) => (ok ? "✔" : "✘");
+  console.log(
+    `catalog bench: ${HOST} hosting ${MATTERS} matters, ${PARTNERS} partners × ${MATTERS} in its ledger`,
+  );
+  console.log(
+    `${verdict(result.readyMs.median <= TARGET.readyMs)} start → /readyz 200: median ${result.readyMs.median} ms of ${STARTS} (${result.readyMs.all.join(", ")}), target ≤ ${TARGET.readyMs}`,
+  );
+  for (const l of loads) {
+    const mark = l.name.startsWith("partner") ? `${verdict(l.p99Ms <= TARGET.p99Ms)} ` : "  ";
+    console.log(
+      `${mark}${l.name}: p99 ${l.p99Ms} ms, p50 ${l.p50Ms} ms, ${l.requestsPerSec} req/s at ${CONNECTIONS} connections, ${l.matters} matters a page${l.non2xx ? `, ${l.non2xx} failed` : ""}`,
     );
   }
   console.log(
-    `parsing the ${regions} catalogs again, mappings already in memory: ${(performance.now() - t1).toFixed(0)} ms`,
+    `${verdict(afterLoad.rssMb <= TARGET.rssMb)} resident memory: ${atReady.rssMb} MB at ready, ${afterLoad.rssMb} MB after the searches (peak ${afterLoad.peakMb} MB), target ≤ ${TARGET.rssMb}`,
   );
-
-  // O(1): local → shared → local round trips through a loaded region's catalog and mapping, on
-  // regions of 1,000, 10,000 and 100,000 matters, take about the same time (larger maps also
-  // miss the CPU cache more). Each catalog's matters are asked for once before the timing, so
-  // that what is timed is lookups, not the first making of each matter.
-  const lookups = 1_000_000;
-  for (const size of [1_000, 10_000, 100_000]) {
-    const sizeDir = mkdtempSync(join(tmpdir(), "xr-catalog-lookup-"));
-    try {
-      const [code] = generateFederation(sizeDir, 1, size) as [string];
-      const one = await loadConfig(join(sizeDir, "config"), join(sizeDir, "adapters"));
-      const catalog = one.federation.catalogs.get(code);
-      const entry = one.adapters.get(code);
-      if (!catalog || !entry) throw new Error("bench region missing");
-      const keys = catalog.matters.map((m) => m.localCode);
-      let hits = 0;
-      const t0 = performance.now();
-      for (let i = 0; i < lookups; i++) {
-        const local = keys[(i * 7919) % keys.length] as string;
-        const shared = catalog.byLocalCode.get(local)?.code;
-        if (shared !== undefined && catalog.byCode.get(shared)?.localCode === local) hits++;
-        if (entry.ctx.mapping.localMatters.get(shared ?? "") === local) hits++;
-      }
-      const ns = ((performance.now() - t0) * 1e6) / lookups;
-      console.log(
-        `local ↔ shared lookup, ${size} matters (${catalog.constructor.name}): ${ns.toFixed(0)} ns per round trip (${hits} of ${2 * lookups} found)`,
-      );
-    } finally {
-      rmSync(sizeDir, { recursive: true, force: true });
-    }
-  }
-  console.log(`verdict: load ${loadMs < 2000 ? "under" : "OVER"} the 2 s target`);
 } finally {
+  for (const stop of running) await stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -87,7 +87,7 @@ describe("bad input is refused and changes nothing", () => {
     // A matter 广州 implements, for persons, by remote intake, that the 长沙 → 广州 agreement leaves out.
     const fed = t.fed.config.federation;
     const agreed = fed.agreements.get("430100>440100")?.matters;
-    const outside = [...(fed.catalogs.get("440100")?.byCode.values() ?? [])].find(
+    const outside = [...(t.fed.config.catalogs.get("440100")?.byCode.values() ?? [])].find(
       (m) => !agreed?.has(m.code) && m.applicant === "PERSON" && m.modes.includes("REMOTE_INTAKE"),
     );
     if (!outside) throw new Error("fixture: every 广州 matter is agreed; the agreement should not cover all");
@@ -175,7 +175,7 @@ describe("bad input is refused and changes nothing", () => {
 
   it("a collaborating region without an agreement on the matter → 403 at collaboratingRegions[0]", async () => {
     const fed = t.fed.config.federation;
-    const candidate = [...(fed.catalogs.get("430100")?.byCode.values() ?? [])].find((m) => {
+    const candidate = [...(t.fed.config.catalogs.get("430100")?.byCode.values() ?? [])].find((m) => {
       const agreed = [fed.agreements.get("430100>440100"), fed.agreements.get("440100>430100")];
       return (
         m.modes.includes("MULTI_REGION") &&

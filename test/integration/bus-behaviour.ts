@@ -13,6 +13,7 @@ import { WorkCalendar } from "../../gateway/domain/calendar.js";
 import { HandlingMode } from "../../gateway/domain/case.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { dlqTopic, inboxTopics, topicFor } from "../../gateway/domain/events.js";
+import { indexCatalog } from "../../gateway/domain/matter.js";
 import { receive } from "../../gateway/inbound/pipeline.js";
 import type { Bus, BusRecord } from "../../gateway/ports/bus.js";
 import { ulidGenerator } from "../../gateway/runtime/ids.js";
@@ -25,7 +26,9 @@ import {
   registryVerifier,
 } from "../../gateway/security/signing.js";
 import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
+import { SqliteCatalogStore } from "../../gateway/store/sqlite/catalogs.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
+import { Catalogs } from "../../gateway/usecases/catalogs.js";
 import { CaseChanges } from "../../gateway/usecases/changes.js";
 import type { RegionContext } from "../../gateway/usecases/context.js";
 import { personCase, signedEnvelope } from "../helpers/cases.js";
@@ -206,10 +209,13 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       const ids = ulidGenerator();
       const ctx: RegionContext = {
         region,
+        catalogs: await Catalogs.open(
+          indexCatalog(region, "v1", []),
+          new SqliteCatalogStore(join(dir, "ledger.db")),
+        ),
         // The one agreement the events below need: 430100 sends this matter to the test region.
         federation: {
           regions: new Map(),
-          catalogs: new Map(),
           agreements: new Map([
             [
               `430100>${region}`,

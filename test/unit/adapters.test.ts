@@ -25,7 +25,7 @@ interface Loaded {
 
 function region(code: string): Loaded {
   const entry = config.adapters.get(code);
-  const catalog = config.federation.catalogs.get(code);
+  const catalog = config.catalogs.get(code);
   if (!entry || !catalog) expect.fail(`region ${code} has no adapter or catalog`);
   return { ...entry, catalog };
 }
@@ -69,7 +69,7 @@ describe("adapters: loading the federation", () => {
   it("loads both regions with an adapter and a catalog", () => {
     for (const code of REGIONS) {
       expect(config.adapters.get(code)?.adapter.regionCode, code).to.equal(code);
-      expect(config.federation.catalogs.get(code)?.regionCode, code).to.equal(code);
+      expect(config.catalogs.get(code)?.regionCode, code).to.equal(code);
     }
   });
 });

@@ -1,11 +1,12 @@
 /** Catalog versions: the diff of two exports, and the history a gateway keeps. */
 import { join } from "node:path";
 import { expect } from "chai";
-import { CatalogBook } from "../../gateway/catalog/book.js";
 import { indexCatalog, type RegionCatalog } from "../../gateway/domain/matter.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { SqliteCatalogStore } from "../../gateway/store/sqlite/catalogs.js";
 import { diffCatalogs, formatDiff } from "../../gateway/tools/catalog-diff.js";
 import { readCatalogFile } from "../../gateway/tools/catalog-file.js";
+import { Catalogs } from "../../gateway/usecases/catalogs.js";
 import { type RegionFixture, regionFixture } from "../helpers/region-fixture.js";
 
 describe("xr catalog diff", () => {
@@ -64,16 +65,18 @@ describe("xr catalog diff", () => {
   });
 });
 
-describe("catalog book: a gateway's catalogs over time", () => {
+describe("a region's own catalog over time", () => {
   const catalog = (version: string): RegionCatalog => indexCatalog("360100", version, []);
 
-  it("serves the newest version and keeps earlier ones for cases filed under them", () => {
-    const book = new CatalogBook(new Map([["360100", catalog("v1")]]));
-    expect(book.publish(catalog("v2"))?.version).to.equal("v1");
-    expect(book.get("360100")?.version).to.equal("v2");
-    expect(book.at("360100", "v1")?.version).to.equal("v1");
-    for (let i = 3; i <= 12; i++) book.publish(catalog(`v${i}`));
-    expect(book.at("360100", "v1"), "only the last versions are kept").to.equal(undefined);
-    expect(book.at("360100", "v4")?.version).to.equal("v4");
+  it("serves the newest version and keeps earlier ones for cases filed under them", async () => {
+    const catalogs = await Catalogs.open(catalog("v1"), new SqliteCatalogStore(":memory:"));
+    catalogs.publishOwn(catalog("v2"));
+    expect(catalogs.own.version).to.equal("v2");
+    expect(catalogs.held("360100")?.version).to.equal("v2");
+    expect(catalogs.ownAt("v1").version).to.equal("v1");
+    for (let i = 3; i <= 12; i++) catalogs.publishOwn(catalog(`v${i}`));
+    expect(catalogs.ownAt("v1").version, "only the last versions are kept; else the current").to.equal("v12");
+    expect(catalogs.ownAt("v4").version).to.equal("v4");
+    await catalogs.close();
   });
 });

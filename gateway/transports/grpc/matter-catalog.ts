@@ -1,4 +1,4 @@
-/** `xr.v1.MatterCatalog`: the federation's catalogs as this gateway knows them. */
+/** `xr.v1.MatterCatalog`: this region's catalog and its partners' as this gateway holds them. */
 import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import { matterToJson } from "../../codec/json.js";
 import { HandlingMode } from "../../domain/case.js";
@@ -34,7 +34,7 @@ export function matterCatalog(ctx: RegionContext, security: PeerSecurity): Untyp
       const r = call.request;
       const pageSize = r.pageSize ?? 0;
       if (pageSize > 500) throw XrError.invalid("pageSize", "must be at most 500");
-      const page = listMatters(ctx, {
+      const page = await listMatters(ctx, {
         regionCode: r.regionCode || ctx.region,
         q: r.query,
         mode: mode(r.mode),
@@ -50,7 +50,7 @@ export function matterCatalog(ctx: RegionContext, security: PeerSecurity): Untyp
         callerRegion(ctx, security, call);
         const code = call.request.matterCode ?? "";
         if (code === "") throw XrError.invalid("matterCode", "is required");
-        return { ...matterToJson(getMatter(ctx, call.request.regionCode || ctx.region, code)) };
+        return { ...matterToJson(await getMatter(ctx, call.request.regionCode || ctx.region, code)) };
       },
     ),
   };

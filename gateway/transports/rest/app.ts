@@ -140,8 +140,8 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.get("/regions", (_req, res) => {
     res.json({ regions: listRegions(ctx) });
   });
-  api.get("/regions/:code/matters", (req, res) => {
-    const page = listMatters(ctx, {
+  api.get("/regions/:code/matters", async (req, res) => {
+    const page = await listMatters(ctx, {
       regionCode: String(req.params.code),
       q: queryString(req, "q"),
       mode: oneOf(req, "mode", Object.values(HandlingMode)),

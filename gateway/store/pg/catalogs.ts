@@ -1,0 +1,191 @@
+/**
+ * Partners' catalogs in the region's PostgreSQL schema, on a small pool of
+ * their own. Each matter is a row: the columns searches and lookups read, and
+ * the whole matter as JSON. Substrings of three characters or more are found
+ * through a pg_trgm GIN index; shorter ones scan the one catalog version asked
+ * for, in catalog order, and stop at the page's end.
+ */
+import pg from "pg";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { Matter } from "../../domain/matter.js";
+import {
+  type CatalogStore,
+  KEPT_CATALOG_VERSIONS,
+  type MatterSearch,
+  type StoredCatalog,
+} from "../../ports/catalogs.js";
+import { catalogRows, likePattern, TRIGRAM } from "../catalog-rows.js";
+
+// pg_trgm lives in `public`, outside the region's search path: its operator class is named in full.
+const SCHEMA = `
+  CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+  CREATE TABLE IF NOT EXISTS catalog_versions (
+    region text NOT NULL,
+    version text NOT NULL,
+    seq bigint NOT NULL,
+    matter_count integer NOT NULL,
+    PRIMARY KEY (region, version)
+  );
+  CREATE TABLE IF NOT EXISTS catalog_matters (
+    region text NOT NULL,
+    version text NOT NULL,
+    position integer NOT NULL,
+    code text NOT NULL,
+    local_code text NOT NULL,
+    modes text NOT NULL,
+    search text NOT NULL,
+    body text NOT NULL,
+    PRIMARY KEY (region, version, position)
+  );
+  CREATE INDEX IF NOT EXISTS catalog_matters_code ON catalog_matters (region, version, code);
+  CREATE INDEX IF NOT EXISTS catalog_matters_local_code ON catalog_matters (region, version, local_code);
+  CREATE INDEX IF NOT EXISTS catalog_matters_search ON catalog_matters USING gin (search public.gin_trgm_ops);
+`;
+
+const WHERE = "region = $1 AND version = $2 AND ($3 = '' OR strpos(modes, $3) > 0)";
+
+/** {@link CatalogStore} in a region's PostgreSQL schema. */
+export class PgCatalogStore implements CatalogStore {
+  readonly #pool: pg.Pool;
+  readonly #schema: string;
+
+  private constructor(pool: pg.Pool, schema: string) {
+    this.#pool = pool;
+    this.#schema = schema;
+  }
+
+  /** Connects to `url`, creating the tables in `schema` (the region's ledger schema) if missing. */
+  static async open(url: string, schema: string): Promise<PgCatalogStore> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new XrError(ErrorCode.INVALID_ARGUMENT, `schema: "${schema}" is not a plain lower-case name`);
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      options: `-c search_path=${schema}`,
+      connectionTimeoutMillis: 5_000,
+      max: 4,
+    });
+    // An idle pooled connection that the server closes must not crash the process; the next query reconnects.
+    pool.on("error", () => undefined);
+    try {
+      const c = await pool.connect();
+      try {
+        // Replicas starting together take turns: CREATE … IF NOT EXISTS is not safe against itself.
+        await c.query("SELECT pg_advisory_lock(hashtext($1))", [`${schema}:catalogs`]);
+        try {
+          await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+          await c.query(SCHEMA);
+        } finally {
+          await c.query("SELECT pg_advisory_unlock(hashtext($1))", [`${schema}:catalogs`]);
+        }
+      } finally {
+        c.release();
+      }
+    } catch (err) {
+      await pool.end();
+      throw new XrError(ErrorCode.UNAVAILABLE, `catalog store: ${(err as Error).message}`, { cause: err });
+    }
+    return new PgCatalogStore(pool, schema);
+  }
+
+  async save(region: string, version: string, matters: readonly Matter[]): Promise<void> {
+    const rows = catalogRows(matters);
+    const c = await this.#pool.connect();
+    try {
+      await c.query("BEGIN");
+      // Replicas pulling the same version at once write it one after the other.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.#schema}:catalogs`]);
+      await this.#drop(c, region, version);
+      await c.query(
+        `INSERT INTO catalog_matters (region, version, position, code, local_code, modes, search, body)
+         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+        [
+          region,
+          version,
+          rows.map((r) => r.position),
+          rows.map((r) => r.code),
+          rows.map((r) => r.localCode),
+          rows.map((r) => r.modes),
+          rows.map((r) => r.search),
+          rows.map((r) => r.body),
+        ],
+      );
+      await c.query(
+        `INSERT INTO catalog_versions (region, version, seq, matter_count)
+         SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3 FROM catalog_versions`,
+        [region, version, matters.length],
+      );
+      const stale = await c.query<{ version: string }>(
+        "SELECT version FROM catalog_versions WHERE region = $1 ORDER BY seq DESC OFFSET $2",
+        [region, KEPT_CATALOG_VERSIONS + 1],
+      );
+      for (const old of stale.rows) await this.#drop(c, region, old.version);
+      await c.query("COMMIT");
+    } catch (err) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw new XrError(
+        ErrorCode.UNAVAILABLE,
+        `saving catalog ${region} ${version}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    } finally {
+      c.release();
+    }
+  }
+
+  async #drop(c: pg.PoolClient, region: string, version: string): Promise<void> {
+    await c.query("DELETE FROM catalog_matters WHERE region = $1 AND version = $2", [region, version]);
+    await c.query("DELETE FROM catalog_versions WHERE region = $1 AND version = $2", [region, version]);
+  }
+
+  async newest(): Promise<StoredCatalog[]> {
+    const { rows } = await this.#query<StoredCatalog>(
+      `SELECT DISTINCT ON (region) region, version, matter_count AS "matterCount"
+         FROM catalog_versions ORDER BY region, seq DESC`,
+      [],
+    );
+    return rows;
+  }
+
+  async matter(region: string, version: string, code: string): Promise<Matter | undefined> {
+    const { rows } = await this.#query<{ body: string }>(
+      `SELECT body FROM catalog_matters WHERE region = $1 AND version = $2 AND (code = $3 OR local_code = $3)
+        ORDER BY code = $3 DESC, position LIMIT 1`,
+      [region, version, code],
+    );
+    return rows[0] ? (JSON.parse(rows[0].body) as Matter) : undefined;
+  }
+
+  async search(region: string, version: string, q: MatterSearch): Promise<Matter[]> {
+    const needle = q.q.toLowerCase();
+    const params: unknown[] = [region, version, q.mode ? `,${q.mode},` : ""];
+    let text = "";
+    if (needle !== "") {
+      // Below three characters the trigram index cannot help; the version's rows in catalog order can.
+      const indexed = [...needle].length >= TRIGRAM;
+      params.push(indexed ? likePattern(needle) : needle);
+      text = indexed ? " AND search LIKE $4" : " AND strpos(search, $4) > 0";
+    }
+    params.push(q.limit, q.offset);
+    const n = params.length;
+    const { rows } = await this.#query<{ body: string }>(
+      `SELECT body FROM catalog_matters WHERE ${WHERE}${text} ORDER BY position LIMIT $${n - 1} OFFSET $${n}`,
+      params,
+    );
+    return rows.map((r) => JSON.parse(r.body) as Matter);
+  }
+
+  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.#pool.query<R>(sql, params);
+    } catch (err) {
+      throw new XrError(ErrorCode.UNAVAILABLE, `catalog store: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
