@@ -28,6 +28,8 @@ export interface PartnerSyncOptions {
 /** A running sync; `syncNow` checks every partner once (tests, and the timer). */
 export interface PartnerSync {
   syncNow(): Promise<void>;
+  /** Checks one partner now (joining a check of it under way); false for a region not followed. */
+  pull(partner: string): Promise<boolean>;
   /** Pulls the catalogs of the partners none is stored of (start). */
   syncMissing(): Promise<void>;
   stop(): Promise<void>;
@@ -60,13 +62,23 @@ async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<bool
 /** Starts following the partners' catalog versions. */
 export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
   let running: Promise<void> | undefined;
+  const pulling = new Map<string, Promise<boolean>>();
+  const pull = (partner: string): Promise<boolean> => {
+    if (!o.follow.includes(partner)) return Promise.resolve(false);
+    let p = pulling.get(partner);
+    if (!p) {
+      p = syncPartner(o, partner).finally(() => pulling.delete(partner));
+      pulling.set(partner, p);
+    }
+    return p;
+  };
   const sync = (only: (partner: string) => boolean) => {
     running ??= (async () => {
       // Another replica of this region may have stored a newer version meanwhile.
       await o.catalogs.refresh().catch((err) => o.log.warn({ err }, "catalog store unavailable"));
       for (const partner of o.follow.filter(only)) {
         try {
-          await syncPartner(o, partner);
+          await pull(partner);
         } catch (err) {
           // The partner's breaker and cache already handle outages; the next round tries again.
           o.log.debug({ partner, err: (err as Error).message }, "partner catalog check failed");
@@ -80,8 +92,10 @@ export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
   const syncNow = () => sync(() => true);
   const timer = setInterval(() => void syncNow(), o.pollMs);
   timer.unref();
+  o.catalogs.pullWith(pull);
   return {
     syncNow,
+    pull,
     syncMissing: async () => {
       await running;
       await sync((p) => o.catalogs.held(p) === undefined);

@@ -34,6 +34,16 @@ export interface HandlingMatter {
   readonly matter: Matter | undefined;
 }
 
+/**
+ * A federation member whose catalog this gateway has not received yet (its
+ * partner sync could not reach it so far): worth trying again shortly.
+ */
+export function catalogNotReceived(region: string, path: string): XrError {
+  return new XrError(ErrorCode.UNAVAILABLE, `the catalog of region ${region} has not been received yet`, {
+    details: [{ path, issue: `catalog of ${region} not received yet; try again shortly` }],
+  });
+}
+
 /** Returns the handling region's matter, or throws naming every offending field. */
 export function checkSubmission(
   req: SubmitCaseRequest,
@@ -48,7 +58,9 @@ export function checkSubmission(
   else if (req.intakeRegion !== hostRegion) {
     add("intakeRegion", `this gateway takes cases for intake region ${hostRegion}, not ${req.intakeRegion}`);
   }
-  const known = fed.regions.has(req.handlingRegion) && handling.held;
+  const member = fed.regions.has(req.handlingRegion);
+  if (member && !handling.held) throw catalogNotReceived(req.handlingRegion, "handlingRegion");
+  const known = member && handling.held;
   if (!known) add("handlingRegion", `unknown region ${req.handlingRegion}`);
   const matter = handling.matter?.code === req.matterCode ? handling.matter : undefined;
   if (known && !matter) add("matterCode", `region ${req.handlingRegion} has no matter ${req.matterCode}`);

@@ -24,6 +24,7 @@ export class Catalogs {
   readonly #ownVersions = new Map<string, RegionCatalog>();
   readonly #held = new Map<string, HeldCatalog>();
   readonly #cache = new Map<string, Matter>();
+  #pull: (region: string) => Promise<unknown> = async () => undefined;
   // Lower-cased search text of the own catalog's matters, made on the first search of a version.
   readonly #searchText = new WeakMap<RegionCatalog, string[]>();
 
@@ -69,6 +70,26 @@ export class Catalogs {
       this.#ownVersions.delete(this.#ownVersions.keys().next().value as string);
   }
 
+  /**
+   * How to bring a partner's catalog that this gateway holds none of yet (a
+   * first start, or a partner that was down then): the partner sync's pull.
+   */
+  pullWith(pull: (region: string) => Promise<unknown>): void {
+    this.#pull = pull;
+  }
+
+  /**
+   * The version of `region`'s catalog this gateway holds; a partner's that is
+   * not held yet is pulled first (a request waits for it once rather than
+   * failing until the next polling round). Undefined if it still is not.
+   */
+  async ensure(region: string): Promise<HeldCatalog | undefined> {
+    const held = this.held(region);
+    if (held) return held;
+    await this.#pull(region).catch(() => undefined);
+    return this.held(region);
+  }
+
   /** The version of `region`'s catalog this gateway holds, if any. */
   held(region: string): HeldCatalog | undefined {
     if (region === this.region) return { version: this.#own.version, matterCount: this.#own.matters.length };
@@ -90,7 +111,7 @@ export class Catalogs {
       const c = version === undefined ? this.#own : this.ownAt(version);
       return c.byCode.get(code) ?? c.byLocalCode.get(code);
     }
-    const current = this.#held.get(region)?.version;
+    const current = (await this.ensure(region))?.version;
     if (current === undefined) return undefined;
     const found =
       version !== undefined && version !== current ? await this.#stored(region, version, code) : undefined;
@@ -111,7 +132,7 @@ export class Catalogs {
   /** Matters of `region`'s current catalog that match, in catalog order; undefined when none is held. */
   async search(region: string, s: MatterSearch): Promise<{ matters: Matter[]; version: string } | undefined> {
     if (region === this.region) return { matters: this.#searchOwn(s), version: this.#own.version };
-    const held = this.#held.get(region);
+    const held = await this.ensure(region);
     if (!held) return undefined;
     return { matters: await this.#store.search(region, held.version, s), version: held.version };
   }

@@ -4,6 +4,7 @@ import type { CaseState, CaseStatus, HandlingMode } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
+import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
 /** A case by id, or NOT_FOUND. */
@@ -79,7 +80,9 @@ export interface MatterPage {
   readonly catalogVersion: string;
 }
 
-function unknownRegion(regionCode: string, path: string): XrError {
+/** NOT_FOUND for a region outside the federation; UNAVAILABLE for a member whose catalog has not come yet. */
+function noCatalog(ctx: RegionContext, regionCode: string, path: string): XrError {
+  if (ctx.federation.regions.has(regionCode)) return catalogNotReceived(regionCode, path);
   return new XrError(ErrorCode.NOT_FOUND, `region ${regionCode} not found`, {
     details: [{ path, issue: "unknown region" }],
   });
@@ -97,7 +100,7 @@ export async function listMatters(ctx: RegionContext, q: MatterQuery): Promise<M
     offset: start,
     limit: q.pageSize + 1,
   });
-  if (!found) throw unknownRegion(q.regionCode, "code");
+  if (!found) throw noCatalog(ctx, q.regionCode, "code");
   const more = found.matters.length > q.pageSize;
   return {
     matters: more ? found.matters.slice(0, q.pageSize) : found.matters,
@@ -108,7 +111,7 @@ export async function listMatters(ctx: RegionContext, q: MatterQuery): Promise<M
 
 /** One matter of a region's catalog by shared or local code, or NOT_FOUND. */
 export async function getMatter(ctx: RegionContext, regionCode: string, matterCode: string): Promise<Matter> {
-  if (!ctx.catalogs.held(regionCode)) throw unknownRegion(regionCode, "regionCode");
+  if (!(await ctx.catalogs.ensure(regionCode))) throw noCatalog(ctx, regionCode, "regionCode");
   const m = await ctx.catalogs.matter(regionCode, matterCode);
   if (!m) {
     throw new XrError(ErrorCode.NOT_FOUND, `${regionCode} has no matter ${matterCode}`, {

@@ -18,7 +18,7 @@ export async function submitCase(
   const key = scopeKey(meta, "submit");
   const earlier = await findReplay(ctx, key);
   if (earlier) return earlier;
-  const held = ctx.catalogs.held(req.handlingRegion) !== undefined;
+  const held = (await ctx.catalogs.ensure(req.handlingRegion)) !== undefined;
   const found = held ? await ctx.catalogs.matter(req.handlingRegion, req.matterCode) : undefined;
   const matter = checkSubmission(req, ctx.federation, ctx.region, { held, matter: found });
   await requireMaterialsHeld(ctx, req.materials, "materials");

@@ -24,7 +24,8 @@ describe("materials: upload at intake", function () {
   this.timeout(20_000);
   let t: TestFederation;
   before(async () => {
-    t = await startTestFederation(["430100"]);
+    // 广州 too: 长沙 checks a case against the handling region's catalog, which it pulls from 广州.
+    t = await startTestFederation(["430100", "440100"]);
   });
   after(async () => {
     await t?.stop();

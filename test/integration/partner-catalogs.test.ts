@@ -75,4 +75,38 @@ describe("partners' catalogs in the ledger", () => {
       await alone.close();
     }
   });
+
+  it("says a partner's catalog has not come yet (503, retriable) while no pull has reached it", async function () {
+    this.timeout(60_000);
+    const fresh = mkdtempSync(join(tmpdir(), "xr-partner-catalogs-fresh-"));
+    const fed = await startFederation({
+      configDir: join(PROJECT_ROOT, "config"),
+      adaptersDir: join(PROJECT_ROOT, "adapters"),
+      dataDir: fresh,
+      regions: ["430100"],
+      ephemeralPorts: true,
+      log: createLogger("warn", logSink([])),
+    });
+    try {
+      const url = fed.regions.get("430100")?.url ?? "";
+      registerRegionUrl(url, "430100");
+      const cs = `${url}/api/v1`;
+      // 广州 is down: each request tries to pull its catalog once more, and answers 503 naming what is missing.
+      const list = await call("GET", `${cs}/regions/440100/matters?q=养老`);
+      expect(list.status).to.equal(503);
+      expect(list.body.error.details).to.deep.equal([
+        { path: "code", issue: "catalog of 440100 not received yet; try again shortly" },
+      ]);
+      const filed = await call("POST", `${cs}/cases`, pensionTransfer());
+      expect(filed.status).to.equal(503);
+      expect(filed.body.error.details[0].path).to.equal("handlingRegion");
+      const cases = await call("GET", `${cs}/cases`);
+      expect(cases.body.cases).to.deep.equal([]);
+      // A region outside the federation is still simply not found.
+      expect((await call("GET", `${cs}/regions/999999/matters`)).status).to.equal(404);
+    } finally {
+      await fed.close();
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });
