@@ -3,7 +3,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
+import { loadConfig } from "../../gateway/config/load.js";
+import { partnersOf } from "../../gateway/domain/matter.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { openCatalogStore } from "../../gateway/store/open.js";
 import { eventually } from "./federation.js";
 import { captureLog } from "./log-scan.js";
 import { registerRegionUrl } from "./staff.js";
@@ -91,7 +94,31 @@ export async function spawnGateway(
 }
 
 /** Starts one region as its own process (the real entry point, from sources) on Kafka. */
+/**
+ * Stores `region`'s partners' catalogs in its ledger as its first versioned
+ * gRPC pull would have. Cities spawned here listen on ephemeral ports, so
+ * they know no partner's gRPC address to pull from (a federation directory
+ * that would tell them is not built yet).
+ */
+export async function seedPartnerCatalogs(
+  region: string,
+  dataDir: string,
+  databaseUrl?: string,
+): Promise<void> {
+  const config = await loadConfig(join(PROJECT_ROOT, "config"), join(PROJECT_ROOT, "adapters"));
+  const store = await openCatalogStore({ region, dataDir, databaseUrl });
+  try {
+    for (const partner of partnersOf(config.federation, region)) {
+      const c = config.catalogs.get(partner);
+      if (c) await store.save(partner, c.version, c.matters);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 export async function startCity(region: string, dataDir: string, brokers: string[]): Promise<GatewayProcess> {
+  await seedPartnerCatalogs(region, dataDir);
   return spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 1, {
     XR_REGIONS: region,
     KAFKA_BROKERS: brokers.join(","),
@@ -110,6 +137,7 @@ export async function startReplica(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
+  await seedPartnerCatalogs(region, dataDir, databaseUrl);
   return spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 1, {
     XR_REGIONS: region,
     KAFKA_BROKERS: brokers.join(","),
