@@ -111,6 +111,24 @@ function sharedMaterial(
   return { materialCode, name: ctx.shared.materials.get(materialCode) ?? m.name, required };
 }
 
+/** `value`, or a SCHEMA error at `where` when it is missing or empty. */
+export function need<T>(value: T | undefined | null, where: string): T {
+  if (value === undefined || value === null || value === "")
+    throw AdapterError.at("SCHEMA", where, "is missing");
+  return value;
+}
+
+/** `value` as a promised time limit (承诺时限): a positive whole number of working days. */
+export function workingDays(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) <= 0)
+    throw AdapterError.at(
+      "SCHEMA",
+      where,
+      `must be a positive whole number of working days, not ${JSON.stringify(value)}`,
+    );
+  return value as number;
+}
+
 /** Local code of a shared material in this region; the shared code if it has none. */
 export function localMaterialCode(ctx: CatalogContext, sharedCode: string): string {
   return ctx.mapping.localMaterials.get(sharedCode) ?? sharedCode;

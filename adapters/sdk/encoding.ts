@@ -9,13 +9,6 @@ import { AdapterError } from "./errors.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** 1-based line of byte offset `at` in `raw`. */
-function lineOfByte(raw: Uint8Array, at: number): number {
-  let line = 1;
-  for (let i = 0; i < at && i < raw.length; i++) if (raw[i] === 0x0a) line++;
-  return line;
-}
-
 /**
  * Decodes UTF-8 or throws naming `file`, the line of the first invalid byte,
  * and whether the bytes read as GB 18030 (the usual cause: a GBK export).
@@ -33,23 +26,20 @@ export function decodeUtf8(raw: Uint8Array, file: string): string {
     // TextDecoder would drop a byte-order mark; so does this.
     return text.replace(/^\uFEFF/, "");
   }
-  let bad = 0;
   // The first line that does not decode on its own holds the first bad byte.
-  let start = 0;
-  for (let i = 0; i <= raw.length; i++) {
+  let line = 1;
+  for (let start = 0, i = 0; i <= raw.length; i++) {
     if (i === raw.length || raw[i] === 0x0a) {
-      if (!isUtf8(raw.subarray(start, i))) {
-        bad = start;
-        break;
-      }
+      if (!isUtf8(raw.subarray(start, i))) break;
       start = i + 1;
+      line++;
     }
   }
   const asGbk = iconv.decode(Buffer.from(raw), "gb18030");
   const hint = asGbk.includes("\uFFFD")
     ? "re-export it as UTF-8"
     : "it reads as GBK/GB 18030: re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8)";
-  throw AdapterError.at("ENCODING", `${file} line ${lineOfByte(raw, bad)}`, `not valid UTF-8; ${hint}`);
+  throw AdapterError.at("ENCODING", `${file} line ${line}`, `not valid UTF-8; ${hint}`);
 }
 
 const CJK = /[\u3400-\u9fff]/;
@@ -80,7 +70,8 @@ export function mojibake(text: string): string | undefined {
   return undefined;
 }
 
-function tryUtf8(bytes: Uint8Array): string | undefined {
+/** `bytes` as strict UTF-8, or undefined when they are not. */
+export function tryUtf8(bytes: Uint8Array): string | undefined {
   try {
     return strictUtf8.decode(bytes);
   } catch {

@@ -13,20 +13,19 @@ import type { RegionSources } from "./sources.js";
 /** Names a catalog record: its line when the local code appears in the file, else the record. */
 export type Locate = (localCode: string) => string;
 
-const err = (check: CheckId, where: string, message: string, fix: string): Finding => ({
-  check,
-  level: "error",
-  where,
-  message,
-  fix,
-});
-const warn = (check: CheckId, where: string, message: string, fix: string): Finding => ({
-  check,
-  level: "warning",
-  where,
-  message,
-  fix,
-});
+const finding =
+  (level: Finding["level"]) =>
+  (check: CheckId, where: string, message: string, fix: string): Finding => ({
+    check,
+    level,
+    where,
+    message,
+    fix,
+  });
+/** A finding that fails the verification. */
+export const err = finding("error");
+/** A finding that does not. */
+export const warn = finding("warning");
 
 /** The check each kind of adapter error belongs to, and what to do about it. */
 const BY_CODE: Record<AdapterErrorCode, { check: CheckId; fix: string }> = {
