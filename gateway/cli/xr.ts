@@ -31,6 +31,15 @@ const positiveInt = (name: string) => (value: string) => {
   return n;
 };
 
+/** A comma-separated option value as a list. */
+const list = (value: unknown) =>
+  String(value)
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+/** The configuration in `dir`, with the project's adapters. */
+const configIn = (dir: string) => loadConfig(dir, join(PROJECT_ROOT, "adapters"));
+
 const program = new Command("xr").description("跨域通办 cross-region gateway").showHelpAfterError();
 
 program
@@ -70,11 +79,7 @@ kafka
   .action(async (o) => {
     if (!o.brokers) program.error("xr kafka provision: give --brokers or set KAFKA_BROKERS");
     if (o.minInsync > o.replicationFactor) program.error("--min-insync cannot exceed --replication-factor");
-    const regions: string[] = o.regions
-      ? String(o.regions)
-          .split(",")
-          .map((r) => r.trim())
-      : [...(await loadConfig(o.config, join(PROJECT_ROOT, "adapters"))).federation.regions.keys()];
+    const regions = o.regions ? list(o.regions) : [...(await configIn(o.config)).federation.regions.keys()];
     const sasl = o.saslUsername
       ? {
           mechanism: "scram-sha-256" as const,
@@ -82,7 +87,7 @@ kafka
           password: String(o.saslPassword ?? ""),
         }
       : undefined;
-    const brokers = String(o.brokers).split(",");
+    const brokers = list(o.brokers);
     const lines = await provisionTopics(
       brokers,
       regions,
@@ -96,7 +101,7 @@ kafka
       sasl,
     );
     if (o.acls) {
-      const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+      const config = await configIn(o.config);
       const rules = regions.flatMap((r) => regionAcls(r, partnersOf(config.federation, r)));
       lines.push(...(await provisionAcls(brokers, rules, sasl)));
     }
@@ -127,24 +132,17 @@ keys
   )
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .action(async (o) => {
-    const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+    const config = await configIn(o.config);
     const dir: string =
       o.dir ?? resolve(process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data"), config.grpc.keys);
-    const regions = o.regions
-      ? String(o.regions)
-          .split(",")
-          .map((r) => r.trim())
-      : [...config.federation.regions.keys()];
+    const regions = o.regions ? list(o.regions) : [...config.federation.regions.keys()];
     for (const r of regions)
       if (!/^\d{6}$/.test(r)) program.error(`--regions: "${r}" is not a six-digit region code`);
     const made = await generateKeys({
       dir,
       federationName: config.name,
       regions,
-      hosts: String(o.hosts)
-        .split(",")
-        .map((h) => h.trim())
-        .filter(Boolean),
+      hosts: list(o.hosts),
       force: Boolean(o.force),
     });
     for (const f of made.created) process.stdout.write(`created   ${f}\n`);
@@ -162,13 +160,8 @@ keys
       );
       for (const region of regions) {
         const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-        writeFileSync(
-          join(dir, `${region}.signing.key`),
-          privateKey.export({ format: "pem", type: "pkcs8" }),
-          {
-            mode: 0o600,
-          },
-        );
+        const pem = privateKey.export({ format: "pem", type: "pkcs8" });
+        writeFileSync(join(dir, `${region}.signing.key`), pem, { mode: 0o600 });
         writeFileSync(join(dir, `${region}.signing.keyid`), `${keyId}\n`);
         const spki = publicKey.export({ format: "der", type: "spki" }).toString("base64");
         process.stdout.write(`  - region: "${region}"\n    keyId: ${keyId}\n    publicKey: ${spki}\n`);
@@ -215,13 +208,9 @@ const ledgerOf = async (dataDir: string, region: string, keysDir?: string): Prom
   const path = join(dataDir, region, "ledger.db");
   if (!databaseUrl && !existsSync(path)) program.error(`no ledger for ${region} at ${path}`);
   // The log's envelopes are encrypted at rest; reading them takes the gateway's data key.
-  let key: Buffer;
   try {
-    key = loadDataKey(process.env, keysDir ?? process.env.XR_KEYS_DIR ?? join(dataDir, "keys"), false).key;
-  } catch (err) {
-    return program.error(`xr audit: ${(err as Error).message}`);
-  }
-  try {
+    const keys = keysDir ?? process.env.XR_KEYS_DIR ?? join(dataDir, "keys");
+    const { key } = loadDataKey(process.env, keys, false);
     return await openLedger({ region, dataDir, databaseUrl, cipher: aesGcmCipher(key) });
   } catch (err) {
     return program.error(`xr audit: ${(err as Error).message}`);
@@ -253,7 +242,7 @@ audit
       return;
     }
     const dataDir = dataDirOf(o);
-    const regions: string[] = o.regions ? String(o.regions).split(",") : await regionsWithLedgers(dataDir);
+    const regions = o.regions ? list(o.regions) : await regionsWithLedgers(dataDir);
     let broken = 0;
     for (const region of regions) {
       const store = await ledgerOf(dataDir, region, o.keysDir);
@@ -282,7 +271,7 @@ audit
   )
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .action(async (caseId: string, o) => {
-    const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+    const config = await configIn(o.config);
     const signing = loadSigningConfig(o.config, config.federation.regions.keys());
     const store = await ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
     const records = await store.logForCase(caseId);
