@@ -162,18 +162,16 @@ export class HttpCitySystemClient {
   }
 
   #explain(err: unknown, method: string, url: string): Error {
-    if ((err as { code?: string }).code === "EOPENBREAKER") {
-      return AdapterError.at("CITY_SYSTEM", `city system ${this.#s.url}`, "is not answering (circuit open)", {
-        cause: err,
-      });
-    }
-    if ((err as { code?: string }).code === "ETIMEDOUT") {
-      return AdapterError.at("CITY_SYSTEM", `${method} ${url}`, `no answer within ${this.#s.timeoutMs} ms`, {
-        cause: err,
-      });
-    }
     if (err instanceof CityHttpError) return err;
-    return AdapterError.at("CITY_SYSTEM", `${method} ${url}`, (err as Error).message, { cause: err });
+    const code = (err as { code?: string }).code;
+    const [where, message] =
+      code === "EOPENBREAKER"
+        ? [`city system ${this.#s.url}`, "is not answering (circuit open)"]
+        : [
+            `${method} ${url}`,
+            code === "ETIMEDOUT" ? `no answer within ${this.#s.timeoutMs} ms` : (err as Error).message,
+          ];
+    return AdapterError.at("CITY_SYSTEM", where, message, { cause: err });
   }
 
   /** Stops retrying and shuts the breaker down. */

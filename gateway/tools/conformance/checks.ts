@@ -108,21 +108,10 @@ export function checkMapping(src: RegionSources, m: MappingSource): Finding[] {
 export function checkFields(src: RegionSources, catalog: RegionCatalog, locate: Locate): Finding[] {
   const out: Finding[] = [];
   const byLocal = new Map<string, number>();
-  const byShared = new Map<string, string>();
+  // Two local matters of one shared matter are a mapping collision: checkMapping reports it.
   for (const m of catalog.matters) {
     const where = locate(m.localCode);
     byLocal.set(m.localCode, (byLocal.get(m.localCode) ?? 0) + 1);
-    const other = byShared.get(m.code);
-    if (other !== undefined && other !== m.localCode)
-      out.push(
-        err(
-          "mapping",
-          where,
-          `collision: ${m.code} is offered by both ${other} and ${m.localCode}`,
-          "map one local matter to each shared matter",
-        ),
-      );
-    byShared.set(m.code, m.localCode);
     for (const [field, value] of [
       ["name", m.localName],
       ["department", m.department],
@@ -219,7 +208,8 @@ export function checkAgreed(src: RegionSources, catalog: RegionCatalog, m: Mappi
       }
     }
   }
-  return dedupe(out);
+  // Two agreements on one matter find the same problem: report it once.
+  return [...new Map(out.map((f) => [`${f.where}|${f.message}`, f])).values()];
 }
 
 /**
@@ -279,16 +269,6 @@ export function checkMembers(src: RegionSources): Finding[] {
         ),
       ),
   );
-}
-
-function dedupe(list: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return list.filter((f) => {
-    const key = `${f.where}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Mojibake in any name of the catalog. */
