@@ -9,7 +9,7 @@ import { readYaml } from "../config/read-yaml.js";
 import { federationFile } from "../config/schemas.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { diffCatalogs, formatDiff } from "../tools/catalog-diff.js";
-import { readCatalogFile, regionOfFile } from "../tools/catalog-file.js";
+import { readCatalogFile, regionOfFiles } from "../tools/catalog-file.js";
 import { importCatalog } from "../tools/catalog-import.js";
 import { formatReport, passed } from "../tools/conformance/report.js";
 import { scaffoldRegion } from "../tools/conformance/scaffold.js";
@@ -88,12 +88,7 @@ export function registerAdapterCommands(program: Command): void {
       const { configDir, adaptersDir } = dirs();
       try {
         // The new export usually sits in adapters/<region>/; the old one anywhere.
-        let region: string;
-        try {
-          region = regionOfFile(after, o.region);
-        } catch {
-          region = regionOfFile(before, o.region);
-        }
+        const region = regionOfFiles([after, before], o.region);
         const a = await readCatalogFile(before, region, configDir, adaptersDir);
         const b = await readCatalogFile(after, region, configDir, adaptersDir);
         const d = diffCatalogs(a, b);
