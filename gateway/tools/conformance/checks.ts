@@ -309,44 +309,30 @@ export function checkLimits(catalog: RegionCatalog, locate: Locate): Finding[] {
       ),
     );
   for (const m of catalog.matters) {
-    const where = locate(m.localCode);
-    if (m.localCode.length > 64 || /\s/.test(m.localCode))
-      out.push(
-        err(
-          "limits",
-          where,
-          `local code "${m.localCode}" is longer than 64 characters or contains spaces`,
-          "use a compact code without whitespace",
-        ),
-      );
-    if (m.localName.length > 200)
-      out.push(
-        err(
-          "limits",
-          where,
-          `${m.localCode}: name has ${m.localName.length} characters`,
-          "names may have at most 200 characters",
-        ),
-      );
-    if (m.materials.length > 50)
-      out.push(
-        err(
-          "limits",
-          where,
-          `${m.localCode}: ${m.materials.length} materials`,
-          "a case carries at most 50 materials; list at most 50",
-        ),
-      );
-    for (const x of m.materials)
-      if (x.name.length > 100)
-        out.push(
-          err(
-            "limits",
-            where,
-            `${m.localCode}: material ${x.materialCode} name has ${x.name.length} characters`,
-            "material names may have at most 100 characters",
-          ),
-        );
+    const limits: Array<[exceeded: boolean, message: string, fix: string]> = [
+      [
+        m.localCode.length > 64 || /\s/.test(m.localCode),
+        `local code "${m.localCode}" is longer than 64 characters or contains spaces`,
+        "use a compact code without whitespace",
+      ],
+      [
+        m.localName.length > 200,
+        `${m.localCode}: name has ${m.localName.length} characters`,
+        "names may have at most 200 characters",
+      ],
+      [
+        m.materials.length > 50,
+        `${m.localCode}: ${m.materials.length} materials`,
+        "a case carries at most 50 materials; list at most 50",
+      ],
+      ...m.materials.map((x): [boolean, string, string] => [
+        x.name.length > 100,
+        `${m.localCode}: material ${x.materialCode} name has ${x.name.length} characters`,
+        "material names may have at most 100 characters",
+      ]),
+    ];
+    for (const [exceeded, message, fix] of limits)
+      if (exceeded) out.push(err("limits", locate(m.localCode), message, fix));
   }
   return out;
 }
