@@ -24,12 +24,14 @@ import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
 
-const positiveInt = (name: string) => (value: string) => {
+/** Commander names the option and the value; this says what was wrong with it. */
+const positiveInt = (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("It must be a positive whole number.");
   return n;
 };
+const REGIONS = "comma-separated region codes (default: every region in config/federation.yaml)";
+const KEYS_DIR = "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY";
 
 /** A comma-separated option value as a list. */
 const list = (value: unknown) =>
@@ -54,20 +56,12 @@ kafka
   .command("provision")
   .description("create or update the per-region topics (idempotent) and print what was done")
   .option("--brokers <list>", "comma-separated bootstrap servers", process.env.KAFKA_BROKERS)
-  .option(
-    "--regions <list>",
-    "comma-separated region codes (default: every region in config/federation.yaml)",
-  )
-  .option("--partitions <n>", "partitions per topic", positiveInt("--partitions"), 6)
-  .option("--replication-factor <n>", "replicas per partition", positiveInt("--replication-factor"), 3)
-  .option("--min-insync <n>", "min.insync.replicas", positiveInt("--min-insync"), 2)
-  .option("--retention-days <n>", "retention of inbox topics", positiveInt("--retention-days"), 7)
-  .option(
-    "--dlq-retention-days <n>",
-    "retention of dead-letter topics",
-    positiveInt("--dlq-retention-days"),
-    30,
-  )
+  .option("--regions <list>", REGIONS)
+  .option("--partitions <n>", "partitions per topic", positiveInt, 6)
+  .option("--replication-factor <n>", "replicas per partition", positiveInt, 3)
+  .option("--min-insync <n>", "min.insync.replicas", positiveInt, 2)
+  .option("--retention-days <n>", "retention of inbox topics", positiveInt, 7)
+  .option("--dlq-retention-days <n>", "retention of dead-letter topics", positiveInt, 30)
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .option("--acls", "also create each region's prefixed ACLs (principal User:xr-<region>)")
   .option("--sasl-username <name>", "SCRAM-SHA-256 user to provision as", process.env.KAFKA_SASL_USERNAME)
@@ -120,10 +114,7 @@ keys
       "keeps what exists unless --force",
   )
   .option("--dir <dir>", "key directory (default: <XR_DATA_DIR or data>/<grpc.keys of federation.yaml>)")
-  .option(
-    "--regions <list>",
-    "comma-separated region codes (default: every region in config/federation.yaml)",
-  )
+  .option("--regions <list>", REGIONS)
   .option("--hosts <list>", "names and addresses the certificates are valid for", "localhost,127.0.0.1,::1")
   .option("--force", "start over with a new CA (every gateway must get the new files)")
   .option(
@@ -226,10 +217,7 @@ audit
   .description("walk each region's message log and report the first broken record (exit 1 if any)")
   .option("--regions <list>", "comma-separated region codes (default: every region with a ledger)")
   .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
-  .option(
-    "--keys-dir <dir>",
-    "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY",
-  )
+  .option("--keys-dir <dir>", KEYS_DIR)
   .option("--bundle <file>", "check an exported bundle instead")
   .action(async (o) => {
     if (o.bundle) {
@@ -265,10 +253,7 @@ audit
   .requiredOption("--region <code>", "whose log to export from")
   .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
   .option("--out <file>", "where to write (default: standard output)")
-  .option(
-    "--keys-dir <dir>",
-    "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY",
-  )
+  .option("--keys-dir <dir>", KEYS_DIR)
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .action(async (caseId: string, o) => {
     const config = await configIn(o.config);
