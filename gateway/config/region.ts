@@ -46,19 +46,19 @@ export function readMapping(path: string, file = path): MappingSource {
   };
 }
 
+/** A region's adapter module: compiled JavaScript if present, else its TypeScript source (run through tsx). */
+export function adapterModule(adaptersDir: string, code: string): string | undefined {
+  return ["adapter.js", "adapter.ts"]
+    .flatMap((f) => [join(adaptersDir, code, f), join(ADAPTER_CODE_DIR, code, f)])
+    .find((c) => existsSync(c));
+}
+
 /**
- * A region's adapter: its module (compiled JavaScript if present, else its
- * TypeScript source through tsx), or, without one, the declarative adapter
- * over its catalog.yaml / catalog.json.
+ * A region's adapter: its {@link adapterModule}, or, without one, the
+ * declarative adapter over its catalog.yaml / catalog.json.
  */
 export async function resolveAdapter(adaptersDir: string, code: string): Promise<RegionAdapter> {
-  const candidates = [
-    join(adaptersDir, code, "adapter.js"),
-    join(ADAPTER_CODE_DIR, code, "adapter.js"),
-    join(adaptersDir, code, "adapter.ts"),
-    join(ADAPTER_CODE_DIR, code, "adapter.ts"),
-  ];
-  const found = candidates.find((c) => existsSync(c));
+  const found = adapterModule(adaptersDir, code);
   if (found) return ((await import(pathToFileURL(found).href)) as { default: RegionAdapter }).default;
   const catalog = DECLARATIVE_CATALOG_FILES.find((f) => existsSync(join(adaptersDir, code, f)));
   if (catalog) return declarativeAdapter(code, catalog);

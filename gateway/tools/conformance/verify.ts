@@ -7,10 +7,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import iconv from "iconv-lite";
 import { tryUtf8 } from "../../../adapters/sdk/encoding.js";
-import { type MappingSource, readMapping, resolveAdapter } from "../../config/region.js";
+import { adapterModule, type MappingSource, readMapping, resolveAdapter } from "../../config/region.js";
 import type { HandlingMode } from "../../domain/case.js";
 import type { RegionCatalog } from "../../domain/matter.js";
-import { ADAPTER_CODE_DIR } from "../../paths.js";
 import type { CatalogContext, RegionAdapter } from "../../ports/adapter.js";
 import {
   checkAgreed,
@@ -86,9 +85,7 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
     );
     return report("no adapter", ["fields", "mapping", "roundtrip", "encoding", "limits"]);
   }
-  const kind = [dir, join(ADAPTER_CODE_DIR, code)].some(
-    (d) => existsSync(join(d, "adapter.ts")) || existsSync(join(d, "adapter.js")),
-  )
+  const kind = adapterModule(o.adaptersDir, code)
     ? `adapter.ts reading ${adapter.catalogFile}, mapping.yaml`
     : `declarative: ${adapter.catalogFile} + mapping.yaml`;
 
