@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { Command } from "commander";
-import { readYaml } from "../config/read-yaml.js";
+import { mustReadYaml } from "../config/read-yaml.js";
 import { federationFile } from "../config/schemas.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { diffCatalogs, formatDiff } from "../tools/catalog-diff.js";
@@ -60,15 +60,10 @@ export function registerAdapterCommands(program: Command): void {
     .description("run the conformance kit against the region; exit code 1 on any error")
     .option("--all", "verify every region of config/federation.yaml: the whole federation's consistency")
     .action(async (region: string | undefined, o: { all?: boolean }) => {
-      const { configDir } = dirs();
-      let regions: string[];
-      if (o.all) {
-        const problems: string[] = [];
-        const fed = readYaml(join(configDir, "federation.yaml"), federationFile, problems);
-        if (!fed) return program.error(`xr adapter verify: ${problems.join("\n")}`);
-        regions = fed.regions.map((r) => r.code);
-      } else if (region) regions = [region];
-      else return program.error("xr adapter verify: name a region, or say --all");
+      const fail = (p: string[]) => program.error(`xr adapter verify: ${p.join("\n")}`);
+      const federation = () => mustReadYaml(join(dirs().configDir, "federation.yaml"), federationFile, fail);
+      const regions = o.all ? federation().regions.map((r) => r.code) : region ? [region] : undefined;
+      if (!regions) return fail(["name a region, or say --all"]);
       let ok = true;
       for (const code of regions) {
         const report = await verifyRegion(code, dirs());

@@ -16,7 +16,7 @@ import {
   type RegistryKey,
 } from "../security/signing.js";
 import { ConfigError } from "./load.js";
-import { readYaml } from "./read-yaml.js";
+import { mustReadYaml } from "./read-yaml.js";
 import { isoDate, regionCode } from "./schemas.js";
 
 /** config/signing-keys.yaml */
@@ -44,10 +44,7 @@ export interface SigningConfig {
 
 /** Reads the registry; with `devKeys`, every federation member's development key joins it. */
 export function loadSigningConfig(configDir: string, members: Iterable<string>): SigningConfig {
-  const file = join(configDir, "signing-keys.yaml");
-  const problems: string[] = [];
-  const doc = readYaml(file, signingKeysFile, problems);
-  if (!doc) throw new ConfigError(problems);
+  const doc = mustReadYaml(join(configDir, "signing-keys.yaml"), signingKeysFile, (p) => new ConfigError(p));
   const registry: RegistryKey[] = [...doc.keys];
   if (doc.devKeys) for (const r of members) registry.push(devRegistryKey(r));
   return { devKeys: doc.devKeys, registry };

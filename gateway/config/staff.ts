@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ROLES, type Role, type StaffMember } from "../domain/staff.js";
 import { ConfigError } from "./load.js";
-import { readYaml } from "./read-yaml.js";
+import { mustReadYaml } from "./read-yaml.js";
 import { isoDate, regionCode } from "./schemas.js";
 
 /** config/staff.yaml */
@@ -44,10 +44,7 @@ export type StaffDirectory = ReadonlyMap<string, StaffEntry>;
 
 /** Reads config/staff.yaml; with `devTokens`, every region gets `dev-<region>-<role>` for each role. */
 export function loadStaff(configDir: string, regions: Iterable<string>): StaffDirectory {
-  const file = join(configDir, "staff.yaml");
-  const problems: string[] = [];
-  const doc = readYaml(file, staffFile, problems);
-  if (!doc) throw new ConfigError(problems);
+  const doc = mustReadYaml(join(configDir, "staff.yaml"), staffFile, (p) => new ConfigError(p));
   const out = new Map<string, StaffEntry>();
   for (const t of doc.tokens)
     out.set(t.sha256, { name: t.name, role: t.role, region: t.region, expires: t.expires });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { readYaml } from "../config/read-yaml.js";
+import { mustReadYaml } from "../config/read-yaml.js";
 import { readMapping, resolveAdapter } from "../config/region.js";
 import { mattersFile } from "../config/schemas.js";
 import { sharedCatalog } from "../config/shared-catalog.js";
@@ -29,9 +29,7 @@ export async function readCatalogFile(
   configDir: string,
   adaptersDir: string,
 ): Promise<RegionCatalog> {
-  const problems: string[] = [];
-  const matters = readYaml(join(configDir, "matters.yaml"), mattersFile, problems);
-  if (!matters) throw new Error(problems.join("\n"));
+  const matters = mustReadYaml(join(configDir, "matters.yaml"), mattersFile);
   const adapter = await resolveAdapter(adaptersDir, region);
   const { mapping } = readMapping(join(adaptersDir, region, "mapping.yaml"));
   try {
