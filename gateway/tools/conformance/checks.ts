@@ -225,8 +225,8 @@ export function checkStale(
 ): Finding[] {
   const out: Finding[] = [];
   // An agreed matter mapped from a code the catalog lacks is checkAgreed's to report.
-  const agreed = new Set(src.agreements.filter((a) => a.to === src.region).flatMap((a) => a.matters));
-  const agreedCodes = new Set([...agreed].map((x) => x.code));
+  const agreed = src.agreements.filter((a) => a.to === src.region).flatMap((a) => a.matters);
+  const agreedCodes = new Set(agreed.map((x) => x.code));
   for (const [local, shared] of m.mapping.matters)
     if (!catalog.byLocalCode.has(local) && !agreedCodes.has(shared))
       out.push(

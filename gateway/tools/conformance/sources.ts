@@ -44,8 +44,9 @@ export function readRegionSources(
   const matters = mustReadYaml(join(configDir, "matters.yaml"), mattersFile);
   const fed = mustReadYaml(join(configDir, "federation.yaml"), federationFile);
   const agreementsPath = join(configDir, "agreements.yaml");
-  const lines = parseYamlWithLines(readFileSync(agreementsPath, "utf8"), show(agreementsPath));
-  const agreements = validate(agreementsFile, lines.data, show(agreementsPath), lines.lineOf);
+  const file = show(agreementsPath);
+  const lines = parseYamlWithLines(readFileSync(agreementsPath, "utf8"), file);
+  const agreements = validate(agreementsFile, lines.data, file, lines.lineOf);
   const me = fed.regions.find((r) => r.code === region);
   return {
     region,
@@ -57,11 +58,11 @@ export function readRegionSources(
       .map((a, i) => ({
         from: a.from,
         to: a.to,
-        where: `${show(agreementsPath)} line ${lines.lineOf(["agreements", i])}`,
+        where: `${file} line ${lines.lineOf(["agreements", i])}`,
         matters: a.matters.map((m, j) => ({
           code: m.code,
           modes: m.modes,
-          where: `${show(agreementsPath)} line ${lines.lineOf(["agreements", i, "matters", j])}`,
+          where: `${file} line ${lines.lineOf(["agreements", i, "matters", j])}`,
         })),
       }))
       .filter((a) => a.from === region || a.to === region),
