@@ -88,7 +88,7 @@ function citySystem(client: HttpCitySystemClient): CitySystem {
   };
 }
 
-const adapter: RegionAdapter = {
+export default {
   regionCode: "360100",
   catalogFile: FILE,
 
@@ -221,6 +221,4 @@ const adapter: RegionAdapter = {
     };
     return r.bjjg === "" ? state : { ...state, approved: r.bjjg === "准予" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

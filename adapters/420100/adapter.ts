@@ -55,7 +55,7 @@ const MODE_FLAGS = [
   ["joint", "多地联办"],
 ] as const;
 
-const adapter: RegionAdapter = {
+export default {
   regionCode: "420100",
   catalogFile: FILE,
 
@@ -246,6 +246,4 @@ const adapter: RegionAdapter = {
     };
     return result === "" ? state : { ...state, approved: result === "准予" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

@@ -30,7 +30,7 @@ interface LocalCatalogJson {
   }>;
 }
 
-const adapter: RegionAdapter = {
+export default {
   regionCode: "430100",
   catalogFile: "catalog.json",
 
@@ -177,6 +177,4 @@ const adapter: RegionAdapter = {
     };
     return result === "" ? state : { ...state, approved: result === "准予许可" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

@@ -94,7 +94,7 @@ function caseRow(c: CaseState, catalog: RegionCatalog, ctx: CatalogContext) {
 
 type CaseRow = ReturnType<typeof caseRow>;
 
-const adapter: RegionAdapter = {
+export default {
   regionCode: "440100",
   catalogFile: "catalog.csv",
   catalogEncoding: "gb18030",
@@ -188,6 +188,4 @@ const adapter: RegionAdapter = {
     };
     return r.办理结果 === "" ? state : { ...state, approved: r.办理结果 === "准予" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

@@ -67,7 +67,18 @@ export function buildCatalog(
       department: r.department,
       promisedDays: r.promisedDays,
       modes: offeredModes(r, shared),
-      materials: r.materials.map((m) => sharedMaterial(r, m, shared, ctx)),
+      materials: r.materials.map((m): MatterMaterial => {
+        const materialCode = ctx.mapping.materials.get(m.localCode);
+        if (!materialCode)
+          throw AdapterError.at(
+            "UNMAPPED_MATERIAL",
+            r.origin,
+            `material ${m.localCode} (${m.name}) has no shared code`,
+          );
+        // The shared name, and the shared required flag when the shared matter lists the material.
+        const required = shared.materials.find((x) => x.code === materialCode)?.required ?? m.required;
+        return { materialCode, name: ctx.shared.materials.get(materialCode) ?? m.name, required };
+      }),
       category: shared.category,
       catalogVersion: version,
       applicant: shared.applicant,
@@ -91,24 +102,6 @@ function offeredModes(r: LocalMatter, shared: SharedMatter): HandlingMode[] {
     labelled.add(mode);
   }
   return MODE_ORDER.filter((mode) => labelled.has(mode) && shared.modes.includes(mode));
-}
-
-/** A record's material in shared terms: the shared code, name and (if the shared matter lists it) required flag. */
-function sharedMaterial(
-  r: LocalMatter,
-  m: LocalMatter["materials"][number],
-  shared: SharedMatter,
-  ctx: CatalogContext,
-): MatterMaterial {
-  const materialCode = ctx.mapping.materials.get(m.localCode);
-  if (!materialCode)
-    throw AdapterError.at(
-      "UNMAPPED_MATERIAL",
-      r.origin,
-      `material ${m.localCode} (${m.name}) has no shared code`,
-    );
-  const required = shared.materials.find((x) => x.code === materialCode)?.required ?? m.required;
-  return { materialCode, name: ctx.shared.materials.get(materialCode) ?? m.name, required };
 }
 
 /** `value`, or a SCHEMA error at `where` when it is missing or empty. */

@@ -50,8 +50,7 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
   const src = readRegionSources(o.configDir, code, show);
   const findings: Finding[] = [];
   const notes: Partial<Record<CheckId, string>> = {};
-  let unreadable = false;
-  const report = (kind: string, skipped: CheckId[]): Report => ({
+  const report = (kind: string, skipped: CheckId[], unreadable = false): Report => ({
     region: code,
     name: src.name,
     kind,
@@ -120,8 +119,7 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
     catalog = adapter.parseCatalog(raw, ctx);
   } catch (e) {
     findings.push(...parseFailure(e, show(dirname(catalogPath))));
-    unreadable = true;
-    return report(kind, ["fields", "mapping", "roundtrip", "encoding", "limits"]);
+    return report(kind, ["fields", "mapping", "roundtrip", "encoding", "limits"], true);
   }
   const ms = Math.round(performance.now() - started);
   if (catalog.matters.length === 0) {
