@@ -223,9 +223,8 @@ audit
     if (o.bundle) {
       const problems = checkBundle(JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle);
       for (const p of problems) process.stdout.write(`BROKEN  ${p}\n`);
-      process.stdout.write(
-        problems.length === 0 ? `ok      ${o.bundle}: every record and signature holds\n` : "",
-      );
+      if (problems.length === 0)
+        process.stdout.write(`ok      ${o.bundle}: every record and signature holds\n`);
       process.exitCode = problems.length === 0 ? 0 : 1;
       return;
     }

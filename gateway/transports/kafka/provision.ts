@@ -130,11 +130,8 @@ export async function provisionTopics(
             },
           ],
         });
-        for (const [name, value] of differing) {
-          changes.push(
-            `${name} ${current.find((c) => c.configName === name)?.configValue ?? "default"} → ${value}`,
-          );
-        }
+        const was = (name: string) => current.find((c) => c.configName === name)?.configValue ?? "default";
+        changes.push(...differing.map(([name, value]) => `${name} ${was(name)} → ${value}`));
       }
       lines.push(
         changes.length > 0
