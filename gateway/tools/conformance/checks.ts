@@ -352,24 +352,15 @@ export function checkRawEncoding(raw: Uint8Array, encoding: "utf-8" | "gb18030",
       return e.problems.map((p) => err("encoding", p.where, p.message, fix));
     }
   }
-  const out: Finding[] = [];
+  // The first mojibake of each line, for the first three lines that have any.
   const lines = iconv.decode(Buffer.from(raw), "gb18030").split("\n");
-  for (const [i, line] of lines.entries()) {
-    for (const run of line.match(/[^\p{ASCII}]{2,}/gu) ?? []) {
-      const why = mojibake(run);
-      if (why) {
-        out.push(
-          err(
-            "encoding",
-            `${file} line ${i + 1}`,
-            `mojibake: "${run}" ${why}; the file is not ${encoding}`,
-            fix,
-          ),
-        );
-        break;
-      }
-    }
-    if (out.length >= 3) break;
-  }
-  return out;
+  const found = lines.flatMap((line, i) => {
+    const run = line.match(/[^\p{ASCII}]{2,}/gu)?.find((r) => mojibake(r) !== undefined);
+    return run ? [[i + 1, run, mojibake(run)] as const] : [];
+  });
+  return found
+    .slice(0, 3)
+    .map(([n, run, why]) =>
+      err("encoding", `${file} line ${n}`, `mojibake: "${run}" ${why}; the file is not ${encoding}`, fix),
+    );
 }
