@@ -9,7 +9,14 @@
  */
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { CitySystem, RegionAdapter } from "../../gateway/ports/adapter.js";
-import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
+import {
+  buildCatalog,
+  type LocalMatter,
+  localMaterialCode,
+  need,
+  sharedMaterialCode,
+  workingDays,
+} from "../sdk/catalog.js";
 import { decodeUtf8 } from "../sdk/encoding.js";
 import { AdapterError, parseJson } from "../sdk/errors.js";
 import { HttpCitySystemClient } from "../sdk/http-city-system.js";
@@ -32,12 +39,6 @@ interface CatalogPage {
   version: string;
   total: number;
   items: CatalogItem[];
-}
-
-function need<T>(value: T | undefined | null, where: string): T {
-  if (value === undefined || value === null || value === "")
-    throw AdapterError.at("SCHEMA", where, "is missing");
-  return value;
 }
 
 function parsePage(bytes: Uint8Array, where: string): CatalogPage {
@@ -87,7 +88,7 @@ function citySystem(client: HttpCitySystemClient): CitySystem {
   };
 }
 
-const adapter: RegionAdapter = {
+export default {
   regionCode: "360100",
   catalogFile: FILE,
 
@@ -95,17 +96,11 @@ const adapter: RegionAdapter = {
     const doc = parsePage(raw, FILE);
     const records: LocalMatter[] = doc.items.map((m, i) => {
       const at = `${FILE} items[${i}]${m.sxbm ? ` (${m.sxbm})` : ""}`;
-      if (!Number.isInteger(m.cnsx) || m.cnsx <= 0)
-        throw AdapterError.at(
-          "SCHEMA",
-          `${at}.cnsx (承诺时限)`,
-          `must be a positive whole number of working days, not ${JSON.stringify(m.cnsx)}`,
-        );
       return {
         localCode: need(m.sxbm, `${at}.sxbm (事项编码)`),
         name: need(m.sxmc, `${at}.sxmc (事项名称)`),
         department: need(m.ssbm, `${at}.ssbm (实施部门)`),
-        promisedDays: m.cnsx,
+        promisedDays: workingDays(m.cnsx, `${at}.cnsx (承诺时限)`),
         modeLabels: need(m.blfs, `${at}.blfs (办理方式)`),
         materials: need(m.sqcl, `${at}.sqcl (申请材料)`).map((x, j) => ({
           localCode: need(x.clbm, `${at}.sqcl[${j}].clbm (材料编码)`),
@@ -226,6 +221,4 @@ const adapter: RegionAdapter = {
     };
     return r.bjjg === "" ? state : { ...state, approved: r.bjjg === "准予" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

@@ -38,15 +38,7 @@ const builder = new XMLBuilder({
 
 /** 1-based lines of each `<p:Item` start tag, so problems can name the line of their record. */
 function itemLines(text: string, tag: string): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let from = 0;
-  for (let at = text.indexOf(`<${tag}`, 0); at >= 0; at = text.indexOf(`<${tag}`, at + 1)) {
-    for (let i = from; i < at; i++) if (text.charCodeAt(i) === 10) line++;
-    from = at;
-    lines.push(line);
-  }
-  return lines;
+  return text.split("\n").flatMap((line, i) => Array<number>(line.split(`<${tag}`).length - 1).fill(i + 1));
 }
 
 const MODE_FLAGS = [
@@ -55,7 +47,7 @@ const MODE_FLAGS = [
   ["joint", "多地联办"],
 ] as const;
 
-const adapter: RegionAdapter = {
+export default {
   regionCode: "420100",
   catalogFile: FILE,
 
@@ -246,6 +238,4 @@ const adapter: RegionAdapter = {
     };
     return result === "" ? state : { ...state, approved: result === "准予" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

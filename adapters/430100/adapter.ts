@@ -5,8 +5,16 @@
 import type { CaseState, Material } from "../../gateway/domain/case.js";
 import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
-import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
-import { AdapterError, parseJson } from "../sdk/errors.js";
+import {
+  buildCatalog,
+  type LocalMatter,
+  localMaterialCode,
+  need,
+  sharedMaterialCode,
+  workingDays,
+} from "../sdk/catalog.js";
+import { decodeUtf8 } from "../sdk/encoding.js";
+import { parseJson } from "../sdk/errors.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
 
 interface LocalCatalogJson {
@@ -22,44 +30,12 @@ interface LocalCatalogJson {
   }>;
 }
 
-function need<T>(value: T | undefined | null, where: string): T {
-  if (value === undefined || value === null || value === "")
-    throw AdapterError.at("SCHEMA", where, "is missing");
-  return value;
-}
-
-function workingDays(value: unknown, where: string): number {
-  if (!Number.isInteger(value) || (value as number) <= 0) {
-    throw AdapterError.at(
-      "SCHEMA",
-      where,
-      `must be a positive whole number of working days, not ${JSON.stringify(value)}`,
-    );
-  }
-  return value as number;
-}
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
-/** The file as UTF-8 text; a clear error (not the decoder's TypeError) when it is not. */
-function utf8(raw: Uint8Array, what: string): string {
-  try {
-    return decoder.decode(raw);
-  } catch {
-    throw AdapterError.at(
-      "ENCODING",
-      what,
-      "not valid UTF-8: export it as UTF-8 (长沙's system writes UTF-8 JSON)",
-    );
-  }
-}
-
-const adapter: RegionAdapter = {
+export default {
   regionCode: "430100",
   catalogFile: "catalog.json",
 
   parseCatalog(raw, ctx) {
-    const doc = (parseJson(utf8(raw, "catalog.json"), "catalog.json") ?? {}) as LocalCatalogJson;
+    const doc = (parseJson(decodeUtf8(raw, "catalog.json"), "catalog.json") ?? {}) as LocalCatalogJson;
     const version = need(doc.清单版本, "catalog.json 清单版本");
     const records: LocalMatter[] = need(doc.事项列表, "catalog.json 事项列表").map((m, i) => {
       const at = `catalog.json 事项列表[${i}]`;
@@ -144,7 +120,7 @@ const adapter: RegionAdapter = {
   },
 
   caseFromLocal(raw, catalog: RegionCatalog, ctx: CatalogContext): CaseState {
-    const r = parseJson(utf8(raw, "the case record"), "the case record", "CASE_FORMAT");
+    const r = parseJson(decodeUtf8(raw, "the case record"), "the case record", "CASE_FORMAT");
     const a = r.申请人;
     const result = r.办理结果 as string;
     const state: CaseState = {
@@ -201,6 +177,4 @@ const adapter: RegionAdapter = {
     };
     return result === "" ? state : { ...state, approved: result === "准予许可" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

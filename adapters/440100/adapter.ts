@@ -7,7 +7,8 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import iconv from "iconv-lite";
 import type { CaseState } from "../../gateway/domain/case.js";
-import type { RegionAdapter } from "../../gateway/ports/adapter.js";
+import type { RegionCatalog } from "../../gateway/domain/matter.js";
+import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
 import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
 import { AdapterError, parseJson } from "../sdk/errors.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
@@ -21,43 +22,6 @@ const CATALOG_COLUMNS = [
   "服务对象",
   "所需材料",
 ];
-
-const CASE_COLUMNS = [
-  "办件编号",
-  "回执编号",
-  "事项代码",
-  "事项名称",
-  "办理模式",
-  "收件地",
-  "办理地",
-  "协办地",
-  "申请人类型",
-  "申请人名称",
-  "证件号码",
-  "联系电话",
-  "法定代表人",
-  "材料清单",
-  "送达方式",
-  "收件人",
-  "收件人电话",
-  "邮寄地址",
-  "邮政编码",
-  "快递公司",
-  "运单号",
-  "办件状态",
-  "收件时间",
-  "更新时间",
-  "承诺时限",
-  "办结期限",
-  "目录版本",
-  "子任务",
-  "办理结果",
-  "原因",
-  "补正材料",
-  "版本",
-] as const;
-
-type CaseRow = Record<(typeof CASE_COLUMNS)[number], string>;
 
 /**
  * GB 18030 is a superset of GBK: it reads every GBK export unchanged and can
@@ -86,7 +50,51 @@ function rows(
   }
 }
 
-const adapter: RegionAdapter = {
+/** A case as the city's CSV row: its keys, in order, are the columns. */
+function caseRow(c: CaseState, catalog: RegionCatalog, ctx: CatalogContext) {
+  const person = "person" in c.applicant ? c.applicant.person : undefined;
+  const org = "organization" in c.applicant ? c.applicant.organization : undefined;
+  return {
+    办件编号: c.caseId,
+    回执编号: c.receiptNo,
+    事项代码: catalog.byCode.get(c.matterCode)?.localCode ?? c.matterCode,
+    事项名称: c.matterName,
+    办理模式: modeLabel(c.mode),
+    收件地: c.intakeRegion,
+    办理地: c.handlingRegion,
+    协办地: c.collaboratingRegions.join(";"),
+    申请人类型: person ? "个人" : "企业",
+    申请人名称: person?.name ?? org?.name ?? "",
+    证件号码: person?.idNumber ?? org?.creditCode ?? "",
+    联系电话: person?.mobile ?? "",
+    法定代表人: org?.legalRepresentative ?? "",
+    材料清单: JSON.stringify(
+      c.materials.map((m) => ({ ...m, materialCode: localMaterialCode(ctx, m.materialCode) })),
+    ),
+    送达方式: DELIVERY_LABELS[c.delivery.method],
+    收件人: c.delivery.recipient,
+    收件人电话: c.delivery.mobile,
+    邮寄地址: c.delivery.address,
+    邮政编码: c.delivery.postalCode,
+    快递公司: c.delivery.courier,
+    运单号: c.delivery.waybillNo,
+    办件状态: STATUS_LABELS[c.status],
+    收件时间: c.submittedAt,
+    更新时间: c.updatedAt,
+    承诺时限: String(c.promisedDays),
+    办结期限: c.deadline,
+    目录版本: c.catalogVersion,
+    子任务: JSON.stringify(c.subtasks),
+    办理结果: c.approved === undefined ? "" : c.approved ? "准予" : "不予",
+    原因: c.reason,
+    补正材料: c.requestedMaterialCodes.map((code) => localMaterialCode(ctx, code)).join(";"),
+    版本: String(c.version),
+  };
+}
+
+type CaseRow = ReturnType<typeof caseRow>;
+
+export default {
   regionCode: "440100",
   catalogFile: "catalog.csv",
   catalogEncoding: "gb18030",
@@ -129,45 +137,7 @@ const adapter: RegionAdapter = {
   },
 
   caseToLocal(c, catalog, ctx) {
-    const person = "person" in c.applicant ? c.applicant.person : undefined;
-    const org = "organization" in c.applicant ? c.applicant.organization : undefined;
-    const row: CaseRow = {
-      办件编号: c.caseId,
-      回执编号: c.receiptNo,
-      事项代码: catalog.byCode.get(c.matterCode)?.localCode ?? c.matterCode,
-      事项名称: c.matterName,
-      办理模式: modeLabel(c.mode),
-      收件地: c.intakeRegion,
-      办理地: c.handlingRegion,
-      协办地: c.collaboratingRegions.join(";"),
-      申请人类型: person ? "个人" : "企业",
-      申请人名称: person?.name ?? org?.name ?? "",
-      证件号码: person?.idNumber ?? org?.creditCode ?? "",
-      联系电话: person?.mobile ?? "",
-      法定代表人: org?.legalRepresentative ?? "",
-      材料清单: JSON.stringify(
-        c.materials.map((m) => ({ ...m, materialCode: localMaterialCode(ctx, m.materialCode) })),
-      ),
-      送达方式: DELIVERY_LABELS[c.delivery.method],
-      收件人: c.delivery.recipient,
-      收件人电话: c.delivery.mobile,
-      邮寄地址: c.delivery.address,
-      邮政编码: c.delivery.postalCode,
-      快递公司: c.delivery.courier,
-      运单号: c.delivery.waybillNo,
-      办件状态: STATUS_LABELS[c.status],
-      收件时间: c.submittedAt,
-      更新时间: c.updatedAt,
-      承诺时限: String(c.promisedDays),
-      办结期限: c.deadline,
-      目录版本: c.catalogVersion,
-      子任务: JSON.stringify(c.subtasks),
-      办理结果: c.approved === undefined ? "" : c.approved ? "准予" : "不予",
-      原因: c.reason,
-      补正材料: c.requestedMaterialCodes.map((code) => localMaterialCode(ctx, code)).join(";"),
-      版本: String(c.version),
-    };
-    const csv = stringify([row], { header: true, columns: [...CASE_COLUMNS], record_delimiter: "windows" });
+    const csv = stringify([caseRow(c, catalog, ctx)], { header: true, record_delimiter: "windows" });
     return iconv.encode(csv, "gb18030");
   },
 
@@ -218,6 +188,4 @@ const adapter: RegionAdapter = {
     };
     return r.办理结果 === "" ? state : { ...state, approved: r.办理结果 === "准予" };
   },
-};
-
-export default adapter;
+} satisfies RegionAdapter;

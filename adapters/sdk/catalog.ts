@@ -67,7 +67,18 @@ export function buildCatalog(
       department: r.department,
       promisedDays: r.promisedDays,
       modes: offeredModes(r, shared),
-      materials: r.materials.map((m) => sharedMaterial(r, m, shared, ctx)),
+      materials: r.materials.map((m): MatterMaterial => {
+        const materialCode = ctx.mapping.materials.get(m.localCode);
+        if (!materialCode)
+          throw AdapterError.at(
+            "UNMAPPED_MATERIAL",
+            r.origin,
+            `material ${m.localCode} (${m.name}) has no shared code`,
+          );
+        // The shared name, and the shared required flag when the shared matter lists the material.
+        const required = shared.materials.find((x) => x.code === materialCode)?.required ?? m.required;
+        return { materialCode, name: ctx.shared.materials.get(materialCode) ?? m.name, required };
+      }),
       category: shared.category,
       catalogVersion: version,
       applicant: shared.applicant,
@@ -93,22 +104,22 @@ function offeredModes(r: LocalMatter, shared: SharedMatter): HandlingMode[] {
   return MODE_ORDER.filter((mode) => labelled.has(mode) && shared.modes.includes(mode));
 }
 
-/** A record's material in shared terms: the shared code, name and (if the shared matter lists it) required flag. */
-function sharedMaterial(
-  r: LocalMatter,
-  m: LocalMatter["materials"][number],
-  shared: SharedMatter,
-  ctx: CatalogContext,
-): MatterMaterial {
-  const materialCode = ctx.mapping.materials.get(m.localCode);
-  if (!materialCode)
+/** `value`, or a SCHEMA error at `where` when it is missing or empty. */
+export function need<T>(value: T | undefined | null, where: string): T {
+  if (value === undefined || value === null || value === "")
+    throw AdapterError.at("SCHEMA", where, "is missing");
+  return value;
+}
+
+/** `value` as a promised time limit (承诺时限): a positive whole number of working days. */
+export function workingDays(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) <= 0)
     throw AdapterError.at(
-      "UNMAPPED_MATERIAL",
-      r.origin,
-      `material ${m.localCode} (${m.name}) has no shared code`,
+      "SCHEMA",
+      where,
+      `must be a positive whole number of working days, not ${JSON.stringify(value)}`,
     );
-  const required = shared.materials.find((x) => x.code === materialCode)?.required ?? m.required;
-  return { materialCode, name: ctx.shared.materials.get(materialCode) ?? m.name, required };
+  return value as number;
 }
 
 /** Local code of a shared material in this region; the shared code if it has none. */

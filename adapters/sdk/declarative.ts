@@ -23,7 +23,7 @@ import { buildCatalog, type LocalMatter } from "./catalog.js";
 import { decodeUtf8 } from "./encoding.js";
 import { AdapterError, type AdapterProblem, parseJson } from "./errors.js";
 import { MODE_LABELS } from "./labels.js";
-import { parseYamlWithLines, validate } from "./yaml-lines.js";
+import { parseYamlWithLines, validate, type YamlWithLines } from "./yaml-lines.js";
 
 const text = z.string().trim().min(1, "is empty");
 
@@ -68,21 +68,18 @@ function hint(path: readonly PropertyKey[]): string {
 /** Catalog file names a declarative region may use, in order of preference. */
 export const DECLARATIVE_CATALOG_FILES = ["catalog.yaml", "catalog.json"] as const;
 
-/** Parses the file's text: YAML with the line of each value, or JSON (records then named by index). */
-function parse(
-  text: string,
-  file: string,
-): { data: unknown; lineOf?: (path: readonly PropertyKey[]) => number } {
-  return file.endsWith(".json") ? { data: parseJson(text, file) } : parseYamlWithLines(text, file);
-}
-
 /** A declarative adapter for `regionCode` reading `catalogFile` (catalog.yaml or catalog.json). */
 export function declarativeAdapter(regionCode: string, catalogFile = "catalog.yaml"): RegionAdapter {
   return {
     regionCode,
     catalogFile,
     parseCatalog(raw, ctx) {
-      const { data, lineOf } = parse(decodeUtf8(raw, catalogFile), catalogFile);
+      const text = decodeUtf8(raw, catalogFile);
+      // YAML with the line of each value, or JSON (records then named by index).
+      const json = catalogFile.endsWith(".json");
+      const { data, lineOf }: Partial<YamlWithLines> = json
+        ? { data: parseJson(text, catalogFile) }
+        : parseYamlWithLines(text, catalogFile);
       const recordAt = (i: number) =>
         lineOf ? `${catalogFile} line ${lineOf(["matters", i])}` : `${catalogFile} matters[${i}]`;
       const doc = validate(declarativeCatalogSchema, data, catalogFile, lineOf, hint);

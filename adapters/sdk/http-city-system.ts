@@ -33,10 +33,7 @@ export interface HttpCitySystemOptions {
   readonly retries?: number;
   /** First backoff delay; doubles each retry, with up to 50% jitter. */
   readonly backoffMs?: number;
-  /** Longest Retry-After honoured; a city asking for more fails the call instead. */
-  readonly maxRetryAfterMs?: number;
-  /** Breaker: failures (percent, over at least `volumeThreshold` calls) that open it. */
-  readonly errorThresholdPercentage?: number;
+  /** Breaker: it opens at 50% failures once at least this many calls were made. */
   readonly volumeThreshold?: number;
   /** Breaker: how long it stays open before letting a probe through. */
   readonly resetMs?: number;
@@ -57,6 +54,9 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** Longest Retry-After honoured; a city asking for more fails the call instead. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** An HTTP client for one city system. */
@@ -71,8 +71,6 @@ export class HttpCitySystemClient {
     this.#o = {
       retries: 4,
       backoffMs: 250,
-      maxRetryAfterMs: 30_000,
-      errorThresholdPercentage: 50,
       volumeThreshold: 5,
       resetMs: 10_000,
       ...options,
@@ -81,7 +79,7 @@ export class HttpCitySystemClient {
       name: "city-system",
       timeout: settings.timeoutMs,
       volumeThreshold: this.#o.volumeThreshold,
-      errorThresholdPercentage: this.#o.errorThresholdPercentage,
+      errorThresholdPercentage: 50,
       resetTimeout: this.#o.resetMs,
       errorFilter: (err: unknown) => err instanceof CityHttpError && !err.serverSide,
     });
@@ -149,7 +147,7 @@ export class HttpCitySystemClient {
     if (err instanceof CityHttpError) {
       if (err.status === 429 || (err.status === 503 && err.retryAfterMs !== undefined)) {
         const asked = err.retryAfterMs ?? this.#backoff(attempt);
-        return asked <= this.#o.maxRetryAfterMs ? asked : undefined;
+        return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;
       }
       if (!err.serverSide) return undefined;
     }
@@ -162,18 +160,16 @@ export class HttpCitySystemClient {
   }
 
   #explain(err: unknown, method: string, url: string): Error {
-    if ((err as { code?: string }).code === "EOPENBREAKER") {
-      return AdapterError.at("CITY_SYSTEM", `city system ${this.#s.url}`, "is not answering (circuit open)", {
-        cause: err,
-      });
-    }
-    if ((err as { code?: string }).code === "ETIMEDOUT") {
-      return AdapterError.at("CITY_SYSTEM", `${method} ${url}`, `no answer within ${this.#s.timeoutMs} ms`, {
-        cause: err,
-      });
-    }
     if (err instanceof CityHttpError) return err;
-    return AdapterError.at("CITY_SYSTEM", `${method} ${url}`, (err as Error).message, { cause: err });
+    const code = (err as { code?: string }).code;
+    const [where, message] =
+      code === "EOPENBREAKER"
+        ? [`city system ${this.#s.url}`, "is not answering (circuit open)"]
+        : [
+            `${method} ${url}`,
+            code === "ETIMEDOUT" ? `no answer within ${this.#s.timeoutMs} ms` : (err as Error).message,
+          ];
+    return AdapterError.at("CITY_SYSTEM", where, message, { cause: err });
   }
 
   /** Stops retrying and shuts the breaker down. */

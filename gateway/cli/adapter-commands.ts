@@ -5,11 +5,11 @@
  */
 import { join } from "node:path";
 import type { Command } from "commander";
-import { readYaml } from "../config/read-yaml.js";
+import { mustReadYaml } from "../config/read-yaml.js";
 import { federationFile } from "../config/schemas.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { diffCatalogs, formatDiff } from "../tools/catalog-diff.js";
-import { readCatalogFile, regionOfFile } from "../tools/catalog-file.js";
+import { readCatalogFile, regionOfFiles } from "../tools/catalog-file.js";
 import { importCatalog } from "../tools/catalog-import.js";
 import { formatReport, passed } from "../tools/conformance/report.js";
 import { scaffoldRegion } from "../tools/conformance/scaffold.js";
@@ -60,15 +60,10 @@ export function registerAdapterCommands(program: Command): void {
     .description("run the conformance kit against the region; exit code 1 on any error")
     .option("--all", "verify every region of config/federation.yaml: the whole federation's consistency")
     .action(async (region: string | undefined, o: { all?: boolean }) => {
-      const { configDir } = dirs();
-      let regions: string[];
-      if (o.all) {
-        const problems: string[] = [];
-        const fed = readYaml(join(configDir, "federation.yaml"), federationFile, problems);
-        if (!fed) return program.error(`xr adapter verify: ${problems.join("\n")}`);
-        regions = fed.regions.map((r) => r.code);
-      } else if (region) regions = [region];
-      else return program.error("xr adapter verify: name a region, or say --all");
+      const fail = (p: string[]) => program.error(`xr adapter verify: ${p.join("\n")}`);
+      const federation = () => mustReadYaml(join(dirs().configDir, "federation.yaml"), federationFile, fail);
+      const regions = o.all ? federation().regions.map((r) => r.code) : region ? [region] : undefined;
+      if (!regions) return fail(["name a region, or say --all"]);
       let ok = true;
       for (const code of regions) {
         const report = await verifyRegion(code, dirs());
@@ -88,12 +83,7 @@ export function registerAdapterCommands(program: Command): void {
       const { configDir, adaptersDir } = dirs();
       try {
         // The new export usually sits in adapters/<region>/; the old one anywhere.
-        let region: string;
-        try {
-          region = regionOfFile(after, o.region);
-        } catch {
-          region = regionOfFile(before, o.region);
-        }
+        const region = regionOfFiles([after, before], o.region);
         const a = await readCatalogFile(before, region, configDir, adaptersDir);
         const b = await readCatalogFile(after, region, configDir, adaptersDir);
         const d = diffCatalogs(a, b);

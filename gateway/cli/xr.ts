@@ -24,12 +24,23 @@ import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
 
-const positiveInt = (name: string) => (value: string) => {
+/** Commander names the option and the value; this says what was wrong with it. */
+const positiveInt = (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("It must be a positive whole number.");
   return n;
 };
+const REGIONS = "comma-separated region codes (default: every region in config/federation.yaml)";
+const KEYS_DIR = "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY";
+
+/** A comma-separated option value as a list. */
+const list = (value: unknown) =>
+  String(value)
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+/** The configuration in `dir`, with the project's adapters. */
+const configIn = (dir: string) => loadConfig(dir, join(PROJECT_ROOT, "adapters"));
 
 const program = new Command("xr").description("跨域通办 cross-region gateway").showHelpAfterError();
 
@@ -45,20 +56,12 @@ kafka
   .command("provision")
   .description("create or update the per-region topics (idempotent) and print what was done")
   .option("--brokers <list>", "comma-separated bootstrap servers", process.env.KAFKA_BROKERS)
-  .option(
-    "--regions <list>",
-    "comma-separated region codes (default: every region in config/federation.yaml)",
-  )
-  .option("--partitions <n>", "partitions per topic", positiveInt("--partitions"), 6)
-  .option("--replication-factor <n>", "replicas per partition", positiveInt("--replication-factor"), 3)
-  .option("--min-insync <n>", "min.insync.replicas", positiveInt("--min-insync"), 2)
-  .option("--retention-days <n>", "retention of inbox topics", positiveInt("--retention-days"), 7)
-  .option(
-    "--dlq-retention-days <n>",
-    "retention of dead-letter topics",
-    positiveInt("--dlq-retention-days"),
-    30,
-  )
+  .option("--regions <list>", REGIONS)
+  .option("--partitions <n>", "partitions per topic", positiveInt, 6)
+  .option("--replication-factor <n>", "replicas per partition", positiveInt, 3)
+  .option("--min-insync <n>", "min.insync.replicas", positiveInt, 2)
+  .option("--retention-days <n>", "retention of inbox topics", positiveInt, 7)
+  .option("--dlq-retention-days <n>", "retention of dead-letter topics", positiveInt, 30)
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .option("--acls", "also create each region's prefixed ACLs (principal User:xr-<region>)")
   .option("--sasl-username <name>", "SCRAM-SHA-256 user to provision as", process.env.KAFKA_SASL_USERNAME)
@@ -70,11 +73,7 @@ kafka
   .action(async (o) => {
     if (!o.brokers) program.error("xr kafka provision: give --brokers or set KAFKA_BROKERS");
     if (o.minInsync > o.replicationFactor) program.error("--min-insync cannot exceed --replication-factor");
-    const regions: string[] = o.regions
-      ? String(o.regions)
-          .split(",")
-          .map((r) => r.trim())
-      : [...(await loadConfig(o.config, join(PROJECT_ROOT, "adapters"))).federation.regions.keys()];
+    const regions = o.regions ? list(o.regions) : [...(await configIn(o.config)).federation.regions.keys()];
     const sasl = o.saslUsername
       ? {
           mechanism: "scram-sha-256" as const,
@@ -82,7 +81,7 @@ kafka
           password: String(o.saslPassword ?? ""),
         }
       : undefined;
-    const brokers = String(o.brokers).split(",");
+    const brokers = list(o.brokers);
     const lines = await provisionTopics(
       brokers,
       regions,
@@ -96,7 +95,7 @@ kafka
       sasl,
     );
     if (o.acls) {
-      const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+      const config = await configIn(o.config);
       const rules = regions.flatMap((r) => regionAcls(r, partnersOf(config.federation, r)));
       lines.push(...(await provisionAcls(brokers, rules, sasl)));
     }
@@ -115,10 +114,7 @@ keys
       "keeps what exists unless --force",
   )
   .option("--dir <dir>", "key directory (default: <XR_DATA_DIR or data>/<grpc.keys of federation.yaml>)")
-  .option(
-    "--regions <list>",
-    "comma-separated region codes (default: every region in config/federation.yaml)",
-  )
+  .option("--regions <list>", REGIONS)
   .option("--hosts <list>", "names and addresses the certificates are valid for", "localhost,127.0.0.1,::1")
   .option("--force", "start over with a new CA (every gateway must get the new files)")
   .option(
@@ -127,24 +123,17 @@ keys
   )
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .action(async (o) => {
-    const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+    const config = await configIn(o.config);
     const dir: string =
       o.dir ?? resolve(process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data"), config.grpc.keys);
-    const regions = o.regions
-      ? String(o.regions)
-          .split(",")
-          .map((r) => r.trim())
-      : [...config.federation.regions.keys()];
+    const regions = o.regions ? list(o.regions) : [...config.federation.regions.keys()];
     for (const r of regions)
       if (!/^\d{6}$/.test(r)) program.error(`--regions: "${r}" is not a six-digit region code`);
     const made = await generateKeys({
       dir,
       federationName: config.name,
       regions,
-      hosts: String(o.hosts)
-        .split(",")
-        .map((h) => h.trim())
-        .filter(Boolean),
+      hosts: list(o.hosts),
       force: Boolean(o.force),
     });
     for (const f of made.created) process.stdout.write(`created   ${f}\n`);
@@ -162,13 +151,8 @@ keys
       );
       for (const region of regions) {
         const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-        writeFileSync(
-          join(dir, `${region}.signing.key`),
-          privateKey.export({ format: "pem", type: "pkcs8" }),
-          {
-            mode: 0o600,
-          },
-        );
+        const pem = privateKey.export({ format: "pem", type: "pkcs8" });
+        writeFileSync(join(dir, `${region}.signing.key`), pem, { mode: 0o600 });
         writeFileSync(join(dir, `${region}.signing.keyid`), `${keyId}\n`);
         const spki = publicKey.export({ format: "der", type: "spki" }).toString("base64");
         process.stdout.write(`  - region: "${region}"\n    keyId: ${keyId}\n    publicKey: ${spki}\n`);
@@ -215,13 +199,9 @@ const ledgerOf = async (dataDir: string, region: string, keysDir?: string): Prom
   const path = join(dataDir, region, "ledger.db");
   if (!databaseUrl && !existsSync(path)) program.error(`no ledger for ${region} at ${path}`);
   // The log's envelopes are encrypted at rest; reading them takes the gateway's data key.
-  let key: Buffer;
   try {
-    key = loadDataKey(process.env, keysDir ?? process.env.XR_KEYS_DIR ?? join(dataDir, "keys"), false).key;
-  } catch (err) {
-    return program.error(`xr audit: ${(err as Error).message}`);
-  }
-  try {
+    const keys = keysDir ?? process.env.XR_KEYS_DIR ?? join(dataDir, "keys");
+    const { key } = loadDataKey(process.env, keys, false);
     return await openLedger({ region, dataDir, databaseUrl, cipher: aesGcmCipher(key) });
   } catch (err) {
     return program.error(`xr audit: ${(err as Error).message}`);
@@ -237,23 +217,19 @@ audit
   .description("walk each region's message log and report the first broken record (exit 1 if any)")
   .option("--regions <list>", "comma-separated region codes (default: every region with a ledger)")
   .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
-  .option(
-    "--keys-dir <dir>",
-    "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY",
-  )
+  .option("--keys-dir <dir>", KEYS_DIR)
   .option("--bundle <file>", "check an exported bundle instead")
   .action(async (o) => {
     if (o.bundle) {
       const problems = checkBundle(JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle);
       for (const p of problems) process.stdout.write(`BROKEN  ${p}\n`);
-      process.stdout.write(
-        problems.length === 0 ? `ok      ${o.bundle}: every record and signature holds\n` : "",
-      );
+      if (problems.length === 0)
+        process.stdout.write(`ok      ${o.bundle}: every record and signature holds\n`);
       process.exitCode = problems.length === 0 ? 0 : 1;
       return;
     }
     const dataDir = dataDirOf(o);
-    const regions: string[] = o.regions ? String(o.regions).split(",") : await regionsWithLedgers(dataDir);
+    const regions = o.regions ? list(o.regions) : await regionsWithLedgers(dataDir);
     let broken = 0;
     for (const region of regions) {
       const store = await ledgerOf(dataDir, region, o.keysDir);
@@ -276,13 +252,10 @@ audit
   .requiredOption("--region <code>", "whose log to export from")
   .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
   .option("--out <file>", "where to write (default: standard output)")
-  .option(
-    "--keys-dir <dir>",
-    "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY",
-  )
+  .option("--keys-dir <dir>", KEYS_DIR)
   .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
   .action(async (caseId: string, o) => {
-    const config = await loadConfig(o.config, join(PROJECT_ROOT, "adapters"));
+    const config = await configIn(o.config);
     const signing = loadSigningConfig(o.config, config.federation.regions.keys());
     const store = await ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
     const records = await store.logForCase(caseId);

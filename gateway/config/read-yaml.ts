@@ -28,3 +28,15 @@ export function readYaml<S extends z.ZodType>(
   }
   return undefined;
 }
+
+/** {@link readYaml}, throwing `fail(problems)` instead of returning undefined. */
+export function mustReadYaml<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  fail: (problems: string[]) => Error = (p) => new Error(p.join("\n")),
+): z.output<S> {
+  const problems: string[] = [];
+  const doc = readYaml(file, schema, problems);
+  if (doc === undefined) throw fail(problems);
+  return doc;
+}

@@ -22,20 +22,11 @@ export interface MappingSource {
   where(section: "matters" | "materials", local: string): string;
 }
 
-/** A shared code that a second local code maps to. */
-export interface MappingCollision {
-  readonly section: "matters" | "materials";
-  readonly local: string;
-  readonly shared: string;
-  /** The local code listed first. */
-  readonly other: string;
-}
-
 /**
  * Reads the mapping.yaml at `path` (named `file` in problems); a missing
  * file, bad YAML or a schema problem throws an {@link AdapterError} naming
  * the line. The inverse tables keep the first local code of each shared
- * code: see {@link mappingCollisions}.
+ * code (a gateway refuses a mapping with collisions: see {@link loadRegion}).
  */
 export function readMapping(path: string, file = path): MappingSource {
   if (!existsSync(path)) throw AdapterError.at("FILE_UNREADABLE", file, "mapping.yaml is missing");
@@ -55,32 +46,19 @@ export function readMapping(path: string, file = path): MappingSource {
   };
 }
 
-/** Every shared code mapped from more than one local code, after its first. */
-export function mappingCollisions(mapping: CodeMapping): MappingCollision[] {
-  const out: MappingCollision[] = [];
-  for (const section of ["matters", "materials"] as const) {
-    const first = section === "matters" ? mapping.localMatters : mapping.localMaterials;
-    for (const [local, shared] of mapping[section]) {
-      const other = first.get(shared);
-      if (other !== undefined && other !== local) out.push({ section, local, shared, other });
-    }
-  }
-  return out;
+/** A region's adapter module: compiled JavaScript if present, else its TypeScript source (run through tsx). */
+export function adapterModule(adaptersDir: string, code: string): string | undefined {
+  return ["adapter.js", "adapter.ts"]
+    .flatMap((f) => [join(adaptersDir, code, f), join(ADAPTER_CODE_DIR, code, f)])
+    .find((c) => existsSync(c));
 }
 
 /**
- * A region's adapter: its module (compiled JavaScript if present, else its
- * TypeScript source through tsx), or, without one, the declarative adapter
- * over its catalog.yaml / catalog.json.
+ * A region's adapter: its {@link adapterModule}, or, without one, the
+ * declarative adapter over its catalog.yaml / catalog.json.
  */
 export async function resolveAdapter(adaptersDir: string, code: string): Promise<RegionAdapter> {
-  const candidates = [
-    join(adaptersDir, code, "adapter.js"),
-    join(ADAPTER_CODE_DIR, code, "adapter.js"),
-    join(adaptersDir, code, "adapter.ts"),
-    join(ADAPTER_CODE_DIR, code, "adapter.ts"),
-  ];
-  const found = candidates.find((c) => existsSync(c));
+  const found = adapterModule(adaptersDir, code);
   if (found) return ((await import(pathToFileURL(found).href)) as { default: RegionAdapter }).default;
   const catalog = DECLARATIVE_CATALOG_FILES.find((f) => existsSync(join(adaptersDir, code, f)));
   if (catalog) return declarativeAdapter(code, catalog);
@@ -115,10 +93,15 @@ export async function loadRegion(
     return undefined;
   }
   const { file, mapping } = source;
-  const collisions = mappingCollisions(mapping);
-  for (const c of collisions)
-    problems.push(`${file}: ${c.section}.${c.local}: ${c.shared} is already mapped from ${c.other}`);
-  if (collisions.length > 0) return undefined;
+  // A shared code mapped from a second local code: the inverse table keeps only the first.
+  const before = problems.length;
+  for (const section of ["matters", "materials"] as const) {
+    const first = section === "matters" ? mapping.localMatters : mapping.localMaterials;
+    for (const [local, shared] of mapping[section])
+      if (first.get(shared) !== local)
+        problems.push(`${file}: ${section}.${local}: ${shared} is already mapped from ${first.get(shared)}`);
+  }
+  if (problems.length > before) return undefined;
   try {
     const adapter = await resolveAdapter(adaptersDir, code);
     const catalog = adapter.parseCatalog(readFileSync(join(dir, adapter.catalogFile)), { shared, mapping });

@@ -1,14 +1,15 @@
 /** One schema per file in config/ (and per adapter mapping); unknown keys are refused. */
 import { z } from "zod";
 
-const region = z.string().regex(/^[1-8]\d{5}$/, "must be a six-digit GB/T 2260 code");
+/** A six-digit GB/T 2260 region code. */
+export const regionCode = z.string().regex(/^[1-8]\d{5}$/, "must be a six-digit GB/T 2260 code");
 const mode = z.enum(["FULL_ONLINE", "REMOTE_INTAKE", "MULTI_REGION"]);
-const isoDate = z.union([
+/** A YYYY-MM-DD date (YAML may read it as a Date). */
+export const isoDate = z.union([
   z.date().transform((d) => d.toISOString().slice(0, 10)),
   z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 ]);
 
-/** config/federation.yaml */
 const address = z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) });
 
 /** config/federation.yaml */
@@ -26,7 +27,7 @@ export const federationFile = z.strictObject({
   regions: z
     .array(
       z.strictObject({
-        code: region,
+        code: regionCode,
         name: z.string().min(1),
         http: address,
         grpc: address,
@@ -69,8 +70,8 @@ export const mattersFile = z.strictObject({
 export const agreementsFile = z.strictObject({
   agreements: z.array(
     z.strictObject({
-      from: region,
-      to: region,
+      from: regionCode,
+      to: regionCode,
       signed: isoDate,
       matters: z.array(z.strictObject({ code: z.string(), modes: z.array(mode).min(1) })).min(1),
     }),

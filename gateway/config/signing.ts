@@ -16,12 +16,8 @@ import {
   type RegistryKey,
 } from "../security/signing.js";
 import { ConfigError } from "./load.js";
-import { readYaml } from "./read-yaml.js";
-
-const isoDate = z.union([
-  z.date().transform((d) => d.toISOString().slice(0, 10)),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-]);
+import { mustReadYaml } from "./read-yaml.js";
+import { isoDate, regionCode } from "./schemas.js";
 
 /** config/signing-keys.yaml */
 export const signingKeysFile = z.strictObject({
@@ -30,7 +26,7 @@ export const signingKeysFile = z.strictObject({
   keys: z
     .array(
       z.strictObject({
-        region: z.string().regex(/^[1-8]\d{5}$/, "must be a six-digit GB/T 2260 code"),
+        region: regionCode,
         keyId: z.string().regex(/^[\w.-]{1,64}$/, "must be 1–64 letters, digits, '.', '_' or '-'"),
         publicKey: z.string().regex(/^[A-Za-z0-9+/]+=*$/, "must be the base64 SPKI DER of an Ed25519 key"),
         notBefore: isoDate.optional(),
@@ -48,10 +44,7 @@ export interface SigningConfig {
 
 /** Reads the registry; with `devKeys`, every federation member's development key joins it. */
 export function loadSigningConfig(configDir: string, members: Iterable<string>): SigningConfig {
-  const file = join(configDir, "signing-keys.yaml");
-  const problems: string[] = [];
-  const doc = readYaml(file, signingKeysFile, problems);
-  if (!doc) throw new ConfigError(problems);
+  const doc = mustReadYaml(join(configDir, "signing-keys.yaml"), signingKeysFile, (p) => new ConfigError(p));
   const registry: RegistryKey[] = [...doc.keys];
   if (doc.devKeys) for (const r of members) registry.push(devRegistryKey(r));
   return { devKeys: doc.devKeys, registry };

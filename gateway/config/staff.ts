@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ROLES, type Role, type StaffMember } from "../domain/staff.js";
 import { ConfigError } from "./load.js";
-import { readYaml } from "./read-yaml.js";
+import { mustReadYaml } from "./read-yaml.js";
+import { isoDate, regionCode } from "./schemas.js";
 
 /** config/staff.yaml */
 export const staffFile = z.strictObject({
@@ -20,14 +21,9 @@ export const staffFile = z.strictObject({
       z.strictObject({
         name: z.string().min(1).max(100),
         role: z.enum(ROLES as [Role, ...Role[]]),
-        region: z.string().regex(/^[1-8]\d{5}$/, "must be a six-digit GB/T 2260 code"),
+        region: regionCode,
         sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the lowercase hex sha256 of the token"),
-        expires: z
-          .union([
-            z.date().transform((d) => d.toISOString().slice(0, 10)),
-            z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-          ])
-          .optional(),
+        expires: isoDate.optional(),
       }),
     )
     .default([]),
@@ -48,10 +44,7 @@ export type StaffDirectory = ReadonlyMap<string, StaffEntry>;
 
 /** Reads config/staff.yaml; with `devTokens`, every region gets `dev-<region>-<role>` for each role. */
 export function loadStaff(configDir: string, regions: Iterable<string>): StaffDirectory {
-  const file = join(configDir, "staff.yaml");
-  const problems: string[] = [];
-  const doc = readYaml(file, staffFile, problems);
-  if (!doc) throw new ConfigError(problems);
+  const doc = mustReadYaml(join(configDir, "staff.yaml"), staffFile, (p) => new ConfigError(p));
   const out = new Map<string, StaffEntry>();
   for (const t of doc.tokens)
     out.set(t.sha256, { name: t.name, role: t.role, region: t.region, expires: t.expires });

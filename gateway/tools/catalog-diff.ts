@@ -43,9 +43,8 @@ function matterChanges(a: Matter, b: Matter): string[] {
     if (was && was.required !== m.required)
       out.push(`material ${code} ${m.required ? "now required" : "no longer required"}`);
   }
-  if (a.localCode !== b.localCode) out.push(`localCode ${a.localCode} → ${b.localCode}`);
-  if (a.localName !== b.localName) out.push(`localName ${a.localName} → ${b.localName}`);
-  if (a.department !== b.department) out.push(`department ${a.department} → ${b.department}`);
+  for (const k of ["localCode", "localName", "department"] as const)
+    if (a[k] !== b[k]) out.push(`${k} ${a[k]} → ${b[k]}`);
   return out;
 }
 

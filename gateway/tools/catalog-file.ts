@@ -6,18 +6,20 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { readYaml } from "../config/read-yaml.js";
+import { mustReadYaml } from "../config/read-yaml.js";
 import { readMapping, resolveAdapter } from "../config/region.js";
 import { mattersFile } from "../config/schemas.js";
 import { sharedCatalog } from "../config/shared-catalog.js";
 import type { RegionCatalog } from "../domain/matter.js";
 
-/** The region a catalog file belongs to: `region`, else its directory's name when that is a region code. */
-export function regionOfFile(file: string, region: string | undefined): string {
-  if (region) return region;
-  const dir = basename(dirname(resolve(file)));
-  if (/^\d{6}$/.test(dir)) return dir;
-  throw new Error(`${file}: say which region's catalog this is with --region <code>`);
+/**
+ * The region catalog files belong to: `region`, else the name of the first
+ * file's directory that is a region code.
+ */
+export function regionOfFiles(files: readonly string[], region: string | undefined): string {
+  const found = region ?? files.map((f) => basename(dirname(resolve(f)))).find((d) => /^\d{6}$/.test(d));
+  if (found) return found;
+  throw new Error(`${files.at(-1)}: say which region's catalog this is with --region <code>`);
 }
 
 /** Parses `file` as region `region`'s catalog; errors name the file. */
@@ -27,9 +29,7 @@ export async function readCatalogFile(
   configDir: string,
   adaptersDir: string,
 ): Promise<RegionCatalog> {
-  const problems: string[] = [];
-  const matters = readYaml(join(configDir, "matters.yaml"), mattersFile, problems);
-  if (!matters) throw new Error(problems.join("\n"));
+  const matters = mustReadYaml(join(configDir, "matters.yaml"), mattersFile);
   const adapter = await resolveAdapter(adaptersDir, region);
   const { mapping } = readMapping(join(adaptersDir, region, "mapping.yaml"));
   try {

@@ -13,20 +13,19 @@ import type { RegionSources } from "./sources.js";
 /** Names a catalog record: its line when the local code appears in the file, else the record. */
 export type Locate = (localCode: string) => string;
 
-const err = (check: CheckId, where: string, message: string, fix: string): Finding => ({
-  check,
-  level: "error",
-  where,
-  message,
-  fix,
-});
-const warn = (check: CheckId, where: string, message: string, fix: string): Finding => ({
-  check,
-  level: "warning",
-  where,
-  message,
-  fix,
-});
+const finding =
+  (level: Finding["level"]) =>
+  (check: CheckId, where: string, message: string, fix: string): Finding => ({
+    check,
+    level,
+    where,
+    message,
+    fix,
+  });
+/** A finding that fails the verification. */
+export const err = finding("error");
+/** A finding that does not. */
+export const warn = finding("warning");
 
 /** The check each kind of adapter error belongs to, and what to do about it. */
 const BY_CODE: Record<AdapterErrorCode, { check: CheckId; fix: string }> = {
@@ -109,21 +108,10 @@ export function checkMapping(src: RegionSources, m: MappingSource): Finding[] {
 export function checkFields(src: RegionSources, catalog: RegionCatalog, locate: Locate): Finding[] {
   const out: Finding[] = [];
   const byLocal = new Map<string, number>();
-  const byShared = new Map<string, string>();
+  // Two local matters of one shared matter are a mapping collision: checkMapping reports it.
   for (const m of catalog.matters) {
     const where = locate(m.localCode);
     byLocal.set(m.localCode, (byLocal.get(m.localCode) ?? 0) + 1);
-    const other = byShared.get(m.code);
-    if (other !== undefined && other !== m.localCode)
-      out.push(
-        err(
-          "mapping",
-          where,
-          `collision: ${m.code} is offered by both ${other} and ${m.localCode}`,
-          "map one local matter to each shared matter",
-        ),
-      );
-    byShared.set(m.code, m.localCode);
     for (const [field, value] of [
       ["name", m.localName],
       ["department", m.department],
@@ -220,7 +208,8 @@ export function checkAgreed(src: RegionSources, catalog: RegionCatalog, m: Mappi
       }
     }
   }
-  return dedupe(out);
+  // Two agreements on one matter find the same problem: report it once.
+  return [...new Map(out.map((f) => [`${f.where}|${f.message}`, f])).values()];
 }
 
 /**
@@ -236,8 +225,8 @@ export function checkStale(
 ): Finding[] {
   const out: Finding[] = [];
   // An agreed matter mapped from a code the catalog lacks is checkAgreed's to report.
-  const agreed = new Set(src.agreements.filter((a) => a.to === src.region).flatMap((a) => a.matters));
-  const agreedCodes = new Set([...agreed].map((x) => x.code));
+  const agreed = src.agreements.filter((a) => a.to === src.region).flatMap((a) => a.matters);
+  const agreedCodes = new Set(agreed.map((x) => x.code));
   for (const [local, shared] of m.mapping.matters)
     if (!catalog.byLocalCode.has(local) && !agreedCodes.has(shared))
       out.push(
@@ -282,16 +271,6 @@ export function checkMembers(src: RegionSources): Finding[] {
   );
 }
 
-function dedupe(list: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return list.filter((f) => {
-    const key = `${f.where}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** Mojibake in any name of the catalog. */
 export function checkEncoding(catalog: RegionCatalog, locate: Locate): Finding[] {
   const out: Finding[] = [];
@@ -330,44 +309,30 @@ export function checkLimits(catalog: RegionCatalog, locate: Locate): Finding[] {
       ),
     );
   for (const m of catalog.matters) {
-    const where = locate(m.localCode);
-    if (m.localCode.length > 64 || /\s/.test(m.localCode))
-      out.push(
-        err(
-          "limits",
-          where,
-          `local code "${m.localCode}" is longer than 64 characters or contains spaces`,
-          "use a compact code without whitespace",
-        ),
-      );
-    if (m.localName.length > 200)
-      out.push(
-        err(
-          "limits",
-          where,
-          `${m.localCode}: name has ${m.localName.length} characters`,
-          "names may have at most 200 characters",
-        ),
-      );
-    if (m.materials.length > 50)
-      out.push(
-        err(
-          "limits",
-          where,
-          `${m.localCode}: ${m.materials.length} materials`,
-          "a case carries at most 50 materials; list at most 50",
-        ),
-      );
-    for (const x of m.materials)
-      if (x.name.length > 100)
-        out.push(
-          err(
-            "limits",
-            where,
-            `${m.localCode}: material ${x.materialCode} name has ${x.name.length} characters`,
-            "material names may have at most 100 characters",
-          ),
-        );
+    const limits: Array<[exceeded: boolean, message: string, fix: string]> = [
+      [
+        m.localCode.length > 64 || /\s/.test(m.localCode),
+        `local code "${m.localCode}" is longer than 64 characters or contains spaces`,
+        "use a compact code without whitespace",
+      ],
+      [
+        m.localName.length > 200,
+        `${m.localCode}: name has ${m.localName.length} characters`,
+        "names may have at most 200 characters",
+      ],
+      [
+        m.materials.length > 50,
+        `${m.localCode}: ${m.materials.length} materials`,
+        "a case carries at most 50 materials; list at most 50",
+      ],
+      ...m.materials.map((x): [boolean, string, string] => [
+        x.name.length > 100,
+        `${m.localCode}: material ${x.materialCode} name has ${x.name.length} characters`,
+        "material names may have at most 100 characters",
+      ]),
+    ];
+    for (const [exceeded, message, fix] of limits)
+      if (exceeded) out.push(err("limits", locate(m.localCode), message, fix));
   }
   return out;
 }
@@ -387,24 +352,15 @@ export function checkRawEncoding(raw: Uint8Array, encoding: "utf-8" | "gb18030",
       return e.problems.map((p) => err("encoding", p.where, p.message, fix));
     }
   }
-  const out: Finding[] = [];
+  // The first mojibake of each line, for the first three lines that have any.
   const lines = iconv.decode(Buffer.from(raw), "gb18030").split("\n");
-  for (const [i, line] of lines.entries()) {
-    for (const run of line.match(/[^\p{ASCII}]{2,}/gu) ?? []) {
-      const why = mojibake(run);
-      if (why) {
-        out.push(
-          err(
-            "encoding",
-            `${file} line ${i + 1}`,
-            `mojibake: "${run}" ${why}; the file is not ${encoding}`,
-            fix,
-          ),
-        );
-        break;
-      }
-    }
-    if (out.length >= 3) break;
-  }
-  return out;
+  const found = lines.flatMap((line, i) => {
+    const run = line.match(/[^\p{ASCII}]{2,}/gu)?.find((r) => mojibake(r) !== undefined);
+    return run ? [[i + 1, run, mojibake(run)] as const] : [];
+  });
+  return found
+    .slice(0, 3)
+    .map(([n, run, why]) =>
+      err("encoding", `${file} line ${n}`, `mojibake: "${run}" ${why}; the file is not ${encoding}`, fix),
+    );
 }

@@ -70,11 +70,8 @@ export function formatReport(r: Report): string {
     for (const f of mine) lines.push(`    ${findingLine(f)}`);
   }
   const errors = r.findings.filter((f) => f.level === "error").length;
-  const warnings = r.findings.length - errors;
-  lines.push(
-    errors === 0
-      ? `PASSED (${warnings} warning${warnings === 1 ? "" : "s"})`
-      : `FAILED: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
-  );
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const warnings = count(r.findings.length - errors, "warning");
+  lines.push(errors === 0 ? `PASSED (${warnings})` : `FAILED: ${count(errors, "error")}, ${warnings}`);
   return `${lines.join("\n")}\n`;
 }

@@ -27,7 +27,17 @@ export function samplesFor(
   modes: readonly HandlingMode[],
   catalogVersion: string,
 ): Sample[] {
-  const org = matter.applicant === "ORGANIZATION";
+  // A person, or (for a matter of organizations) a company with the person as its legal representative.
+  const applicant = (person: string, company: string): CaseState["applicant"] =>
+    matter.applicant === "ORGANIZATION"
+      ? {
+          organization: {
+            name: company,
+            creditCode: CREDIT("91430100MA4Q8B7X2"),
+            legalRepresentative: person,
+          },
+        }
+      : { person: { name: person, idNumber: ID("43010419860412231"), mobile: "13807311234" } };
   const materials = matter.materials.map((m, i) => ({
     materialCode: m.code,
     name: materialName(m.code),
@@ -44,15 +54,7 @@ export function samplesFor(
     intakeRegion: intake,
     handlingRegion: handling,
     collaboratingRegions: [],
-    applicant: org
-      ? {
-          organization: {
-            name: "湖南湘江新区智能制造有限公司",
-            creditCode: CREDIT("91430100MA4Q8B7X2"),
-            legalRepresentative: "周建华",
-          },
-        }
-      : { person: { name: "李秀英", idNumber: ID("43010419860412231"), mobile: "13807311234" } },
+    applicant: applicant("李秀英", "湖南湘江新区智能制造有限公司"),
     materials,
     delivery: {
       method: "MAIL",
@@ -82,15 +84,7 @@ export function samplesFor(
       label: `${matter.code} decided (approved, rare name character)`,
       state: {
         ...base,
-        applicant: org
-          ? {
-              organization: {
-                name: "吉𠮷（长沙）商贸有限公司",
-                creditCode: CREDIT("91430100MA4Q8B7X2"),
-                legalRepresentative: "吉𠮷",
-              },
-            }
-          : { person: { name: "吉𠮷", idNumber: ID("43010419860412231"), mobile: "13807311234" } },
+        applicant: applicant("吉𠮷", "吉𠮷（长沙）商贸有限公司"),
         status: "DECIDED",
         approved: true,
         reason: `准予办理。请携带"原件" & <复印件>核验`,
@@ -137,25 +131,16 @@ export function samplesFor(
   ];
 }
 
-/** Paths where `sent` and `got` differ, with both values (first `limit`). */
-export function differences(
-  sent: unknown,
-  got: unknown,
-  path = "",
-  limit = 5,
-): Array<[string, unknown, unknown]> {
+/** Paths where `sent` and `got` differ, with both values (the first five). */
+export function differences(sent: unknown, got: unknown): Array<[string, unknown, unknown]> {
   const out: Array<[string, unknown, unknown]> = [];
   const walk = (a: unknown, b: unknown, p: string) => {
-    if (out.length >= limit) return;
-    if (Object.is(a, b)) return;
+    if (out.length >= 5 || Object.is(a, b)) return;
     if (a && b && typeof a === "object" && typeof b === "object") {
-      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-      for (const k of keys)
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
         walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], p ? `${p}.${k}` : k);
-      return;
-    }
-    out.push([p || "(whole case)", a, b]);
+    } else out.push([p || "(whole case)", a, b]);
   };
-  walk(sent, got, path);
+  walk(sent, got, "");
   return out;
 }

@@ -65,14 +65,12 @@ materials:
   {}
 `;
 
+/** The regions of a federation.yaml, as far as the scaffold looks at them. */
+type Regions = Array<{ code: string; http?: { port?: number }; grpc?: { port?: number } }>;
+
 /** First free (http, grpc) pair from 8000 + the code's first three digits, grpc = http + 1000. */
-function freePorts(doc: YAML.Document, code: string): { http: number; grpc: number } {
-  const used = new Set<number>();
-  for (const r of (doc.toJS() as { regions?: Array<{ http?: { port?: number }; grpc?: { port?: number } }> })
-    .regions ?? []) {
-    if (r.http?.port) used.add(r.http.port);
-    if (r.grpc?.port) used.add(r.grpc.port);
-  }
+function freePorts(regions: Regions, code: string): { http: number; grpc: number } {
+  const used = new Set(regions.flatMap((r) => [r.http?.port, r.grpc?.port]));
   let http = 8000 + Number(code.slice(0, 3));
   while (used.has(http) || used.has(http + 1000)) http++;
   return { http, grpc: http + 1000 };
@@ -88,18 +86,20 @@ export function scaffoldRegion(o: ScaffoldOptions): ScaffoldResult {
   if (existing.length > 0) throw new Error(`${existing.join(", ")} already exist; nothing was changed`);
   const fedPath = join(o.configDir, "federation.yaml");
   let fed: YAML.Document | undefined;
+  let regions: Regions = [];
   if (o.register) {
     if (!o.name) throw new Error("--register needs --name (the region's name, e.g. 株洲市)");
     fed = YAML.parseDocument(readFileSync(fedPath, "utf8"));
-    const codes = ((fed.toJS() as { regions?: Array<{ code: string }> }).regions ?? []).map((r) => r.code);
-    if (codes.includes(o.code)) throw new Error(`${fedPath} already lists ${o.code}; nothing was changed`);
+    regions = (fed.toJS() as { regions?: Regions }).regions ?? [];
+    if (regions.some((r) => r.code === o.code))
+      throw new Error(`${fedPath} already lists ${o.code}; nothing was changed`);
   }
   const name = o.name ?? `region ${o.code}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(files[0] as string, catalogTemplate(o.code, name));
   writeFileSync(files[1] as string, mappingTemplate(o.code, name));
   if (!fed) return { created: files };
-  const ports = freePorts(fed, o.code);
+  const ports = freePorts(regions, o.code);
   const entry = fed.createNode({
     code: o.code,
     name: o.name,

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { z } from "zod";
 import { parseYamlWithLines, validate } from "../../../adapters/sdk/yaml-lines.js";
-import { readYaml } from "../../config/read-yaml.js";
+import { mustReadYaml } from "../../config/read-yaml.js";
 import { agreementsFile, federationFile, mattersFile } from "../../config/schemas.js";
 import { sharedCatalog } from "../../config/shared-catalog.js";
 import type { HandlingMode } from "../../domain/case.js";
@@ -36,24 +35,18 @@ export interface RegionSources {
   readonly regionNames: ReadonlyMap<string, string>;
 }
 
-function readConfig<S extends z.ZodType>(file: string, schema: S): z.output<S> {
-  const problems: string[] = [];
-  const doc = readYaml(file, schema, problems);
-  if (doc === undefined) throw new Error(problems.join("\n"));
-  return doc;
-}
-
 /** Reads config/ for `region`; an unreadable config file throws naming it. */
 export function readRegionSources(
   configDir: string,
   region: string,
   show: (p: string) => string,
 ): RegionSources {
-  const matters = readConfig(join(configDir, "matters.yaml"), mattersFile);
-  const fed = readConfig(join(configDir, "federation.yaml"), federationFile);
+  const matters = mustReadYaml(join(configDir, "matters.yaml"), mattersFile);
+  const fed = mustReadYaml(join(configDir, "federation.yaml"), federationFile);
   const agreementsPath = join(configDir, "agreements.yaml");
-  const lines = parseYamlWithLines(readFileSync(agreementsPath, "utf8"), show(agreementsPath));
-  const agreements = validate(agreementsFile, lines.data, show(agreementsPath), lines.lineOf);
+  const file = show(agreementsPath);
+  const lines = parseYamlWithLines(readFileSync(agreementsPath, "utf8"), file);
+  const agreements = validate(agreementsFile, lines.data, file, lines.lineOf);
   const me = fed.regions.find((r) => r.code === region);
   return {
     region,
@@ -65,11 +58,11 @@ export function readRegionSources(
       .map((a, i) => ({
         from: a.from,
         to: a.to,
-        where: `${show(agreementsPath)} line ${lines.lineOf(["agreements", i])}`,
+        where: `${file} line ${lines.lineOf(["agreements", i])}`,
         matters: a.matters.map((m, j) => ({
           code: m.code,
           modes: m.modes,
-          where: `${show(agreementsPath)} line ${lines.lineOf(["agreements", i, "matters", j])}`,
+          where: `${file} line ${lines.lineOf(["agreements", i, "matters", j])}`,
         })),
       }))
       .filter((a) => a.from === region || a.to === region),

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import iconv from "iconv-lite";
-import { type MappingSource, readMapping, resolveAdapter } from "../../config/region.js";
+import { tryUtf8 } from "../../../adapters/sdk/encoding.js";
+import { adapterModule, type MappingSource, readMapping, resolveAdapter } from "../../config/region.js";
 import type { HandlingMode } from "../../domain/case.js";
 import type { RegionCatalog } from "../../domain/matter.js";
-import { ADAPTER_CODE_DIR } from "../../paths.js";
 import type { CatalogContext, RegionAdapter } from "../../ports/adapter.js";
 import {
   checkAgreed,
@@ -20,8 +20,10 @@ import {
   checkMembers,
   checkRawEncoding,
   checkStale,
+  err,
   type Locate,
   parseFailure,
+  warn,
 } from "./checks.js";
 import type { CheckId, Finding, Report } from "./report.js";
 import { differences, samplesFor } from "./samples.js";
@@ -48,8 +50,7 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
   const src = readRegionSources(o.configDir, code, show);
   const findings: Finding[] = [];
   const notes: Partial<Record<CheckId, string>> = {};
-  let unreadable = false;
-  const report = (kind: string, skipped: CheckId[]): Report => ({
+  const report = (kind: string, skipped: CheckId[], unreadable = false): Report => ({
     region: code,
     name: src.name,
     kind,
@@ -60,30 +61,30 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
     unreadable,
   });
   if (!src.member)
-    findings.push({
-      check: "mapping",
-      level: "warning",
-      where: show(join(o.configDir, "federation.yaml")),
-      message: `${code} is not a federation member yet, so no agreement is checked`,
-      fix: "add the region to config/federation.yaml (see docs/onboarding.md) once the adapter verifies",
-    });
+    findings.push(
+      warn(
+        "mapping",
+        show(join(o.configDir, "federation.yaml")),
+        `${code} is not a federation member yet, so no agreement is checked`,
+        "add the region to config/federation.yaml (see docs/onboarding.md) once the adapter verifies",
+      ),
+    );
 
   let adapter: RegionAdapter;
   try {
     adapter = await resolveAdapter(o.adaptersDir, code);
   } catch (e) {
-    findings.push({
-      check: "catalog",
-      level: "error",
-      where: shownDir,
-      message: (e as Error).message,
-      fix: `create the region's files with \`npm run xr -- adapter scaffold ${code}\``,
-    });
+    findings.push(
+      err(
+        "catalog",
+        shownDir,
+        (e as Error).message,
+        `create the region's files with \`npm run xr -- adapter scaffold ${code}\``,
+      ),
+    );
     return report("no adapter", ["fields", "mapping", "roundtrip", "encoding", "limits"]);
   }
-  const kind = [dir, join(ADAPTER_CODE_DIR, code)].some(
-    (d) => existsSync(join(d, "adapter.ts")) || existsSync(join(d, "adapter.js")),
-  )
+  const kind = adapterModule(o.adaptersDir, code)
     ? `adapter.ts reading ${adapter.catalogFile}, mapping.yaml`
     : `declarative: ${adapter.catalogFile} + mapping.yaml`;
 
@@ -99,13 +100,14 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
 
   const catalogPath = o.catalogPath ?? join(dir, adapter.catalogFile);
   if (!existsSync(catalogPath)) {
-    findings.push({
-      check: "catalog",
-      level: "error",
-      where: show(catalogPath),
-      message: "the catalog file is missing",
-      fix: `put the city's catalog export at ${show(catalogPath)}`,
-    });
+    findings.push(
+      err(
+        "catalog",
+        show(catalogPath),
+        "the catalog file is missing",
+        `put the city's catalog export at ${show(catalogPath)}`,
+      ),
+    );
     return report(kind, ["fields", "roundtrip", "encoding", "limits"]);
   }
   const raw = readFileSync(catalogPath);
@@ -117,23 +119,24 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
     catalog = adapter.parseCatalog(raw, ctx);
   } catch (e) {
     findings.push(...parseFailure(e, show(dirname(catalogPath))));
-    unreadable = true;
-    return report(kind, ["fields", "mapping", "roundtrip", "encoding", "limits"]);
+    return report(kind, ["fields", "mapping", "roundtrip", "encoding", "limits"], true);
   }
   const ms = Math.round(performance.now() - started);
   if (catalog.matters.length === 0) {
-    findings.push({
-      check: "catalog",
-      level: "error",
-      where: show(catalogPath),
-      message: "no matter of the catalog is in shared terms",
-      fix: "list the city's matters in the catalog and map their local codes in mapping.yaml",
-    });
+    findings.push(
+      err(
+        "catalog",
+        show(catalogPath),
+        "no matter of the catalog is in shared terms",
+        "list the city's matters in the catalog and map their local codes in mapping.yaml",
+      ),
+    );
     return report(kind, ["fields", "roundtrip", "encoding", "limits"]);
   }
   notes.catalog = `${catalog.matters.length} matters in shared terms, version ${catalog.version} (${ms} ms)`;
 
-  const text = catalogText(raw);
+  // The catalog as text, to find the line of a local code: UTF-8, else GB 18030.
+  const text = tryUtf8(raw) ?? iconv.decode(raw, "gb18030");
   const locate = locator(text, show(catalogPath));
   findings.push(...checkFields(src, catalog, locate));
   findings.push(...checkAgreed(src, catalog, mapping));
@@ -147,15 +150,6 @@ export async function verifyRegion(code: string, o: VerifyOptions): Promise<Repo
   findings.push(...rt.findings);
   notes.roundtrip = `${rt.count} sample cases, shared → local → shared and local → shared → local`;
   return report(kind, []);
-}
-
-/** The catalog file as text: UTF-8, else GB 18030. */
-function catalogText(raw: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
-  } catch {
-    return iconv.decode(Buffer.from(raw), "gb18030");
-  }
 }
 
 /** Finds the line of a local code in the catalog text, or names the record. */
@@ -204,46 +198,50 @@ function roundTrips(
       version,
     )) {
       count++;
+      const where = `sample case "${s.label}"`;
       try {
         const local = adapter.caseToLocal(s.state, catalog, ctx);
         if (local.byteLength > MAX_RECORD_BYTES)
-          findings.push({
-            check: "limits",
-            level: "error",
-            where: `sample case "${s.label}"`,
-            message: `the local record has ${local.byteLength} bytes`,
-            fix: "keep a case record under 1 MiB",
-          });
+          findings.push(
+            err(
+              "limits",
+              where,
+              `the local record has ${local.byteLength} bytes`,
+              "keep a case record under 1 MiB",
+            ),
+          );
         const back = adapter.caseFromLocal(local, catalog, ctx);
         const diffs = differences(s.state, back);
         for (const [path, sent, got] of diffs)
-          findings.push({
-            check: "roundtrip",
-            level: "error",
-            where: `sample case "${s.label}"`,
-            message: `case field ${path} lost in translation: sent ${JSON.stringify(sent)}, got back ${JSON.stringify(got)}`,
-            fix: `write ${path} in caseToLocal and read it back in caseFromLocal`,
-          });
+          findings.push(
+            err(
+              "roundtrip",
+              where,
+              `case field ${path} lost in translation: sent ${JSON.stringify(sent)}, got back ${JSON.stringify(got)}`,
+              `write ${path} in caseToLocal and read it back in caseFromLocal`,
+            ),
+          );
         if (diffs.length === 0) {
           const again = adapter.caseToLocal(back, catalog, ctx);
-          if (Buffer.compare(Buffer.from(again), Buffer.from(local)) !== 0)
-            findings.push({
-              check: "roundtrip",
-              level: "error",
-              where: `sample case "${s.label}"`,
-              message: "the city's record changes on its way local → shared → local",
-              fix: "make caseToLocal(caseFromLocal(record)) give back the record byte for byte",
-            });
+          if (!Buffer.from(again).equals(local))
+            findings.push(
+              err(
+                "roundtrip",
+                where,
+                "the city's record changes on its way local → shared → local",
+                "make caseToLocal(caseFromLocal(record)) give back the record byte for byte",
+              ),
+            );
         }
       } catch (e) {
-        const message = (e as Error).message;
-        findings.push({
-          check: "roundtrip",
-          level: "error",
-          where: `sample case "${s.label}"`,
-          message: `the adapter threw: ${message}`,
-          fix: "make caseToLocal/caseFromLocal handle every field of the case",
-        });
+        findings.push(
+          err(
+            "roundtrip",
+            where,
+            `the adapter threw: ${(e as Error).message}`,
+            "make caseToLocal/caseFromLocal handle every field of the case",
+          ),
+        );
       }
       // One failing matter is enough to show what is wrong; do not bury the report.
       if (findings.length >= 10) return { count, findings };

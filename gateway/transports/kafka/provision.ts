@@ -4,6 +4,7 @@
  * retention. Idempotent: a second run changes nothing and says so.
  */
 import kafkajs from "kafkajs";
+import { dlqTopic, inboxTopics } from "../../domain/events.js";
 
 // kafkajs is CommonJS; Node's named-export detection misses these enums.
 const {
@@ -23,8 +24,6 @@ export interface KafkaSasl {
   readonly password: string;
 }
 
-import { dlqTopic, inboxTopics } from "../../domain/events.js";
-
 /** What the topics should look like. */
 export interface TopicSpec {
   readonly partitions: number;
@@ -40,11 +39,6 @@ export interface ProvisionLine {
   readonly topic: string;
   readonly action: "created" | "updated" | "unchanged";
   readonly detail: string;
-}
-
-/** Every topic a region receives on, its dead-letter topic included. */
-export function regionTopics(regions: readonly string[]): string[] {
-  return regions.flatMap((r) => [...inboxTopics(r), dlqTopic(r)]);
 }
 
 const DAY_MS = 86_400_000;
@@ -70,7 +64,8 @@ export async function provisionTopics(
 ): Promise<ProvisionLine[]> {
   const admin = await connectAdmin(brokers, sasl);
   try {
-    const wanted = regionTopics(regions);
+    // Every topic a region receives on, its dead-letter topic included.
+    const wanted = regions.flatMap((r) => [...inboxTopics(r), dlqTopic(r)]);
     const configOf = (topic: string) => ({
       "min.insync.replicas": String(spec.minInsyncReplicas),
       "retention.ms": String(
@@ -90,13 +85,8 @@ export async function provisionTopics(
           configEntries: Object.entries(configOf(topic)).map(([name, value]) => ({ name, value })),
         })),
       });
-      for (const topic of toCreate) {
-        lines.push({
-          topic,
-          action: "created",
-          detail: `${spec.partitions} partitions, rf ${spec.replicationFactor}`,
-        });
-      }
+      const detail = `${spec.partitions} partitions, rf ${spec.replicationFactor}`;
+      lines.push(...toCreate.map((topic) => ({ topic, action: "created" as const, detail })));
     }
     const present = wanted.filter((t) => existing.has(t));
     if (present.length === 0) return lines;
@@ -140,11 +130,8 @@ export async function provisionTopics(
             },
           ],
         });
-        for (const [name, value] of differing) {
-          changes.push(
-            `${name} ${current.find((c) => c.configName === name)?.configValue ?? "default"} → ${value}`,
-          );
-        }
+        const was = (name: string) => current.find((c) => c.configName === name)?.configValue ?? "default";
+        changes.push(...differing.map(([name, value]) => `${name} ${was(name)} → ${value}`));
       }
       lines.push(
         changes.length > 0
@@ -167,26 +154,21 @@ export interface AclRule {
   readonly operations: ReadonlyArray<"READ" | "WRITE" | "DESCRIBE" | "IDEMPOTENT_WRITE">;
 }
 
-/** The principal a region's gateway authenticates as. */
-export function regionPrincipal(region: string): string {
-  return `User:xr-${region}`;
-}
-
 /**
  * Least privilege per region: read its own inbox topics and consumer group,
  * write (only) to the inbox topics of regions it has an agreement with, and
  * its own dead-letter topic.
  */
 export function regionAcls(region: string, partners: readonly string[]): AclRule[] {
-  const principal = regionPrincipal(region);
-  const inboxes = (r: string) => inboxTopics(r);
+  // The principal a region's gateway authenticates as.
+  const principal = `User:xr-${region}`;
   return [
-    ...inboxes(region).map(
+    ...inboxTopics(region).map(
       (name): AclRule => ({ principal, resource: "topic", name, operations: ["READ", "DESCRIBE"] }),
     ),
     { principal, resource: "topic", name: dlqTopic(region), operations: ["READ", "WRITE", "DESCRIBE"] },
     ...partners.flatMap((p) =>
-      inboxes(p).map(
+      inboxTopics(p).map(
         (name): AclRule => ({ principal, resource: "topic", name, operations: ["WRITE", "DESCRIBE"] }),
       ),
     ),
