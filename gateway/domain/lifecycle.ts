@@ -17,11 +17,15 @@ const WITHDRAWABLE: readonly CaseStatus[] = [
 ];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
 
+/** FAILED_PRECONDITION whose detail (`issue`) points at the action's type. */
+function precondition(message: string, issue: string): XrError {
+  return new XrError(ErrorCode.FAILED_PRECONDITION, message, { details: [{ path: "type", issue }] });
+}
+
 function refuse(c: CaseState, what: string, allowed: readonly CaseStatus[]): XrError {
-  return new XrError(
-    ErrorCode.FAILED_PRECONDITION,
+  return precondition(
     `cannot ${what}: case ${c.caseId} is ${c.status}, needs ${allowed.join(" or ")}`,
-    { details: [{ path: "type", issue: `not allowed in status ${c.status}` }] },
+    `not allowed in status ${c.status}`,
   );
 }
 
@@ -86,8 +90,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
           },
         );
       }
-      const replaced = new Set(given);
-      const kept = c.materials.filter((m) => !replaced.has(m.materialCode));
+      const kept = c.materials.filter((m) => !given.has(m.materialCode));
       return {
         status: CaseStatus.ACCEPTED,
         materials: [...kept, ...p.materials],
@@ -110,9 +113,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     case "SubtaskAssigned": {
       requireActor("assign a subtask", actor, handling, "lead (handling) region");
       if (c.mode !== HandlingMode.MULTI_REGION) {
-        throw new XrError(ErrorCode.FAILED_PRECONDITION, "subtasks exist only in MULTI_REGION cases", {
-          details: [{ path: "type", issue: `case mode is ${c.mode}` }],
-        });
+        throw precondition("subtasks exist only in MULTI_REGION cases", `case mode is ${c.mode}`);
       }
       requireStatus(c, "assign a subtask", IN_HANDLING);
       if (!c.collaboratingRegions.includes(p.region)) {
@@ -152,13 +153,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
       const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
       if (open.length > 0) {
-        throw new XrError(
-          ErrorCode.FAILED_PRECONDITION,
-          `cannot decide: subtasks ${open.join(", ")} are open`,
-          {
-            details: [{ path: "type", issue: "open subtasks" }],
-          },
-        );
+        throw precondition(`cannot decide: subtasks ${open.join(", ")} are open`, "open subtasks");
       }
       return { status: CaseStatus.DECIDED, approved: p.approved, reason: p.reason };
     }
@@ -166,12 +161,9 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       requireActor("mail the result", actor, handling, "handling region");
       requireStatus(c, "mail the result", [CaseStatus.DECIDED, CaseStatus.RETURNED]);
       if (c.delivery.method !== DeliveryMethod.MAIL) {
-        throw new XrError(
-          ErrorCode.FAILED_PRECONDITION,
+        throw precondition(
           `delivery method is ${c.delivery.method}, not MAIL`,
-          {
-            details: [{ path: "type", issue: "the applicant did not ask for mail delivery" }],
-          },
+          "the applicant did not ask for mail delivery",
         );
       }
       return {

@@ -68,7 +68,7 @@ export class MaterialFetcher {
 
   /** Resolves when nothing is queued, running or waiting to retry. */
   idle(): Promise<void> {
-    if (this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0) return Promise.resolve();
+    if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -88,27 +88,25 @@ export class MaterialFetcher {
       const caseId = this.#queue.shift() as string;
       const traceparent = this.#queued.get(caseId);
       this.#queued.delete(caseId);
-      this.#running++;
       // Retries below are timers started inside this scope, so they keep the trace too.
-      withTrace(
-        traceparent,
-        () =>
-          this.#fetchCase(caseId, 0)
-            .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
-            .finally(() => {
-              this.#running--;
-              this.#pump();
-              this.#settle();
-            }),
-        caseId,
-      );
+      withTrace(traceparent, () => this.#run(caseId, 0), caseId);
     }
   }
 
-  #settle(): void {
-    if (this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0) {
-      for (const r of this.#idle.splice(0)) r();
-    }
+  /** One look at a case, counted as running until it settles. */
+  #run(caseId: string, attempt: number): void {
+    this.#running++;
+    this.#fetchCase(caseId, attempt)
+      .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
+      .finally(() => {
+        this.#running--;
+        this.#pump();
+        if (this.#isIdle()) for (const r of this.#idle.splice(0)) r();
+      });
+  }
+
+  #isIdle(): boolean {
+    return this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0;
   }
 
   async #fetchCase(caseId: string, attempt: number): Promise<void> {
@@ -145,14 +143,7 @@ export class MaterialFetcher {
         );
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
-          if (this.#stopped) return;
-          this.#running++;
-          this.#fetchCase(caseId, attempt + 1)
-            .catch((e2) => this.#log.error({ err: e2, caseId }, "material fetch failed"))
-            .finally(() => {
-              this.#running--;
-              this.#settle();
-            });
+          if (!this.#stopped) this.#run(caseId, attempt + 1);
         }, wait);
         timer.unref();
         this.#timers.add(timer);

@@ -36,6 +36,20 @@ function hashKey(key: string): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A row of the records table. */
+interface Row {
+  partition: number;
+  offset: number;
+  key: string;
+  value: Buffer;
+  headers: string;
+}
+
+function toRecord(topic: string, r: Row): BusRecord {
+  const { partition, offset, key } = r;
+  return { topic, partition, offset, key, value: new Uint8Array(r.value), headers: JSON.parse(r.headers) };
+}
+
 /** {@link Bus} on SQLite. */
 export class EmbeddedBus implements Bus {
   private readonly db: Database.Database;
@@ -144,21 +158,8 @@ export class EmbeddedBus implements Bus {
   read(topic: string): BusRecord[] {
     const rows = this.db
       .prepare("SELECT * FROM records WHERE topic = ? ORDER BY partition, offset")
-      .all(topic) as Array<{
-      partition: number;
-      offset: number;
-      key: string;
-      value: Buffer;
-      headers: string;
-    }>;
-    return rows.map((r) => ({
-      topic,
-      partition: r.partition,
-      offset: r.offset,
-      key: r.key,
-      value: new Uint8Array(r.value),
-      headers: JSON.parse(r.headers),
-    }));
+      .all(topic) as Row[];
+    return rows.map((r) => toRecord(topic, r));
   }
 
   /** Number of records on all topics, for tooling and tests. */
@@ -184,23 +185,11 @@ export class EmbeddedBus implements Bus {
         const parts = this.partitionsOf(topic);
         for (let partition = 0; partition < parts && running; partition++) {
           const from = this.committedOffset(options.groupId, topic, partition);
-          const rows = this.stmt.fetch.all(topic, partition, from, this.batchSize) as Array<{
-            offset: number;
-            key: string;
-            value: Buffer;
-            headers: string;
-          }>;
+          const rows = this.stmt.fetch.all(topic, partition, from, this.batchSize) as Row[];
           let next = from;
           for (const row of rows) {
             if (!running) break;
-            const record: BusRecord = {
-              topic,
-              partition,
-              offset: row.offset,
-              key: row.key,
-              value: new Uint8Array(row.value),
-              headers: JSON.parse(row.headers),
-            };
+            const record = toRecord(topic, row);
             try {
               await options.handler(record);
             } catch {

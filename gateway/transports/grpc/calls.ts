@@ -1,5 +1,6 @@
 /** Plumbing shared by the gRPC handlers: one place that turns results and errors into replies. */
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import type {
   handleServerStreamingCall,
   handleUnaryCall,
@@ -78,18 +79,8 @@ export function serverStream<Req, Res>(
     call.on("close", () => abort.abort());
     const send = async (msg: Res) => {
       if (abort.signal.aborted) return;
-      if (!call.write(msg)) {
-        // Backpressure: a slow client holds the stream here, not in our memory.
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            call.off("drain", done);
-            abort.signal.removeEventListener("abort", done);
-            resolve();
-          };
-          call.once("drain", done);
-          abort.signal.addEventListener("abort", done);
-        });
-      }
+      // Backpressure: a slow client holds the stream here, not in our memory.
+      if (!call.write(msg)) await once(call, "drain", { signal: abort.signal }).catch(() => undefined);
     };
     inCallScope(call, () => {
       fn(call, send, abort.signal).then(

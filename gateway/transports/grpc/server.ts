@@ -111,7 +111,7 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
   }, o.healthEveryMs ?? 5_000);
   timer.unref();
 
-  let creds: ServerCredentials;
+  let creds = ServerCredentials.createInsecure();
   if (o.security === "mtls") {
     if (!o.credentials) throw new Error("mutual TLS needs the region's certificate and the federation CA");
     // true: a client without a certificate signed by the federation CA is refused in the handshake.
@@ -120,14 +120,12 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
       [{ cert_chain: o.credentials.cert, private_key: o.credentials.key }],
       true,
     );
-  } else {
-    creds = ServerCredentials.createInsecure();
   }
-  const target = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
+  const host = o.host.includes(":") ? `[${o.host}]` : o.host;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(target, creds, (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(`${host}:${o.port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
   });
-  const address = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
+  const address = `${host}:${port}`;
   ctx.log.info({ grpc: address, security: o.security }, "gRPC server listening");
   return {
     address,

@@ -107,8 +107,10 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   const today = () => cstDate(ctx.clock.now());
   app.use(
     helmet({
-      // The window page loads only from this gateway; the same policy covers the API's answers.
+      // Everything the window page loads comes from this gateway (no CDN, works offline): the browser
+      // refuses anything else. The same policy, and only it, covers the API's answers.
       contentSecurityPolicy: {
+        useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
           imgSrc: ["'self'", "data:"],

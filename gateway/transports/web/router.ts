@@ -15,19 +15,6 @@ import { streamCaseChanges, streamCaseEvents } from "./streams.js";
 export const WEB_DIR = join(PROJECT_ROOT, "dist", "web");
 
 /**
- * Everything the page loads comes from this gateway (no CDN, works offline);
- * the policy makes the browser refuse anything else.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-/**
  * Routes of the window page: `/`, `/app/*`, and the two event streams under
  * `/api/v1`, which end when `closing` aborts (the gateway is shutting down).
  */
@@ -44,7 +31,7 @@ export function webRouter(ctx: RegionContext, closing: AbortSignal): express.Rou
         origin: "gateway",
       });
     }
-    res.set({ "Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache" });
+    res.set("Cache-Control", "no-cache"); // the Content-Security-Policy is helmet's (rest/app.ts)
     res.sendFile(index);
   });
   // Only under /app, so API requests never touch the file system.

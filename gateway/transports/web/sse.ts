@@ -2,6 +2,7 @@
  * Server-sent events over an express response: headers, heartbeats,
  * backpressure, and an end when the client leaves or the gateway stops.
  */
+import { once } from "node:events";
 import type { Request, Response } from "express";
 
 /** Comment lines at this interval keep proxies and load balancers from closing an idle stream. */
@@ -51,16 +52,7 @@ export function openSse(_req: Request, res: Response, closing: AbortSignal): Sse
       if (done.signal.aborted) return;
       // `data` is one line of JSON; SSE would split it at line breaks.
       const frame = `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`;
-      if (res.write(frame)) return;
-      await new Promise<void>((resolve) => {
-        const go = () => {
-          res.off("drain", go);
-          done.signal.removeEventListener("abort", go);
-          resolve();
-        };
-        res.on("drain", go);
-        done.signal.addEventListener("abort", go);
-      });
+      if (!res.write(frame)) await once(res, "drain", { signal: done.signal }).catch(() => undefined);
     },
   };
 }
