@@ -4,17 +4,11 @@
  * event, and every receiving region runs it again before recording the same
  * event, so an illegal step is refused on both sides and changes nothing.
  */
-import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode } from "./case.js";
+import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload } from "./events.js";
 
 const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
-const WITHDRAWABLE: readonly CaseStatus[] = [
-  CaseStatus.SUBMITTED,
-  CaseStatus.FORWARDED,
-  CaseStatus.ACCEPTED,
-  CaseStatus.SUPPLEMENT_REQUESTED,
-];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
 
 /** FAILED_PRECONDITION whose detail (`issue`) points at the action's type. */
@@ -99,7 +93,8 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     }
     case "CaseWithdrawn":
       requireActor("withdraw", actor, c.intakeRegion, "intake region");
-      requireStatus(c, "withdraw", WITHDRAWABLE);
+      // The applicant may withdraw while the promised time limit runs, that is until the decision.
+      requireStatus(c, "withdraw", OPEN_STATUSES);
       return { status: CaseStatus.WITHDRAWN, reason: p.reason };
     case "HandlingNote":
       requireParty(c, actor);

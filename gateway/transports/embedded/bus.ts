@@ -14,15 +14,16 @@ import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from 
 /** Options of {@link EmbeddedBus}. */
 export interface EmbeddedBusOptions {
   readonly path: string;
-  /** Partitions of topics created on first use. */
-  readonly partitions?: number;
   /** How often idle consumers look for records written by other processes. */
   readonly pollMs?: number;
-  /** Records fetched per partition per round. */
-  readonly batchSize?: number;
   /** Pause before a partition whose handler failed is read again from that record. */
   readonly retryDelayMs?: number;
 }
+
+/** Partitions of topics created on first use. */
+const PARTITIONS = 3;
+/** Records fetched per partition per round. */
+const BATCH_SIZE = 200;
 
 /** FNV-1a over UTF-8: stable across processes and restarts. */
 function hashKey(key: string): number {
@@ -54,9 +55,7 @@ function toRecord(topic: string, r: Row): BusRecord {
 export class EmbeddedBus implements Bus {
   private readonly db: Database.Database;
   private readonly wake = new EventEmitter();
-  private readonly partitions: number;
   private readonly pollMs: number;
-  private readonly batchSize: number;
   private readonly retryDelayMs: number;
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
@@ -65,9 +64,7 @@ export class EmbeddedBus implements Bus {
 
   constructor(options: EmbeddedBusOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    this.partitions = options.partitions ?? 3;
     this.pollMs = options.pollMs ?? 100;
-    this.batchSize = options.batchSize ?? 200;
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.wake.setMaxListeners(0);
     const db = new Database(options.path);
@@ -119,7 +116,7 @@ export class EmbeddedBus implements Bus {
   private partitionsOf(topic: string): number {
     const cached = this.partitionCounts.get(topic);
     if (cached !== undefined) return cached;
-    this.stmt.createTopic.run(topic, this.partitions);
+    this.stmt.createTopic.run(topic, PARTITIONS);
     const count = this.stmt.topic.get(topic) as number;
     this.partitionCounts.set(topic, count);
     return count;
@@ -185,7 +182,7 @@ export class EmbeddedBus implements Bus {
         const parts = this.partitionsOf(topic);
         for (let partition = 0; partition < parts && running; partition++) {
           const from = this.committedOffset(options.groupId, topic, partition);
-          const rows = this.stmt.fetch.all(topic, partition, from, this.batchSize) as Row[];
+          const rows = this.stmt.fetch.all(topic, partition, from, BATCH_SIZE) as Row[];
           let next = from;
           for (const row of rows) {
             if (!running) break;

@@ -13,7 +13,7 @@ import type { RegionContext } from "../../usecases/context.js";
 import { getCaseFor, materialOfCase } from "../../usecases/materials.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { watchCaseEvents } from "../../usecases/watch.js";
-import { checkDeadline, requestMeta, serverStream, unary } from "./calls.js";
+import { checkDeadline, metaOf, serverStream, unary } from "./calls.js";
 import { callerRegion, type PeerSecurity, requireSelf } from "./peer.js";
 import { toWire } from "./wire.js";
 
@@ -39,7 +39,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
     SubmitCase: unary<Wire, Wire>(log, "SubmitCase", async (call) => {
       requireSelf(ctx, caller(call), "SubmitCase");
       const req = parseRequest(submitCaseSchema, call.request);
-      const meta = requestMeta(call.metadata, call.request);
+      const meta = metaOf(call.metadata, call.request);
       checkDeadline(call);
       return toWire("Case", answeredCaseToJson((await submitCase(ctx, req, meta)).state));
     }),
@@ -59,7 +59,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       const id = caseId(call.request);
       if (call.request.action === undefined) throw XrError.invalid("action", "is required");
       const action = parseRequest(caseActionSchema, call.request.action);
-      const meta = requestMeta(call.metadata, call.request);
+      const meta = metaOf(call.metadata, call.request);
       checkDeadline(call);
       return toWire("Case", answeredCaseToJson((await actOnCase(ctx, id, action, meta)).state));
     }),

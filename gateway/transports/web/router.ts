@@ -21,7 +21,7 @@ export const WEB_DIR = join(PROJECT_ROOT, "dist", "web");
 export function webRouter(ctx: RegionContext, closing: AbortSignal): express.Router {
   const router = express.Router();
   router.get("/api/v1/cases/:id/events/stream", (req, res) => streamCaseEvents(ctx, req, res, closing));
-  router.get("/api/v1/stream", (req, res) => streamCaseChanges(ctx, req, res, closing));
+  router.get("/api/v1/stream", (_req, res) => streamCaseChanges(ctx, res, closing));
 
   const index = join(WEB_DIR, "index.html");
   if (!existsSync(index)) ctx.log.warn({ dir: WEB_DIR }, "window page not built; run npm run build:web");

@@ -3,7 +3,7 @@
  * backpressure, and an end when the client leaves or the gateway stops.
  */
 import { once } from "node:events";
-import type { Request, Response } from "express";
+import type { Response } from "express";
 
 /** Comment lines at this interval keep proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -23,7 +23,7 @@ export interface SseStream {
  * connections, and a stream never ends on its own, so each stream also ends
  * when `closing` aborts: shutdown is not held up by an open page.
  */
-export function openSse(_req: Request, res: Response, closing: AbortSignal): SseStream {
+export function openSse(res: Response, closing: AbortSignal): SseStream {
   const done = new AbortController();
   res.status(200);
   res.set({
