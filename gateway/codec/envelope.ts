@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { CaseState, Material } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import type { CaseEvent, EventPayload, EventType } from "../domain/events.js";
+import { type CaseEvent, EVENT_KIND, type EventPayload, type EventType } from "../domain/events.js";
 import { checkRecordId, checkRegionCode } from "../domain/ids.js";
 import { fromTimestamp, toTimestamp, xrType } from "./proto.js";
 
@@ -88,23 +88,7 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
   return T.encode(msg).finish();
 }
 
-const KNOWN_TYPES = new Set<string>([
-  "CaseSubmitted",
-  "SupplementProvided",
-  "CaseWithdrawn",
-  "CaseAccepted",
-  "CaseRejected",
-  "SupplementRequested",
-  "HandlingNote",
-  "SubtaskAssigned",
-  "SubtaskCompleted",
-  "CaseDecided",
-  "ResultMailed",
-  "ResultDelivered",
-  "ResultReturned",
-]);
-
-const PAYLOAD_FIELDS = new Set([...KNOWN_TYPES].map((t) => oneofName(t as EventType)));
+const PAYLOAD_FIELDS = new Set(Object.keys(EVENT_KIND).map((t) => oneofName(t as EventType)));
 
 /**
  * Envelope fields that logs and dead-letter headers name, with their checks. A record whose ids have
@@ -144,7 +128,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const type = String(o.type);
   // Virtual oneof fields would leak into nested objects (applicant.kind), so find the payload by hand.
   const field = Object.keys(o).find((k) => PAYLOAD_FIELDS.has(k) && o[k] !== null && o[k] !== undefined);
-  if (!KNOWN_TYPES.has(type) || field !== oneofName(type as EventType)) {
+  if (!Object.hasOwn(EVENT_KIND, type) || field !== oneofName(type as EventType)) {
     throw bad(`type ${type} does not match payload ${String(field)}`);
   }
   if (!o.eventId || !o.caseId || !o.sourceRegion || !o.targetRegion || Number(o.sequence) < 1) {

@@ -4,7 +4,7 @@
  * the interfaces generated from protos/ so a renamed field fails to compile.
  */
 import { cstDate } from "../domain/calendar.js";
-import { type CaseState, heldBy, OPEN_STATUSES } from "../domain/case.js";
+import { type CaseState, heldBy, type Material, OPEN_STATUSES } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { Matter } from "../domain/matter.js";
 import type { Case as ProtoCase } from "../generated/xr/v1/Case.js";
@@ -22,6 +22,9 @@ export type CaseJson = Omit<Json<ProtoCase, "submittedAt" | "updatedAt">, "mater
 /** JSON of `xr.v1.CaseEvent`. */
 export type CaseEventJson = Json<ProtoCaseEvent, "occurredAt"> & Record<string, unknown>;
 
+const materialsToJson = (materials: readonly Material[]) =>
+  materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) }));
+
 /** Whether an open case is past its deadline on `today` (YYYY-MM-DD, CST). */
 export function isOverdue(c: CaseState, today: string): boolean {
   return OPEN_STATUSES.includes(c.status) && c.deadline !== "" && c.deadline < today;
@@ -35,7 +38,7 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
     collaboratingRegions: [...c.collaboratingRegions],
     requestedMaterialCodes: [...c.requestedMaterialCodes],
     subtasks: c.subtasks.map((s) => ({ ...s })),
-    materials: c.materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) })),
+    materials: materialsToJson(c.materials),
     overdue: isOverdue(c, today),
     heldBy: heldBy(c),
   };
@@ -54,9 +57,7 @@ export function eventToJson(e: LedgerEvent, today: string): CaseEventJson {
   const payloadField = type[0]?.toLowerCase() + type.slice(1);
   let body: Record<string, unknown> = fields;
   if (e.payload.type === "CaseSubmitted") body = { case: caseToJson(e.payload.case, today) };
-  if (e.payload.type === "SupplementProvided") {
-    body = { materials: e.payload.materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) })) };
-  }
+  if (e.payload.type === "SupplementProvided") body = { materials: materialsToJson(e.payload.materials) };
   return {
     eventId: e.eventId,
     caseId: e.caseId,

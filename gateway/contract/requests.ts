@@ -25,11 +25,8 @@ const checked = (check: (v: string) => string | undefined) =>
     if (issue) ctx.addIssue({ code: "custom", message: issue });
   });
 
-/** Control characters (line breaks included) have no place in names, codes or reasons. */
-const NO_CONTROL_MESSAGE = "must not contain control characters or line breaks";
-
 /** Whether `v` has a C0 control character or DEL (a plain loop: this runs on every field of every request). */
-function hasControl(v: string, allowLineFeed = false): boolean {
+function hasControl(v: string, allowLineFeed: boolean): boolean {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if ((c < 0x20 && !(allowLineFeed && c === 0x0a)) || c === 0x7f) return true;
@@ -37,26 +34,21 @@ function hasControl(v: string, allowLineFeed = false): boolean {
   return false;
 }
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, "is required")
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => !hasControl(v), NO_CONTROL_MESSAGE);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => !hasControl(v), NO_CONTROL_MESSAGE);
-/** Free text that may span lines (notes), still without other control characters. */
-const prose = (max: number) =>
+/**
+ * Optional text. Control characters (line breaks included) have no place in names, codes or reasons;
+ * `prose` (notes) may span lines, still without other control characters.
+ */
+const optionalText = (max: number, prose = false) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .refine((v) => !hasControl(v, true), "must not contain control characters");
+    .refine(
+      (v) => !hasControl(v, prose),
+      prose ? "must not contain control characters" : "must not contain control characters or line breaks",
+    );
+const text = (max: number) => optionalText(max).min(1, "is required");
+const prose = (max: number) => optionalText(max, true);
 const setByMailAction = z.string().max(0, "is set by the mail action, not at intake").default("");
 const regionCode = checked(checkRegionCode);
 

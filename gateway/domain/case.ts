@@ -135,16 +135,9 @@ export function caseParties(
 
 /** The region whose turn it is to act, or "" once the case is closed. */
 export function heldBy(c: CaseState): string {
-  switch (c.status) {
-    case CaseStatus.SUPPLEMENT_REQUESTED:
-      return c.intakeRegion;
-    case CaseStatus.DECIDED:
-      return c.delivery.method === DeliveryMethod.WINDOW_PICKUP ? c.intakeRegion : c.handlingRegion;
-    case CaseStatus.REJECTED:
-    case CaseStatus.DELIVERED:
-    case CaseStatus.WITHDRAWN:
-      return "";
-    default:
-      return c.handlingRegion;
-  }
+  if (FINAL_STATUSES.has(c.status)) return "";
+  if (c.status === CaseStatus.SUPPLEMENT_REQUESTED) return c.intakeRegion;
+  if (c.status === CaseStatus.DECIDED && c.delivery.method === DeliveryMethod.WINDOW_PICKUP)
+    return c.intakeRegion;
+  return c.handlingRegion;
 }

@@ -4,24 +4,22 @@
  * event, and every receiving region runs it again before recording the same
  * event, so an illegal step is refused on both sides and changes nothing.
  */
-import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode } from "./case.js";
+import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload } from "./events.js";
 
 const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
-const WITHDRAWABLE: readonly CaseStatus[] = [
-  CaseStatus.SUBMITTED,
-  CaseStatus.FORWARDED,
-  CaseStatus.ACCEPTED,
-  CaseStatus.SUPPLEMENT_REQUESTED,
-];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
 
+/** FAILED_PRECONDITION whose detail (`issue`) points at the action's type. */
+function precondition(message: string, issue: string): XrError {
+  return new XrError(ErrorCode.FAILED_PRECONDITION, message, { details: [{ path: "type", issue }] });
+}
+
 function refuse(c: CaseState, what: string, allowed: readonly CaseStatus[]): XrError {
-  return new XrError(
-    ErrorCode.FAILED_PRECONDITION,
+  return precondition(
     `cannot ${what}: case ${c.caseId} is ${c.status}, needs ${allowed.join(" or ")}`,
-    { details: [{ path: "type", issue: `not allowed in status ${c.status}` }] },
+    `not allowed in status ${c.status}`,
   );
 }
 
@@ -86,8 +84,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
           },
         );
       }
-      const replaced = new Set(given);
-      const kept = c.materials.filter((m) => !replaced.has(m.materialCode));
+      const kept = c.materials.filter((m) => !given.has(m.materialCode));
       return {
         status: CaseStatus.ACCEPTED,
         materials: [...kept, ...p.materials],
@@ -96,7 +93,8 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     }
     case "CaseWithdrawn":
       requireActor("withdraw", actor, c.intakeRegion, "intake region");
-      requireStatus(c, "withdraw", WITHDRAWABLE);
+      // The applicant may withdraw while the promised time limit runs, that is until the decision.
+      requireStatus(c, "withdraw", OPEN_STATUSES);
       return { status: CaseStatus.WITHDRAWN, reason: p.reason };
     case "HandlingNote":
       requireParty(c, actor);
@@ -110,9 +108,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     case "SubtaskAssigned": {
       requireActor("assign a subtask", actor, handling, "lead (handling) region");
       if (c.mode !== HandlingMode.MULTI_REGION) {
-        throw new XrError(ErrorCode.FAILED_PRECONDITION, "subtasks exist only in MULTI_REGION cases", {
-          details: [{ path: "type", issue: `case mode is ${c.mode}` }],
-        });
+        throw precondition("subtasks exist only in MULTI_REGION cases", `case mode is ${c.mode}`);
       }
       requireStatus(c, "assign a subtask", IN_HANDLING);
       if (!c.collaboratingRegions.includes(p.region)) {
@@ -152,13 +148,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
       const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
       if (open.length > 0) {
-        throw new XrError(
-          ErrorCode.FAILED_PRECONDITION,
-          `cannot decide: subtasks ${open.join(", ")} are open`,
-          {
-            details: [{ path: "type", issue: "open subtasks" }],
-          },
-        );
+        throw precondition(`cannot decide: subtasks ${open.join(", ")} are open`, "open subtasks");
       }
       return { status: CaseStatus.DECIDED, approved: p.approved, reason: p.reason };
     }
@@ -166,12 +156,9 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       requireActor("mail the result", actor, handling, "handling region");
       requireStatus(c, "mail the result", [CaseStatus.DECIDED, CaseStatus.RETURNED]);
       if (c.delivery.method !== DeliveryMethod.MAIL) {
-        throw new XrError(
-          ErrorCode.FAILED_PRECONDITION,
+        throw precondition(
           `delivery method is ${c.delivery.method}, not MAIL`,
-          {
-            details: [{ path: "type", issue: "the applicant did not ask for mail delivery" }],
-          },
+          "the applicant did not ask for mail delivery",
         );
       }
       return {

@@ -15,7 +15,7 @@ import type { Accepted, ReceiveOutcome } from "./received.js";
 export const MAX_PARKED_PER_CASE = 100;
 
 /** How long an event may wait for what it needs before it is dead-lettered. */
-export const DEFAULT_MAX_PARKED_MS = 15 * 60 * 1000;
+const MAX_PARKED_MS = 15 * 60 * 1000;
 
 /** A parked event as received (it was checked then), with the routing headers it arrived with. */
 function unparked(p: ParkedEvent): Accepted {
@@ -86,12 +86,12 @@ export async function drainParked(ctx: RegionContext, caseId: string): Promise<v
 }
 
 /**
- * Dead-letters events parked longer than `maxAgeMs`: what they wait for is
+ * Dead-letters events parked longer than {@link MAX_PARKED_MS}: what they wait for is
  * not coming (or two regions acted at once and the other side won).
  * Returns how many went.
  */
-export async function sweepParked(ctx: RegionContext, maxAgeMs = DEFAULT_MAX_PARKED_MS): Promise<number> {
-  const cutoff = new Date(ctx.clock.now().getTime() - maxAgeMs).toISOString();
+export async function sweepParked(ctx: RegionContext): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - MAX_PARKED_MS).toISOString();
   // Whatever can apply by now does, before anything is given up on.
   for (const p of await ctx.store.parkedBefore(cutoff, 500)) await drainParked(ctx, p.caseId);
   const stale = await ctx.store.parkedBefore(cutoff, 500);

@@ -11,24 +11,16 @@ import type { PartnerGateway } from "../ports/partners.js";
 import type { RegionContext } from "../usecases/context.js";
 import { currentTraceparent, withTrace } from "../usecases/trace.js";
 
-/** Options of {@link MaterialFetcher}. */
-export interface MaterialFetcherOptions {
-  /** Transfers at a time. */
-  readonly concurrency?: number;
-  /** First and longest wait between tries (ms). */
-  readonly retryMs?: readonly [number, number];
-}
-
-/** What the fetcher did with one material. */
-export type FetchOutcome = "fetched" | "present" | "gave-up";
+/** Transfers at a time. */
+const CONCURRENCY = 2;
+/** First and longest wait between tries (ms). */
+const RETRY_MS = [1_000, 60_000] as const;
 
 /** Fetches missing materials of handled cases from their intake region. */
 export class MaterialFetcher {
   readonly #ctx: RegionContext;
   readonly #partners: PartnerGateway;
   readonly #log: Logger;
-  readonly #concurrency: number;
-  readonly #retry: readonly [number, number];
   readonly #queue: string[] = [];
   /** The trace that brought each queued case (the partner's event), continued by its fetch. */
   readonly #queued = new Map<string, string>();
@@ -38,15 +30,10 @@ export class MaterialFetcher {
   #idle: Array<() => void> = [];
   #unsubscribe: (() => void) | undefined;
 
-  /** Called after each material settles (for tests and metrics). */
-  onOutcome: (sha256: string, outcome: FetchOutcome) => void = () => undefined;
-
-  constructor(ctx: RegionContext, partners: PartnerGateway, o: MaterialFetcherOptions = {}) {
+  constructor(ctx: RegionContext, partners: PartnerGateway) {
     this.#ctx = ctx;
     this.#partners = partners;
     this.#log = ctx.log.child({ component: "material-fetcher" });
-    this.#concurrency = o.concurrency ?? 2;
-    this.#retry = o.retryMs ?? [1_000, 60_000];
   }
 
   /** Watches for partner events that may bring materials. */
@@ -68,7 +55,7 @@ export class MaterialFetcher {
 
   /** Resolves when nothing is queued, running or waiting to retry. */
   idle(): Promise<void> {
-    if (this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0) return Promise.resolve();
+    if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -84,31 +71,29 @@ export class MaterialFetcher {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#running < this.#concurrency && this.#queue.length > 0) {
+    while (!this.#stopped && this.#running < CONCURRENCY && this.#queue.length > 0) {
       const caseId = this.#queue.shift() as string;
       const traceparent = this.#queued.get(caseId);
       this.#queued.delete(caseId);
-      this.#running++;
       // Retries below are timers started inside this scope, so they keep the trace too.
-      withTrace(
-        traceparent,
-        () =>
-          this.#fetchCase(caseId, 0)
-            .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
-            .finally(() => {
-              this.#running--;
-              this.#pump();
-              this.#settle();
-            }),
-        caseId,
-      );
+      withTrace(traceparent, () => this.#run(caseId, 0), caseId);
     }
   }
 
-  #settle(): void {
-    if (this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0) {
-      for (const r of this.#idle.splice(0)) r();
-    }
+  /** One look at a case, counted as running until it settles. */
+  #run(caseId: string, attempt: number): void {
+    this.#running++;
+    this.#fetchCase(caseId, attempt)
+      .catch((err) => this.#log.error({ err, caseId }, "material fetch failed"))
+      .finally(() => {
+        this.#running--;
+        this.#pump();
+        if (this.#isIdle()) for (const r of this.#idle.splice(0)) r();
+      });
+  }
+
+  #isIdle(): boolean {
+    return this.#running === 0 && this.#queue.length === 0 && this.#timers.size === 0;
   }
 
   async #fetchCase(caseId: string, attempt: number): Promise<void> {
@@ -126,7 +111,6 @@ export class MaterialFetcher {
           this.#ctx.materials,
         );
         this.#log.info({ caseId, sha256: stored.sha256, sizeBytes: stored.sizeBytes }, "material fetched");
-        this.onOutcome(m.sha256, "fetched");
       } catch (err) {
         const e = XrError.from(err);
         if (e.code === ErrorCode.NOT_FOUND || e.code === ErrorCode.PERMISSION_DENIED) {
@@ -135,24 +119,16 @@ export class MaterialFetcher {
             { caseId, sha256: m.sha256, code: e.code, err: e.message },
             "material cannot be fetched",
           );
-          this.onOutcome(m.sha256, "gave-up");
           continue;
         }
-        const wait = Math.min(this.#retry[1], this.#retry[0] * 2 ** attempt);
+        const wait = Math.min(RETRY_MS[1], RETRY_MS[0] * 2 ** attempt);
         this.#log.warn(
           { caseId, sha256: m.sha256, err: e.message, retryInMs: wait },
           "material fetch will be retried",
         );
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
-          if (this.#stopped) return;
-          this.#running++;
-          this.#fetchCase(caseId, attempt + 1)
-            .catch((e2) => this.#log.error({ err: e2, caseId }, "material fetch failed"))
-            .finally(() => {
-              this.#running--;
-              this.#settle();
-            });
+          if (!this.#stopped) this.#run(caseId, attempt + 1);
         }, wait);
         timer.unref();
         this.#timers.add(timer);

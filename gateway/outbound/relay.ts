@@ -11,18 +11,19 @@ import { withTrace } from "../usecases/trace.js";
 
 /** Options of {@link OutboxRelay}. */
 export interface RelayOptions {
-  readonly batchSize?: number;
-  /** Longest wait between looks at the outbox when nobody signals. */
-  readonly idleMs?: number;
-  readonly publishTimeoutMs?: number;
-  /**
-   * Pause after a non-empty batch so that the next one gathers more messages
-   * (Kafka's linger.ms): each batch costs a bus write and a ledger write.
-   */
-  readonly lingerMs?: number;
   /** Told of every batch once the bus has it (metrics count sent messages per topic). */
   readonly onSent?: (messages: readonly BusMessage[]) => void;
 }
+
+/** Messages per batch. */
+const BATCH_SIZE = 500;
+/** Longest wait between looks at the outbox when nobody signals. */
+const IDLE_MS = 250;
+/**
+ * Pause after a non-empty batch so that the next one gathers more messages
+ * (Kafka's linger.ms): each batch costs a bus write and a ledger write.
+ */
+const LINGER_MS = 20;
 
 /** Moves a region's outbox to the bus until stopped. */
 export class OutboxRelay {
@@ -31,22 +32,16 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private signalled = false;
   private readonly breaker: CircuitBreaker<[readonly BusMessage[]], void>;
-  private readonly batchSize: number;
-  private readonly idleMs: number;
-  private readonly lingerMs: number;
   private readonly onSent: (messages: readonly BusMessage[]) => void;
 
   constructor(
     private readonly ctx: RegionContext,
     options: RelayOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
-    this.idleMs = options.idleMs ?? 250;
-    this.lingerMs = options.lingerMs ?? 20;
     this.onSent = options.onSent ?? (() => undefined);
     this.breaker = new CircuitBreaker((messages: readonly BusMessage[]) => ctx.bus.publish(messages), {
       name: `bus-publish-${ctx.region}`,
-      timeout: options.publishTimeoutMs ?? 10_000,
+      timeout: 10_000,
       resetTimeout: 2_000,
       errorFilter: (err: unknown) => !XrError.from(err).retriable && XrError.from(err).origin === "client",
     });
@@ -75,7 +70,7 @@ export class OutboxRelay {
   async drainOnce(): Promise<number> {
     // Another replica holds the lease: it relays this ledger's outbox, and this one stands by.
     if (!(await this.ctx.store.relayLease())) return 0;
-    const batch = await this.ctx.store.pendingOutbox(this.batchSize);
+    const batch = await this.ctx.store.pendingOutbox(BATCH_SIZE);
     if (batch.length === 0) return 0;
     await this.breaker.fire(batch);
     this.onSent(batch);
@@ -116,11 +111,11 @@ export class OutboxRelay {
         backoff = Math.min(backoff * 2, 5_000);
         continue;
       }
-      if (sent > 0 && sent < this.batchSize && this.lingerMs > 0) {
-        await new Promise((r) => setTimeout(r, this.lingerMs));
+      if (sent > 0 && sent < BATCH_SIZE) {
+        await new Promise((r) => setTimeout(r, LINGER_MS));
       } else if (sent === 0 && !this.signalled && this.running) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.idleMs);
+          const t = setTimeout(resolve, IDLE_MS);
           this.wake = () => {
             clearTimeout(t);
             resolve();

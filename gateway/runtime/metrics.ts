@@ -113,31 +113,32 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
       for (const status of Object.values(CaseStatus)) this.set({ status }, s.casesByStatus[status] ?? 0);
     },
   });
-  const fromLedger = (name: string, help: string, pick: (s: LedgerStats) => number) =>
+  // A gauge of one number, left out of a scrape whose source did not answer.
+  const single = (name: string, help: string, read: () => Promise<number | undefined>) =>
     new Gauge({
       name,
       help,
       registers,
       async collect() {
         this.reset();
-        const s = await ledger();
-        if (s) this.set(pick(s));
+        const n = await read();
+        if (n !== undefined) this.set(n);
       },
     });
-  fromLedger(
+  single(
     "xr_cases_overdue",
     "Open cases past their promised deadline (承诺时限) as of today (China Standard Time)",
-    (s) => s.overdue,
+    async () => (await ledger())?.overdue,
   );
-  fromLedger(
+  single(
     "xr_outbox_backlog",
     "Outbox messages committed but not yet published to the bus (grows while the bus is away)",
-    (s) => s.outboxBacklog,
+    async () => (await ledger())?.outboxBacklog,
   );
-  fromLedger(
+  single(
     "xr_parked_events",
     "Received events parked until their predecessor or their case arrives",
-    (s) => s.parked,
+    async () => (await ledger())?.parked,
   );
   new Gauge({
     name: "xr_consumer_lag",
@@ -149,16 +150,11 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
       for (const [topic, n] of (await lag()) ?? []) this.set({ topic }, n);
     },
   });
-  new Gauge({
-    name: "xr_dlq_records",
-    help: "Records held by this region's dead-letter topic xr.v1.dlq.<region> (each one needs an operator)",
-    registers,
-    async collect() {
-      this.reset();
-      const n = await deadLetters();
-      if (n !== undefined) this.set(n);
-    },
-  });
+  single(
+    "xr_dlq_records",
+    "Records held by this region's dead-letter topic xr.v1.dlq.<region> (each one needs an operator)",
+    deadLetters,
+  );
   new Gauge({
     name: "xr_breaker_state",
     help: "Circuit breaker state by breaker name: 0 closed, 1 half-open (probing), 2 open (failing fast)",

@@ -3,6 +3,7 @@
  * to one operation, remembered with the hash of its request and the case as
  * that request left it, and a retry gets that case again instead of a second change.
  */
+import { createHash } from "node:crypto";
 import type { CaseState } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
@@ -17,6 +18,24 @@ export interface CaseOutcome {
   readonly events: readonly LedgerEvent[];
   /** True when an earlier outcome was replayed for the same Idempotency-Key. */
   readonly replayed: boolean;
+}
+
+/**
+ * The facts of a write request: its trace, and its idempotency key (`keyName`, 1–200 characters) with
+ * the sha256 of the request it came with.
+ */
+export function requestMeta(
+  traceparent: string,
+  key: string | undefined,
+  body: unknown,
+  keyName: string,
+): RequestMeta {
+  if (key === undefined) return { traceparent };
+  if (key.length === 0 || key.length > 200) throw XrError.invalid(keyName, "must be 1–200 characters");
+  const requestHash = createHash("sha256")
+    .update(JSON.stringify(body ?? null))
+    .digest("hex");
+  return { traceparent, idempotency: { key, requestHash } };
 }
 
 /** Scopes the request's Idempotency-Key to one operation (e.g. `submit` or `act:<caseId>`), if it has one. */

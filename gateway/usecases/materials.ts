@@ -5,8 +5,8 @@ import type { StoredMaterial } from "../ports/materials.js";
 import type { RegionContext } from "./context.js";
 import { getCase } from "./queries.js";
 
-/** Largest material accepted by default: scans of a few dozen pages, with room to spare. */
-export const DEFAULT_MAX_MATERIAL_BYTES = 100 * 1024 * 1024;
+/** Largest material accepted: scans of a few dozen pages, with room to spare. */
+const MAX_MATERIAL_BYTES = 100 * 1024 * 1024;
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 
@@ -27,9 +27,11 @@ export async function uploadMaterial(
   ctx: RegionContext,
   body: AsyncIterable<Uint8Array>,
   mediaType: string,
-  maxBytes = DEFAULT_MAX_MATERIAL_BYTES,
 ): Promise<StoredMaterial> {
-  const stored = await ctx.materials.put(body, { mediaType: checkMediaType(mediaType), maxBytes });
+  const stored = await ctx.materials.put(body, {
+    mediaType: checkMediaType(mediaType),
+    maxBytes: MAX_MATERIAL_BYTES,
+  });
   ctx.log.info({ sha256: stored.sha256, sizeBytes: stored.sizeBytes }, "material stored");
   return stored;
 }

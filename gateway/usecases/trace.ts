@@ -78,11 +78,6 @@ export function inScope<T>(scope: TraceScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
-/** The scope of the work in hand, if any. */
-export function currentTrace(): TraceScope | undefined {
-  return storage.getStore();
-}
-
 /** The current scope's `traceparent`, or "" outside any scope (a new trace then starts downstream). */
 export function currentTraceparent(): string {
   const s = storage.getStore();

@@ -3,14 +3,15 @@ import type { LedgerEvent } from "../domain/events.js";
 import type { RegionContext } from "./context.js";
 import { getCase } from "./queries.js";
 
+/** Re-read at least this often, for commits made by another replica (ms). */
+const POLL_MS = 2_000;
+
 /** Options of {@link watchCaseEvents}. */
 export interface WatchOptions {
   /** Skip the first `after` events of the timeline (resume point). */
   readonly after: number;
   /** Ends the iteration when aborted. */
   readonly signal: AbortSignal;
-  /** Re-read at least this often, for commits made by another replica (ms). */
-  readonly pollMs?: number;
 }
 
 /**
@@ -48,7 +49,7 @@ export async function* watchCaseEvents(
         const timer = setTimeout(() => {
           dirty = true;
           resolve();
-        }, o.pollMs ?? 2_000);
+        }, POLL_MS);
         wake = () => {
           clearTimeout(timer);
           resolve();

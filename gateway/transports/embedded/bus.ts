@@ -14,15 +14,16 @@ import type { Bus, BusMessage, BusRecord, SubscribeOptions, Subscription } from 
 /** Options of {@link EmbeddedBus}. */
 export interface EmbeddedBusOptions {
   readonly path: string;
-  /** Partitions of topics created on first use. */
-  readonly partitions?: number;
   /** How often idle consumers look for records written by other processes. */
   readonly pollMs?: number;
-  /** Records fetched per partition per round. */
-  readonly batchSize?: number;
   /** Pause before a partition whose handler failed is read again from that record. */
   readonly retryDelayMs?: number;
 }
+
+/** Partitions of topics created on first use. */
+const PARTITIONS = 3;
+/** Records fetched per partition per round. */
+const BATCH_SIZE = 200;
 
 /** FNV-1a over UTF-8: stable across processes and restarts. */
 function hashKey(key: string): number {
@@ -36,13 +37,25 @@ function hashKey(key: string): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A row of the records table. */
+interface Row {
+  partition: number;
+  offset: number;
+  key: string;
+  value: Buffer;
+  headers: string;
+}
+
+function toRecord(topic: string, r: Row): BusRecord {
+  const { partition, offset, key } = r;
+  return { topic, partition, offset, key, value: new Uint8Array(r.value), headers: JSON.parse(r.headers) };
+}
+
 /** {@link Bus} on SQLite. */
 export class EmbeddedBus implements Bus {
   private readonly db: Database.Database;
   private readonly wake = new EventEmitter();
-  private readonly partitions: number;
   private readonly pollMs: number;
-  private readonly batchSize: number;
   private readonly retryDelayMs: number;
   private readonly subscriptions = new Set<Subscription>();
   private readonly stmt;
@@ -51,9 +64,7 @@ export class EmbeddedBus implements Bus {
 
   constructor(options: EmbeddedBusOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    this.partitions = options.partitions ?? 3;
     this.pollMs = options.pollMs ?? 100;
-    this.batchSize = options.batchSize ?? 200;
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.wake.setMaxListeners(0);
     const db = new Database(options.path);
@@ -105,7 +116,7 @@ export class EmbeddedBus implements Bus {
   private partitionsOf(topic: string): number {
     const cached = this.partitionCounts.get(topic);
     if (cached !== undefined) return cached;
-    this.stmt.createTopic.run(topic, this.partitions);
+    this.stmt.createTopic.run(topic, PARTITIONS);
     const count = this.stmt.topic.get(topic) as number;
     this.partitionCounts.set(topic, count);
     return count;
@@ -144,21 +155,8 @@ export class EmbeddedBus implements Bus {
   read(topic: string): BusRecord[] {
     const rows = this.db
       .prepare("SELECT * FROM records WHERE topic = ? ORDER BY partition, offset")
-      .all(topic) as Array<{
-      partition: number;
-      offset: number;
-      key: string;
-      value: Buffer;
-      headers: string;
-    }>;
-    return rows.map((r) => ({
-      topic,
-      partition: r.partition,
-      offset: r.offset,
-      key: r.key,
-      value: new Uint8Array(r.value),
-      headers: JSON.parse(r.headers),
-    }));
+      .all(topic) as Row[];
+    return rows.map((r) => toRecord(topic, r));
   }
 
   /** Number of records on all topics, for tooling and tests. */
@@ -184,23 +182,11 @@ export class EmbeddedBus implements Bus {
         const parts = this.partitionsOf(topic);
         for (let partition = 0; partition < parts && running; partition++) {
           const from = this.committedOffset(options.groupId, topic, partition);
-          const rows = this.stmt.fetch.all(topic, partition, from, this.batchSize) as Array<{
-            offset: number;
-            key: string;
-            value: Buffer;
-            headers: string;
-          }>;
+          const rows = this.stmt.fetch.all(topic, partition, from, BATCH_SIZE) as Row[];
           let next = from;
           for (const row of rows) {
             if (!running) break;
-            const record: BusRecord = {
-              topic,
-              partition,
-              offset: row.offset,
-              key: row.key,
-              value: new Uint8Array(row.value),
-              headers: JSON.parse(row.headers),
-            };
+            const record = toRecord(topic, row);
             try {
               await options.handler(record);
             } catch {

@@ -1,5 +1,5 @@
 /** Plumbing shared by the gRPC handlers: one place that turns results and errors into replies. */
-import { createHash } from "node:crypto";
+import { once } from "node:events";
 import type {
   handleServerStreamingCall,
   handleUnaryCall,
@@ -10,6 +10,7 @@ import type {
 import type { Logger } from "pino";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { RequestMeta } from "../../usecases/context.js";
+import { requestMeta } from "../../usecases/idempotency.js";
 import { currentTraceparent, withTrace } from "../../usecases/trace.js";
 import { toStatus } from "./status.js";
 
@@ -78,18 +79,8 @@ export function serverStream<Req, Res>(
     call.on("close", () => abort.abort());
     const send = async (msg: Res) => {
       if (abort.signal.aborted) return;
-      if (!call.write(msg)) {
-        // Backpressure: a slow client holds the stream here, not in our memory.
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            call.off("drain", done);
-            abort.signal.removeEventListener("abort", done);
-            resolve();
-          };
-          call.once("drain", done);
-          abort.signal.addEventListener("abort", done);
-        });
-      }
+      // Backpressure: a slow client holds the stream here, not in our memory.
+      if (!call.write(msg)) await once(call, "drain", { signal: abort.signal }).catch(() => undefined);
     };
     inCallScope(call, () => {
       fn(call, send, abort.signal).then(
@@ -116,12 +107,8 @@ export function checkDeadline(call: { getDeadline(): Date | number }): void {
 }
 
 /** Request facts from call metadata: the call's trace (see {@link unary}) and `idempotency-key`. */
-export function requestMeta(metadata: Metadata, request: unknown): RequestMeta {
+export function metaOf(metadata: Metadata, request: unknown): RequestMeta {
   const traceparent = currentTraceparent() || String(metadata.get("traceparent")[0] ?? "");
   const key = metadata.get("idempotency-key")[0];
-  if (key === undefined) return { traceparent };
-  const k = String(key);
-  if (k.length === 0 || k.length > 200) throw XrError.invalid("idempotency-key", "must be 1–200 characters");
-  const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
-  return { traceparent, idempotency: { key: k, requestHash } };
+  return requestMeta(traceparent, key === undefined ? undefined : String(key), request, "idempotency-key");
 }

@@ -3,7 +3,7 @@
  * partner gateways and city systems. Reads are for the parties of a case;
  * writes for this region's own systems.
  */
-import type { ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import { answeredCaseToJson, caseToJson, eventToJson } from "../../codec/json.js";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
 import { cstDate } from "../../domain/calendar.js";
@@ -13,8 +13,8 @@ import type { RegionContext } from "../../usecases/context.js";
 import { getCaseFor, materialOfCase } from "../../usecases/materials.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { watchCaseEvents } from "../../usecases/watch.js";
-import { checkDeadline, requestMeta, serverStream, unary } from "./calls.js";
-import { callerRegion, type PeerSecurity, requireSelf } from "./peer.js";
+import { checkDeadline, metaOf, serverStream, unary } from "./calls.js";
+import { type CallerFacts, callerRegion, type PeerSecurity, requireSelf } from "./peer.js";
 import { toWire } from "./wire.js";
 
 type Wire = Record<string, unknown>;
@@ -32,14 +32,13 @@ function caseId(request: { caseId?: string }): string {
 export function caseExchange(ctx: RegionContext, security: PeerSecurity): UntypedServiceImplementation {
   const log = ctx.log;
   const today = () => cstDate(ctx.clock.now());
-  const caller = (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>) =>
-    callerRegion(ctx, security, call);
+  const caller = (call: CallerFacts) => callerRegion(ctx, security, call);
 
   return {
     SubmitCase: unary<Wire, Wire>(log, "SubmitCase", async (call) => {
       requireSelf(ctx, caller(call), "SubmitCase");
       const req = parseRequest(submitCaseSchema, call.request);
-      const meta = requestMeta(call.metadata, call.request);
+      const meta = metaOf(call.metadata, call.request);
       checkDeadline(call);
       return toWire("Case", answeredCaseToJson((await submitCase(ctx, req, meta)).state));
     }),
@@ -59,7 +58,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       const id = caseId(call.request);
       if (call.request.action === undefined) throw XrError.invalid("action", "is required");
       const action = parseRequest(caseActionSchema, call.request.action);
-      const meta = requestMeta(call.metadata, call.request);
+      const meta = metaOf(call.metadata, call.request);
       checkDeadline(call);
       return toWire("Case", answeredCaseToJson((await actOnCase(ctx, id, action, meta)).state));
     }),

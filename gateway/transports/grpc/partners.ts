@@ -190,26 +190,13 @@ export class PartnerGateways implements PartnerGateway {
 
   #asXrError(partner: string, err: unknown): XrError {
     if (err instanceof XrError) return err;
-    if ((err as { code?: string }).code === "EOPENBREAKER") {
-      return new XrError(ErrorCode.UNAVAILABLE, `partner ${partner} is not answering (circuit open)`, {
-        origin: "remote",
-        cause: err,
-      });
-    }
-    if (isServiceError(err)) {
-      return new XrError(errorCodeOf(err.code), `partner ${partner}: ${err.details || err.message}`, {
-        origin: "remote",
-        cause: err,
-      });
-    }
-    return new XrError(ErrorCode.UNAVAILABLE, `partner ${partner}: ${(err as Error).message}`, {
-      origin: "remote",
-      cause: err,
-    });
-  }
-
-  #options(timeoutMs: number): CallOptions {
-    return { deadline: Date.now() + timeoutMs };
+    const [code, what] =
+      (err as { code?: string }).code === "EOPENBREAKER"
+        ? [ErrorCode.UNAVAILABLE, " is not answering (circuit open)"]
+        : isServiceError(err)
+          ? [errorCodeOf(err.code), `: ${err.details || err.message}`]
+          : [ErrorCode.UNAVAILABLE, `: ${(err as Error).message}`];
+    return new XrError(code, `partner ${partner}${what}`, { origin: "remote", cause: err });
   }
 
   /** The current trace goes with every call, so the partner's log lines join the same trace. */
@@ -223,7 +210,8 @@ export class PartnerGateways implements PartnerGateway {
   #unary<T>(client: Client, method: string, request: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const fn = (client as unknown as Record<string, UnaryMethod>)[method] as UnaryMethod;
-      fn.call(client, request, this.#metadata(), this.#options(this.#settings.callTimeoutMs), (err, res) =>
+      const deadline = Date.now() + this.#settings.callTimeoutMs;
+      fn.call(client, request, this.#metadata(), { deadline }, (err, res) =>
         err ? reject(err) : resolve(res as T),
       );
     });
@@ -274,12 +262,9 @@ export class PartnerGateways implements PartnerGateway {
     return this.#call(partner, async () => {
       const client = this.#client(partner).caseExchange;
       const fetch = (client as unknown as Record<string, StreamMethod>).FetchMaterial as StreamMethod;
-      const call = fetch.call(
-        client,
-        { caseId, sha256 },
-        this.#metadata(),
-        this.#options(this.#settings.transferTimeoutMs),
-      );
+      const call = fetch.call(client, { caseId, sha256 }, this.#metadata(), {
+        deadline: Date.now() + this.#settings.transferTimeoutMs,
+      });
       const chunks = call[Symbol.asyncIterator]() as AsyncIterator<MaterialChunk>;
       try {
         // The first chunk says the media type, which the stored copy must keep.

@@ -33,12 +33,10 @@ export interface GrpcServerOptions {
   readonly security: PeerSecurity;
   /** Required for mTLS. */
   readonly credentials?: RegionCredentials;
-  /** How often the health status is re-checked (ms). */
-  readonly healthEveryMs?: number;
-  /** Whether the region should get calls (default: store and bus answer). */
-  readonly ready?: () => Promise<boolean>;
+  /** Whether the region should get calls. */
+  readonly ready: () => Promise<boolean>;
   /** Told of every call's end: full method path, status code name, seconds taken. */
-  readonly observe?: (method: string, code: string, seconds: number) => void;
+  readonly observe: (method: string, code: string, seconds: number) => void;
 }
 
 /** A running gRPC server. */
@@ -52,7 +50,8 @@ export interface GrpcServerHandle {
   close(graceMs?: number): Promise<void>;
 }
 
-const SERVICES = ["xr.v1.CaseExchange", "xr.v1.MatterCatalog"] as const;
+/** Names the health service answers for: the server as a whole ("") and each service. */
+const HEALTH_NAMES = ["", "xr.v1.CaseExchange", "xr.v1.MatterCatalog"];
 
 /** The service definition of `xr.v1.<name>`. */
 export function xrService(name: "CaseExchange" | "MatterCatalog"): ServiceClientConstructor {
@@ -61,7 +60,7 @@ export function xrService(name: "CaseExchange" | "MatterCatalog"): ServiceClient
 }
 
 /** Times every call, unary and streaming alike, up to the status it ends with. */
-function timing(observe: NonNullable<GrpcServerOptions["observe"]>): ServerInterceptor {
+function timing(observe: GrpcServerOptions["observe"]): ServerInterceptor {
   return (descriptor, call) => {
     const started = process.hrtime.bigint();
     return new ServerInterceptingCall(call, {
@@ -80,38 +79,26 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
     // Materials stream in chunks, so no message needs more than the default 4 MiB.
     "grpc.max_receive_message_length": 4 * 1024 * 1024,
     "grpc.keepalive_permit_without_calls": 1,
-    ...(o.observe ? { interceptors: [timing(o.observe)] } : {}),
+    interceptors: [timing(o.observe)],
   });
   server.addService(xrService("CaseExchange").service, caseExchange(ctx, o.security));
   server.addService(xrService("MatterCatalog").service, matterCatalog(ctx, o.security));
-  const health = new HealthImplementation({
-    "": "UNKNOWN",
-    ...Object.fromEntries(SERVICES.map((s) => [s, "UNKNOWN"])),
-  });
+  const health = new HealthImplementation(Object.fromEntries(HEALTH_NAMES.map((s) => [s, "UNKNOWN"])));
   health.addToServer(server);
   // Reflection describes the health service too, so generic tools can find it.
   new ReflectionService({ ...packageDefinition(), ...loadSync(healthProtoPath) }).addToServer(server);
 
-  const ready =
-    o.ready ??
-    (async () => {
-      const [store, bus] = await Promise.all([
-        ctx.store.ping().catch(() => false),
-        ctx.bus.ping().catch(() => false),
-      ]);
-      return store && bus;
-    });
   const refreshHealth = async () => {
-    const status: ServingStatus = (await ready().catch(() => false)) ? "SERVING" : "NOT_SERVING";
-    for (const s of ["", ...SERVICES]) health.setStatus(s, status);
+    const status: ServingStatus = (await o.ready().catch(() => false)) ? "SERVING" : "NOT_SERVING";
+    for (const s of HEALTH_NAMES) health.setStatus(s, status);
   };
   await refreshHealth();
   const timer = setInterval(() => {
     refreshHealth().catch((err) => ctx.log.error({ err }, "gRPC health check failed"));
-  }, o.healthEveryMs ?? 5_000);
+  }, 5_000);
   timer.unref();
 
-  let creds: ServerCredentials;
+  let creds = ServerCredentials.createInsecure();
   if (o.security === "mtls") {
     if (!o.credentials) throw new Error("mutual TLS needs the region's certificate and the federation CA");
     // true: a client without a certificate signed by the federation CA is refused in the handshake.
@@ -120,14 +107,12 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
       [{ cert_chain: o.credentials.cert, private_key: o.credentials.key }],
       true,
     );
-  } else {
-    creds = ServerCredentials.createInsecure();
   }
-  const target = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
+  const host = o.host.includes(":") ? `[${o.host}]` : o.host;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(target, creds, (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(`${host}:${o.port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
   });
-  const address = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`;
+  const address = `${host}:${port}`;
   ctx.log.info({ grpc: address, security: o.security }, "gRPC server listening");
   return {
     address,
@@ -135,7 +120,7 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
     refreshHealth,
     close: async (graceMs = 5_000) => {
       clearInterval(timer);
-      for (const s of ["", ...SERVICES]) health.setStatus(s, "NOT_SERVING");
+      for (const s of HEALTH_NAMES) health.setStatus(s, "NOT_SERVING");
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();

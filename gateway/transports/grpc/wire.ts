@@ -10,21 +10,21 @@ import { protoRoot } from "../../codec/proto.js";
 const TIMESTAMP = ".google.protobuf.Timestamp";
 
 /** Fields of a type that need converting (timestamps, or messages that contain some). */
-type Plan = ReadonlyArray<{ name: string; repeated: boolean; timestamp: boolean; type?: protobuf.Type }>;
-const plans = new Map<protobuf.Type, Plan>();
+type Step = { name: string; repeated: boolean; timestamp: boolean; type: protobuf.Type };
+const plans = new Map<protobuf.Type, readonly Step[]>();
 
-function planOf(type: protobuf.Type): Plan {
-  let plan = plans.get(type);
-  if (plan) return plan;
-  const steps: Array<{ name: string; repeated: boolean; timestamp: boolean; type?: protobuf.Type }> = [];
+function planOf(type: protobuf.Type): readonly Step[] {
+  const known = plans.get(type);
+  if (known) return known;
+  const steps: Step[] = [];
   plans.set(type, steps); // before recursing: message types may nest themselves
   for (const f of type.fieldsArray) {
     const rt = f.resolve().resolvedType;
-    if (!(rt instanceof protobuf.Type)) continue;
-    if (rt.fullName === TIMESTAMP) steps.push({ name: f.name, repeated: f.repeated, timestamp: true });
-    else steps.push({ name: f.name, repeated: f.repeated, timestamp: false, type: rt });
+    if (rt instanceof protobuf.Type) {
+      steps.push({ name: f.name, repeated: f.repeated, timestamp: rt.fullName === TIMESTAMP, type: rt });
+    }
   }
-  plan = steps.filter((s) => s.timestamp || (s.type && planOf(s.type).length > 0));
+  const plan = steps.filter((s) => s.timestamp || planOf(s.type).length > 0);
   plans.set(type, plan);
   return plan;
 }
@@ -44,7 +44,7 @@ function convert(type: protobuf.Type, value: Record<string, unknown>): Record<st
     const v = out[step.name];
     if (v === undefined || v === null) continue;
     const one = (x: unknown) =>
-      step.timestamp ? timestamp(x) : convert(step.type as protobuf.Type, x as Record<string, unknown>);
+      step.timestamp ? timestamp(x) : convert(step.type, x as Record<string, unknown>);
     out[step.name] = step.repeated && Array.isArray(v) ? v.map(one) : one(v);
   }
   return out;

@@ -2,7 +2,6 @@
  * The REST API of one region's gateway (DESIGN.md, "Interfaces"). Thin: it
  * parses, calls a use case, and renders canonical proto3 JSON.
  */
-import { createHash } from "node:crypto";
 import cookieParser from "cookie-parser";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
@@ -16,7 +15,7 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
-import type { CaseOutcome } from "../../usecases/idempotency.js";
+import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
 import { uploadMaterial } from "../../usecases/materials.js";
 import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
@@ -32,32 +31,18 @@ export interface RestExtras {
   readonly metrics: Registry;
   /** Whether the region is ready, and the facts behind it (/readyz answers 503 when not). */
   readonly readiness: () => Promise<{ readonly ready: boolean }>;
-  /** Largest accepted JSON body. */
-  readonly bodyLimit?: string;
   /** Staff tokens (config/staff.yaml). */
   readonly staff: StaffDirectory;
-  /** Failed sign-ins allowed per client address per 15 minutes (default 50). */
-  readonly failedAuthLimit?: number;
   /** Aborts when the gateway begins to shut down: long-lived streams end then. */
-  readonly closing?: AbortSignal;
-  /** Largest accepted material upload (bytes). */
-  readonly maxMaterialBytes?: number;
+  readonly closing: AbortSignal;
   /** Middleware run before every route (metrics, request logging). */
-  readonly before?: readonly RequestHandler[];
+  readonly before: readonly RequestHandler[];
 }
 
 function meta(req: Request): RequestMeta {
-  const key = req.get("Idempotency-Key");
-  if (key !== undefined && (key.length === 0 || key.length > 200)) {
-    throw XrError.invalid("Idempotency-Key", "must be 1–200 characters");
-  }
   // The request's own span (rest/trace.ts), so that its log lines and the events it emits share one trace.
   const traceparent = currentTraceparent() || (req.get("traceparent") ?? "");
-  if (key === undefined) return { traceparent };
-  const requestHash = createHash("sha256")
-    .update(JSON.stringify(req.body ?? null))
-    .digest("hex");
-  return { traceparent, idempotency: { key, requestHash } };
+  return requestMeta(traceparent, req.get("Idempotency-Key"), req.body, "Idempotency-Key");
 }
 
 function requireJson(req: Request): void {
@@ -103,12 +88,14 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(traceScope.open);
-  for (const m of extras.before ?? []) app.use(m);
+  for (const m of extras.before) app.use(m);
   const today = () => cstDate(ctx.clock.now());
   app.use(
     helmet({
-      // The window page loads only from this gateway; the same policy covers the API's answers.
+      // Everything the window page loads comes from this gateway (no CDN, works offline): the browser
+      // refuses anything else. The same policy, and only it, covers the API's answers.
       contentSecurityPolicy: {
+        useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
           imgSrc: ["'self'", "data:"],
@@ -121,7 +108,8 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     }),
   );
   app.use(cookieParser());
-  app.use("/api/v1", failedAuthLimiter(extras.failedAuthLimit ?? 50, 15 * 60_000));
+  // Failed sign-ins allowed per client address per 15 minutes.
+  app.use("/api/v1", failedAuthLimiter(50, 15 * 60_000));
   app.use("/api/v1", sessionRouter(extras.staff, ctx.region, today));
   app.get("/api/v1/openapi.json", (_req, res) => {
     res.json(openApiDocument(ctx.region));
@@ -131,10 +119,10 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   // Before the JSON parser: the upload streams to disk as it arrives, whatever its type.
   api.post("/materials", async (req, res) => {
     authorize(res, "upload");
-    const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "", extras.maxMaterialBytes);
+    const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "");
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
   });
-  api.use(express.json({ limit: extras.bodyLimit ?? "256kb" }));
+  api.use(express.json({ limit: "256kb" }));
   api.use(traceScope.resume);
 
   api.get("/regions", (_req, res) => {
@@ -191,7 +179,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} /api/v1${req.path}`);
   });
 
-  app.use(webRouter(ctx, extras.closing ?? new AbortController().signal)); // the window page and its event streams
+  app.use(webRouter(ctx, extras.closing)); // the window page and its event streams
   app.use("/api/v1", api);
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok", region: ctx.region });

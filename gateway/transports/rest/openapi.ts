@@ -6,33 +6,24 @@
 import { z } from "zod";
 import { caseActionSchema, submitCaseSchema } from "../../contract/requests.js";
 
+/** The JSON of every error answer (rest/errors.ts). */
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), issue: z.string() })),
+    origin: z.string(),
+  }),
+});
+/** The answer to an upload. */
+const storedMaterial = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.string(),
+  mediaType: z.string(),
+});
 const error = {
   description: "Error",
-  content: {
-    "application/json": {
-      schema: {
-        type: "object",
-        required: ["error"],
-        properties: {
-          error: {
-            type: "object",
-            required: ["code", "message", "details"],
-            properties: {
-              code: { type: "string" },
-              message: { type: "string" },
-              details: {
-                type: "array",
-                items: {
-                  type: "object",
-                  properties: { path: { type: "string" }, issue: { type: "string" } },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
+  content: { "application/json": { schema: z.toJSONSchema(errorBody, { io: "input" }) } },
 };
 
 const json = (description: string) => ({
@@ -102,18 +93,7 @@ export function openApiDocument(region: string): Record<string, unknown> {
           responses: {
             "201": {
               description: "Stored (again, for identical bytes)",
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
-                      sizeBytes: { type: "string" },
-                      mediaType: { type: "string" },
-                    },
-                  },
-                },
-              },
+              content: { "application/json": { schema: z.toJSONSchema(storedMaterial, { io: "input" }) } },
             },
             ...errors,
           },

@@ -15,26 +15,13 @@ import { streamCaseChanges, streamCaseEvents } from "./streams.js";
 export const WEB_DIR = join(PROJECT_ROOT, "dist", "web");
 
 /**
- * Everything the page loads comes from this gateway (no CDN, works offline);
- * the policy makes the browser refuse anything else.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-/**
  * Routes of the window page: `/`, `/app/*`, and the two event streams under
  * `/api/v1`, which end when `closing` aborts (the gateway is shutting down).
  */
 export function webRouter(ctx: RegionContext, closing: AbortSignal): express.Router {
   const router = express.Router();
   router.get("/api/v1/cases/:id/events/stream", (req, res) => streamCaseEvents(ctx, req, res, closing));
-  router.get("/api/v1/stream", (req, res) => streamCaseChanges(ctx, req, res, closing));
+  router.get("/api/v1/stream", (_req, res) => streamCaseChanges(ctx, res, closing));
 
   const index = join(WEB_DIR, "index.html");
   if (!existsSync(index)) ctx.log.warn({ dir: WEB_DIR }, "window page not built; run npm run build:web");
@@ -44,7 +31,7 @@ export function webRouter(ctx: RegionContext, closing: AbortSignal): express.Rou
         origin: "gateway",
       });
     }
-    res.set({ "Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache" });
+    res.set("Cache-Control", "no-cache"); // the Content-Security-Policy is helmet's (rest/app.ts)
     res.sendFile(index);
   });
   // Only under /app, so API requests never touch the file system.

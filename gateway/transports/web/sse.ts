@@ -2,7 +2,8 @@
  * Server-sent events over an express response: headers, heartbeats,
  * backpressure, and an end when the client leaves or the gateway stops.
  */
-import type { Request, Response } from "express";
+import { once } from "node:events";
+import type { Response } from "express";
 
 /** Comment lines at this interval keep proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -22,7 +23,7 @@ export interface SseStream {
  * connections, and a stream never ends on its own, so each stream also ends
  * when `closing` aborts: shutdown is not held up by an open page.
  */
-export function openSse(_req: Request, res: Response, closing: AbortSignal): SseStream {
+export function openSse(res: Response, closing: AbortSignal): SseStream {
   const done = new AbortController();
   res.status(200);
   res.set({
@@ -51,16 +52,7 @@ export function openSse(_req: Request, res: Response, closing: AbortSignal): Sse
       if (done.signal.aborted) return;
       // `data` is one line of JSON; SSE would split it at line breaks.
       const frame = `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`;
-      if (res.write(frame)) return;
-      await new Promise<void>((resolve) => {
-        const go = () => {
-          res.off("drain", go);
-          done.signal.removeEventListener("abort", go);
-          resolve();
-        };
-        res.on("drain", go);
-        done.signal.addEventListener("abort", go);
-      });
+      if (!res.write(frame)) await once(res, "drain", { signal: done.signal }).catch(() => undefined);
     },
   };
 }

@@ -38,7 +38,7 @@ export async function streamCaseEvents(
   const after = resumePosition(req);
   // Refused as a plain JSON error (404) before the stream opens; EventSource then stops retrying.
   await getCase(ctx, caseId);
-  const stream = openSse(req, res, closing);
+  const stream = openSse(res, closing);
   let position = after;
   try {
     for await (const event of watchCaseEvents(ctx, caseId, { after, signal: stream.signal })) {
@@ -54,13 +54,8 @@ export async function streamCaseEvents(
 }
 
 /** `GET /api/v1/stream`: the id of every case this region's ledger records a change to. */
-export function streamCaseChanges(
-  ctx: RegionContext,
-  req: Request,
-  res: Response,
-  closing: AbortSignal,
-): void {
-  const stream = openSse(req, res, closing);
+export function streamCaseChanges(ctx: RegionContext, res: Response, closing: AbortSignal): void {
+  const stream = openSse(res, closing);
   // A burst of commits (one event-loop turn) becomes one notice per case.
   let pending = new Set<string>();
   let flushing = false;
