@@ -7,7 +7,7 @@ import type { Material } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { EventPayload } from "./events.js";
 
-/** Action names of `POST /api/v1/cases/{id}/actions` (DESIGN.md, "Interfaces"). */
+/** Action names of `POST /api/v1/cases/{id}/actions`. */
 export const ACTION_TYPES = [
   "accept",
   "reject",

@@ -50,7 +50,7 @@ export interface LedgerEvent extends CaseEvent {
   readonly statusAfter: CaseStatus;
 }
 
-/** Topic kind of each event type (DESIGN.md, "Events and the envelope"). */
+/** Topic kind of each event type. */
 export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "delivery">> = {
   CaseSubmitted: "intake",
   SupplementProvided: "intake",

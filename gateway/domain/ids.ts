@@ -1,5 +1,5 @@
 /**
- * Checks for the identifiers of DESIGN.md ("Identifiers and validation").
+ * Checks for the identifiers the gateway takes in (GB/T 2260, GB 11643, GB 32100 …).
  * Each returns undefined when the value is valid, or a short issue text.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The case state machine (DESIGN.md, "Case lifecycle"). `applyEvent` is the
+ * The case state machine (docs/architecture.md, "The two data paths"). `applyEvent` is the
  * single transition function: the acting region runs it before committing an
  * event, and every receiving region runs it again before recording the same
  * event, so an illegal step is refused on both sides and changes nothing.

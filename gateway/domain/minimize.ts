@@ -1,5 +1,5 @@
 /**
- * Data minimisation (DESIGN.md, "Identifiers and validation"): what each
+ * Data minimisation (docs/security.md): what each
  * party of a case receives of the applicant. The intake and handling regions
  * get the whole case (the handling region decides and may mail the result);
  * a collaborating region doing one part of a MULTI_REGION case gets who the

@@ -1,6 +1,6 @@
 /**
- * Staff roles of a region's gateway and what each may do (DESIGN.md, users:
- * remote-intake window staff and handling desks). The lifecycle decides
+ * Staff roles of a region's gateway and what each may do (remote-intake
+ * window staff and handling desks). The lifecycle decides
  * whose turn it is between regions; roles decide which person in a region
  * may take a step at all.
  */

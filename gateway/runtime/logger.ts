@@ -1,4 +1,4 @@
-/** The gateway's pino logger, with personal data redacted (DESIGN.md, "Identifiers"). */
+/** The gateway's pino logger, with personal data redacted (docs/security.md). */
 import pino, { type Logger } from "pino";
 import { traceFields } from "../usecases/trace.js";
 

@@ -63,7 +63,7 @@ describe("the xr.v1 contract", () => {
     expect(out).to.equal("");
   });
 
-  it("defines the services and RPC names DESIGN.md fixes", () => {
+  it("defines the services and RPC names partners code against", () => {
     const root = protoRoot();
     const rpcs = (name: string) => Object.keys(root.lookupService(`xr.v1.${name}`).methods).sort();
     expect(rpcs("CaseExchange")).to.deep.equal(

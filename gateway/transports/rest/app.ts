@@ -1,5 +1,5 @@
 /**
- * The REST API of one region's gateway (DESIGN.md, "Interfaces"). Thin: it
+ * The REST API of one region's gateway (the routes the README lists). Thin: it
  * parses, calls a use case, and renders canonical proto3 JSON.
  */
 import cookieParser from "cookie-parser";
