@@ -7,11 +7,6 @@ import type { IssueDetail } from "./api.js";
 import { h } from "./dom.js";
 import { zhIssue } from "./messages.js";
 
-/** A check in the shape of domain/ids.ts: undefined when valid, else the issue. */
-export type Check = (value: string) => string | undefined;
-
-type Control = HTMLElement & { value?: string };
-
 /** The message element of a field: inside its `.field` wrapper, linked for screen readers. */
 function issueElement(el: HTMLElement): HTMLElement {
   const holder = el.closest(".field") ?? el;
@@ -38,16 +33,13 @@ export function clearIssues(scope: HTMLElement): void {
   for (const el of scope.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
 }
 
-/** `a.b[2].c` → `a.b[2]` → `a.b` → `a`: where to look when no element names the exact path. */
-function parentPaths(path: string): string[] {
-  const out = [path];
-  let p = path;
-  for (;;) {
-    const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
-    if (cut <= 0) return out;
-    p = p.slice(0, cut);
-    out.push(p);
+/** The shown element of `scope` naming `path` (`a.b[2].c`), else its nearest parent path (`a.b[2]`, `a.b`, `a`). */
+function elementFor(scope: HTMLElement, path: string): HTMLElement | undefined {
+  for (let p = path; p !== ""; p = p.slice(0, Math.max(p.lastIndexOf("."), p.lastIndexOf("["), 0))) {
+    const el = scope.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
+    if (el && !el.closest("[hidden]")) return el;
   }
+  return undefined;
 }
 
 /**
@@ -58,9 +50,7 @@ export function showServerIssues(scope: HTMLElement, details: readonly IssueDeta
   const unplaced: IssueDetail[] = [];
   const shown = new Map<HTMLElement, string[]>();
   for (const d of details) {
-    const target = parentPaths(d.path)
-      .map((p) => scope.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`))
-      .find((el) => el !== null && !el.closest("[hidden]"));
+    const target = elementFor(scope, d.path);
     if (!target) {
       unplaced.push(d);
       continue;
@@ -74,36 +64,36 @@ export function showServerIssues(scope: HTMLElement, details: readonly IssueDeta
   return unplaced;
 }
 
-/** Options of {@link watchField}. */
+/**
+ * How a required field is checked: a check in the shape of domain/ids.ts (undefined when valid, else the
+ * issue), and whether to upper-case what the clerk typed (the X of an ID) before checking.
+ */
 export interface FieldRule {
-  readonly check?: Check;
-  readonly required?: boolean;
-  /** Normalises what the clerk typed (e.g. upper-case the X of an ID) before checking. */
-  readonly normalise?: (v: string) => string;
+  readonly check?: (value: string) => string | undefined;
+  readonly upper?: boolean;
 }
 
 /**
- * Checks `el` as the clerk types: once the value reaches the field's
- * `maxlength`, or after the field was left once. Returns the validator the
- * form runs on submit (true when the value is acceptable).
+ * Checks the required field `el` as the clerk types: once the value reaches the field's `maxlength`, or
+ * after the field was left once. Returns the validator the form runs on submit (true when acceptable).
  */
-export function watchField(el: Control, rule: FieldRule): () => boolean {
+export function watchField(el: HTMLInputElement, rule: FieldRule = {}): () => boolean {
   let touched = false;
   const validate = (): boolean => {
-    const raw = (el.value ?? "").trim();
-    const v = rule.normalise ? rule.normalise(raw) : raw;
-    // Only normalised fields (codes, no spaces) are rewritten; names keep what the clerk is typing.
-    if (rule.normalise && v !== raw) el.value = v;
-    const issue = v === "" ? (rule.required ? "is required" : undefined) : rule.check?.(v);
+    const raw = el.value.trim();
+    const v = rule.upper ? raw.toUpperCase() : raw;
+    // Only upper-cased fields (codes, no spaces) are rewritten; names keep what the clerk is typing.
+    if (v !== raw) el.value = v;
+    const issue = v === "" ? "is required" : rule.check?.(v);
     showIssue(el, issue);
     return issue === undefined;
   };
   const max = Number(el.getAttribute("maxlength") ?? "0");
   el.addEventListener("input", () => {
-    if (touched || (max > 0 && (el.value ?? "").trim().length >= max)) validate();
+    if (touched || (max > 0 && el.value.trim().length >= max)) validate();
   });
   el.addEventListener("blur", () => {
-    if ((el.value ?? "").trim() !== "") touched = true;
+    if (el.value.trim() !== "") touched = true;
     if (touched) validate();
   });
   return validate;
