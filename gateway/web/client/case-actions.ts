@@ -6,9 +6,8 @@
 import { allowedActions, type PageAction } from "./allowed.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
-import { clearIssues, showServerIssues } from "./fields.js";
+import { clearIssues, showRefusal } from "./fields.js";
 import { attachedMaterials, materialRow } from "./material-row.js";
-import { zhIssue } from "./messages.js";
 import type { CaseJson, MatterJson } from "./types.js";
 
 /**
@@ -155,11 +154,8 @@ export function actionForms(
           return;
         }
         key = idempotencyKey(`${region}-${action}`);
-        const rest = showServerIssues(form, err.details);
-        error.textContent =
-          rest.length > 0 || err.details.length === 0
-            ? `网关拒绝了操作：${rest.map((d) => zhIssue(d.issue)).join("；") || err.message}`
-            : "";
+        const rest = showRefusal(form, err);
+        error.textContent = rest && `网关拒绝了操作：${rest}`;
       } finally {
         button.disabled = false;
       }

@@ -20,21 +20,11 @@ import {
 } from "./labels.js";
 import type { CaseJson, EventJson, MatterJson } from "./types.js";
 
-const matters = new Map<string, MatterJson | undefined>();
-
+/** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
 async function matterOf(c: CaseJson): Promise<MatterJson | undefined> {
-  const key = `${c.handlingRegion}/${c.matterCode}`;
-  if (!matters.has(key)) {
-    const page = await api<{ matters: MatterJson[] }>(
-      "GET",
-      `/regions/${c.handlingRegion}/matters?q=${encodeURIComponent(c.matterCode)}`,
-    ).catch(() => ({ matters: [] }));
-    matters.set(
-      key,
-      page.matters.find((m) => m.code === c.matterCode),
-    );
-  }
-  return matters.get(key);
+  const path = `/regions/${c.handlingRegion}/matters?q=${encodeURIComponent(c.matterCode)}`;
+  const page = await api<{ matters: MatterJson[] }>("GET", path).catch(() => ({ matters: [] }));
+  return page.matters.find((m) => m.code === c.matterCode);
 }
 
 function applicantText(c: CaseJson): string {
@@ -124,6 +114,7 @@ export async function showCase(caseId: string, me: string): Promise<void> {
   fill(byId("case-actions"));
   const path = `/cases/${encodeURIComponent(caseId)}`;
   let formsOfVersion = -1;
+  let matter: Promise<MatterJson | undefined> | undefined;
   const render = async (c?: CaseJson) => {
     const current = c ?? (await api<CaseJson>("GET", path));
     byId("case-title").textContent = `办件详情 · ${current.matterName}`;
@@ -131,7 +122,8 @@ export async function showCase(caseId: string, me: string): Promise<void> {
     // Rebuilt only when the case moved on, so a form the clerk is filling in is not wiped.
     if (current.version === formsOfVersion) return;
     formsOfVersion = current.version;
-    const forms = actionForms(current, me, await matterOf(current), (next) => void render(next));
+    matter ??= matterOf(current);
+    const forms = actionForms(current, me, await matter, (next) => void render(next));
     fill(byId("case-actions"), ...(forms.length > 0 ? [h("h3", {}, "本地可办理的操作"), ...forms] : []));
   };
   await render();

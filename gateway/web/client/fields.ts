@@ -3,7 +3,7 @@
  * server's `details[].path` mapped onto the element whose `data-path` names
  * that path (or its nearest parent path), so both kinds land in one place.
  */
-import type { IssueDetail } from "./api.js";
+import type { ApiError, IssueDetail } from "./api.js";
 import { h } from "./dom.js";
 import { zhIssue } from "./messages.js";
 
@@ -43,25 +43,27 @@ function elementFor(scope: HTMLElement, path: string): HTMLElement | undefined {
 }
 
 /**
- * Puts each server detail next to the element of `scope` with the matching
- * `data-path`; returns the details no element claimed (shown form-wide).
+ * Puts each detail of the gateway's refusal `err` next to the element of `scope` with the matching
+ * `data-path`. Returns what is left for the form-wide message: the issues no element claimed (each after
+ * `prefix`), or the refusal's message when it has no details; "" when every detail found its field.
  */
-export function showServerIssues(scope: HTMLElement, details: readonly IssueDetail[]): IssueDetail[] {
+export function showRefusal(scope: HTMLElement, err: ApiError, prefix = (_: IssueDetail) => ""): string {
   const unplaced: IssueDetail[] = [];
-  const shown = new Map<HTMLElement, string[]>();
-  for (const d of details) {
-    const target = elementFor(scope, d.path);
-    if (!target) {
+  const placed = new Set<HTMLElement>();
+  for (const d of err.details) {
+    const el = elementFor(scope, d.path);
+    if (!el) {
       unplaced.push(d);
       continue;
     }
-    shown.set(target, [...(shown.get(target) ?? []), zhIssue(d.issue)]);
-  }
-  for (const [el, issues] of shown) {
-    issueElement(el).textContent = issues.join("；");
+    // Several issues of one field are shown together.
+    const p = issueElement(el);
+    p.textContent = placed.has(el) ? `${p.textContent}；${zhIssue(d.issue)}` : zhIssue(d.issue);
     el.setAttribute("aria-invalid", "true");
+    placed.add(el);
   }
-  return unplaced;
+  if (err.details.length === 0) return err.message;
+  return unplaced.map((d) => `${prefix(d)}${zhIssue(d.issue)}`).join("；");
 }
 
 /**

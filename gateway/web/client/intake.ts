@@ -6,10 +6,9 @@
 import { checkCreditCode, checkMobile, checkPostalCode, checkResidentId } from "../../domain/ids.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, fill, h } from "./dom.js";
-import { clearIssues, type FieldRule, showIssue, showServerIssues, watchField } from "./fields.js";
+import { clearIssues, type FieldRule, showIssue, showRefusal, watchField } from "./fields.js";
 import { regionLabel } from "./labels.js";
 import { attachedMaterials, type MaterialRow, materialRow } from "./material-row.js";
-import { zhIssue } from "./messages.js";
 import type { CaseJson, MaterialJson, MatterJson, RegionJson } from "./types.js";
 
 /** Required fields of one part of the request, each checked as typed: its key, element id and rule. */
@@ -197,11 +196,8 @@ export function setUpIntake(
       }
       // An answered refusal stored nothing: the corrected form is a new request with a new key.
       key = idempotencyKey(`win-${me.code}`);
-      const rest = showServerIssues(form, err.details);
-      formError.textContent =
-        rest.length > 0 || err.details.length === 0
-          ? `网关拒绝了申请：${rest.map((d) => `${d.path} ${zhIssue(d.issue)}`).join("；") || err.message}`
-          : "网关拒绝了申请，请按各项提示修改。";
+      const rest = showRefusal(form, err, (d) => `${d.path} `);
+      formError.textContent = rest ? `网关拒绝了申请：${rest}` : "网关拒绝了申请，请按各项提示修改。";
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     } finally {
       submit.disabled = false;

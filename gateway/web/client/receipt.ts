@@ -29,56 +29,30 @@ export async function showReceipt(caseId: string, known?: CaseJson): Promise<voi
     d.method === "MAIL"
       ? `${DELIVERY_LABELS.MAIL}：${d.recipient}，${d.address}（${d.postalCode}）`
       : DELIVERY_LABELS[d.method];
-  const materials = h(
-    "table",
-    { class: "receipt-materials" },
-    h("caption", {}, `收到材料 ${c.materials.length} 份`),
-    h(
-      "thead",
-      {},
+  fill(
+    byId("receipt-summary"),
+    ...term("受理编号", h("strong", { id: "receipt-no" }, c.receiptNo)),
+    ...term("案件号", h("code", {}, c.caseId)),
+    ...term("事项", `${c.matterName}（${c.matterCode}）`),
+    ...term("收件地", regionLabel(c.intakeRegion)),
+    ...term("办理地", regionLabel(c.handlingRegion)),
+    ...applicantLines(c),
+    ...term("收件时间", cstTime(c.submittedAt)),
+    ...term("承诺时限", `${c.promisedDays} 个工作日`),
+    ...term("办结期限", h("strong", { id: "receipt-deadline" }, c.deadline)),
+    ...term("送达方式", delivery),
+  );
+  byId("receipt-count").textContent = String(c.materials.length);
+  fill(
+    byId("receipt-materials"),
+    ...c.materials.map((m) =>
       h(
         "tr",
         {},
-        h("th", { scope: "col" }, "材料"),
-        h("th", { scope: "col" }, "sha256 摘要"),
-        h("th", { scope: "col" }, "大小"),
+        h("td", {}, `${m.name}（${m.materialCode}）`),
+        h("td", {}, h("code", {}, m.sha256)),
+        h("td", {}, sizeLabel(Number(m.sizeBytes))),
       ),
-    ),
-    h(
-      "tbody",
-      {},
-      ...c.materials.map((m) =>
-        h(
-          "tr",
-          {},
-          h("td", {}, `${m.name}（${m.materialCode}）`),
-          h("td", {}, h("code", {}, m.sha256)),
-          h("td", {}, sizeLabel(Number(m.sizeBytes))),
-        ),
-      ),
-    ),
-  );
-  fill(
-    byId("receipt-body"),
-    h(
-      "dl",
-      { class: "summary" },
-      ...term("受理编号", h("strong", { id: "receipt-no" }, c.receiptNo)),
-      ...term("案件号", h("code", {}, c.caseId)),
-      ...term("事项", `${c.matterName}（${c.matterCode}）`),
-      ...term("收件地", regionLabel(c.intakeRegion)),
-      ...term("办理地", regionLabel(c.handlingRegion)),
-      ...applicantLines(c),
-      ...term("收件时间", cstTime(c.submittedAt)),
-      ...term("承诺时限", `${c.promisedDays} 个工作日`),
-      ...term("办结期限", h("strong", { id: "receipt-deadline" }, c.deadline)),
-      ...term("送达方式", delivery),
-    ),
-    materials,
-    h(
-      "p",
-      { class: "note" },
-      "本回执为异地代收凭证。申请已转交办理地依法办理，办理进度可凭受理编号在任一跨域通办窗口查询。",
     ),
   );
   byId<HTMLAnchorElement>("receipt-progress").href = `#/cases/${encodeURIComponent(c.caseId)}`;
