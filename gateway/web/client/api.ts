@@ -9,48 +9,51 @@ export interface IssueDetail {
 /** An error answer: `{ error: { code, message, details } }`. */
 export class ApiError extends Error {
   constructor(
-    readonly status: number,
     readonly code: string,
     message: string,
     readonly details: readonly IssueDetail[],
   ) {
     super(message);
   }
-
-  /** Reads the documented error body of `res`, or describes what came instead. */
-  static async from(res: Response): Promise<ApiError> {
-    const body = (await res.json().catch(() => undefined)) as
-      | { error?: { code?: string; message?: string; details?: IssueDetail[] } }
-      | undefined;
-    const e = body?.error;
-    return new ApiError(
-      res.status,
-      e?.code ?? "UNKNOWN",
-      e?.message ?? `HTTP ${res.status}`,
-      e?.details ?? [],
-    );
-  }
 }
 
-/** Calls `method /api/v1{path}` with an optional JSON body; resolves with the parsed answer. */
+/**
+ * Calls `method /api/v1{path}` with an optional body (a file as it is, anything else as JSON; `headers`
+ * may name a file's type); resolves with the parsed answer.
+ */
 export async function api<T>(
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const init: RequestInit = { method, headers: { Accept: "application/json", ...headers } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { ...init.headers, "Content-Type": "application/json" };
+  const json = body !== undefined && !(body instanceof Blob);
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(json ? { "Content-Type": "application/json" } : {}),
+      ...headers,
+    },
+    body: json ? JSON.stringify(body) : ((body as Blob | undefined) ?? null),
+  });
+  if (!res.ok) {
+    // The documented error body, or a description of what came instead.
+    const body = (await res.json().catch(() => undefined)) as
+      | { error?: { code?: string; message?: string; details?: IssueDetail[] } }
+      | undefined;
+    const e = body?.error;
+    throw new ApiError(e?.code ?? "UNKNOWN", e?.message ?? `HTTP ${res.status}`, e?.details ?? []);
   }
-  const res = await fetch(`/api/v1${path}`, init);
-  if (!res.ok) throw await ApiError.from(res);
   return (await res.json()) as T;
+}
+
+/** Lowercase hex of `bytes`. */
+export function hex(bytes: ArrayBuffer | Uint8Array): string {
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** A fresh `Idempotency-Key`, so a resent form is taken once (getRandomValues works outside HTTPS too). */
 export function idempotencyKey(prefix: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `${prefix}-${hex(crypto.getRandomValues(new Uint8Array(12)))}`;
 }

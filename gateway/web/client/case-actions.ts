@@ -5,109 +5,90 @@
  */
 import { allowedActions, type PageAction } from "./allowed.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
-import { h } from "./dom.js";
-import { clearIssues, showServerIssues } from "./fields.js";
-import { type MaterialRow, materialRow } from "./material-row.js";
-import { zhIssue } from "./messages.js";
+import { byId, h } from "./dom.js";
+import { clearIssues, showRefusal } from "./fields.js";
+import { attachedMaterials, materialRow } from "./material-row.js";
 import type { CaseJson, MatterJson } from "./types.js";
 
-const TITLES: Readonly<Record<PageAction, string>> = {
-  accept: "受理",
-  reject: "不予受理",
-  "request-supplement": "要求补正",
-  supplement: "提交补正材料",
-  decide: "办结",
-  mail: "登记寄出",
-  deliver: "确认送达",
-  return: "登记邮件退回",
-  withdraw: "撤回申请",
-  note: "云会商留言",
+/**
+ * A text field of an action's form: its element id, the body key it fills (also its `data-path`), its label,
+ * and the attributes of an `<input>` (without them, a `<textarea>`).
+ */
+type TextField = readonly [id: string, key: string, label: string, input?: Record<string, string>];
+
+/** Each action's title (on its button too) and text fields, which follow the fields of {@link choices}. */
+const FORMS: Readonly<Record<PageAction, { title: string; texts: readonly TextField[] }>> = {
+  accept: { title: "受理", texts: [] },
+  reject: { title: "不予受理", texts: [["reject-reason", "reason", "理由"]] },
+  "request-supplement": {
+    title: "要求补正",
+    texts: [["supplement-reason", "reason", "补正理由（材料有何缺陷）"]],
+  },
+  supplement: { title: "提交补正材料", texts: [] },
+  decide: { title: "办结", texts: [["decide-reason", "reason", "办结意见（不予批准时必填）"]] },
+  mail: {
+    title: "登记寄出",
+    texts: [
+      ["mail-courier", "courier", "快递公司", { value: "中国邮政EMS", maxlength: "50" }],
+      ["mail-waybill", "waybillNo", "运单号", { maxlength: "30", inputmode: "text" }],
+    ],
+  },
+  deliver: { title: "确认送达", texts: [] },
+  return: { title: "登记邮件退回", texts: [["return-reason", "reason", "理由"]] },
+  withdraw: { title: "撤回申请", texts: [["withdraw-reason", "reason", "理由"]] },
+  note: { title: "云会商留言", texts: [["note-text", "note", "留言内容"]] },
 };
 
-function textArea(id: string, label: string, path: string): HTMLElement {
+function textField([id, key, label, input]: TextField): HTMLElement {
   return h(
     "div",
     { class: "field" },
     h("label", { for: id }, label),
-    h("textarea", { id, rows: 2, maxlength: path === "note" ? 2000 : 500, "data-path": path }),
+    input
+      ? h("input", { id, "data-path": key, autocomplete: "off", ...input })
+      : h("textarea", { id, rows: 2, maxlength: key === "note" ? 2000 : 500, "data-path": key }),
   );
 }
 
-function textInput(id: string, label: string, path: string, attrs: Record<string, string> = {}): HTMLElement {
-  return h(
-    "div",
-    { class: "field" },
-    h("label", { for: id }, label),
-    h("input", { id, "data-path": path, autocomplete: "off", ...attrs }),
-  );
+/** A labelled checkbox or radio button. */
+function option(type: "checkbox" | "radio", name: string, value: string, label: string, checked = false) {
+  return h("label", {}, h("input", { type, name, value, checked }), ` ${label}`);
 }
 
-/** Fields of each action's form, and how to read its body from them. */
-function formParts(
+/** The fields of an action beyond its text fields (choices, files), and the body parts read from them. */
+function choices(
   action: PageAction,
   c: CaseJson,
   matter: MatterJson | undefined,
 ): { fields: HTMLElement[]; body: (form: HTMLFormElement) => Promise<Record<string, unknown>> } {
-  const val = (form: HTMLFormElement, id: string) =>
-    (form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${id}`)?.value ?? "").trim();
+  const checked = (f: HTMLFormElement, name: string) =>
+    [...f.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((b) => b.value);
   switch (action) {
-    case "reject":
-    case "return":
-    case "withdraw":
-      return {
-        fields: [textArea(`${action}-reason`, "理由", "reason")],
-        body: async (f) => ({ type: action, reason: val(f, `${action}-reason`) }),
-      };
-    case "note":
-      return {
-        fields: [textArea("note-text", "留言内容", "note")],
-        body: async (f) => ({ type: "note", note: val(f, "note-text") }),
-      };
     case "request-supplement": {
-      const options =
-        matter?.materials ?? c.materials.map((m) => ({ materialCode: m.materialCode, name: m.name }));
-      const boxes = h(
-        "fieldset",
-        { class: "field", "data-path": "materialCodes" },
-        h("legend", {}, "需补正的材料"),
-        ...options.map((m) =>
-          h(
-            "label",
-            {},
-            h("input", { type: "checkbox", name: "supplement-code", value: m.materialCode }),
-            ` ${m.name}（${m.materialCode}）`,
-          ),
-        ),
-      );
+      const options = matter?.materials ?? c.materials;
       return {
-        fields: [boxes, textArea("supplement-reason", "补正理由（材料有何缺陷）", "reason")],
-        body: async (f) => ({
-          type: "request-supplement",
-          reason: val(f, "supplement-reason"),
-          materialCodes: [
-            ...f.querySelectorAll<HTMLInputElement>('input[name="supplement-code"]:checked'),
-          ].map((b) => b.value),
-        }),
+        fields: [
+          h(
+            "fieldset",
+            { class: "field", "data-path": "materialCodes" },
+            h("legend", {}, "需补正的材料"),
+            ...options.map((m) =>
+              option("checkbox", "supplement-code", m.materialCode, `${m.name}（${m.materialCode}）`),
+            ),
+          ),
+        ],
+        body: async (f) => ({ materialCodes: checked(f, "supplement-code") }),
       };
     }
     case "supplement": {
       const names = new Map(c.materials.map((m) => [m.materialCode, m.name]));
       for (const m of matter?.materials ?? []) names.set(m.materialCode, m.name);
-      const rows: MaterialRow[] = c.requestedMaterialCodes.map((code) =>
+      const rows = c.requestedMaterialCodes.map((code) =>
         materialRow(code, names.get(code) ?? code, true, "supplement-material"),
       );
       return {
         fields: [h("div", { class: "field", "data-path": "materials" }, ...rows.map((r) => r.element))],
-        body: async () => {
-          await Promise.all(rows.map((r) => r.settled()));
-          const given = rows.flatMap((r) => {
-            const m = r.material();
-            return m ? [{ r, m }] : [];
-          });
-          for (const r of rows) r.input.removeAttribute("data-path");
-          for (const [i, g] of given.entries()) g.r.input.setAttribute("data-path", `materials[${i}]`);
-          return { type: "supplement", materials: given.map((g) => g.m) };
-        },
+        body: async () => ({ materials: await attachedMaterials(rows) }),
       };
     }
     case "decide":
@@ -116,38 +97,14 @@ function formParts(
           h(
             "div",
             { class: "field", "data-path": "approved" },
-            h(
-              "label",
-              {},
-              h("input", { type: "radio", name: "approved", value: "true", checked: true }),
-              " 准予",
-            ),
-            h("label", {}, h("input", { type: "radio", name: "approved", value: "false" }), " 不予批准"),
+            option("radio", "approved", "true", "准予", true),
+            option("radio", "approved", "false", "不予批准"),
           ),
-          textArea("decide-reason", "办结意见（不予批准时必填）", "reason"),
         ],
-        body: async (f) => {
-          const approved =
-            f.querySelector<HTMLInputElement>('input[name="approved"]:checked')?.value === "true";
-          const reason = val(f, "decide-reason");
-          return { type: "decide", approved, ...(reason ? { reason } : {}) };
-        },
+        body: async (f) => ({ approved: checked(f, "approved")[0] === "true" }),
       };
-    case "mail":
-      return {
-        fields: [
-          textInput("mail-courier", "快递公司", "courier", { value: "中国邮政EMS", maxlength: "50" }),
-          textInput("mail-waybill", "运单号", "waybillNo", { maxlength: "30", inputmode: "text" }),
-        ],
-        body: async (f) => ({
-          type: "mail",
-          courier: val(f, "mail-courier"),
-          waybillNo: val(f, "mail-waybill"),
-        }),
-      };
-    case "accept":
-    case "deliver":
-      return { fields: [], body: async () => ({ type: action }) };
+    default:
+      return { fields: [], body: async () => ({}) };
   }
 }
 
@@ -159,18 +116,20 @@ export function actionForms(
   acted: (c: CaseJson) => void,
 ): HTMLElement[] {
   return allowedActions(c, region).map((action) => {
-    const { fields, body } = formParts(action, c, matter);
+    const { title, texts } = FORMS[action];
+    const extra = choices(action, c, matter);
     const error = h("p", { class: "form-error", role: "alert" });
     const button = h(
       "button",
       { type: "submit", class: action === "reject" || action === "withdraw" ? "danger" : "primary" },
-      TITLES[action],
+      title,
     );
     const form = h(
       "form",
       { class: "action", "data-action": action, novalidate: true },
-      h("h4", {}, TITLES[action]),
-      ...fields,
+      h("h4", {}, title),
+      ...extra.fields,
+      ...texts.map(textField),
       error,
       button,
     );
@@ -182,26 +141,21 @@ export function actionForms(
       error.textContent = "";
       button.disabled = true;
       try {
-        const next = await api<CaseJson>(
-          "POST",
-          `/cases/${encodeURIComponent(c.caseId)}/actions`,
-          await body(form),
-          {
-            "Idempotency-Key": key,
-          },
-        );
-        acted(next);
+        const body = {
+          type: action,
+          ...Object.fromEntries(texts.map(([id, k]) => [k, byId<HTMLInputElement>(id).value.trim()])),
+          ...(await extra.body(form)),
+        };
+        const path = `/cases/${encodeURIComponent(c.caseId)}/actions`;
+        acted(await api<CaseJson>("POST", path, body, { "Idempotency-Key": key }));
       } catch (err) {
         if (!(err instanceof ApiError)) {
           error.textContent = `操作失败：${String(err)}`;
           return;
         }
         key = idempotencyKey(`${region}-${action}`);
-        const rest = showServerIssues(form, err.details);
-        error.textContent =
-          rest.length > 0 || err.details.length === 0
-            ? `网关拒绝了操作：${rest.map((d) => zhIssue(d.issue)).join("；") || err.message}`
-            : "";
+        const rest = showRefusal(form, err);
+        error.textContent = rest && `网关拒绝了操作：${rest}`;
       } finally {
         button.disabled = false;
       }

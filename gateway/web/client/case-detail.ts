@@ -3,33 +3,28 @@
  * region, and the timeline of both cities' events as they happen (the
  * gateway's event stream; no reloads, no polling).
  */
+
+import type { EventPayload, EventType } from "../../domain/events.js";
 import { api } from "./api.js";
 import { actionForms } from "./case-actions.js";
-import { byId, fill, h } from "./dom.js";
-import { cstTime, DELIVERY_LABELS, EVENT_LABELS, masked, regionLabel, STATUS_LABELS } from "./labels.js";
+import { byId, fill, follow, h, term } from "./dom.js";
+import {
+  cstTime,
+  DELIVERY_LABELS,
+  EVENT_LABELS,
+  holderLabel,
+  masked,
+  regionLabel,
+  routeLabel,
+  STATUS_LABELS,
+} from "./labels.js";
 import type { CaseJson, EventJson, MatterJson } from "./types.js";
 
-let stream: EventSource | undefined;
-let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-const matters = new Map<string, MatterJson | undefined>();
-
-function row(term: string, ...value: Array<Node | string | null>): HTMLElement[] {
-  return [h("dt", {}, term), h("dd", {}, ...value.filter((v): v is Node | string => v !== null))];
-}
-
+/** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
 async function matterOf(c: CaseJson): Promise<MatterJson | undefined> {
-  const key = `${c.handlingRegion}/${c.matterCode}`;
-  if (!matters.has(key)) {
-    const page = await api<{ matters: MatterJson[] }>(
-      "GET",
-      `/regions/${c.handlingRegion}/matters?q=${encodeURIComponent(c.matterCode)}`,
-    ).catch(() => ({ matters: [] }));
-    matters.set(
-      key,
-      page.matters.find((m) => m.code === c.matterCode),
-    );
-  }
-  return matters.get(key);
+  const path = `/regions/${c.handlingRegion}/matters?q=${encodeURIComponent(c.matterCode)}`;
+  const page = await api<{ matters: MatterJson[] }>("GET", path).catch(() => ({ matters: [] }));
+  return page.matters.find((m) => m.code === c.matterCode);
 }
 
 function applicantText(c: CaseJson): string {
@@ -42,27 +37,24 @@ function renderSummary(c: CaseJson): void {
   const d = c.delivery;
   fill(
     byId("case-summary"),
-    ...row("受理编号", c.receiptNo),
-    ...row("事项", `${c.matterName}（${c.matterCode}）`),
-    ...row("收件地 → 办理地", `${regionLabel(c.intakeRegion)} → ${regionLabel(c.handlingRegion)}`),
-    ...row("申请人", applicantText(c)),
-    ...row("状态", h("strong", { id: "case-status" }, STATUS_LABELS[c.status])),
-    ...row(
-      "当前办理方",
-      h("span", { id: "case-held-by" }, c.heldBy === "" ? "（已结束）" : regionLabel(c.heldBy)),
-    ),
-    ...row(
+    ...term("受理编号", c.receiptNo),
+    ...term("事项", `${c.matterName}（${c.matterCode}）`),
+    ...term("收件地 → 办理地", routeLabel(c)),
+    ...term("申请人", applicantText(c)),
+    ...term("状态", h("strong", { id: "case-status" }, STATUS_LABELS[c.status])),
+    ...term("当前办理方", h("span", { id: "case-held-by" }, holderLabel(c))),
+    ...term(
       "办结期限",
       h("span", { id: "case-deadline" }, c.deadline),
       ` （承诺 ${c.promisedDays} 个工作日）`,
       c.overdue ? h("span", { class: "badge" }, "超期") : null,
     ),
-    ...row(
+    ...term(
       "送达方式",
       DELIVERY_LABELS[d.method],
       d.waybillNo ? `：${d.courier} 运单号 ${d.waybillNo}` : d.method === "MAIL" ? `：${d.address}` : "",
     ),
-    ...row(
+    ...term(
       "材料",
       h(
         "ul",
@@ -73,36 +65,30 @@ function renderSummary(c: CaseJson): void {
       ),
     ),
     ...(c.status === "SUPPLEMENT_REQUESTED"
-      ? row("补正要求", `${c.reason}；需补正：${c.requestedMaterialCodes.join("、")}`)
+      ? term("补正要求", `${c.reason}；需补正：${c.requestedMaterialCodes.join("、")}`)
       : []),
-    ...(c.approved !== undefined ? row("办理结果", c.approved ? "准予" : `不予批准：${c.reason}`) : []),
-    ...(c.status === "REJECTED" || c.status === "WITHDRAWN" ? row("理由", c.reason) : []),
+    ...(c.approved !== undefined ? term("办理结果", c.approved ? "准予" : `不予批准：${c.reason}`) : []),
+    ...(c.status === "REJECTED" || c.status === "WITHDRAWN" ? term("理由", c.reason) : []),
   );
 }
 
+/** What an event of each type adds to its timeline entry. */
+const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K }>) => string } = {
+  SupplementRequested: (p) => `${p.reason}（需补正：${p.materialCodes.join("、")}）`,
+  SupplementProvided: (p) => p.materials.map((m) => m.name).join("、"),
+  CaseDecided: (p) => (p.approved ? "准予" : `不予批准：${p.reason}`),
+  ResultMailed: (p) => `${p.courier} 运单号 ${p.waybillNo}`,
+  CaseAccepted: (p) => `办结期限 ${p.deadline}`,
+  CaseRejected: (p) => p.reason,
+  CaseWithdrawn: (p) => p.reason,
+  ResultReturned: (p) => p.reason,
+  HandlingNote: (p) => p.text,
+};
+
 function eventDetail(e: EventJson): string {
   // The payload sits under the event type's lowerCamelCase name (codec/json.ts, eventToJson).
-  const p = (e[`${e.type.charAt(0).toLowerCase()}${e.type.slice(1)}`] ?? {}) as Record<string, unknown>;
-  switch (e.type) {
-    case "SupplementRequested":
-      return `${String(p.reason)}（需补正：${(p.materialCodes as string[]).join("、")}）`;
-    case "SupplementProvided":
-      return (p.materials as Array<{ name: string }>).map((m) => m.name).join("、");
-    case "CaseDecided":
-      return p.approved ? "准予" : `不予批准：${String(p.reason)}`;
-    case "ResultMailed":
-      return `${String(p.courier)} 运单号 ${String(p.waybillNo)}`;
-    case "CaseAccepted":
-      return `办结期限 ${String(p.deadline)}`;
-    case "CaseRejected":
-    case "CaseWithdrawn":
-    case "ResultReturned":
-      return String(p.reason);
-    case "HandlingNote":
-      return String(p.text);
-    default:
-      return "";
-  }
+  const payload = e[`${e.type.charAt(0).toLowerCase()}${e.type.slice(1)}`] ?? {};
+  return (DETAILS[e.type] as ((p: unknown) => string) | undefined)?.(payload) ?? "";
 }
 
 function appendEvent(e: EventJson): void {
@@ -122,13 +108,13 @@ function appendEvent(e: EventJson): void {
   );
 }
 
-/** Shows case `caseId` for region `me` and follows its timeline until {@link hideCase}. */
+/** Shows case `caseId` for region `me` and follows its timeline until `unfollow`. */
 export async function showCase(caseId: string, me: string): Promise<void> {
-  hideCase();
   fill(byId("timeline"));
   fill(byId("case-actions"));
   const path = `/cases/${encodeURIComponent(caseId)}`;
   let formsOfVersion = -1;
+  let matter: Promise<MatterJson | undefined> | undefined;
   const render = async (c?: CaseJson) => {
     const current = c ?? (await api<CaseJson>("GET", path));
     byId("case-title").textContent = `办件详情 · ${current.matterName}`;
@@ -136,29 +122,17 @@ export async function showCase(caseId: string, me: string): Promise<void> {
     // Rebuilt only when the case moved on, so a form the clerk is filling in is not wiped.
     if (current.version === formsOfVersion) return;
     formsOfVersion = current.version;
-    const forms = actionForms(current, me, await matterOf(current), (next) => void render(next));
+    matter ??= matterOf(current);
+    const forms = actionForms(current, me, await matter, (next) => void render(next));
     fill(byId("case-actions"), ...(forms.length > 0 ? [h("h3", {}, "本地可办理的操作"), ...forms] : []));
   };
   await render();
-  const live = byId("case-live");
-  stream = new EventSource(`/api/v1${path}/events/stream`);
-  stream.addEventListener("open", () => {
-    live.textContent = "● 实时更新";
-  });
-  stream.addEventListener("error", () => {
-    live.textContent = "○ 正在重新连接……";
-  });
-  stream.addEventListener("case-event", (m) => {
-    appendEvent(JSON.parse((m as MessageEvent<string>).data) as EventJson);
-    // Events of one commit arrive together; re-read the case once after them.
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => void render(), 100);
-  });
-}
-
-/** Stops following the case shown. */
-export function hideCase(): void {
-  stream?.close();
-  stream = undefined;
-  clearTimeout(refreshTimer);
+  // Each event joins the timeline as it comes; the case is re-read once after a commit's events.
+  follow(
+    `/api/v1${path}/events/stream`,
+    byId("case-live"),
+    "case-event",
+    () => void render(),
+    (data) => appendEvent(JSON.parse(data) as EventJson),
+  );
 }

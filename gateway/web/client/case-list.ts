@@ -4,16 +4,9 @@
  */
 import type { CaseStatus } from "../../domain/case.js";
 import { api } from "./api.js";
-import { byId, fill, h } from "./dom.js";
-import { regionLabel, STATUS_LABELS } from "./labels.js";
+import { byId, fill, follow, h } from "./dom.js";
+import { holderLabel, regionLabel, routeLabel, STATUS_LABELS } from "./labels.js";
 import type { CaseJson, RegionJson } from "./types.js";
-
-let changes: EventSource | undefined;
-let reloadTimer: ReturnType<typeof setTimeout> | undefined;
-
-function holder(c: CaseJson): string {
-  return c.heldBy === "" ? "（已结束）" : regionLabel(c.heldBy);
-}
 
 async function load(): Promise<void> {
   const params = new URLSearchParams();
@@ -32,35 +25,23 @@ async function load(): Promise<void> {
         { "data-case-id": c.caseId, class: c.overdue ? "overdue" : undefined },
         h("td", {}, h("a", { href: `#/cases/${encodeURIComponent(c.caseId)}` }, c.receiptNo)),
         h("td", {}, c.matterName),
-        h("td", {}, `${regionLabel(c.intakeRegion)} → ${regionLabel(c.handlingRegion)}`),
+        h("td", {}, routeLabel(c)),
         h("td", { class: "status" }, STATUS_LABELS[c.status]),
-        h("td", { class: "held-by" }, holder(c)),
+        h("td", { class: "held-by" }, holderLabel(c)),
         h("td", { class: "deadline" }, c.deadline, c.overdue ? h("span", { class: "badge" }, "超期") : null),
       ),
     ),
   );
 }
 
-function reloadSoon(): void {
-  // A burst of changes (a batch from the bus) becomes one reload.
-  clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => void load(), 150);
-}
-
-/** Fills the filters once. */
+/** Fills the filters once (after their 全部). */
 export function setUpCaseList(regions: readonly RegionJson[]): void {
-  fill(
-    byId("filter-status"),
-    h("option", { value: "" }, "全部"),
+  byId("filter-status").append(
     ...(Object.entries(STATUS_LABELS) as Array<[CaseStatus, string]>).map(([code, label]) =>
       h("option", { value: code }, label),
     ),
   );
-  fill(
-    byId("filter-region"),
-    h("option", { value: "" }, "全部"),
-    ...regions.map((r) => h("option", { value: r.code }, regionLabel(r.code))),
-  );
+  byId("filter-region").append(...regions.map((r) => h("option", { value: r.code }, regionLabel(r.code))));
   byId("case-filter").addEventListener("change", () => void load());
   byId("case-filter").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -68,24 +49,8 @@ export function setUpCaseList(regions: readonly RegionJson[]): void {
   });
 }
 
-/** Shows the list and follows changes until {@link hideCaseList}. */
+/** Shows the list and reloads it whenever the change stream names a case, until `unfollow`. */
 export async function showCaseList(): Promise<void> {
-  const live = byId("cases-live");
-  changes?.close();
-  changes = new EventSource("/api/v1/stream");
-  changes.addEventListener("open", () => {
-    live.textContent = "● 实时更新";
-  });
-  changes.addEventListener("error", () => {
-    live.textContent = "○ 正在重新连接……";
-  });
-  changes.addEventListener("case-changed", reloadSoon);
+  follow("/api/v1/stream", byId("cases-live"), "case-changed", () => void load());
   await load();
-}
-
-/** Stops following changes. */
-export function hideCaseList(): void {
-  changes?.close();
-  changes = undefined;
-  clearTimeout(reloadTimer);
 }

@@ -3,14 +3,9 @@
  * server's `details[].path` mapped onto the element whose `data-path` names
  * that path (or its nearest parent path), so both kinds land in one place.
  */
-import type { IssueDetail } from "./api.js";
+import type { ApiError, IssueDetail } from "./api.js";
 import { h } from "./dom.js";
 import { zhIssue } from "./messages.js";
-
-/** A check in the shape of domain/ids.ts: undefined when valid, else the issue. */
-export type Check = (value: string) => string | undefined;
-
-type Control = HTMLElement & { value?: string };
 
 /** The message element of a field: inside its `.field` wrapper, linked for screen readers. */
 function issueElement(el: HTMLElement): HTMLElement {
@@ -38,72 +33,69 @@ export function clearIssues(scope: HTMLElement): void {
   for (const el of scope.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
 }
 
-/** `a.b[2].c` → `a.b[2]` → `a.b` → `a`: where to look when no element names the exact path. */
-function parentPaths(path: string): string[] {
-  const out = [path];
-  let p = path;
-  for (;;) {
-    const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
-    if (cut <= 0) return out;
-    p = p.slice(0, cut);
-    out.push(p);
+/** The shown element of `scope` naming `path` (`a.b[2].c`), else its nearest parent path (`a.b[2]`, `a.b`, `a`). */
+function elementFor(scope: HTMLElement, path: string): HTMLElement | undefined {
+  for (let p = path; p !== ""; p = p.slice(0, Math.max(p.lastIndexOf("."), p.lastIndexOf("["), 0))) {
+    const el = scope.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
+    if (el && !el.closest("[hidden]")) return el;
   }
+  return undefined;
 }
 
 /**
- * Puts each server detail next to the element of `scope` with the matching
- * `data-path`; returns the details no element claimed (shown form-wide).
+ * Puts each detail of the gateway's refusal `err` next to the element of `scope` with the matching
+ * `data-path`. Returns what is left for the form-wide message: the issues no element claimed (each after
+ * `prefix`), or the refusal's message when it has no details; "" when every detail found its field.
  */
-export function showServerIssues(scope: HTMLElement, details: readonly IssueDetail[]): IssueDetail[] {
+export function showRefusal(scope: HTMLElement, err: ApiError, prefix = (_: IssueDetail) => ""): string {
   const unplaced: IssueDetail[] = [];
-  const shown = new Map<HTMLElement, string[]>();
-  for (const d of details) {
-    const target = parentPaths(d.path)
-      .map((p) => scope.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`))
-      .find((el) => el !== null && !el.closest("[hidden]"));
-    if (!target) {
+  const placed = new Set<HTMLElement>();
+  for (const d of err.details) {
+    const el = elementFor(scope, d.path);
+    if (!el) {
       unplaced.push(d);
       continue;
     }
-    shown.set(target, [...(shown.get(target) ?? []), zhIssue(d.issue)]);
-  }
-  for (const [el, issues] of shown) {
-    issueElement(el).textContent = issues.join("；");
+    // Several issues of one field are shown together.
+    const p = issueElement(el);
+    p.textContent = placed.has(el) ? `${p.textContent}；${zhIssue(d.issue)}` : zhIssue(d.issue);
     el.setAttribute("aria-invalid", "true");
+    placed.add(el);
   }
-  return unplaced;
-}
-
-/** Options of {@link watchField}. */
-export interface FieldRule {
-  readonly check?: Check;
-  readonly required?: boolean;
-  /** Normalises what the clerk typed (e.g. upper-case the X of an ID) before checking. */
-  readonly normalise?: (v: string) => string;
+  if (err.details.length === 0) return err.message;
+  return unplaced.map((d) => `${prefix(d)}${zhIssue(d.issue)}`).join("；");
 }
 
 /**
- * Checks `el` as the clerk types: once the value reaches the field's
- * `maxlength`, or after the field was left once. Returns the validator the
- * form runs on submit (true when the value is acceptable).
+ * How a required field is checked: a check in the shape of domain/ids.ts (undefined when valid, else the
+ * issue), and whether to upper-case what the clerk typed (the X of an ID) before checking.
  */
-export function watchField(el: Control, rule: FieldRule): () => boolean {
+export interface FieldRule {
+  readonly check?: (value: string) => string | undefined;
+  readonly upper?: boolean;
+}
+
+/**
+ * Checks the required field `el` as the clerk types: once the value reaches the field's `maxlength`, or
+ * after the field was left once. Returns the validator the form runs on submit (true when acceptable).
+ */
+export function watchField(el: HTMLInputElement, rule: FieldRule = {}): () => boolean {
   let touched = false;
   const validate = (): boolean => {
-    const raw = (el.value ?? "").trim();
-    const v = rule.normalise ? rule.normalise(raw) : raw;
-    // Only normalised fields (codes, no spaces) are rewritten; names keep what the clerk is typing.
-    if (rule.normalise && v !== raw) el.value = v;
-    const issue = v === "" ? (rule.required ? "is required" : undefined) : rule.check?.(v);
+    const raw = el.value.trim();
+    const v = rule.upper ? raw.toUpperCase() : raw;
+    // Only upper-cased fields (codes, no spaces) are rewritten; names keep what the clerk is typing.
+    if (v !== raw) el.value = v;
+    const issue = v === "" ? "is required" : rule.check?.(v);
     showIssue(el, issue);
     return issue === undefined;
   };
   const max = Number(el.getAttribute("maxlength") ?? "0");
   el.addEventListener("input", () => {
-    if (touched || (max > 0 && (el.value ?? "").trim().length >= max)) validate();
+    if (touched || (max > 0 && el.value.trim().length >= max)) validate();
   });
   el.addEventListener("blur", () => {
-    if ((el.value ?? "").trim() !== "") touched = true;
+    if (el.value.trim() !== "") touched = true;
     if (touched) validate();
   });
   return validate;

@@ -6,13 +6,24 @@
 import { checkCreditCode, checkMobile, checkPostalCode, checkResidentId } from "../../domain/ids.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, fill, h } from "./dom.js";
-import { clearIssues, showIssue, showServerIssues, watchField } from "./fields.js";
+import { clearIssues, type FieldRule, showIssue, showRefusal, watchField } from "./fields.js";
 import { regionLabel } from "./labels.js";
-import { type MaterialRow, materialRow } from "./material-row.js";
-import { zhIssue } from "./messages.js";
-import type { CaseJson, MatterJson, RegionJson } from "./types.js";
+import { attachedMaterials, type MaterialRow, materialRow } from "./material-row.js";
+import type { CaseJson, MaterialJson, MatterJson, RegionJson } from "./types.js";
 
-const upper = (v: string) => v.toUpperCase();
+/** Required fields of one part of the request, each checked as typed: its key, element id and rule. */
+function fieldGroup(fields: Record<string, readonly [id: string, rule?: FieldRule]>) {
+  const checks = Object.values(fields).map(([id, rule]) => watchField(byId<HTMLInputElement>(id), rule));
+  return {
+    /** Runs every check of the group (all of them, so each shows its message); true when all pass. */
+    check: () => checks.map((run) => run()).every(Boolean),
+    /** The group's part of the request. */
+    values: () =>
+      Object.fromEntries(
+        Object.entries(fields).map(([key, [id]]) => [key, byId<HTMLInputElement>(id).value.trim()]),
+      ),
+  };
+}
 
 /** Sets up the intake form of region `me`; `done` gets the submitted case. */
 export function setUpIntake(
@@ -35,23 +46,22 @@ export function setUpIntake(
   const partners = regions.filter((r) => me.partners.includes(r.code));
   fill(regionSelect, ...partners.map((r) => h("option", { value: r.code }, regionLabel(r.code))));
 
-  const person = {
-    name: watchField(byId("person-name"), { required: true }),
-    idNumber: watchField(byId("person-id"), { required: true, check: checkResidentId, normalise: upper }),
-    mobile: watchField(byId("person-mobile"), { required: true, check: checkMobile }),
-  };
-  const org = {
-    name: watchField(byId("org-name"), { required: true }),
-    creditCode: watchField(byId("org-code"), { required: true, check: checkCreditCode, normalise: upper }),
-    legalRepresentative: watchField(byId("org-rep"), { required: true }),
-  };
-  const mail = {
-    recipient: watchField(byId("mail-recipient"), { required: true }),
-    mobile: watchField(byId("mail-mobile"), { required: true, check: checkMobile }),
-    address: watchField(byId("mail-address"), { required: true }),
-    postalCode: watchField(byId("mail-postal"), { required: true, check: checkPostalCode }),
-  };
-  const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
+  const person = fieldGroup({
+    name: ["person-name"],
+    idNumber: ["person-id", { check: checkResidentId, upper: true }],
+    mobile: ["person-mobile", { check: checkMobile }],
+  });
+  const organization = fieldGroup({
+    name: ["org-name"],
+    creditCode: ["org-code", { check: checkCreditCode, upper: true }],
+    legalRepresentative: ["org-rep"],
+  });
+  const mail = fieldGroup({
+    recipient: ["mail-recipient"],
+    mobile: ["mail-mobile", { check: checkMobile }],
+    address: ["mail-address"],
+    postalCode: ["mail-postal", { check: checkPostalCode }],
+  });
   const applicantKind = () =>
     form.querySelector<HTMLInputElement>('input[name="applicant-kind"]:checked')?.value ?? "person";
   const deliveryMethod = () =>
@@ -75,16 +85,12 @@ export function setUpIntake(
 
   const search = async () => {
     const params = new URLSearchParams({ q: query.value.trim(), mode: "REMOTE_INTAKE" });
-    try {
-      const page = await api<{ matters: MatterJson[] }>(
-        "GET",
-        `/regions/${regionSelect.value}/matters?${params}`,
-      );
-      matters = page.matters;
-    } catch (err) {
-      matters = [];
+    const path = `/regions/${regionSelect.value}/matters?${params}`;
+    const page = await api<{ matters: MatterJson[] }>("GET", path).catch((err: unknown) => {
       showIssue(results, err instanceof Error ? err.message : String(err));
-    }
+      return { matters: [] };
+    });
+    matters = page.matters;
     chooseMatter(undefined);
     if (matters.length === 0) {
       fill(results, h("p", { class: "hint" }, "没有找到可异地代收的事项。"));
@@ -131,20 +137,18 @@ export function setUpIntake(
   });
   byId("matter-search").addEventListener("click", () => void search());
   regionSelect.addEventListener("change", () => void search());
-  form.addEventListener("change", (e) => {
-    const t = e.target as HTMLInputElement;
-    if (t.name === "applicant-kind") {
-      byId("person-fields").hidden = t.value !== "person";
-      byId("org-fields").hidden = t.value !== "organization";
-    }
-    if (t.name === "delivery") byId("mail-fields").hidden = t.value !== "MAIL";
-  });
+  /** Shows the fields of the applicant kind and delivery method chosen. */
+  const showChosenParts = () => {
+    byId("person-fields").hidden = applicantKind() !== "person";
+    byId("org-fields").hidden = applicantKind() !== "organization";
+    byId("mail-fields").hidden = deliveryMethod() !== "MAIL";
+  };
+  form.addEventListener("change", showChosenParts);
 
   /** Runs every check of the page; false (with messages shown) when something is wrong. */
   const checkAll = (): boolean => {
-    const checks = applicantKind() === "person" ? Object.values(person) : Object.values(org);
-    if (deliveryMethod() === "MAIL") checks.push(...Object.values(mail));
-    let ok = checks.map((run) => run()).every(Boolean);
+    let ok = (applicantKind() === "person" ? person : organization).check();
+    if (deliveryMethod() === "MAIL") ok = mail.check() && ok;
     if (!matter) {
       showIssue(results, "请选择事项");
       ok = false;
@@ -152,49 +156,17 @@ export function setUpIntake(
     return showMissingMaterials() && ok;
   };
 
-  const request = () => {
-    const attached = rows.flatMap((r) => {
-      const m = r.material();
-      return m ? [{ row: r, material: m }] : [];
-    });
-    // The server names materials by their index in the request; let its messages find the row.
-    for (const r of rows) r.input.removeAttribute("data-path");
-    for (const [i, a] of attached.entries()) a.row.input.setAttribute("data-path", `materials[${i}]`);
-    const applicant =
-      applicantKind() === "person"
-        ? {
-            person: {
-              name: value("person-name"),
-              idNumber: value("person-id"),
-              mobile: value("person-mobile"),
-            },
-          }
-        : {
-            organization: {
-              name: value("org-name"),
-              creditCode: value("org-code"),
-              legalRepresentative: value("org-rep"),
-            },
-          };
+  const request = (materials: readonly MaterialJson[]) => {
     const method = deliveryMethod();
-    const delivery =
-      method === "MAIL"
-        ? {
-            method,
-            recipient: value("mail-recipient"),
-            mobile: value("mail-mobile"),
-            address: value("mail-address"),
-            postalCode: value("mail-postal"),
-          }
-        : { method };
     return {
       mode: "REMOTE_INTAKE",
       matterCode: matter?.code ?? "",
       intakeRegion: me.code,
       handlingRegion: regionSelect.value,
-      applicant,
-      materials: attached.map((a) => a.material),
-      delivery,
+      applicant:
+        applicantKind() === "person" ? { person: person.values() } : { organization: organization.values() },
+      materials,
+      delivery: method === "MAIL" ? { method, ...mail.values() } : { method },
     };
   };
 
@@ -202,7 +174,7 @@ export function setUpIntake(
     e.preventDefault();
     clearIssues(form);
     formError.textContent = "";
-    await Promise.all(rows.map((r) => r.settled()));
+    const materials = await attachedMaterials(rows);
     if (!checkAll()) {
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
@@ -210,12 +182,10 @@ export function setUpIntake(
     const submit = byId<HTMLButtonElement>("intake-submit");
     submit.disabled = true;
     try {
-      const created = await api<CaseJson>("POST", "/cases", request(), { "Idempotency-Key": key });
+      const created = await api<CaseJson>("POST", "/cases", request(materials), { "Idempotency-Key": key });
       key = idempotencyKey(`win-${me.code}`);
       form.reset();
-      byId("person-fields").hidden = false;
-      byId("org-fields").hidden = true;
-      byId("mail-fields").hidden = false;
+      showChosenParts();
       chooseMatter(undefined);
       fill(results);
       done(created);
@@ -226,11 +196,8 @@ export function setUpIntake(
       }
       // An answered refusal stored nothing: the corrected form is a new request with a new key.
       key = idempotencyKey(`win-${me.code}`);
-      const rest = showServerIssues(form, err.details);
-      formError.textContent =
-        rest.length > 0 || err.details.length === 0
-          ? `网关拒绝了申请：${rest.map((d) => `${d.path} ${zhIssue(d.issue)}`).join("；") || err.message}`
-          : "网关拒绝了申请，请按各项提示修改。";
+      const rest = showRefusal(form, err, (d) => `${d.path} `);
+      formError.textContent = rest ? `网关拒绝了申请：${rest}` : "网关拒绝了申请，请按各项提示修改。";
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     } finally {
       submit.disabled = false;

@@ -38,6 +38,16 @@ export function regionLabel(code: string): string {
   return name ? `${name}（${code}）` : code;
 }
 
+/** Who holds case `c` now: "广州市（440100）", or that nobody does any more. */
+export function holderLabel(c: { heldBy: string }): string {
+  return c.heldBy === "" ? "（已结束）" : regionLabel(c.heldBy);
+}
+
+/** "长沙市（430100） → 广州市（440100）": where case `c` was taken in and where it is handled. */
+export function routeLabel(c: { intakeRegion: string; handlingRegion: string }): string {
+  return `${regionLabel(c.intakeRegion)} → ${regionLabel(c.handlingRegion)}`;
+}
+
 const TIME = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai",
   year: "numeric",

@@ -4,29 +4,41 @@
  * every screen has an address and the back button works.
  */
 import { api } from "./api.js";
-import { hideCase, showCase } from "./case-detail.js";
-import { hideCaseList, setUpCaseList, showCaseList } from "./case-list.js";
-import { byId } from "./dom.js";
+import { showCase } from "./case-detail.js";
+import { setUpCaseList, showCaseList } from "./case-list.js";
+import { byId, unfollow } from "./dom.js";
 import { setUpIntake } from "./intake.js";
 import { setRegionNames } from "./labels.js";
-import { setUpReceipt, showReceipt } from "./receipt.js";
+import { showReceipt } from "./receipt.js";
 import { signedIn } from "./signin.js";
 import type { CaseJson, RegionJson } from "./types.js";
 
-const VIEWS = ["view-intake", "view-receipt", "view-cases", "view-case"] as const;
+/** Each screen and the menu entry it belongs to. */
+const VIEWS = {
+  "view-intake": "nav-intake",
+  "view-receipt": "nav-intake",
+  "view-cases": "nav-cases",
+  "view-case": "nav-cases",
+} as const;
 
-function show(view: (typeof VIEWS)[number], title: string): void {
-  for (const v of VIEWS) byId(v).hidden = v !== view;
-  for (const [nav, views] of [
-    ["nav-intake", ["view-intake", "view-receipt"]],
-    ["nav-cases", ["view-cases", "view-case"]],
-  ] as const) {
-    if ((views as readonly string[]).includes(view)) byId(nav).setAttribute("aria-current", "page");
+function show(view: keyof typeof VIEWS, title: string): void {
+  for (const [v, nav] of Object.entries(VIEWS)) {
+    byId(v).hidden = v !== view;
+    if (nav === VIEWS[view]) byId(nav).setAttribute("aria-current", "page");
     else byId(nav).removeAttribute("aria-current");
   }
   // Keyboard and screen-reader users land on the new screen's heading.
   byId(view).querySelector<HTMLElement>("h2")?.focus();
   document.title = title;
+}
+
+/** Shows what went wrong above every screen. */
+function failed(what: string): (err: unknown) => void {
+  return (err) => {
+    const box = byId("boot-error");
+    box.hidden = false;
+    box.textContent = `${what}：${err instanceof Error ? err.message : String(err)}`;
+  };
 }
 
 async function boot(): Promise<void> {
@@ -44,12 +56,11 @@ async function boot(): Promise<void> {
     justSubmitted = c;
     location.hash = `#/receipt/${encodeURIComponent(c.caseId)}`;
   });
-  setUpReceipt();
+  byId("receipt-print").addEventListener("click", () => window.print());
   setUpCaseList(regions);
 
   const route = async () => {
-    hideCase();
-    hideCaseList();
+    unfollow();
     const [, page = "intake", id] = location.hash.split("/").map(decodeURIComponent);
     if (page === "receipt" && id) {
       await showReceipt(id, justSubmitted?.caseId === id ? justSubmitted : undefined);
@@ -64,12 +75,7 @@ async function boot(): Promise<void> {
       show("view-intake", `收件 · ${site}`);
     }
   };
-  const safeRoute = () =>
-    route().catch((err: unknown) => {
-      const box = byId("boot-error");
-      box.hidden = false;
-      box.textContent = `页面加载失败：${err instanceof Error ? err.message : String(err)}`;
-    });
+  const safeRoute = () => route().catch(failed("页面加载失败"));
   window.addEventListener("hashchange", () => {
     byId("boot-error").hidden = true;
     void safeRoute();
@@ -78,8 +84,4 @@ async function boot(): Promise<void> {
   document.body.dataset.ready = "true";
 }
 
-boot().catch((err: unknown) => {
-  const box = byId("boot-error");
-  box.hidden = false;
-  box.textContent = `无法连接本地网关：${err instanceof Error ? err.message : String(err)}`;
-});
+boot().catch(failed("无法连接本地网关"));

@@ -1,10 +1,40 @@
-/** One material of a matter on a form: the file chooser, its digest and upload state. */
-import { ApiError } from "./api.js";
+/**
+ * One material of a matter on a form: the file chooser, its digest and upload state. The file goes to
+ * `POST /api/v1/materials` (stored content-addressed by the gateway), and the sha256 it answers is what
+ * the case carries. The browser hashes the file too, where it can, to check that the gateway stored the
+ * bytes the clerk chose.
+ */
+import { ApiError, api, hex } from "./api.js";
 import { fill, h } from "./dom.js";
 import { showIssue } from "./fields.js";
 import { sizeLabel } from "./labels.js";
-import { type Attached, attach, materialOf } from "./materials.js";
 import type { MaterialJson } from "./types.js";
+
+/** The server's bound on one material (contract/requests.ts, materialSchema). */
+const MAX_MATERIAL_BYTES = 200 * 1024 * 1024;
+
+type Stored = Pick<MaterialJson, "sha256" | "sizeBytes" | "mediaType">;
+
+/** Uploads `file` and returns its digest; refuses an empty or oversized file before sending it. */
+async function upload(file: File): Promise<Stored> {
+  if (file.size === 0 || file.size > MAX_MATERIAL_BYTES) {
+    throw new ApiError("INVALID_ARGUMENT", "file size", [
+      { path: "sizeBytes", issue: "must be between 1 byte and 200 MiB" },
+    ]);
+  }
+  const mediaType = file.type || "application/octet-stream";
+  // Web Crypto is unavailable on plain HTTP off localhost: the page then trusts the gateway's digest.
+  const local = globalThis.crypto?.subtle
+    ? hex(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()))
+    : undefined;
+  const stored = await api<Stored>("POST", "/materials", file, { "Content-Type": mediaType });
+  if (local !== undefined && stored.sha256 !== local) {
+    throw new ApiError("INTERNAL", "digest mismatch", [
+      { path: "sha256", issue: `网关存储的摘要 ${stored.sha256} 与本机计算的 ${local} 不一致，请重新上传` },
+    ]);
+  }
+  return stored;
+}
 
 /** A material's row. */
 export interface MaterialRow {
@@ -42,10 +72,10 @@ export function materialRow(code: string, name: string, required: boolean, idPre
     input,
     digest,
   );
-  let attached: Attached | undefined;
+  let material: MaterialJson | undefined;
   let pending: Promise<void> = Promise.resolve();
   input.addEventListener("change", () => {
-    attached = undefined;
+    material = undefined;
     const file = input.files?.[0];
     showIssue(input, undefined);
     if (!file) {
@@ -53,14 +83,14 @@ export function materialRow(code: string, name: string, required: boolean, idPre
       return;
     }
     fill(digest, "正在计算摘要并上传……");
-    pending = attach(file).then(
-      (a) => {
-        attached = a;
+    pending = upload(file).then(
+      ({ sha256, sizeBytes, mediaType }) => {
+        material = { materialCode: code, name, sha256, sizeBytes, mediaType };
         fill(
           digest,
           "sha256 ",
-          h("code", { class: "sha256" }, a.sha256),
-          ` · ${sizeLabel(Number(a.sizeBytes))} · 已上传`,
+          h("code", { class: "sha256" }, sha256),
+          ` · ${sizeLabel(Number(sizeBytes))} · 已上传`,
         );
       },
       (err: unknown) => {
@@ -70,12 +100,24 @@ export function materialRow(code: string, name: string, required: boolean, idPre
       },
     );
   });
-  return {
-    code,
-    required,
-    element,
-    input,
-    material: () => (attached ? materialOf(code, name, attached) : undefined),
-    settled: () => pending,
-  };
+  return { code, required, element, input, material: () => material, settled: () => pending };
+}
+
+/**
+ * The materials attached in `rows` once their uploads are over. The server names materials by their index
+ * in the request, so each row's file chooser takes that index as its `data-path` for the server's messages.
+ */
+export async function attachedMaterials(rows: readonly MaterialRow[]): Promise<MaterialJson[]> {
+  await Promise.all(rows.map((r) => r.settled()));
+  const attached: MaterialJson[] = [];
+  for (const r of rows) {
+    const m = r.material();
+    if (!m) {
+      r.input.removeAttribute("data-path");
+      continue;
+    }
+    r.input.setAttribute("data-path", `materials[${attached.length}]`);
+    attached.push(m);
+  }
+  return attached;
 }

@@ -3,6 +3,7 @@
  * in an HttpOnly cookie, out of reach of scripts) and shows the sign-in form
  * when nobody is.
  */
+import { ApiError, api } from "./api.js";
 import { byId } from "./dom.js";
 
 /** The signed-in staff member. */
@@ -17,6 +18,12 @@ const ROLE_LABELS: Record<StaffJson["role"], string> = {
   handler: "办理",
   auditor: "审计",
   admin: "管理员",
+};
+
+/** What a refused sign-in means, by error code; any other refusal is a wrong or expired token. */
+const REFUSALS: Readonly<Record<string, string>> = {
+  PERMISSION_DENIED: "该令牌属于其他地区的网关",
+  TOO_MANY_REQUESTS: "尝试次数过多，请稍后再试",
 };
 
 /** Who is signed in, or undefined after showing the sign-in form (which reloads the page once signed in). */
@@ -36,32 +43,22 @@ export async function signedIn(): Promise<StaffJson | undefined> {
     return me;
   }
   if (res.status !== 401 && res.status !== 403) throw new Error(`HTTP ${res.status}`);
-  const view = byId("view-signin");
-  view.hidden = false;
+  byId("view-signin").hidden = false;
   const input = byId<HTMLInputElement>("signin-token");
   const error = byId("signin-error");
   input.focus();
   byId<HTMLFormElement>("signin-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const r = await fetch("/api/v1/session", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ token: input.value }),
-    });
-    if (r.ok) {
+    try {
+      await api("POST", "/session", { token: input.value });
       location.reload();
-      return;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      error.hidden = false;
+      error.textContent = REFUSALS[err.code] ?? "令牌无效或已过期";
+      input.setAttribute("aria-invalid", "true");
+      input.select();
     }
-    const body = (await r.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
-    error.hidden = false;
-    error.textContent =
-      body?.error?.code === "PERMISSION_DENIED"
-        ? "该令牌属于其他地区的网关"
-        : body?.error?.code === "TOO_MANY_REQUESTS"
-          ? "尝试次数过多，请稍后再试"
-          : "令牌无效或已过期";
-    input.setAttribute("aria-invalid", "true");
-    input.select();
   });
   document.body.dataset.ready = "signin";
   return undefined;
