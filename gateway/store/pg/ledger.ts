@@ -23,7 +23,7 @@ import { migrate } from "./migrate.js";
 import { deletePublished, writeOutbox } from "./outbox.js";
 import { writeUnpark } from "./parked.js";
 import { RelayLease } from "./relay-lease.js";
-import { fromDriver, isUniqueViolation, PgSql } from "./sql.js";
+import { checkSchemaName, fromDriver, isUniqueViolation, PgSql } from "./sql.js";
 
 /** Options of {@link PgLedger.open}. */
 export interface PgLedgerOptions {
@@ -77,9 +77,7 @@ export class PgLedger extends SqlLedger {
 
   /** Connects, migrates the schema to the latest version, and returns the ledger. */
   static async open(o: PgLedgerOptions): Promise<PgLedger> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
-      throw new XrError(ErrorCode.INVALID_ARGUMENT, `schema: "${o.schema}" is not a plain lower-case name`);
-    }
+    checkSchemaName(o.schema);
     const config: pg.ClientConfig = {
       connectionString: o.url,
       options: [`search_path=${o.schema}`, ...SESSION_SETTINGS].map((x) => `-c ${x}`).join(" "),
