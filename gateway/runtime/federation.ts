@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { loadSigningConfig, regionSigner } from "../config/signing.js";
@@ -243,12 +244,7 @@ const FIRST_PULL_MS = 10_000;
  * once. Bounded: a partner away is pulled by the regular rounds later.
  */
 async function pullMissingCatalogs(regions: ReadonlyMap<string, RegionHandle>, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), FIRST_PULL_MS);
-  });
   const pulls = Promise.all([...regions.values()].map((r) => r.catalogs.partnerSync.syncMissing()));
-  const timedOut = await Promise.race([pulls.then(() => false), late]);
-  clearTimeout(timer);
+  const timedOut = await Promise.race([pulls.then(() => false), sleep(FIRST_PULL_MS, true, { ref: false })]);
   if (timedOut) log.warn({ waitedMs: FIRST_PULL_MS }, "partner catalogs not all pulled at start; pulling on");
 }

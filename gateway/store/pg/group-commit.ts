@@ -24,6 +24,11 @@ import type { Commit } from "../../ports/store.js";
  */
 export const BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
+/** Batches written at once: the next one writes its rows while the previous one holds the log lock. */
+const MAX_WRITERS = 2;
+// PostgreSQL caches 64 subtransactions per transaction; more savepoints slow every snapshot.
+const MAX_BATCH = 60;
+
 interface Pending {
   readonly change: Commit;
   readonly resolve: () => void;
@@ -53,16 +58,13 @@ export class PgGroupCommit {
   constructor(
     private readonly pool: pg.Pool,
     private readonly writer: BatchWriter,
-    private readonly maxWriters = 2,
-    // PostgreSQL caches 64 subtransactions per transaction; more savepoints slow every snapshot.
-    private readonly maxBatch = 60,
   ) {}
 
   /** Resolves once `change` is committed; rejects with the reason it was not. */
   submit(change: Commit): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ change, resolve, reject });
-      if (this.#writers < this.maxWriters) {
+      if (this.#writers < MAX_WRITERS) {
         this.#writers++;
         void this.#run();
       }
@@ -71,7 +73,7 @@ export class PgGroupCommit {
 
   async #run(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#commitBatch(this.#queue.splice(0, this.maxBatch));
+      while (this.#queue.length > 0) await this.#commitBatch(this.#queue.splice(0, MAX_BATCH));
     } finally {
       this.#writers--;
     }

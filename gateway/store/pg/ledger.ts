@@ -32,9 +32,7 @@ export interface PgLedgerOptions {
   /** Schema holding this region's tables (created if missing); lower-case letters, digits, `_`. */
   readonly schema: string;
   /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
-  readonly cipher?: DataCipher;
-  /** Connections in the pool (default 10). */
-  readonly poolSize?: number;
+  readonly cipher?: DataCipher | undefined;
 }
 
 /** Session settings of every connection: bounded waits, so that no commit hangs on a lost peer. */
@@ -87,7 +85,7 @@ export class PgLedger extends SqlLedger {
       // Past the server's statement timeout: a connection that stopped answering altogether.
       query_timeout: 35_000,
     };
-    const pool = new pg.Pool({ ...config, max: o.poolSize ?? 10 });
+    const pool = new pg.Pool({ ...config, max: 10 });
     // An idle pooled connection that the server closes must not crash the process; the next query reconnects.
     pool.on("error", () => undefined);
     try {

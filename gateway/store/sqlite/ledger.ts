@@ -27,10 +27,8 @@ import { SqliteSql } from "./sql.js";
 export interface SqliteLedgerOptions {
   /** File path, or ":memory:". */
   readonly path: string;
-  /** `FULL` (default) fsyncs every commit group; `NORMAL` survives process crashes only. */
-  readonly synchronous?: "FULL" | "NORMAL";
   /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
-  readonly cipher?: DataCipher;
+  readonly cipher?: DataCipher | undefined;
 }
 
 /** A commit's rows, concern by concern, in the order they are written; the log comes last. */
@@ -66,7 +64,8 @@ export class SqliteLedger extends SqlLedger {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     const db = new Database(options.path);
     db.pragma("journal_mode = WAL");
-    db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    // Every commit group is fsynced: a committed case survives a power cut, not only a crash.
+    db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");
     migrate(db);
     const s = new SqliteSql(db);
