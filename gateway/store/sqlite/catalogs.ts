@@ -5,9 +5,6 @@
  * through an FTS5 trigram index; shorter ones scan the index of the one
  * catalog version asked for, in catalog order, and stop at the page's end.
  */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import type { Matter } from "../../domain/matter.js";
 import {
   type CatalogStore,
@@ -16,7 +13,7 @@ import {
   type StoredCatalog,
 } from "../../ports/catalogs.js";
 import { CATALOGS, catalogRows, catalogTables, TRIGRAM } from "../sql/catalogs.js";
-import { SqliteSql } from "./sql.js";
+import { openDatabase, SqliteSql } from "./sql.js";
 
 const SCHEMA = `${catalogTables("id INTEGER PRIMARY KEY")}
   -- Catalog order, with what a scan tests: a search of a short substring reads the index alone.
@@ -48,12 +45,8 @@ export class SqliteCatalogStore implements CatalogStore {
 
   /** Opens `path` (the ledger's file, or ":memory:") and creates the tables if missing. */
   constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
     // A cache of what partners publish: a crash loses at most the last pull, which the next round repeats.
-    db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
+    const db = openDatabase(path, "NORMAL");
     db.exec(SCHEMA);
     this.#s = new SqliteSql(db);
   }
