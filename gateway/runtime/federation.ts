@@ -62,15 +62,17 @@ export interface FederationHandle {
 }
 
 /** Drain delay when XR_DRAIN_MS is not set (ms). */
-export const DEFAULT_DRAIN_MS = 5_000;
+const DEFAULT_DRAIN_MS = 5_000;
 
 /** Reads `XR_*`, `KAFKA_BROKERS` and `DATABASE_URL`; throws ConfigError on anything unusable. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationOptions {
   const problems: string[] = [];
-  const kafkaBrokers = (env.KAFKA_BROKERS ?? "")
-    .split(",")
-    .map((b) => b.trim())
-    .filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const kafkaBrokers = list(env.KAFKA_BROKERS);
   for (const b of kafkaBrokers) {
     if (!/^[\w.-]+:\d{1,5}$/.test(b) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(b)) {
       problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
@@ -85,10 +87,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
       `XR_KAFKA_SESSION_TIMEOUT_MS: "${sessionTimeout}" is not a number of milliseconds (6000 or more)`,
     );
   }
-  const regions = (env.XR_REGIONS ?? "")
-    .split(",")
-    .map((r) => r.trim())
-    .filter(Boolean);
+  const regions = list(env.XR_REGIONS);
   for (const r of regions)
     if (!/^\d{6}$/.test(r)) problems.push(`XR_REGIONS: "${r}" is not a six-digit region code`);
   // Long enough for a load balancer's health probes (every few seconds) to see the region go unready.

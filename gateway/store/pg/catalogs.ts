@@ -26,6 +26,10 @@ const SCHEMA = `
 
 const WHERE = "region = $1 AND version = $2 AND ($3 = '' OR strpos(modes, $3) > 0)";
 
+/** A failure of the catalog store: an outage, which callers may retry. */
+const unavailable = (what: string, err: unknown) =>
+  new XrError(ErrorCode.UNAVAILABLE, `${what}: ${(err as Error).message}`, { cause: err });
+
 /** {@link CatalogStore} in a region's PostgreSQL schema. */
 export class PgCatalogStore implements CatalogStore {
   readonly #pool: pg.Pool;
@@ -63,7 +67,7 @@ export class PgCatalogStore implements CatalogStore {
       }
     } catch (err) {
       await pool.end();
-      throw new XrError(ErrorCode.UNAVAILABLE, `catalog store: ${(err as Error).message}`, { cause: err });
+      throw unavailable("catalog store", err);
     }
     return new PgCatalogStore(pool, schema);
   }
@@ -100,13 +104,7 @@ export class PgCatalogStore implements CatalogStore {
       await c.query("COMMIT");
     } catch (err) {
       await c.query("ROLLBACK").catch(() => undefined);
-      throw new XrError(
-        ErrorCode.UNAVAILABLE,
-        `saving catalog ${region} ${version}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
+      throw unavailable(`saving catalog ${region} ${version}`, err);
     } finally {
       c.release();
     }
@@ -151,7 +149,7 @@ export class PgCatalogStore implements CatalogStore {
     try {
       return await this.#pool.query<R>(sql, params);
     } catch (err) {
-      throw new XrError(ErrorCode.UNAVAILABLE, `catalog store: ${(err as Error).message}`, { cause: err });
+      throw unavailable("catalog store", err);
     }
   }
 
