@@ -5,25 +5,8 @@
  * handling region is pushed to it through the adapter's `onCaseAccepted`.
  * Without a configured URL the region serves the bundled snapshot and says so.
  */
-import type { Logger } from "pino";
-import type { CaseState } from "../domain/case.js";
 import type { CatalogContext, CitySystem, RegionAdapter } from "../ports/adapter.js";
-import type { Catalogs } from "../usecases/catalogs.js";
-
-/** Options of {@link startCitySystem}. */
-export interface CitySystemOptions {
-  readonly region: string;
-  readonly adapter: RegionAdapter;
-  readonly ctx: CatalogContext;
-  readonly settings:
-    | { readonly url: string; readonly timeoutMs: number; readonly pollSeconds: number }
-    | undefined;
-  readonly catalogs: Catalogs;
-  /** Subscribes to "case X changed" notices (RegionContext.changes). */
-  readonly subscribe: (listener: (caseId: string) => void) => () => void;
-  readonly getCase: (caseId: string) => Promise<CaseState | undefined>;
-  readonly log: Logger;
-}
+import type { UpkeepOptions } from "./options.js";
 
 /** A connected city system (or none). */
 export interface CitySystemHandle {
@@ -43,19 +26,23 @@ const NONE: CitySystemHandle = {
 };
 
 /** Connects the region's city system if its adapter has one and a URL is configured. */
-export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
-  if (!o.adapter.connectCitySystem) return NONE;
-  const log = o.log.child({ citySystem: o.settings?.url ?? "none" });
-  if (!o.settings) {
+export function startCitySystem(
+  o: UpkeepOptions,
+  { adapter, ctx }: { adapter: RegionAdapter; ctx: CatalogContext },
+): CitySystemHandle {
+  if (!adapter.connectCitySystem) return NONE;
+  const settings = o.config.citySystems.get(o.region);
+  const log = o.log.child({ citySystem: settings?.url ?? "none" });
+  if (!settings) {
     log.info(
-      { catalogFile: o.adapter.catalogFile, catalogVersion: o.catalogs.own.version },
+      { catalogFile: adapter.catalogFile, catalogVersion: o.catalogs.own.version },
       "no city system configured (federation.yaml citySystem): serving the bundled catalog snapshot; accepted cases are not pushed",
     );
     return NONE;
   }
-  const city: CitySystem = o.adapter.connectCitySystem({
-    url: o.settings.url,
-    timeoutMs: o.settings.timeoutMs,
+  const city: CitySystem = adapter.connectCitySystem({
+    url: settings.url,
+    timeoutMs: settings.timeoutMs,
     log,
   });
   const refreshCatalog = async () => {
@@ -63,7 +50,7 @@ export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
     try {
       const raw = await city.pullCatalog(held);
       if (!raw) return false;
-      const next = o.adapter.parseCatalog(raw, o.ctx);
+      const next = adapter.parseCatalog(raw, ctx);
       o.catalogs.publishOwn(next);
       log.info(
         { from: held, to: next.version, matters: next.matters.length },
@@ -90,7 +77,7 @@ export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
     // The case is written in the catalog version it was filed under, if still held.
     const catalog = o.catalogs.ownAt(c.catalogVersion);
     try {
-      await city.onCaseAccepted(c, o.adapter.caseToLocal(c, catalog, o.ctx));
+      await city.onCaseAccepted(c, adapter.caseToLocal(c, catalog, ctx));
       log.info({ caseId }, "accepted case pushed to the city system");
     } catch (err) {
       pushed.delete(key);
@@ -106,7 +93,7 @@ export function startCitySystem(o: CitySystemOptions): CitySystemHandle {
     void p.finally(() => pushing.delete(p));
   });
   void refreshCatalog();
-  const timer = setInterval(() => void refreshCatalog(), o.settings.pollSeconds * 1000);
+  const timer = setInterval(() => void refreshCatalog(), settings.pollSeconds * 1000);
   timer.unref();
   return {
     refreshCatalog,

@@ -8,22 +8,10 @@
  * call. At start only partners whose catalog is not stored yet are pulled:
  * the others are served from the store until the next round.
  */
-import type { Logger } from "pino";
-import type { ApplicantKind, Matter } from "../domain/matter.js";
-import type { PartnerGateway } from "../ports/partners.js";
-import type { Catalogs } from "../usecases/catalogs.js";
+import { type ApplicantKind, type Matter, partnersOf } from "../domain/matter.js";
+import type { SharedCatalog } from "../ports/adapter.js";
+import type { UpkeepOptions } from "./options.js";
 import { matterFromWire } from "./wire.js";
-
-/** Options of {@link startPartnerCatalogSync}. */
-export interface PartnerSyncOptions {
-  readonly partners: PartnerGateway;
-  /** Regions whose catalogs this gateway follows (its cooperation partners). */
-  readonly follow: readonly string[];
-  readonly catalogs: Catalogs;
-  readonly applicantOf: (code: string) => ApplicantKind;
-  readonly pollMs: number;
-  readonly log: Logger;
-}
 
 /** A running sync; `syncNow` checks every partner once (tests, and the timer). */
 export interface PartnerSync {
@@ -38,7 +26,11 @@ export interface PartnerSync {
 const PAGE_SIZE = 500;
 
 /** Checks one partner's version and pulls its catalog if it changed; returns whether it did. */
-async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<boolean> {
+async function syncPartner(
+  o: UpkeepOptions,
+  applicantOf: (code: string) => ApplicantKind,
+  partner: string,
+): Promise<boolean> {
   const held = o.catalogs.held(partner)?.version;
   const probe = await o.partners.listMatters(partner, { pageSize: 1 });
   const version = String(probe.page.catalogVersion ?? "");
@@ -51,7 +43,7 @@ async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<bool
       throw new Error(`catalog of ${partner} changed during the pull; trying again next round`);
     }
     for (const w of (page.matters as Record<string, unknown>[] | undefined) ?? [])
-      matters.push(matterFromWire(w, o.applicantOf));
+      matters.push(matterFromWire(w, applicantOf));
     token = String(page.nextPageToken ?? "");
   } while (token !== "");
   await o.catalogs.savePartner(partner, version, matters);
@@ -59,15 +51,17 @@ async function syncPartner(o: PartnerSyncOptions, partner: string): Promise<bool
   return true;
 }
 
-/** Starts following the partners' catalog versions. */
-export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
+/** Starts following the catalog versions of the region's cooperation partners. */
+export function startPartnerCatalogSync(o: UpkeepOptions, shared: SharedCatalog): PartnerSync {
+  const follow = partnersOf(o.config.federation, o.region);
+  const applicantOf = (code: string) => shared.matters.get(code)?.applicant ?? "ANY";
   let running: Promise<void> | undefined;
   const pulling = new Map<string, Promise<boolean>>();
   const pull = (partner: string): Promise<boolean> => {
-    if (!o.follow.includes(partner)) return Promise.resolve(false);
+    if (!follow.includes(partner)) return Promise.resolve(false);
     let p = pulling.get(partner);
     if (!p) {
-      p = syncPartner(o, partner).finally(() => pulling.delete(partner));
+      p = syncPartner(o, applicantOf, partner).finally(() => pulling.delete(partner));
       pulling.set(partner, p);
     }
     return p;
@@ -76,7 +70,7 @@ export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
     running ??= (async () => {
       // Another replica of this region may have stored a newer version meanwhile.
       await o.catalogs.refresh().catch((err) => o.log.warn({ err }, "catalog store unavailable"));
-      for (const partner of o.follow.filter(only)) {
+      for (const partner of follow.filter(only)) {
         try {
           await pull(partner);
         } catch (err) {
@@ -90,7 +84,7 @@ export function startPartnerCatalogSync(o: PartnerSyncOptions): PartnerSync {
     return running;
   };
   const syncNow = () => sync(() => true);
-  const timer = setInterval(() => void syncNow(), o.pollMs);
+  const timer = setInterval(() => void syncNow(), o.config.catalogPollSeconds * 1000);
   timer.unref();
   o.catalogs.pullWith(pull);
   return {

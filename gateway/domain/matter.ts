@@ -42,8 +42,7 @@ export interface RegionCatalog {
 export function indexCatalog(regionCode: string, version: string, matters: readonly Matter[]): RegionCatalog {
   const byCode = new Map<string, Matter>();
   const byLocalCode = new Map<string, Matter>();
-  for (let i = 0; i < matters.length; i++) {
-    const m = matters[i] as Matter;
+  for (const m of matters) {
     byCode.set(m.code, m);
     byLocalCode.set(m.localCode, m);
   }

@@ -64,8 +64,8 @@ export function checkSubmission(
   if (!known) add("handlingRegion", `unknown region ${req.handlingRegion}`);
   const matter = handling.matter?.code === req.matterCode ? handling.matter : undefined;
   if (known && !matter) add("matterCode", `region ${req.handlingRegion} has no matter ${req.matterCode}`);
-  if (problems.length > 0) fail(ErrorCode.INVALID_ARGUMENT, problems);
-  if (!matter) throw new XrError(ErrorCode.INTERNAL, "unreachable: matter checked above");
+  // Without the matter, a problem was named above.
+  if (problems.length > 0 || !matter) fail(ErrorCode.INVALID_ARGUMENT, problems);
 
   if (!matter.modes.includes(req.mode)) {
     add("mode", `matter ${matter.code} allows ${matter.modes.join(", ")}, not ${req.mode}`);

@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { loadSigningConfig, regionSigner } from "../config/signing.js";
@@ -61,15 +62,17 @@ export interface FederationHandle {
 }
 
 /** Drain delay when XR_DRAIN_MS is not set (ms). */
-export const DEFAULT_DRAIN_MS = 5_000;
+const DEFAULT_DRAIN_MS = 5_000;
 
 /** Reads `XR_*`, `KAFKA_BROKERS` and `DATABASE_URL`; throws ConfigError on anything unusable. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationOptions {
   const problems: string[] = [];
-  const kafkaBrokers = (env.KAFKA_BROKERS ?? "")
-    .split(",")
-    .map((b) => b.trim())
-    .filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const kafkaBrokers = list(env.KAFKA_BROKERS);
   for (const b of kafkaBrokers) {
     if (!/^[\w.-]+:\d{1,5}$/.test(b) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(b)) {
       problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
@@ -84,10 +87,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
       `XR_KAFKA_SESSION_TIMEOUT_MS: "${sessionTimeout}" is not a number of milliseconds (6000 or more)`,
     );
   }
-  const regions = (env.XR_REGIONS ?? "")
-    .split(",")
-    .map((r) => r.trim())
-    .filter(Boolean);
+  const regions = list(env.XR_REGIONS);
   for (const r of regions)
     if (!/^\d{6}$/.test(r)) problems.push(`XR_REGIONS: "${r}" is not a six-digit region code`);
   // Long enough for a load balancer's health probes (every few seconds) to see the region go unready.
@@ -243,12 +243,7 @@ const FIRST_PULL_MS = 10_000;
  * once. Bounded: a partner away is pulled by the regular rounds later.
  */
 async function pullMissingCatalogs(regions: ReadonlyMap<string, RegionHandle>, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), FIRST_PULL_MS);
-  });
   const pulls = Promise.all([...regions.values()].map((r) => r.catalogs.partnerSync.syncMissing()));
-  const timedOut = await Promise.race([pulls.then(() => false), late]);
-  clearTimeout(timer);
+  const timedOut = await Promise.race([pulls.then(() => false), sleep(FIRST_PULL_MS, true, { ref: false })]);
   if (timedOut) log.warn({ waitedMs: FIRST_PULL_MS }, "partner catalogs not all pulled at start; pulling on");
 }

@@ -2,6 +2,7 @@
  * Whether a region should be sent work: one answer for /readyz and for the
  * gRPC health service, so that load balancers of either see the same thing.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Bus } from "../ports/bus.js";
 import type { BreakerState } from "../ports/partners.js";
 import type { LedgerStore } from "../ports/store.js";
@@ -36,17 +37,8 @@ export interface ReadinessReport {
 // must answer within a load balancer's probe timeout.
 const PING_TIMEOUT_MS = 2_000;
 
-async function answers(ping: () => Promise<boolean>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([ping().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const answers = (ping: () => Promise<boolean>): Promise<boolean> =>
+  Promise.race([ping().catch(() => false), sleep(PING_TIMEOUT_MS, false, { ref: false })]);
 
 /**
  * Checks the region. Not ready while draining, while the ledger or the bus

@@ -19,7 +19,6 @@ import { OutboxRelay } from "../outbound/relay.js";
 import type { Bus } from "../ports/bus.js";
 import type { BreakerState } from "../ports/partners.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
-import type { LedgerStore } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 import type { RegionCredentials } from "../security/keys-dir.js";
 import { FsMaterialStore } from "../store/fs/materials.js";
@@ -46,7 +45,6 @@ export interface RegionOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  readonly store?: LedgerStore;
   /** PostgreSQL connection URL of the ledger; absent = a SQLite file under `dataDir`. */
   readonly databaseUrl?: string | undefined;
   /** Staff tokens of the REST API and window page. */
@@ -113,17 +111,10 @@ const RELAY_FLUSH_MS = 5_000;
 /** Starts a region's gateway and resolves once it listens. */
 export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const log = o.log.child({ region: o.region });
-  const store =
-    o.store ??
-    (await openLedger({
-      region: o.region,
-      dataDir: o.dataDir,
-      databaseUrl: o.databaseUrl,
-      cipher: o.cipher,
-    }));
+  const location = { region: o.region, dataDir: o.dataDir, databaseUrl: o.databaseUrl };
+  const store = await openLedger({ ...location, cipher: o.cipher });
   const own = o.config.catalogs.get(o.region);
   if (!own) throw new Error(`region ${o.region} is not hosted by this configuration`);
-  const location = { region: o.region, dataDir: o.dataDir, databaseUrl: o.databaseUrl };
   const catalogs = await Catalogs.open(own, await openCatalogStore(location));
   let relay: OutboxRelay | undefined;
   const groupId = `xr-gateway-${o.region}`;
@@ -193,7 +184,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const breakers = (): Record<string, BreakerState> => ({
     bus: relay?.breakerState ?? "closed",
-    ...prefixed("partner:", partners.breakerStates()),
+    ...Object.fromEntries(Object.entries(partners.breakerStates()).map(([p, s]) => [`partner:${p}`, s])),
     ...upkeep.breakerStates(),
   });
   let draining = false;
@@ -279,8 +270,4 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     })();
     return drained;
   }
-}
-
-function prefixed<T>(prefix: string, o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}${k}`, v]));
 }

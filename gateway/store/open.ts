@@ -26,16 +26,9 @@ export interface LedgerLocation {
  */
 export async function openLedger(o: LedgerLocation): Promise<LedgerStore> {
   if (o.databaseUrl) {
-    return PgLedger.open({
-      url: o.databaseUrl,
-      schema: schemaOf(o.region),
-      ...(o.cipher ? { cipher: o.cipher } : {}),
-    });
+    return PgLedger.open({ url: o.databaseUrl, schema: schemaOf(o.region), cipher: o.cipher });
   }
-  return new SqliteLedger({
-    path: ledgerFile(o),
-    ...(o.cipher ? { cipher: o.cipher } : {}),
-  });
+  return new SqliteLedger({ path: ledgerFile(o), cipher: o.cipher });
 }
 
 /** Opens the store of partners' catalogs beside the region's ledger (same file or schema). */

@@ -1,58 +1,29 @@
 /**
- * Rows of the ledger's tables as both stores read them back (SQLite and
- * PostgreSQL keep the same columns), and how each becomes a domain value,
- * personal data opened with the ledger's cipher.
+ * Rows of the ledger's tables as both stores read them back (the statements
+ * name their columns as the domain values do), and how each becomes a domain
+ * value, personal data opened with the ledger's cipher. Where PostgreSQL reads
+ * a bigint as a string or jsonb as an object, SQLite has a number or JSON text.
  */
 import type { CaseState, CaseStatus } from "../domain/case.js";
 import type { LedgerEvent } from "../domain/events.js";
-import type { Direction, LogRecord } from "../domain/message-log.js";
+import type { LogRecord } from "../domain/message-log.js";
 import type { IdempotentResponse, OutboxRecord, ParkedEvent } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 
-/** A row of `parked`. */
-export interface ParkedRow {
-  event_id: string;
-  case_id: string;
-  source_region: string;
-  sequence: number;
-  value: Uint8Array;
-  parked_at: string;
-  topic: string;
-  reason: string;
-}
+/** A row of `parked`: the event, its envelope sealed. */
+export type ParkedRow = ParkedEvent;
 
-/** A row of `message_log` (`seq` is a string where the driver reads bigint that way). */
-export interface LogRow {
-  seq: number | string;
-  direction: Direction;
-  event_id: string;
-  case_id: string;
-  peer: string;
-  at: string;
-  value: Uint8Array;
-  prev_hash: string;
-  hash: string;
-}
+/** A row of `message_log`, its value sealed. */
+export type LogRow = Omit<LogRecord, "seq"> & { seq: number | string };
 
-/** A row of `events`. */
-export interface EventRow {
-  event_id: string;
-  case_id: string;
-  source_region: string;
-  sequence: number;
-  occurred_at: string;
-  status_after: string;
-  payload: string;
-}
+/** A row of `events`, its payload sealed JSON. */
+export type EventRow = Omit<LedgerEvent, "payload"> & { payload: string };
 
-/** A row of `outbox` (`id` bigint and `headers` jsonb in PostgreSQL, integer and JSON text in SQLite). */
-export interface OutboxRow {
+/** A row of `outbox`, its value sealed. */
+export type OutboxRow = Omit<OutboxRecord, "id" | "headers"> & {
   id: number | string;
-  topic: string;
-  key: string;
-  value: Uint8Array;
   headers: string | Record<string, string>;
-}
+};
 
 /** The columns of `cases` a case is read from. */
 export interface CaseRow {
@@ -76,31 +47,12 @@ export function logFromRow(r: LogRow, cipher: DataCipher): LogRecord {
   } catch {
     value = new Uint8Array();
   }
-  return {
-    seq: Number(r.seq),
-    direction: r.direction,
-    eventId: r.event_id,
-    caseId: r.case_id,
-    peer: r.peer,
-    at: r.at,
-    value,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
+  return { ...r, seq: Number(r.seq), value };
 }
 
 /** A parked event with its envelope opened. */
 export function parkedFromRow(r: ParkedRow, cipher: DataCipher): ParkedEvent {
-  return {
-    eventId: r.event_id,
-    caseId: r.case_id,
-    sourceRegion: r.source_region,
-    sequence: r.sequence,
-    value: new Uint8Array(cipher.open(r.value)),
-    parkedAt: r.parked_at,
-    topic: r.topic,
-    reason: r.reason,
-  };
+  return { ...r, value: new Uint8Array(cipher.open(r.value)) };
 }
 
 /** A case: its body opened, its status from the column, which is the truth (forwarding changes only it). */
@@ -110,23 +62,14 @@ export function caseFromRow(r: CaseRow, cipher: DataCipher): CaseState {
 
 /** A ledger event with its payload opened. */
 export function eventFromRow(r: EventRow, cipher: DataCipher): LedgerEvent {
-  return {
-    eventId: r.event_id,
-    caseId: r.case_id,
-    sourceRegion: r.source_region,
-    sequence: Number(r.sequence),
-    occurredAt: r.occurred_at,
-    statusAfter: r.status_after as CaseStatus,
-    payload: JSON.parse(cipher.openText(r.payload)),
-  };
+  return { ...r, sequence: Number(r.sequence), payload: JSON.parse(cipher.openText(r.payload)) };
 }
 
 /** An outbox message with its value opened. */
 export function outboxFromRow(r: OutboxRow, cipher: DataCipher): OutboxRecord {
   return {
+    ...r,
     id: Number(r.id),
-    topic: r.topic,
-    key: r.key,
     value: new Uint8Array(cipher.open(r.value)),
     headers: typeof r.headers === "string" ? JSON.parse(r.headers) : r.headers,
   };

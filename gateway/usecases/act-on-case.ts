@@ -1,13 +1,12 @@
 /** A step of the lifecycle taken by this region: accept, decide, mail, … */
 import { type CaseAction, planAction } from "../domain/actions.js";
 import { cstDate } from "../domain/calendar.js";
-import type { CaseState } from "../domain/case.js";
-import { ErrorCode, XrError } from "../domain/errors.js";
 import type { IdempotencyKey } from "../ports/store.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit, retryOnConflict } from "./emit.js";
 import { type CaseOutcome, findReplay, scopeKey } from "./idempotency.js";
 import { requireMaterialsHeld } from "./materials.js";
+import { getCase } from "./queries.js";
 import { setTraceCase } from "./trace.js";
 
 /** Applies an action of this region to a case it is party to. */
@@ -41,12 +40,7 @@ async function attempt(
   meta: RequestMeta,
   key: IdempotencyKey | undefined,
 ): Promise<CaseOutcome> {
-  const current: CaseState | undefined = await ctx.store.getCase(caseId);
-  if (!current) {
-    throw new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`, {
-      details: [{ path: "caseId", issue: "unknown case" }],
-    });
-  }
+  const current = await getCase(ctx, caseId);
   const now = ctx.clock.now();
   // The materials of the catalog version the case was filed under, not of a later one.
   const matter = await ctx.catalogs.matter(

@@ -5,13 +5,15 @@
  * held in memory and the matters intake looks up cached.
  */
 import type { Matter, RegionCatalog } from "../domain/matter.js";
-import { type CatalogStore, KEPT_CATALOG_VERSIONS, type MatterSearch } from "../ports/catalogs.js";
+import {
+  type CatalogStore,
+  KEPT_CATALOG_VERSIONS,
+  type MatterSearch,
+  type StoredCatalog,
+} from "../ports/catalogs.js";
 
 /** A catalog version this gateway holds. */
-export interface HeldCatalog {
-  readonly version: string;
-  readonly matterCount: number;
-}
+export type HeldCatalog = Omit<StoredCatalog, "region">;
 
 /** Matters looked up by code kept in memory: enough for the matters a window files every day. */
 const CACHED_MATTERS = 2_048;
@@ -44,9 +46,8 @@ export class Catalogs {
 
   /** Reads the newest stored version of each partner again (another replica may have pulled one). */
   async refresh(): Promise<void> {
-    for (const s of await this.#store.newest()) {
-      if (s.region !== this.region)
-        this.#held.set(s.region, { version: s.version, matterCount: s.matterCount });
+    for (const { region, ...held } of await this.#store.newest()) {
+      if (region !== this.region) this.#held.set(region, held);
     }
   }
 

@@ -3,7 +3,7 @@ import { caseParties } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { StoredMaterial } from "../ports/materials.js";
 import type { RegionContext } from "./context.js";
-import { getCase } from "./queries.js";
+import { caseNotFound, getCase } from "./queries.js";
 
 /** Largest material accepted: scans of a few dozen pages, with room to spare. */
 const MAX_MATERIAL_BYTES = 100 * 1024 * 1024;
@@ -11,7 +11,7 @@ const MAX_MATERIAL_BYTES = 100 * 1024 * 1024;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 
 /** The media type of an upload, or INVALID_ARGUMENT naming the header. */
-export function checkMediaType(raw: string | undefined): string {
+function checkMediaType(raw: string | undefined): string {
   const mediaType = (raw ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (!MEDIA_TYPE.test(mediaType)) {
     throw XrError.invalid(
@@ -111,10 +111,6 @@ export async function materialOfCase(
  */
 export async function getCaseFor(ctx: RegionContext, caller: string, caseId: string) {
   const c = await getCase(ctx, caseId);
-  if (caller !== ctx.region && !caseParties(c).includes(caller)) {
-    throw new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`, {
-      details: [{ path: "caseId", issue: "unknown case" }],
-    });
-  }
+  if (caller !== ctx.region && !caseParties(c).includes(caller)) throw caseNotFound(caseId);
   return c;
 }

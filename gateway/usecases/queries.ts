@@ -7,13 +7,17 @@ import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
 import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
+/** The answer for a case id that is unknown here, or that the caller may not know of. */
+export function caseNotFound(caseId: string): XrError {
+  return new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`, {
+    details: [{ path: "caseId", issue: "unknown case" }],
+  });
+}
+
 /** A case by id, or NOT_FOUND. */
 export async function getCase(ctx: RegionContext, caseId: string): Promise<CaseState> {
   const c = await ctx.store.getCase(caseId);
-  if (!c)
-    throw new XrError(ErrorCode.NOT_FOUND, `case ${caseId} not found`, {
-      details: [{ path: "caseId", issue: "unknown case" }],
-    });
+  if (!c) throw caseNotFound(caseId);
   return c;
 }
 

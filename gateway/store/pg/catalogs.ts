@@ -14,35 +14,21 @@ import {
   type MatterSearch,
   type StoredCatalog,
 } from "../../ports/catalogs.js";
-import { catalogRows, likePattern, TRIGRAM } from "../catalog-rows.js";
+import { CATALOGS, catalogRows, catalogTables, likePattern, TRIGRAM } from "../sql/catalogs.js";
+import { checkSchemaName, numbered } from "./sql.js";
 
 // pg_trgm lives in `public`, outside the region's search path: its operator class is named in full.
 const SCHEMA = `
   CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
-  CREATE TABLE IF NOT EXISTS catalog_versions (
-    region text NOT NULL,
-    version text NOT NULL,
-    seq bigint NOT NULL,
-    matter_count integer NOT NULL,
-    PRIMARY KEY (region, version)
-  );
-  CREATE TABLE IF NOT EXISTS catalog_matters (
-    region text NOT NULL,
-    version text NOT NULL,
-    position integer NOT NULL,
-    code text NOT NULL,
-    local_code text NOT NULL,
-    modes text NOT NULL,
-    search text NOT NULL,
-    body text NOT NULL,
-    PRIMARY KEY (region, version, position)
-  );
-  CREATE INDEX IF NOT EXISTS catalog_matters_code ON catalog_matters (region, version, code);
-  CREATE INDEX IF NOT EXISTS catalog_matters_local_code ON catalog_matters (region, version, local_code);
+  ${catalogTables("PRIMARY KEY (region, version, position)")}
   CREATE INDEX IF NOT EXISTS catalog_matters_search ON catalog_matters USING gin (search public.gin_trgm_ops);
 `;
 
 const WHERE = "region = $1 AND version = $2 AND ($3 = '' OR strpos(modes, $3) > 0)";
+
+/** A failure of the catalog store: an outage, which callers may retry. */
+const unavailable = (what: string, err: unknown) =>
+  new XrError(ErrorCode.UNAVAILABLE, `${what}: ${(err as Error).message}`, { cause: err });
 
 /** {@link CatalogStore} in a region's PostgreSQL schema. */
 export class PgCatalogStore implements CatalogStore {
@@ -56,9 +42,7 @@ export class PgCatalogStore implements CatalogStore {
 
   /** Connects to `url`, creating the tables in `schema` (the region's ledger schema) if missing. */
   static async open(url: string, schema: string): Promise<PgCatalogStore> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
-      throw new XrError(ErrorCode.INVALID_ARGUMENT, `schema: "${schema}" is not a plain lower-case name`);
-    }
+    checkSchemaName(schema);
     const pool = new pg.Pool({
       connectionString: url,
       options: `-c search_path=${schema}`,
@@ -83,7 +67,7 @@ export class PgCatalogStore implements CatalogStore {
       }
     } catch (err) {
       await pool.end();
-      throw new XrError(ErrorCode.UNAVAILABLE, `catalog store: ${(err as Error).message}`, { cause: err });
+      throw unavailable("catalog store", err);
     }
     return new PgCatalogStore(pool, schema);
   }
@@ -97,7 +81,7 @@ export class PgCatalogStore implements CatalogStore {
       await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.#schema}:catalogs`]);
       await this.#drop(c, region, version);
       await c.query(
-        `INSERT INTO catalog_matters (region, version, position, code, local_code, modes, search, body)
+        `${CATALOGS.insertMatter}
          SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
         [
           region,
@@ -110,52 +94,36 @@ export class PgCatalogStore implements CatalogStore {
           rows.map((r) => r.body),
         ],
       );
-      await c.query(
-        `INSERT INTO catalog_versions (region, version, seq, matter_count)
-         SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3 FROM catalog_versions`,
-        [region, version, matters.length],
-      );
-      const stale = await c.query<{ version: string }>(
-        "SELECT version FROM catalog_versions WHERE region = $1 ORDER BY seq DESC OFFSET $2",
-        [region, KEPT_CATALOG_VERSIONS + 1],
-      );
+      await c.query(numbered(CATALOGS.insertVersion), [region, version, matters.length]);
+      const stale = await c.query<{ version: string }>(numbered(CATALOGS.stale), [
+        region,
+        region,
+        KEPT_CATALOG_VERSIONS + 1,
+      ]);
       for (const old of stale.rows) await this.#drop(c, region, old.version);
       await c.query("COMMIT");
     } catch (err) {
       await c.query("ROLLBACK").catch(() => undefined);
-      throw new XrError(
-        ErrorCode.UNAVAILABLE,
-        `saving catalog ${region} ${version}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
+      throw unavailable(`saving catalog ${region} ${version}`, err);
     } finally {
       c.release();
     }
   }
 
   async #drop(c: pg.PoolClient, region: string, version: string): Promise<void> {
-    await c.query("DELETE FROM catalog_matters WHERE region = $1 AND version = $2", [region, version]);
-    await c.query("DELETE FROM catalog_versions WHERE region = $1 AND version = $2", [region, version]);
+    for (const sql of [CATALOGS.dropMatters, CATALOGS.dropVersion])
+      await c.query(numbered(sql), [region, version]);
   }
 
   async newest(): Promise<StoredCatalog[]> {
-    const { rows } = await this.#query<StoredCatalog>(
-      `SELECT DISTINCT ON (region) region, version, matter_count AS "matterCount"
-         FROM catalog_versions ORDER BY region, seq DESC`,
-      [],
-    );
-    return rows;
+    return (await this.#query<StoredCatalog>(CATALOGS.newest, [])).rows;
   }
 
   async matter(region: string, version: string, code: string): Promise<Matter | undefined> {
-    const { rows } = await this.#query<{ body: string }>(
-      `SELECT body FROM catalog_matters WHERE region = $1 AND version = $2 AND (code = $3 OR local_code = $3)
-        ORDER BY code = $3 DESC, position LIMIT 1`,
-      [region, version, code],
-    );
-    return rows[0] ? (JSON.parse(rows[0].body) as Matter) : undefined;
+    const find = async (sql: string) =>
+      (await this.#query<{ body: string }>(numbered(sql), [region, version, code])).rows[0];
+    const row = (await find(CATALOGS.byCode)) ?? (await find(CATALOGS.byLocalCode));
+    return row ? (JSON.parse(row.body) as Matter) : undefined;
   }
 
   async search(region: string, version: string, q: MatterSearch): Promise<Matter[]> {
@@ -181,7 +149,7 @@ export class PgCatalogStore implements CatalogStore {
     try {
       return await this.#pool.query<R>(sql, params);
     } catch (err) {
-      throw new XrError(ErrorCode.UNAVAILABLE, `catalog store: ${(err as Error).message}`, { cause: err });
+      throw unavailable("catalog store", err);
     }
   }
 

@@ -14,15 +14,28 @@
  */
 import type pg from "pg";
 import { ErrorCode, XrError } from "../../domain/errors.js";
-import type { LogEntry } from "../../domain/message-log.js";
 import type { Commit } from "../../ports/store.js";
+import type { DataCipher } from "../../security/cipher.js";
+import { writeCase } from "./cases.js";
+import { writeEvents } from "./events.js";
+import { writeIdempotency } from "./idempotency.js";
+import { writeInbox } from "./inbox.js";
+import { appendLog } from "./log.js";
+import { writeOutbox } from "./outbox.js";
+import { writeUnpark } from "./parked.js";
+import { fromDriver, isUniqueViolation } from "./sql.js";
 
 /**
  * How every write transaction of the ledger begins: reading committed data as
  * of each statement, whatever the database's default, because the message
  * log's head must be read after its lock is granted, not from an older snapshot.
  */
-export const BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
+const BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
+
+/** Batches written at once: the next one writes its rows while the previous one holds the log lock. */
+const MAX_WRITERS = 2;
+// PostgreSQL caches 64 subtransactions per transaction; more savepoints slow every snapshot.
+const MAX_BATCH = 60;
 
 interface Pending {
   readonly change: Commit;
@@ -30,19 +43,42 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-/** How a batch's parts are written (PgLedger's statements). */
-export interface BatchWriter {
-  /** Writes one change's rows, not its log entries; throws XrError (or a driver error) on refusal. */
-  writeRows(c: pg.PoolClient, change: Commit): Promise<void>;
-  /** Chains and appends log entries under the log lock. */
-  appendLog(c: pg.PoolClient, entries: readonly LogEntry[]): Promise<void>;
-  /** One change alone in its own transaction (the fallback). */
-  commitAlone(change: Commit): Promise<void>;
-  /**
-   * The error the caller gets when its change was refused inside a batch, or
-   * undefined when the failure was not about the change (try it alone).
-   */
-  refusal(change: Commit, err: unknown): unknown;
+/** A commit's rows, concern by concern, in the order they are written; the log comes last. */
+const WRITERS: ReadonlyArray<(c: pg.ClientBase, change: Commit, cipher: DataCipher) => Promise<void>> = [
+  writeCase,
+  writeEvents,
+  writeOutbox,
+  writeInbox,
+  writeIdempotency,
+  writeUnpark,
+];
+
+/** Runs `fn` in one transaction on one pooled connection; what fails rejects as an XrError. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  what: string,
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw fromDriver(what, err);
+  }
+  let broken = false;
+  try {
+    await client.query(BEGIN);
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw fromDriver(what, err);
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Queues commits and writes them in grouped transactions. */
@@ -50,19 +86,18 @@ export class PgGroupCommit {
   #queue: Pending[] = [];
   #writers = 0;
 
+  /** `schema` keys the message log's lock; `cipher` seals what the rows hold. */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly writer: BatchWriter,
-    private readonly maxWriters = 2,
-    // PostgreSQL caches 64 subtransactions per transaction; more savepoints slow every snapshot.
-    private readonly maxBatch = 60,
+    private readonly schema: string,
+    private readonly cipher: DataCipher,
   ) {}
 
   /** Resolves once `change` is committed; rejects with the reason it was not. */
   submit(change: Commit): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ change, resolve, reject });
-      if (this.#writers < this.maxWriters) {
+      if (this.#writers < MAX_WRITERS) {
         this.#writers++;
         void this.#run();
       }
@@ -71,7 +106,7 @@ export class PgGroupCommit {
 
   async #run(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#commitBatch(this.#queue.splice(0, this.maxBatch));
+      while (this.#queue.length > 0) await this.#commitBatch(this.#queue.splice(0, MAX_BATCH));
     } finally {
       this.#writers--;
     }
@@ -97,7 +132,7 @@ export class PgGroupCommit {
       for (const p of batch) {
         await client.query("SAVEPOINT one");
         try {
-          await this.writer.writeRows(client, p.change);
+          await this.#writeRows(client, p.change);
           await client.query("RELEASE SAVEPOINT one");
           done.push(p);
         } catch (err) {
@@ -105,9 +140,11 @@ export class PgGroupCommit {
           refused.push([p, err]);
         }
       }
-      await this.writer.appendLog(
+      await appendLog(
         client,
+        this.schema,
         done.flatMap((p) => p.change.log ?? []),
+        this.cipher,
       );
     } catch {
       // The batch as a whole failed: nothing of it holds. Each commit gets its own chance.
@@ -131,21 +168,40 @@ export class PgGroupCommit {
         { cause: err },
       );
       for (const p of done) p.reject(unknown);
-      for (const [p, e] of refused) p.reject(this.writer.refusal(p.change, e) ?? unknown);
+      for (const [p, e] of refused) p.reject(this.#refusal(p.change, e) ?? unknown);
       return;
     }
     client.release();
     for (const p of done) p.resolve();
     for (const [p, err] of refused) {
-      const refusal = this.writer.refusal(p.change, err);
+      const refusal = this.#refusal(p.change, err);
       if (refusal === undefined) await this.#alone(p);
       else p.reject(refusal);
     }
   }
 
+  /** Writes a change's rows (not its log entries, which the caller appends last). */
+  async #writeRows(c: pg.PoolClient, change: Commit): Promise<void> {
+    for (const write of WRITERS) await write(c, change, this.cipher);
+  }
+
+  /**
+   * The error the caller gets when its change was refused inside a batch: its
+   * own fault (CONFLICT), or undefined for a failure to try alone.
+   */
+  #refusal(change: Commit, err: unknown): unknown {
+    if (err instanceof XrError) return err;
+    if (isUniqueViolation(err)) return fromDriver(`commit of case ${change.state.caseId}`, err);
+    return undefined;
+  }
+
+  /** One change in a transaction of its own. */
   async #alone(p: Pending): Promise<void> {
     try {
-      await this.writer.commitAlone(p.change);
+      await inTransaction(this.pool, `commit of case ${p.change.state.caseId}`, async (c) => {
+        await this.#writeRows(c, p.change);
+        await appendLog(c, this.schema, p.change.log ?? [], this.cipher);
+      });
       p.resolve();
     } catch (err) {
       p.reject(err);

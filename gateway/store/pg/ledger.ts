@@ -13,17 +13,13 @@ import type { LogEntry } from "../../domain/message-log.js";
 import type { Commit } from "../../ports/store.js";
 import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
 import { SqlLedger } from "../sql/ledger.js";
-import { markForwarded, writeCase } from "./cases.js";
-import { writeEvents } from "./events.js";
-import { BEGIN, PgGroupCommit } from "./group-commit.js";
-import { writeIdempotency } from "./idempotency.js";
-import { writeInbox } from "./inbox.js";
+import { markForwarded } from "./cases.js";
+import { inTransaction, PgGroupCommit } from "./group-commit.js";
 import { appendLog } from "./log.js";
 import { migrate } from "./migrate.js";
-import { deletePublished, writeOutbox } from "./outbox.js";
-import { writeUnpark } from "./parked.js";
+import { deletePublished } from "./outbox.js";
 import { RelayLease } from "./relay-lease.js";
-import { fromDriver, isUniqueViolation, PgSql } from "./sql.js";
+import { checkSchemaName, fromDriver, PgSql } from "./sql.js";
 
 /** Options of {@link PgLedger.open}. */
 export interface PgLedgerOptions {
@@ -32,9 +28,7 @@ export interface PgLedgerOptions {
   /** Schema holding this region's tables (created if missing); lower-case letters, digits, `_`. */
   readonly schema: string;
   /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
-  readonly cipher?: DataCipher;
-  /** Connections in the pool (default 10). */
-  readonly poolSize?: number;
+  readonly cipher?: DataCipher | undefined;
 }
 
 /** Session settings of every connection: bounded waits, so that no commit hangs on a lost peer. */
@@ -42,16 +36,6 @@ const SESSION_SETTINGS = [
   "statement_timeout=30000",
   "lock_timeout=15000",
   "idle_in_transaction_session_timeout=60000",
-];
-
-/** A commit's rows, concern by concern, in the order they are written; the log comes last. */
-const WRITERS: ReadonlyArray<(c: pg.ClientBase, change: Commit, cipher: DataCipher) => Promise<void>> = [
-  writeCase,
-  writeEvents,
-  writeOutbox,
-  writeInbox,
-  writeIdempotency,
-  writeUnpark,
 ];
 
 /** {@link LedgerStore} in one PostgreSQL schema. */
@@ -67,19 +51,12 @@ export class PgLedger extends SqlLedger {
     this.#pool = pool;
     this.#lease = lease;
     this.#schema = schema;
-    this.#commits = new PgGroupCommit(pool, {
-      writeRows: (c, change) => this.#writeRows(c, change),
-      appendLog: (c, entries) => appendLog(c, this.#schema, entries, this.cipher),
-      commitAlone: (change) => this.#commitAlone(change),
-      refusal: (change, err) => this.#refusal(change, err),
-    });
+    this.#commits = new PgGroupCommit(pool, schema, cipher);
   }
 
   /** Connects, migrates the schema to the latest version, and returns the ledger. */
   static async open(o: PgLedgerOptions): Promise<PgLedger> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
-      throw new XrError(ErrorCode.INVALID_ARGUMENT, `schema: "${o.schema}" is not a plain lower-case name`);
-    }
+    checkSchemaName(o.schema);
     const config: pg.ClientConfig = {
       connectionString: o.url,
       options: [`search_path=${o.schema}`, ...SESSION_SETTINGS].map((x) => `-c ${x}`).join(" "),
@@ -89,7 +66,7 @@ export class PgLedger extends SqlLedger {
       // Past the server's statement timeout: a connection that stopped answering altogether.
       query_timeout: 35_000,
     };
-    const pool = new pg.Pool({ ...config, max: o.poolSize ?? 10 });
+    const pool = new pg.Pool({ ...config, max: 10 });
     // An idle pooled connection that the server closes must not crash the process; the next query reconnects.
     pool.on("error", () => undefined);
     try {
@@ -106,56 +83,12 @@ export class PgLedger extends SqlLedger {
     return new PgLedger(pool, new RelayLease(config, o.schema), o.schema, o.cipher ?? PLAINTEXT);
   }
 
-  /** Runs `fn` in one transaction on one pooled connection. */
-  async #tx<T>(what: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (err) {
-      throw fromDriver(what, err);
-    }
-    let broken = false;
-    try {
-      await client.query(BEGIN);
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {
-        broken = true;
-      });
-      throw fromDriver(what, err);
-    } finally {
-      client.release(broken);
-    }
-  }
-
   commit(change: Commit): Promise<void> {
     return this.#commits.submit(change);
   }
 
-  /** One change in a transaction of its own (group-commit.ts falls back to it). */
-  #commitAlone(change: Commit): Promise<void> {
-    return this.#tx(`commit of case ${change.state.caseId}`, async (c) => {
-      await this.#writeRows(c, change);
-      await appendLog(c, this.#schema, change.log ?? [], this.cipher);
-    });
-  }
-
-  /** A change refused inside a batch: its own fault (CONFLICT), or undefined for a failure to retry alone. */
-  #refusal(change: Commit, err: unknown): unknown {
-    if (err instanceof XrError) return err;
-    if (isUniqueViolation(err)) return fromDriver(`commit of case ${change.state.caseId}`, err);
-    return undefined;
-  }
-
-  /** Writes a change's rows (not its log entries, which the caller appends last). */
-  async #writeRows(c: pg.PoolClient, change: Commit): Promise<void> {
-    for (const write of WRITERS) await write(c, change, this.cipher);
-  }
-
   async markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void> {
-    await this.#tx("outbox update", async (c) => {
+    await inTransaction(this.#pool, "outbox update", async (c) => {
       await deletePublished(c, ids);
       await markForwarded(c, forwardedCaseIds);
     });
@@ -163,7 +96,9 @@ export class PgLedger extends SqlLedger {
 
   async appendLog(entries: readonly LogEntry[]): Promise<void> {
     try {
-      await this.#tx("message log write", (c) => appendLog(c, this.#schema, entries, this.cipher));
+      await inTransaction(this.#pool, "message log write", (c) =>
+        appendLog(c, this.#schema, entries, this.cipher),
+      );
     } catch (err) {
       throw new XrError(ErrorCode.UNAVAILABLE, `message log write failed: ${(err as Error).message}`, {
         cause: err,

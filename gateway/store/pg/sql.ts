@@ -22,6 +22,13 @@ export function numbered(sql: string): string {
   return out;
 }
 
+/** Refuses a schema name that is not safe to write into statements as it is. */
+export function checkSchemaName(schema: string): void {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, `schema: "${schema}" is not a plain lower-case name`);
+  }
+}
+
 /** unique_violation: a key someone else already holds. */
 export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === "23505";

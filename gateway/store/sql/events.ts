@@ -7,7 +7,8 @@ import type { DataCipher } from "../../security/cipher.js";
 export const EVENTS = {
   insert: `INSERT INTO events (event_id, case_id, source_region, sequence, type, occurred_at, status_after, payload)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  list: "SELECT * FROM events WHERE case_id = ? ORDER BY position",
+  list: `SELECT event_id AS "eventId", case_id AS "caseId", source_region AS "sourceRegion", sequence,
+    occurred_at AS "occurredAt", status_after AS "statusAfter", payload FROM events WHERE case_id = ? ORDER BY position`,
 } as const;
 
 /** Arguments of {@link EVENTS.insert}, the payload sealed. */

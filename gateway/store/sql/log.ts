@@ -3,11 +3,14 @@ import { GENESIS } from "../../audit/chain.js";
 import type { LogRecord } from "../../domain/message-log.js";
 import type { DataCipher } from "../../security/cipher.js";
 
+const RECORD = `SELECT seq, direction, event_id AS "eventId", case_id AS "caseId", peer, at, value,
+  prev_hash AS "prevHash", hash FROM message_log`;
+
 /** Statements with `?` placeholders; a dialect's own variant is written in its own style. */
 export const LOG = {
   head: "SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1",
-  from: "SELECT * FROM message_log WHERE seq >= ? ORDER BY seq LIMIT ?",
-  forCase: "SELECT * FROM message_log WHERE case_id = ? ORDER BY seq",
+  from: `${RECORD} WHERE seq >= ? ORDER BY seq LIMIT ?`,
+  forCase: `${RECORD} WHERE case_id = ? ORDER BY seq`,
   /** SQLite: one row per run of a prepared statement, in-process and cheap. */
   insertSqlite: `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

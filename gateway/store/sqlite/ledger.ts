@@ -4,9 +4,7 @@
  * once for both dialects (sql/ledger.ts); each concern's part of a commit is
  * in the file of its name.
  */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LogEntry } from "../../domain/message-log.js";
 import type { Commit } from "../../ports/store.js";
@@ -21,16 +19,14 @@ import { SqliteLog } from "./log.js";
 import { deletePublished, writeOutbox } from "./outbox.js";
 import { writeUnpark } from "./parked.js";
 import { MIGRATIONS } from "./schema.js";
-import { SqliteSql } from "./sql.js";
+import { openDatabase, SqliteSql } from "./sql.js";
 
 /** Options of {@link SqliteLedger}. */
 export interface SqliteLedgerOptions {
   /** File path, or ":memory:". */
   readonly path: string;
-  /** `FULL` (default) fsyncs every commit group; `NORMAL` survives process crashes only. */
-  readonly synchronous?: "FULL" | "NORMAL";
   /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
-  readonly cipher?: DataCipher;
+  readonly cipher?: DataCipher | undefined;
 }
 
 /** A commit's rows, concern by concern, in the order they are written; the log comes last. */
@@ -57,17 +53,15 @@ function migrate(db: Database.Database): void {
 
 /** {@link LedgerStore} on one SQLite file. */
 export class SqliteLedger extends SqlLedger {
+  /** The file's connection (a test reaches it to fill the disk). */
   private readonly db: Database.Database;
   readonly #s: SqliteSql;
   readonly #log: SqliteLog;
   readonly #commits: GroupCommit<Commit>;
 
   constructor(options: SqliteLedgerOptions) {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    const db = new Database(options.path);
-    db.pragma("journal_mode = WAL");
-    db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
-    db.pragma("busy_timeout = 5000");
+    // Every commit group is fsynced: a committed case survives a power cut, not only a crash.
+    const db = openDatabase(options.path, "FULL");
     migrate(db);
     const s = new SqliteSql(db);
     super(s, options.cipher ?? PLAINTEXT);

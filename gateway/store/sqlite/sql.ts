@@ -3,9 +3,21 @@
  * text. A ledger that cannot answer (closed, I/O error, locked past the busy
  * timeout) is UNAVAILABLE, which callers may retry, not a bug.
  */
-import type Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { Sql } from "../sql/ledger.js";
+
+/** Opens `path` (or ":memory:") in WAL mode, making its directory if missing. */
+export function openDatabase(path: string, synchronous: "FULL" | "NORMAL"): Database.Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
 
 /** Whether better-sqlite3 refused a write for a key already taken. */
 export function isConstraint(err: unknown): boolean {
