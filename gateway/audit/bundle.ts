@@ -6,7 +6,7 @@
 
 import { decodeEnvelope } from "../codec/envelope.js";
 import { unseal } from "../codec/sealed.js";
-import { type RegistryKey, registryVerifier } from "../security/signing.js";
+import { type RegistryKey, registryVerifier } from "../security/ed25519.js";
 import { type LogRecord, recordHash } from "./chain.js";
 
 /** The bundle format. */

@@ -10,8 +10,8 @@
  */
 import { type ApplicantKind, type Matter, partnersOf } from "../domain/matter.js";
 import type { SharedCatalog } from "../ports/adapter.js";
+import { matterFromWire } from "./matter-from-wire.js";
 import type { UpkeepOptions } from "./options.js";
-import { matterFromWire } from "./wire.js";
 
 /** A running sync; `syncNow` checks every partner once (tests, and the timer). */
 export interface PartnerSync {

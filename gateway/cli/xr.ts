@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { type AuditBundle, buildBundle, checkBundle } from "../audit/bundle.js";
 import { verifyLog } from "../audit/verify-log.js";
 import { loadConfig } from "../config/load.js";
-import { loadSigningConfig } from "../config/signing.js";
+import { loadSigningConfig } from "../config/signing-keys.js";
 import { tokenHash } from "../config/staff.js";
 import { partnersOf } from "../domain/matter.js";
 import { ROLES } from "../domain/staff.js";

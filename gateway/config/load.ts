@@ -11,7 +11,7 @@ import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
 import { readYaml } from "./read-yaml.js";
-import { loadRegion } from "./region.js";
+import { loadRegion } from "./region-adapter.js";
 import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
 import { sharedCatalog } from "./shared-catalog.js";
 

@@ -1,5 +1,5 @@
 /** Calls to partner gateways (their gRPC interface), as the use cases and the runtime need them. */
-import type { MaterialStore, StoredMaterial } from "./materials.js";
+import type { MaterialStore, StoredMaterial } from "./material-store.js";
 
 /** A partner catalog page, live or from the last good answer. */
 export interface PartnerCatalogPage {

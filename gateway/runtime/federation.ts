@@ -2,21 +2,21 @@
  * Starts the regions this process hosts on one bus ("federation in a box"
  * for development; in production each region runs alone), on Kafka when
  * KAFKA_BROKERS is set and on the embedded bus otherwise. Reads the
- * environment as DESIGN.md's "Configuration" section fixes it.
+ * environment variables the README's "Configuration" section lists.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
-import { loadSigningConfig, regionSigner } from "../config/signing.js";
+import { loadSigningConfig, regionSigner } from "../config/signing-keys.js";
 import { loadStaff } from "../config/staff.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { Bus } from "../ports/bus.js";
 import { aesGcmCipher, type DataCipher } from "../security/cipher.js";
 import { loadDataKey } from "../security/data-key.js";
+import { registryVerifier } from "../security/ed25519.js";
 import { generateKeys, type RegionCredentials, readRegionCredentials } from "../security/keys-dir.js";
-import { registryVerifier } from "../security/signing.js";
 import { EmbeddedBus } from "../transports/embedded/bus.js";
 import type { PartnerCallSettings } from "../transports/grpc/partners.js";
 import { KafkaBus } from "../transports/kafka/bus.js";

@@ -21,7 +21,7 @@ import type { BreakerState } from "../ports/partners.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { DataCipher } from "../security/cipher.js";
 import type { RegionCredentials } from "../security/keys-dir.js";
-import { FsMaterialStore } from "../store/fs/materials.js";
+import { FsMaterialStore } from "../store/fs/material-files.js";
 import { openCatalogStore, openLedger } from "../store/open.js";
 import { type PartnerCallSettings, PartnerGateways } from "../transports/grpc/partners.js";
 import type { PeerSecurity } from "../transports/grpc/peer.js";
@@ -30,10 +30,10 @@ import { createRestApp } from "../transports/rest/app.js";
 import { Catalogs } from "../usecases/catalogs.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
-import { ulidGenerator } from "./ids.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
+import { ulidGenerator } from "./ulid.js";
 
 /** Options of {@link startRegion}. */
 export interface RegionOptions {

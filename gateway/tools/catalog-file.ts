@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { mustReadYaml } from "../config/read-yaml.js";
-import { readMapping, resolveAdapter } from "../config/region.js";
+import { readMapping, resolveAdapter } from "../config/region-adapter.js";
 import { mattersFile } from "../config/schemas.js";
 import { sharedCatalog } from "../config/shared-catalog.js";
 import type { RegionCatalog } from "../domain/matter.js";

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolveAdapter } from "../config/region.js";
+import { resolveAdapter } from "../config/region-adapter.js";
 import type { RegionCatalog } from "../domain/matter.js";
 import { type CatalogDiff, diffCatalogs } from "./catalog-diff.js";
 import { readCatalogFile } from "./catalog-file.js";

@@ -4,7 +4,7 @@ import type { WorkCalendar } from "../domain/calendar.js";
 import type { Federation } from "../domain/matter.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock, IdGenerator } from "../ports/clock.js";
-import type { MaterialStore } from "../ports/materials.js";
+import type { MaterialStore } from "../ports/material-store.js";
 import type { EnvelopeSigner, SignatureVerifier } from "../ports/signing.js";
 import type { IdempotencyKey, LedgerStore } from "../ports/store.js";
 import type { Catalogs } from "./catalogs.js";

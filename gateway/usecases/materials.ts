@@ -1,7 +1,7 @@
 /** Uploading scanned materials at intake and serving them to the parties of a case. */
 import { caseParties } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import type { StoredMaterial } from "../ports/materials.js";
+import type { StoredMaterial } from "../ports/material-store.js";
 import type { RegionContext } from "./context.js";
 import { caseNotFound, getCase } from "./queries.js";
 

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Kafka, logLevel } from "kafkajs";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
-import { ulidGenerator } from "../../gateway/runtime/ids.js";
+import { ulidGenerator } from "../../gateway/runtime/ulid.js";
 import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 
 const PORT = "19392";

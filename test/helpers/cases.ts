@@ -9,7 +9,7 @@ import { seal } from "../../gateway/codec/sealed.js";
 import type { CaseState, Material } from "../../gateway/domain/case.js";
 import type { CaseEvent, EventPayload } from "../../gateway/domain/events.js";
 import { creditCodeCheckChar, residentIdCheckChar } from "../../gateway/domain/ids.js";
-import { devKeyId, devPrivateKey } from "../../gateway/security/signing.js";
+import { devKeyId, devPrivateKey } from "../../gateway/security/ed25519.js";
 
 /** A resident ID made valid by appending the GB 11643 check character. */
 export function residentId(first17: string): string {

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../../gateway/runtime/logger.js";
 import { readRegionCredentials } from "../../gateway/security/keys-dir.js";
-import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
+import { FsMaterialStore } from "../../gateway/store/fs/material-files.js";
 import { PartnerGateways } from "../../gateway/transports/grpc/partners.js";
 
 const { XR_KEYS_DIR, XR_PARTNER_ADDRESS, XR_CASE_ID, XR_SHA256, XR_BASELINE } = process.env;

@@ -16,16 +16,16 @@ import { dlqTopic, inboxTopics, topicFor } from "../../gateway/domain/events.js"
 import { indexCatalog } from "../../gateway/domain/matter.js";
 import { receive } from "../../gateway/inbound/pipeline.js";
 import type { Bus, BusRecord } from "../../gateway/ports/bus.js";
-import { ulidGenerator } from "../../gateway/runtime/ids.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
+import { ulidGenerator } from "../../gateway/runtime/ulid.js";
 import {
   devKeyId,
   devPrivateKey,
   devRegistryKey,
   ed25519Signer,
   registryVerifier,
-} from "../../gateway/security/signing.js";
-import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
+} from "../../gateway/security/ed25519.js";
+import { FsMaterialStore } from "../../gateway/store/fs/material-files.js";
 import { SqliteCatalogStore } from "../../gateway/store/sqlite/catalogs.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
 import { Catalogs } from "../../gateway/usecases/catalogs.js";

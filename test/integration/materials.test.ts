@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
-import { FsMaterialStore } from "../../gateway/store/fs/materials.js";
+import { FsMaterialStore } from "../../gateway/store/fs/material-files.js";
 import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { authFor } from "../helpers/staff.js";

@@ -15,7 +15,7 @@ import { verifyLog } from "../../gateway/audit/verify-log.js";
 import { receive } from "../../gateway/inbound/pipeline.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
-import { devRegistryKey } from "../../gateway/security/signing.js";
+import { devRegistryKey } from "../../gateway/security/ed25519.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { takeCaseToDelivery } from "../helpers/scenario.js";

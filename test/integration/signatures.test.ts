@@ -11,7 +11,7 @@ import { seal, unseal } from "../../gateway/codec/sealed.js";
 import { receive } from "../../gateway/inbound/pipeline.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
-import { devKeyId, devPrivateKey, devRegistryKey, registryVerifier } from "../../gateway/security/signing.js";
+import { devKeyId, devPrivateKey, devRegistryKey, registryVerifier } from "../../gateway/security/ed25519.js";
 import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";

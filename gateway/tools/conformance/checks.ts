@@ -5,7 +5,7 @@
 import iconv from "iconv-lite";
 import { decodeUtf8, mojibake } from "../../../adapters/sdk/encoding.js";
 import { AdapterError, type AdapterErrorCode } from "../../../adapters/sdk/errors.js";
-import type { MappingSource } from "../../config/region.js";
+import type { MappingSource } from "../../config/region-adapter.js";
 import type { RegionCatalog } from "../../domain/matter.js";
 import type { CheckId, Finding } from "./report.js";
 import type { RegionSources } from "./sources.js";

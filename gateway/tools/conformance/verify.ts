@@ -7,7 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import iconv from "iconv-lite";
 import { tryUtf8 } from "../../../adapters/sdk/encoding.js";
-import { adapterModule, type MappingSource, readMapping, resolveAdapter } from "../../config/region.js";
+import {
+  adapterModule,
+  type MappingSource,
+  readMapping,
+  resolveAdapter,
+} from "../../config/region-adapter.js";
 import type { HandlingMode } from "../../domain/case.js";
 import type { RegionCatalog } from "../../domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../ports/adapter.js";

@@ -15,7 +15,7 @@ import { submitCase } from "../../usecases/submit-case.js";
 import { watchCaseEvents } from "../../usecases/watch.js";
 import { checkDeadline, metaOf, serverStream, unary } from "./calls.js";
 import { type CallerFacts, callerRegion, type PeerSecurity, requireSelf } from "./peer.js";
-import { toWire } from "./wire.js";
+import { toWire } from "./timestamps.js";
 
 type Wire = Record<string, unknown>;
 

@@ -20,7 +20,7 @@ import {
 import CircuitBreaker from "opossum";
 import type { Logger } from "pino";
 import { ErrorCode, XrError } from "../../domain/errors.js";
-import type { MaterialStore, StoredMaterial } from "../../ports/materials.js";
+import type { MaterialStore, StoredMaterial } from "../../ports/material-store.js";
 import type { BreakerState, PartnerCatalogPage, PartnerGateway } from "../../ports/partners.js";
 import type { RegionCredentials } from "../../security/keys-dir.js";
 import { currentTraceparent } from "../../usecases/trace.js";

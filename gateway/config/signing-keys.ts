@@ -14,7 +14,7 @@ import {
   devRegistryKey,
   ed25519Signer,
   type RegistryKey,
-} from "../security/signing.js";
+} from "../security/ed25519.js";
 import { ConfigError } from "./load.js";
 import { mustReadYaml } from "./read-yaml.js";
 import { isoDate, regionCode } from "./schemas.js";

@@ -10,7 +10,7 @@ import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { ErrorCode, XrError } from "../../domain/errors.js";
-import type { MaterialStore, PutOptions, StoredMaterial } from "../../ports/materials.js";
+import type { MaterialStore, PutOptions, StoredMaterial } from "../../ports/material-store.js";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
