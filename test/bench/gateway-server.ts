@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { startFederation } from "../../gateway/runtime/federation.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
+import { seedPartnerCatalogs } from "../helpers/gateway-process.js";
 import { announce, onShutdown } from "./child.js";
 
 const INTAKE_REGION = "430100";
@@ -21,6 +22,9 @@ if (!dataDir) {
   process.exit(2);
 }
 
+// Alone on free ports, 430100 cannot reach its partners to pull their catalogs: they are stored as the
+// first pull would have left them.
+await seedPartnerCatalogs(INTAKE_REGION, dataDir);
 const fed = await startFederation({
   configDir: join(PROJECT_ROOT, "config"),
   adaptersDir: join(PROJECT_ROOT, "adapters"),
