@@ -2,7 +2,7 @@
  * YAML parsing that remembers where each value was, so problems can name
  * the line (the `yaml` library's documents keep source ranges).
  */
-import YAML, { LineCounter } from "yaml";
+import YAML, { isScalar, LineCounter } from "yaml";
 import type { z } from "zod";
 import { AdapterError, type AdapterProblem } from "./errors.js";
 
@@ -16,7 +16,8 @@ export interface YamlWithLines {
 /** Parses `text`; a syntax error throws naming `file` and the line. */
 export function parseYamlWithLines(text: string, file: string): YamlWithLines {
   const lineCounter = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true });
+  // The library's own check of unique keys compares every pair of a map: seconds for a 10,000-line mapping.
+  const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     throw new AdapterError(
       "SYNTAX",
@@ -26,6 +27,19 @@ export function parseYamlWithLines(text: string, file: string): YamlWithLines {
       })),
     );
   }
+  YAML.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        const k = isScalar(key) ? key.value : key;
+        if (seen.has(k) && isScalar(key)) {
+          const line = key.range ? lineCounter.linePos(key.range[0]).line : 1;
+          throw AdapterError.at("SYNTAX", `${file} line ${line}`, `Map keys must be unique: ${String(k)}`);
+        }
+        seen.add(k);
+      }
+    },
+  });
   let data: unknown;
   try {
     data = doc.toJS();

@@ -13,7 +13,7 @@ import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
 import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
-import { sharedCatalog } from "./shared-catalog.js";
+import { sharedCatalog, sharedCatalogFile } from "./shared-catalog.js";
 
 /** A configuration problem, naming every file and key at fault. */
 export class ConfigError extends Error {
@@ -80,7 +80,8 @@ export async function loadConfig(
   const problems: string[] = [];
   const fedFile = join(configDir, "federation.yaml");
   const fed = readYaml(fedFile, federationFile, problems);
-  const matters = readYaml(join(configDir, "matters.yaml"), mattersFile, problems);
+  const mattersPath = sharedCatalogFile(configDir);
+  const matters = readYaml(mattersPath, mattersFile, problems);
   const agreementsPath = join(configDir, "agreements.yaml");
   const agreements = readYaml(agreementsPath, agreementsFile, problems);
   const holidays = readYaml(join(configDir, "holidays.yaml"), holidaysFile, problems);
@@ -90,9 +91,7 @@ export async function loadConfig(
   for (const [i, m] of matters.matters.entries()) {
     for (const [j, x] of m.materials.entries()) {
       if (!shared.materials.has(x.code)) {
-        problems.push(
-          `${join(configDir, "matters.yaml")}: matters.${i}.materials.${j}.code: unknown material ${x.code}`,
-        );
+        problems.push(`${mattersPath}: matters.${i}.materials.${j}.code: unknown material ${x.code}`);
       }
     }
   }

@@ -6,7 +6,11 @@ import { readFileSync } from "node:fs";
 import YAML from "yaml";
 import type { z } from "zod";
 
-/** Reads and validates one YAML file, adding each problem (file: key: issue) to `problems`. */
+/**
+ * Reads and validates one YAML file (or, named `.json`, a JSON one: large
+ * generated data reads several times faster so), adding each problem
+ * (file: key: issue) to `problems`.
+ */
 export function readYaml<S extends z.ZodType>(
   file: string,
   schema: S,
@@ -14,7 +18,8 @@ export function readYaml<S extends z.ZodType>(
 ): z.output<S> | undefined {
   let doc: unknown;
   try {
-    doc = YAML.parse(readFileSync(file, "utf8"));
+    const text = readFileSync(file, "utf8");
+    doc = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
     problems.push(`${file}: ${(err as Error).message}`);
     return undefined;

@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { mustReadYaml } from "../config/read-yaml.js";
 import { readMapping, resolveAdapter } from "../config/region-adapter.js";
 import { mattersFile } from "../config/schemas.js";
-import { sharedCatalog } from "../config/shared-catalog.js";
+import { sharedCatalog, sharedCatalogFile } from "../config/shared-catalog.js";
 import type { RegionCatalog } from "../domain/matter.js";
 
 /**
@@ -29,7 +29,7 @@ export async function readCatalogFile(
   configDir: string,
   adaptersDir: string,
 ): Promise<RegionCatalog> {
-  const matters = mustReadYaml(join(configDir, "matters.yaml"), mattersFile);
+  const matters = mustReadYaml(sharedCatalogFile(configDir), mattersFile);
   const adapter = await resolveAdapter(adaptersDir, region);
   const { mapping } = readMapping(join(adaptersDir, region, "mapping.yaml"));
   try {

@@ -82,18 +82,21 @@ export function writeFederation(dir: string, partners: number, matters: number):
   mkdirSync(config, { recursive: true });
   for (const f of ["holidays.yaml", "staff.yaml", "signing-keys.yaml"])
     copyFileSync(join(PROJECT_ROOT, "config", f), join(config, f));
-  const shared = [
-    'version: "bench.1"',
-    "materials:",
-    ...MATERIALS.map((c) => `  - { code: ${c}, name: 材料${c} }`),
-    "matters:",
-    ...Array.from(
-      { length: matters },
-      (_, i) =>
-        `  - { code: ${sharedCode(i)}, name: ${matterName(i)}, category: BM, applicant: ANY, modes: [FULL_ONLINE, REMOTE_INTAKE], promisedDays: 20, materials: [{ code: ${MATERIALS[i % 5]}, required: true }] }`,
-    ),
-  ];
-  writeFileSync(join(config, "matters.yaml"), `${shared.join("\n")}\n`);
+  // A generated federation-wide catalog of this size is kept as matters.json (see sharedCatalogFile).
+  const shared = {
+    version: "bench.1",
+    materials: MATERIALS.map((code) => ({ code, name: `材料${code}` })),
+    matters: Array.from({ length: matters }, (_, i) => ({
+      code: sharedCode(i),
+      name: matterName(i),
+      category: "BM",
+      applicant: "ANY",
+      modes: ["FULL_ONLINE", "REMOTE_INTAKE"],
+      promisedDays: 20,
+      materials: [{ code: MATERIALS[i % 5], required: true }],
+    })),
+  };
+  writeFileSync(join(config, "matters.json"), JSON.stringify(shared));
   const codes = [HOST, ...Array.from({ length: partners }, (_, p) => partnerCode(p))];
   writeFileSync(
     join(config, "federation.yaml"),

@@ -50,6 +50,29 @@ describe("configuration validation", () => {
     ]);
   });
 
+  it("reads the shared catalog from matters.json when there is one, and names it in problems", async () => {
+    const yaml = (await import("yaml")).default;
+    const shared = yaml.parse(readFileSync(join(dir, "config/matters.yaml"), "utf8"));
+    rmSync(join(dir, "config/matters.yaml"));
+    writeFileSync(join(dir, "config/matters.json"), JSON.stringify(shared));
+    const c = await loadConfig(join(dir, "config"), join(dir, "adapters"));
+    expect(c.catalogs.get("440100")?.matters.length).to.be.greaterThan(0);
+    shared.matters[0].promisedDays = 0;
+    writeFileSync(join(dir, "config/matters.json"), JSON.stringify(shared));
+    expect((await problems()).join("\n")).to.match(/matters\.json: matters\.0\.promisedDays: /);
+  });
+
+  it("names the line of a local code a mapping lists twice", async () => {
+    edit(
+      "adapters/430181/mapping.yaml",
+      /^matters:\n/m,
+      'matters:\n  "LY-RS-0012": XR-SB-001\n  "LY-RS-0012": XR-SB-001\n',
+    );
+    expect((await problems()).join("\n")).to.match(
+      /mapping\.yaml line 6: Map keys must be unique: LY-RS-0012/,
+    );
+  });
+
   it("names the file and key of each problem, all at once", async () => {
     edit("config/federation.yaml", "port: 8440", "port: 99999");
     edit("config/matters.yaml", "promisedDays: 15", "promisedDays: 0");
