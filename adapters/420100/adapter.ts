@@ -7,7 +7,13 @@
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { RegionAdapter } from "../../gateway/ports/adapter.js";
-import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
+import {
+  buildCatalog,
+  type LocalMatter,
+  localMaterialCode,
+  sharedMaterialCode,
+  workingDays,
+} from "../sdk/catalog.js";
 import { decodeUtf8 } from "../sdk/encoding.js";
 import { AdapterError } from "../sdk/errors.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
@@ -81,13 +87,7 @@ export default {
       const localCode = [`${p}dept`, `${p}catalogNo`, `${p}itemNo`]
         .map((a) => attr(item, a, where))
         .join("-");
-      const days = Number(attr(item, `${p}limitDays`, where));
-      if (!Number.isInteger(days) || days <= 0)
-        throw AdapterError.at(
-          "SCHEMA",
-          where,
-          `${p}limitDays "${String(item[`@${p}limitDays`])}" is not a number of working days`,
-        );
+      const days = workingDays(Number(attr(item, `${p}limitDays`, where)), `${where} ${p}limitDays`);
       const channels = ((item[`${p}Channels`] as XmlNode | undefined) ?? {}) as XmlNode;
       const child = (key: string) => {
         const v = item[`${p}${key}`];

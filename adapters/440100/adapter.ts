@@ -9,7 +9,13 @@ import iconv from "iconv-lite";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { RegionCatalog } from "../../gateway/domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../../gateway/ports/adapter.js";
-import { buildCatalog, type LocalMatter, localMaterialCode, sharedMaterialCode } from "../sdk/catalog.js";
+import {
+  buildCatalog,
+  type LocalMatter,
+  localMaterialCode,
+  sharedMaterialCode,
+  workingDays,
+} from "../sdk/catalog.js";
 import { AdapterError, parseJson } from "../sdk/errors.js";
 import { DELIVERY_LABELS, fromLabel, modeFromLabel, modeLabel, STATUS_LABELS } from "../sdk/labels.js";
 
@@ -107,13 +113,7 @@ export default {
       throw AdapterError.at("SCHEMA", "catalog.csv line 1", `missing columns ${missing.join(", ")}`);
     const records: LocalMatter[] = rows(text, "catalog.csv", "SYNTAX", true).map((r, i) => {
       const at = `catalog.csv line ${i + 2}`;
-      const days = Number(r["承诺办结时限(工作日)"]);
-      if (!Number.isInteger(days) || days <= 0)
-        throw AdapterError.at(
-          "SCHEMA",
-          at,
-          `承诺办结时限 "${r["承诺办结时限(工作日)"]}" is not a number of days`,
-        );
+      const days = workingDays(Number(r["承诺办结时限(工作日)"]), `${at} 承诺办结时限`);
       return {
         localCode: String(r.事项代码),
         name: String(r.事项名称),

@@ -84,3 +84,11 @@ export function partnersOf(fed: Federation, region: string): string[] {
   }
   return [...out].sort();
 }
+
+/**
+ * What a catalog search matches a matter by: its names and codes, lower-cased, one a line (so no
+ * substring spans two of them). The own catalog in memory and the partners' in the store match alike.
+ */
+export function matterSearchText(m: Matter): string {
+  return `${m.name}\n${m.localName}\n${m.code}\n${m.localCode}`.toLowerCase();
+}

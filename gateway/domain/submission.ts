@@ -59,7 +59,12 @@ export function checkSubmission(
     add("intakeRegion", `this gateway takes cases for intake region ${hostRegion}, not ${req.intakeRegion}`);
   }
   const member = fed.regions.has(req.handlingRegion);
-  if (member && !handling.held) throw catalogNotReceived(req.handlingRegion, "handlingRegion");
+  if (member && !handling.held) {
+    // A gateway holds only its partners' catalogs: a region outside the agreements is refused as such.
+    const refused = agreementIssues(fed, req);
+    if (refused.length > 0) fail(ErrorCode.PERMISSION_DENIED, refused.slice(0, 1));
+    throw catalogNotReceived(req.handlingRegion, "handlingRegion");
+  }
   const known = member && handling.held;
   if (!known) add("handlingRegion", `unknown region ${req.handlingRegion}`);
   const matter = handling.matter?.code === req.matterCode ? handling.matter : undefined;

@@ -112,10 +112,16 @@ const RELAY_FLUSH_MS = 5_000;
 export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const log = o.log.child({ region: o.region });
   const location = { region: o.region, dataDir: o.dataDir, databaseUrl: o.databaseUrl };
-  const store = await openLedger({ ...location, cipher: o.cipher });
   const own = o.config.catalogs.get(o.region);
   if (!own) throw new Error(`region ${o.region} is not hosted by this configuration`);
-  const catalogs = await Catalogs.open(own, await openCatalogStore(location));
+  const store = await openLedger({ ...location, cipher: o.cipher });
+  // A catalog store that does not open must not leave the ledger (a PostgreSQL pool) open behind it.
+  const catalogs = await openCatalogStore(location)
+    .then((s) => Catalogs.open(own, s))
+    .catch(async (err) => {
+      await store.close();
+      throw err;
+    });
   let relay: OutboxRelay | undefined;
   const groupId = `xr-gateway-${o.region}`;
   const metrics = createMetrics(o.region, {

@@ -4,7 +4,7 @@
  * and its partners', in the catalog store, with the newest version of each
  * held in memory and the matters intake looks up cached.
  */
-import type { Matter, RegionCatalog } from "../domain/matter.js";
+import { type Matter, matterSearchText, type RegionCatalog } from "../domain/matter.js";
 import {
   type CatalogStore,
   KEPT_CATALOG_VERSIONS,
@@ -142,7 +142,7 @@ export class Catalogs {
     const { matters } = this.#own;
     let text = this.#searchText.get(this.#own);
     if (!text) {
-      text = matters.map((m) => `${m.name}\n${m.localName}\n${m.code}\n${m.localCode}`.toLowerCase());
+      text = matters.map(matterSearchText);
       this.#searchText.set(this.#own, text);
     }
     const needle = s.q.toLowerCase();

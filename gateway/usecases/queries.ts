@@ -84,9 +84,18 @@ export interface MatterPage {
   readonly catalogVersion: string;
 }
 
-/** NOT_FOUND for a region outside the federation; UNAVAILABLE for a member whose catalog has not come yet. */
+/**
+ * NOT_FOUND for a region outside the federation; PERMISSION_DENIED for a member this region has no
+ * agreement with (its catalog is never pulled); UNAVAILABLE for a partner whose catalog has not come yet.
+ */
 function noCatalog(ctx: RegionContext, regionCode: string, path: string): XrError {
-  if (ctx.federation.regions.has(regionCode)) return catalogNotReceived(regionCode, path);
+  if (partnersOf(ctx.federation, ctx.region).includes(regionCode))
+    return catalogNotReceived(regionCode, path);
+  if (ctx.federation.regions.has(regionCode)) {
+    return new XrError(ErrorCode.PERMISSION_DENIED, `no cooperation agreement with region ${regionCode}`, {
+      details: [{ path, issue: `no cooperation agreement with ${regionCode}` }],
+    });
+  }
   return new XrError(ErrorCode.NOT_FOUND, `region ${regionCode} not found`, {
     details: [{ path, issue: "unknown region" }],
   });

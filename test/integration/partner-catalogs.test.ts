@@ -109,4 +109,38 @@ describe("partners' catalogs in the ledger", () => {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
+
+  it("refuses a member outside the agreements (403), which no pull will ever bring", async function () {
+    this.timeout(60_000);
+    const fresh = mkdtempSync(join(tmpdir(), "xr-partner-catalogs-none-"));
+    const fed = await startFederation({
+      configDir: join(PROJECT_ROOT, "config"),
+      adaptersDir: join(PROJECT_ROOT, "adapters"),
+      dataDir: fresh,
+      regions: ["430181"],
+      ephemeralPorts: true,
+      log: createLogger("warn", logSink([])),
+    });
+    try {
+      const url = fed.regions.get("430181")?.url ?? "";
+      registerRegionUrl(url, "430181");
+      const ly = `${url}/api/v1`;
+      // 浏阳 has agreements with 长沙 and 南昌 only: 广州's catalog is never its to hold.
+      const list = await call("GET", `${ly}/regions/440100/matters?q=养老`);
+      expect(list.status).to.equal(403);
+      expect(list.body.error.details).to.deep.equal([
+        { path: "code", issue: "no cooperation agreement with 440100" },
+      ]);
+      const filed = await call("POST", `${ly}/cases`, {
+        ...pensionTransfer(),
+        intakeRegion: "430181",
+        handlingRegion: "440100",
+      });
+      expect(filed.status, JSON.stringify(filed.body)).to.equal(403);
+      expect(filed.body.error.details[0].path).to.equal("matterCode");
+    } finally {
+      await fed.close();
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * What the SQLite and PostgreSQL catalog stores write for each matter, the
  * tables and statements they share, and how they match substrings.
  */
-import type { Matter } from "../../domain/matter.js";
+import { type Matter, matterSearchText } from "../../domain/matter.js";
 
 /** Characters a substring needs before the trigram indexes can find it (shorter ones are scanned for). */
 export const TRIGRAM = 3;
@@ -74,7 +74,7 @@ export function catalogRows(matters: readonly Matter[]): CatalogRow[] {
     code: m.code,
     localCode: m.localCode,
     modes: `,${m.modes.join(",")},`,
-    search: `${m.name}\n${m.localName}\n${m.code}\n${m.localCode}`.toLowerCase(),
+    search: matterSearchText(m),
     body: JSON.stringify(m),
   }));
 }

@@ -62,7 +62,7 @@ export function showRefusal(scope: HTMLElement, err: ApiError, prefix = (_: Issu
     el.setAttribute("aria-invalid", "true");
     placed.add(el);
   }
-  if (err.details.length === 0) return err.message;
+  if (err.details.length === 0) return zhIssue(err.message);
   return unplaced.map((d) => `${prefix(d)}${zhIssue(d.issue)}`).join("；");
 }
 

@@ -35,6 +35,7 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(?:matter \S+|the matter) does not ask for material (\S+)$/, "该事项不需要材料 $1"],
   [/^matter \S+ is not in the cooperation agreement .*$/, "该事项不在两地合作协议范围内"],
   [/^unknown region (\S+)$/, "未知地区 $1"],
+  [/^no cooperation agreement with (\S+)$/, "本地区与地区 $1 没有跨域通办合作协议"],
   [/^catalog of (\S+) not received yet; try again shortly$/, "尚未收到地区 $1 的事项清单，请稍后再试"],
   [/^region (\S+) has no matter (\S+)$/, "地区 $1 没有事项 $2"],
   // domain/lifecycle.ts
