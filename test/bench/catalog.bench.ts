@@ -9,7 +9,11 @@
  *   connections (autocannon): a common pair (登记, pages end early), and one no
  *   matter has (殡葬: the whole partner catalog is scanned), beside in the same
  *   run the same search of the host's own catalog (in memory) and `/healthz`
- *   (what the HTTP stack alone costs on this machine);
+ *   (what the HTTP stack alone costs on this machine). Each is run twice: as
+ *   fast as 50 connections can go (saturated: latency is then the queue, 50
+ *   requests deep, on one event loop, so even `/healthz` has a p99 of tens of
+ *   milliseconds), and at a fixed offered rate (BENCH_RATE requests a second
+ *   over the same 50 connections), where latency is what one search costs;
  * - resident memory (VmRSS, and its peak VmHWM) after the searches.
  * BENCH_PARTNERS, BENCH_MATTERS and BENCH_SECONDS change the sizes and the
  * load duration. Results also go to bench-results/catalog.json.
@@ -25,6 +29,8 @@ import { HOST, HOST_HTTP_PORT, partnerCode, seedPartners, writeFederation } from
 const PARTNERS = count(process.env.BENCH_PARTNERS, 50);
 const MATTERS = count(process.env.BENCH_MATTERS, 10_000);
 const SECONDS = count(process.env.BENCH_SECONDS, 10);
+// Far above what a region's windows send: a search every second at each of 50 windows would be 50.
+const RATE = count(process.env.BENCH_RATE, 200);
 const STARTS = 5;
 const CONNECTIONS = 50;
 const TARGET = { readyMs: 1_500, p99Ms: 10, rssMb: 250 };
@@ -97,6 +103,8 @@ function memory(pid: number): { rssMb: number; peakMb: number } {
 
 interface Load {
   readonly name: string;
+  /** Offered requests a second; undefined = saturated. */
+  readonly rate?: number;
   readonly path: string;
   readonly requestsPerSec: number;
   readonly p50Ms: number;
@@ -105,7 +113,7 @@ interface Load {
   readonly matters: number;
 }
 
-async function load(base: string, name: string, path: string): Promise<Load> {
+async function load(base: string, name: string, path: string, rate?: number): Promise<Load> {
   const probe = await fetch(`${base}${path}`, { headers: { authorization: AUTH } });
   if (probe.status !== 200) throw new Error(`${path}: ${probe.status} ${await probe.text()}`);
   const body = (await probe.json()) as { matters?: unknown[] };
@@ -115,11 +123,13 @@ async function load(base: string, name: string, path: string): Promise<Load> {
       headers: { authorization: AUTH },
       connections: CONNECTIONS,
       duration,
+      ...(rate === undefined ? {} : { overallRate: rate }),
     });
   await run(2);
   const r = await run(SECONDS);
   return {
     name,
+    ...(rate === undefined ? {} : { rate }),
     path,
     requestsPerSec: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
@@ -167,12 +177,15 @@ try {
   const partner = partnerCode(PARTNERS - 1);
   const api = (region: string, q: string) => `/api/v1/regions/${region}/matters?q=${encodeURIComponent(q)}`;
   t = performance.now();
-  const loads = [
-    await load(g.url, "partner, common pair (登记)", api(partner, "登记")),
-    await load(g.url, "partner, pair no matter has (殡葬)", api(partner, "殡葬")),
-    await load(g.url, "baseline: own catalog in memory (登记)", api(HOST, "登记")),
-    await load(g.url, "baseline: /healthz", "/healthz"),
+  const paths: [string, string][] = [
+    ["partner, common pair (登记)", api(partner, "登记")],
+    ["partner, pair no matter has (殡葬)", api(partner, "殡葬")],
+    ["baseline: own catalog in memory (登记)", api(HOST, "登记")],
+    ["baseline: /healthz", "/healthz"],
   ];
+  const loads: Load[] = [];
+  for (const rate of [undefined, RATE])
+    for (const [name, path] of paths) loads.push(await load(g.url, name, path, rate));
   const afterLoad = memory(g.pid);
   await g.stop();
 
@@ -181,6 +194,7 @@ try {
     matters: MATTERS,
     connections: CONNECTIONS,
     seconds: SECONDS,
+    rate: RATE,
     seedSeconds: Math.round(seedSeconds),
     readyMs: { median: Math.round(median(readyMs)), all: readyMs.map(Math.round) },
     memory: { atReady, afterLoad },
@@ -199,7 +213,7 @@ try {
   for (const l of loads) {
     const mark = l.name.startsWith("partner") ? `${verdict(l.p99Ms <= TARGET.p99Ms)} ` : "  ";
     console.log(
-      `${mark}${l.name}: p99 ${l.p99Ms} ms, p50 ${l.p50Ms} ms, ${l.requestsPerSec} req/s at ${CONNECTIONS} connections, ${l.matters} matters a page${l.non2xx ? `, ${l.non2xx} failed` : ""}`,
+      `${mark}${l.name}: p99 ${l.p99Ms} ms, p50 ${l.p50Ms} ms, ${l.requestsPerSec} req/s at ${CONNECTIONS} connections ${l.rate === undefined ? "(saturated)" : `(offered ${l.rate} req/s)`}, ${l.matters} matters a page${l.non2xx ? `, ${l.non2xx} failed` : ""}`,
     );
   }
   console.log(

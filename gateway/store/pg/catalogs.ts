@@ -6,7 +6,6 @@
  * for, in catalog order, and stop at the page's end.
  */
 import pg from "pg";
-import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { Matter } from "../../domain/matter.js";
 import {
   type CatalogStore,
@@ -15,7 +14,9 @@ import {
   type StoredCatalog,
 } from "../../ports/catalogs.js";
 import { CATALOGS, catalogRows, catalogTables, likePattern, TRIGRAM } from "../sql/catalogs.js";
-import { checkSchemaName, numbered } from "./sql.js";
+import { inTransaction } from "./group-commit.js";
+import { LOCK } from "./locks.js";
+import { checkSchemaName, fromDriver, numbered } from "./sql.js";
 
 // pg_trgm lives in `public`, outside the region's search path: its operator class is named in full.
 const SCHEMA = `
@@ -26,19 +27,12 @@ const SCHEMA = `
 
 const WHERE = "region = $1 AND version = $2 AND ($3 = '' OR strpos(modes, $3) > 0)";
 
-/** A failure of the catalog store: an outage, which callers may retry. */
-const unavailable = (what: string, err: unknown) =>
-  new XrError(ErrorCode.UNAVAILABLE, `${what}: ${(err as Error).message}`, { cause: err });
-
 /** {@link CatalogStore} in a region's PostgreSQL schema. */
 export class PgCatalogStore implements CatalogStore {
-  readonly #pool: pg.Pool;
-  readonly #schema: string;
-
-  private constructor(pool: pg.Pool, schema: string) {
-    this.#pool = pool;
-    this.#schema = schema;
-  }
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+  ) {}
 
   /** Connects to `url`, creating the tables in `schema` (the region's ledger schema) if missing. */
   static async open(url: string, schema: string): Promise<PgCatalogStore> {
@@ -51,34 +45,32 @@ export class PgCatalogStore implements CatalogStore {
     });
     // An idle pooled connection that the server closes must not crash the process; the next query reconnects.
     pool.on("error", () => undefined);
-    try {
-      const c = await pool.connect();
-      try {
-        // Replicas starting together take turns: CREATE … IF NOT EXISTS is not safe against itself.
-        await c.query("SELECT pg_advisory_lock(hashtext($1))", [`${schema}:catalogs`]);
-        try {
-          await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-          await c.query(SCHEMA);
-        } finally {
-          await c.query("SELECT pg_advisory_unlock(hashtext($1))", [`${schema}:catalogs`]);
-        }
-      } finally {
-        c.release();
-      }
-    } catch (err) {
-      await pool.end();
-      throw unavailable("catalog store", err);
-    }
-    return new PgCatalogStore(pool, schema);
+    const store = new PgCatalogStore(pool, schema);
+    // Replicas starting together take turns: CREATE … IF NOT EXISTS is not safe against itself.
+    await store
+      .#locked("catalog store", async (c) => {
+        await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await c.query(SCHEMA);
+      })
+      .catch(async (err) => {
+        await pool.end();
+        throw err;
+      });
+    return store;
+  }
+
+  /** Runs `fn` in a transaction holding the schema's catalog lock. */
+  #locked(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    return inTransaction(this.pool, what, async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext($1), ${LOCK.catalogs})`, [this.schema]);
+      await fn(c);
+    });
   }
 
   async save(region: string, version: string, matters: readonly Matter[]): Promise<void> {
     const rows = catalogRows(matters);
-    const c = await this.#pool.connect();
-    try {
-      await c.query("BEGIN");
-      // Replicas pulling the same version at once write it one after the other.
-      await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.#schema}:catalogs`]);
+    // Replicas pulling the same version at once write it one after the other.
+    await this.#locked(`saving catalog ${region} ${version}`, async (c) => {
       await this.#drop(c, region, version);
       await c.query(
         `${CATALOGS.insertMatter}
@@ -86,12 +78,9 @@ export class PgCatalogStore implements CatalogStore {
         [
           region,
           version,
-          rows.map((r) => r.position),
-          rows.map((r) => r.code),
-          rows.map((r) => r.localCode),
-          rows.map((r) => r.modes),
-          rows.map((r) => r.search),
-          rows.map((r) => r.body),
+          ...(["position", "code", "localCode", "modes", "search", "body"] as const).map((k) =>
+            rows.map((r) => r[k]),
+          ),
         ],
       );
       await c.query(numbered(CATALOGS.insertVersion), [region, version, matters.length]);
@@ -101,13 +90,7 @@ export class PgCatalogStore implements CatalogStore {
         KEPT_CATALOG_VERSIONS + 1,
       ]);
       for (const old of stale.rows) await this.#drop(c, region, old.version);
-      await c.query("COMMIT");
-    } catch (err) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw unavailable(`saving catalog ${region} ${version}`, err);
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async #drop(c: pg.PoolClient, region: string, version: string): Promise<void> {
@@ -147,13 +130,13 @@ export class PgCatalogStore implements CatalogStore {
 
   async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.#pool.query<R>(sql, params);
+      return await this.pool.query<R>(sql, params);
     } catch (err) {
-      throw unavailable("catalog store", err);
+      throw fromDriver("catalog store", err);
     }
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    await this.pool.end();
   }
 }

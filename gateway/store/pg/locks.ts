@@ -10,4 +10,6 @@ export const LOCK = {
   log: 2,
   /** The relay lease (session lock on its own connection). */
   relay: 3,
+  /** Creating the catalog tables and saving a partner's catalog (transaction lock). */
+  catalogs: 4,
 } as const;
