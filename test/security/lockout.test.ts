@@ -20,7 +20,7 @@ const noCredentials = { authorization: "" };
 /** A gateway of its own for each test: the limiter counts per gateway process. */
 async function withGateway(
   body: (api: string, t: TestFederation) => Promise<void>,
-  trustProxy?: string,
+  trustProxy?: readonly string[],
 ): Promise<void> {
   const t = await startTestFederation([REGION], trustProxy === undefined ? {} : { trustProxy });
   try {
@@ -107,21 +107,25 @@ describe("security: no office-wide lockout by the failed-sign-in limiter (issue 
   });
 
   it("counts per credential too: one bad token from many addresses is limited (XR_TRUST_PROXY=loopback)", async () => {
-    await withGateway(async (api) => {
-      const from = (address: string, token: string) =>
-        call("GET", `${api}/cases`, undefined, { ...bearer(token), "x-forwarded-for": address });
-      for (let i = 0; i < 50; i++) expect((await from(`10.0.0.${i + 1}`, "revoked-token")).status).to.equal(401);
-      // The same credential from a new address: limited by its own count.
-      expect((await from("10.0.1.1", "revoked-token")).status).to.equal(429);
-      // Another bad token from another address: neither is over its limit.
-      expect((await from("10.0.1.2", "another-guess")).status).to.equal(401);
-      // One address over its limit does not limit its neighbour.
-      for (let i = 0; i < 50; i++) expect((await from("10.0.2.1", `g-${i}`)).status).to.equal(401);
-      expect((await from("10.0.2.1", "g-x")).status).to.equal(429);
-      expect((await from("10.0.2.2", "g-y")).status).to.equal(401);
-      // And the address over its limit still gets its valid requests through.
-      expect((await from("10.0.2.1", `dev-${REGION}-clerk`)).status).to.equal(200);
-    }, "loopback");
+    await withGateway(
+      async (api) => {
+        const from = (address: string, token: string) =>
+          call("GET", `${api}/cases`, undefined, { ...bearer(token), "x-forwarded-for": address });
+        for (let i = 0; i < 50; i++)
+          expect((await from(`10.0.0.${i + 1}`, "revoked-token")).status).to.equal(401);
+        // The same credential from a new address: limited by its own count.
+        expect((await from("10.0.1.1", "revoked-token")).status).to.equal(429);
+        // Another bad token from another address: neither is over its limit.
+        expect((await from("10.0.1.2", "another-guess")).status).to.equal(401);
+        // One address over its limit does not limit its neighbour.
+        for (let i = 0; i < 50; i++) expect((await from("10.0.2.1", `g-${i}`)).status).to.equal(401);
+        expect((await from("10.0.2.1", "g-x")).status).to.equal(429);
+        expect((await from("10.0.2.2", "g-y")).status).to.equal(401);
+        // And the address over its limit still gets its valid requests through.
+        expect((await from("10.0.2.1", `dev-${REGION}-clerk`)).status).to.equal(200);
+      },
+      ["loopback"],
+    );
   });
 
   it("ignores X-Forwarded-For unless XR_TRUST_PROXY trusts the proxy (a client cannot pick its address)", async () => {

@@ -46,7 +46,7 @@ describe("security: the page's session (issue 19)", function () {
   let t: TestFederation;
   let api: string;
   before(async () => {
-    t = await startTestFederation([REGION], { trustProxy: "loopback" });
+    t = await startTestFederation([REGION], { trustProxy: ["loopback"] });
     api = t.url(REGION);
   });
   after(async () => {
@@ -57,7 +57,10 @@ describe("security: the page's session (issue 19)", function () {
     const token = `dev-${REGION}-clerk`;
     const a = await signIn(api, token);
     const b = await signIn(api, token);
-    expect(a.setCookie).to.match(/^xr_session=/).and.match(/HttpOnly/).and.match(/SameSite=Strict/);
+    expect(a.setCookie)
+      .to.match(/^xr_session=/)
+      .and.match(/HttpOnly/)
+      .and.match(/SameSite=Strict/);
     expect(a.setCookie).to.match(/Max-Age=\d+/);
     const id = a.cookie.slice("xr_session=".length);
     expect(id).to.not.include(token);
@@ -96,7 +99,12 @@ describe("security: the page's session (issue 19)", function () {
     // What an <form enctype="text/plain"> or a no-cors fetch on another site sends.
     const r = await fetch(`${api}/materials`, {
       method: "POST",
-      headers: { cookie, origin: "http://evil.example", "sec-fetch-site": "cross-site", "content-type": "text/plain" },
+      headers: {
+        cookie,
+        origin: "http://evil.example",
+        "sec-fetch-site": "cross-site",
+        "content-type": "text/plain",
+      },
       body: bytes,
     });
     expect(r.status).to.equal(403);
@@ -138,7 +146,9 @@ describe("security: the page's session (issue 19)", function () {
       "sec-fetch-site": "cross-site",
     });
     expect(out.status).to.equal(403);
-    expect((await call("GET", `${api}/session`, undefined, { ...noCredentials, cookie })).status).to.equal(200);
+    expect((await call("GET", `${api}/session`, undefined, { ...noCredentials, cookie })).status).to.equal(
+      200,
+    );
     // A sign-in posted from a foreign page (login CSRF) is refused.
     const foreignSignIn = await call(
       "POST",
@@ -227,14 +237,19 @@ describe("security: a revoked token's sessions die with it (issue 19)", function
       await fed.close();
       // Restarted with the same line: the session, kept in the ledger, still holds.
       fed = await start(before, dataDir);
-      expect((await call("GET", `${apiOf(fed)}/session`, undefined, { ...noCredentials, cookie })).status).to.equal(200);
+      expect(
+        (await call("GET", `${apiOf(fed)}/session`, undefined, { ...noCredentials, cookie })).status,
+      ).to.equal(200);
       await fed.close();
       // The line removed (the token revoked): its sessions die; others' live on.
       fed = await start(after, dataDir);
       try {
         const r = await call("GET", `${apiOf(fed)}/cases`, undefined, { ...noCredentials, cookie });
         expect(r.status).to.equal(401);
-        const other = await call("GET", `${apiOf(fed)}/session`, undefined, { ...noCredentials, cookie: kept.cookie });
+        const other = await call("GET", `${apiOf(fed)}/session`, undefined, {
+          ...noCredentials,
+          cookie: kept.cookie,
+        });
         expect(other.status).to.equal(200);
       } finally {
         await fed.close();
