@@ -18,6 +18,8 @@ export const ErrorCode = {
   UNAVAILABLE: "UNAVAILABLE",
   DEADLINE_EXCEEDED: "DEADLINE_EXCEEDED",
   INTERNAL: "INTERNAL",
+  /** The request's Content-Type is not one its route takes (issue 19). */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
 } as const;
 
 /** One of {@link ErrorCode}. */
@@ -50,6 +52,7 @@ const CLIENT_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.PERMISSION_DENIED,
   ErrorCode.PAYLOAD_TOO_LARGE,
+  ErrorCode.UNSUPPORTED_MEDIA_TYPE,
 ]);
 
 /** Options of {@link XrError}. */

@@ -5,6 +5,7 @@
  * environment variables the README's "Configuration" section lists.
  */
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
@@ -50,6 +51,11 @@ export interface FederationOptions {
   readonly partnerSettings?: Partial<PartnerCallSettings>;
   /** How long each region reports not ready before it closes, on close() (ms; default 0). */
   readonly drainMs?: number;
+  /**
+   * XR_TRUST_PROXY: the reverse proxies in front of the REST API whose X-Forwarded-For/-Proto/-Host are
+   * believed, as a number of hops or a list of addresses and subnets (express's `trust proxy`); absent = none.
+   */
+  readonly trustProxy?: number | readonly string[];
   readonly log: Logger;
 }
 
@@ -94,6 +100,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
   const drainMs = Number(env.XR_DRAIN_MS ?? DEFAULT_DRAIN_MS);
   if (!Number.isInteger(drainMs) || drainMs < 0 || drainMs > 600_000)
     problems.push(`XR_DRAIN_MS: "${env.XR_DRAIN_MS}" is not a whole number of milliseconds from 0 to 600000`);
+  const trustProxy = parseTrustProxy(env.XR_TRUST_PROXY, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     configDir: env.XR_CONFIG_DIR ?? join(PROJECT_ROOT, "config"),
@@ -116,9 +123,36 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     kafkaCreateTopics: env.XR_KAFKA_CREATE_TOPICS !== "0",
     ...(sessionTimeout ? { kafkaSessionTimeoutMs: Number(sessionTimeout) } : {}),
     ...(env.XR_KEYS_DIR ? { keysDir: env.XR_KEYS_DIR } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
     env,
     log,
   };
+}
+
+/** Names of address ranges express's `trust proxy` knows. */
+const PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * XR_TRUST_PROXY: a number of proxy hops (0–9), or a comma-separated list of addresses, subnets
+ * (`10.0.0.0/8`) and range names (`loopback`, `linklocal`, `uniquelocal`). `true` is refused: it
+ * would believe every client's X-Forwarded-For, so anyone could choose the address the limiter counts.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): number | string[] | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (/^\d$/.test(raw.trim())) return Number(raw.trim());
+  const items = raw.split(",").map((x) => x.trim());
+  for (const item of items) {
+    const [address = "", bits, ...rest] = item.split("/");
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const goodBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (PROXY_RANGES.has(item) || (family !== 0 && goodBits && rest.length === 0)) continue;
+    problems.push(
+      `XR_TRUST_PROXY: "${item}" is not a number of proxy hops (0–9), an address, a subnet or one of ` +
+        "loopback, linklocal, uniquelocal (true is refused: it would believe any client's X-Forwarded-For)",
+    );
+  }
+  return items;
 }
 
 /** Loads the configuration and starts every hosted region. */
@@ -202,6 +236,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           verifier,
           cipher,
           staff,
+          trustProxy: o.trustProxy,
           grpc: {
             host: grpcListen.host,
             port: o.ephemeralPorts ? 0 : grpcListen.port,

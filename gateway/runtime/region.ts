@@ -49,6 +49,8 @@ export interface RegionOptions {
   readonly databaseUrl?: string | undefined;
   /** Staff tokens of the REST API and window page. */
   readonly staff: StaffDirectory;
+  /** Express's `trust proxy` for the REST API (XR_TRUST_PROXY); absent = no proxy is trusted. */
+  readonly trustProxy?: number | readonly string[] | undefined;
   /** Encrypts personal data in the ledger. */
   readonly cipher?: DataCipher;
   /** Signs this region's envelopes. */
@@ -208,6 +210,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const app = createRestApp(context, {
     metrics: metrics.registry,
     staff: o.staff,
+    sessions: store,
+    trustProxy: o.trustProxy,
     closing: closing.signal,
     readiness,
     before: [metrics.httpMiddleware],

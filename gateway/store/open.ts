@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import type { CatalogStore } from "../ports/catalogs.js";
+import type { SessionStore } from "../ports/sessions.js";
 import type { LedgerStore } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
 import { PgCatalogStore } from "./pg/catalogs.js";
@@ -21,10 +22,10 @@ export interface LedgerLocation {
 }
 
 /**
- * Opens (and migrates) the ledger. Each region keeps its own PostgreSQL schema,
- * `xr_<region>`, so one database can serve every region a process hosts.
+ * Opens (and migrates) the ledger, which also keeps the window page's sessions. Each region keeps its own
+ * PostgreSQL schema, `xr_<region>`, so one database can serve every region a process hosts.
  */
-export async function openLedger(o: LedgerLocation): Promise<LedgerStore> {
+export async function openLedger(o: LedgerLocation): Promise<LedgerStore & SessionStore> {
   if (o.databaseUrl) {
     return PgLedger.open({ url: o.databaseUrl, schema: schemaOf(o.region), cipher: o.cipher });
   }

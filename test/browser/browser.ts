@@ -61,7 +61,8 @@ export function errorsOf(page: Page): string[] {
 /**
  * A fresh page at 1280×800 in 简体中文 and China Standard Time, recording its
  * script errors, signed in as `role` of the region whose gateway serves `url`
- * (its development token in the session cookie, as the sign-in form sets it).
+ * (signed in with its development token: the context keeps the session
+ * cookie the gateway answers with, as the sign-in form leaves it).
  */
 export async function openPage(browser: Browser, url: string, role = "admin"): Promise<Page> {
   const context = await browser.newContext({
@@ -71,9 +72,10 @@ export async function openPage(browser: Browser, url: string, role = "admin"): P
   });
   const region = regionOf(url);
   if (region) {
-    await context.addCookies([
-      { name: "xr_session", value: `dev-${region}-${role}`, url: new URL(url).origin },
-    ]);
+    const signIn = await context.request.post(`${new URL(url).origin}/api/v1/session`, {
+      data: { token: `dev-${region}-${role}` },
+    });
+    if (!signIn.ok()) throw new Error(`sign-in as dev-${region}-${role}: HTTP ${signIn.status()}`);
   }
   const page = await context.newPage();
   const errors: string[] = [];

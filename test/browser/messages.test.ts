@@ -4,6 +4,7 @@
  * reworded check fails here instead of reaching window staff in English.
  */
 import { expect } from "chai";
+import type { Request } from "express";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../gateway/contract/requests.js";
 import { XrError } from "../../gateway/domain/errors.js";
 import {
@@ -14,6 +15,8 @@ import {
   checkResidentId,
   checkSha256,
 } from "../../gateway/domain/ids.js";
+import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "../../gateway/transports/rest/media-types.js";
+import { requireSameOrigin } from "../../gateway/transports/rest/origin.js";
 import { zhIssue } from "../../gateway/web/client/messages.js";
 import { creditCode, residentId } from "../helpers/fixtures.js";
 
@@ -65,6 +68,29 @@ describe("window page: Chinese wording of the shared checks", () => {
     expect(intake).to.have.length.of.at.least(6);
     const action = issuesOf(caseActionSchema, { type: "mail", courier: "EMS", waybillNo: "12" });
     for (const issue of [...intake, ...action]) expect(zhIssue(issue), issue).to.match(CJK);
+  });
+
+  it("translates the REST layer's refusals of content type and origin (issue 19)", () => {
+    const req = (headers: Record<string, string>) =>
+      ({
+        get: (name: string) => headers[name.toLowerCase()],
+        protocol: "http",
+        host: "gw",
+      }) as unknown as Request;
+    const issues: string[] = [];
+    for (const check of [
+      () => requireMediaType(req({ "content-type": "text/plain" }), JSON_TYPES),
+      () => requireMediaType(req({ "content-type": "text/plain" }), SCAN_TYPES),
+      () => requireSameOrigin(req({ "sec-fetch-site": "cross-site" })),
+    ]) {
+      try {
+        check();
+      } catch (err) {
+        issues.push(...(err as XrError).details.map((d) => d.issue));
+      }
+    }
+    expect(issues).to.have.length(3);
+    for (const issue of issues) expect(zhIssue(issue), issue).to.match(CJK);
   });
 
   it("leaves an issue it does not know as it came, never hiding it", () => {

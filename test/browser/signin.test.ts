@@ -46,10 +46,18 @@ describeBrowser("window page: staff sign-in", function () {
     expect(await page.locator("#staff-name").textContent()).to.equal("dev clerk（窗口收件）");
     expect(await page.locator("#view-intake").isVisible()).to.equal(true);
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === "xr_session")?.httpOnly).to.equal(true);
+    const session = cookies.find((c) => c.name === "xr_session");
+    expect(session?.httpOnly).to.equal(true);
+    // A session id, not the token (issue 19): signing out must leave nothing usable behind.
+    expect(session?.value).to.match(/^[A-Za-z0-9_-]{43}$/);
 
     await page.locator("#sign-out").click();
     await page.locator('body[data-ready="signin"]').waitFor();
+    // The old cookie, replayed by hand, opens nothing.
+    const replay = await fetch(`${t.url("430100")}/session`, {
+      headers: { cookie: `xr_session=${session?.value}` },
+    });
+    expect(replay.status).to.equal(401);
     await context.close();
   });
 });

@@ -59,8 +59,10 @@ describe("materials: upload at intake", function () {
       headers: authFor(t.url("430100"), "clerk"),
       body: new Uint8Array([1, 2, 3]),
     });
-    expect(r.status).to.equal(400);
-    const body = (await r.json()) as { error: { details: Array<{ path: string }> } };
+    // 415 since issue 19: each route takes only its content types.
+    expect(r.status).to.equal(415);
+    const body = (await r.json()) as { error: { code: string; details: Array<{ path: string }> } };
+    expect(body.error.code).to.equal("UNSUPPORTED_MEDIA_TYPE");
     expect(body.error.details[0]?.path).to.equal("Content-Type");
   });
 

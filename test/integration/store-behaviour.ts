@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { firstBreak } from "../../gateway/audit/chain.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { XrError } from "../../gateway/domain/errors.js";
+import type { SessionStore } from "../../gateway/ports/sessions.js";
 import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
 import { personCase } from "../helpers/cases.js";
 
@@ -41,9 +42,9 @@ function commitFor(caseId: string, version: number, extra: Partial<Commit> = {})
 }
 
 /** Registers the suite for one store; `make` returns a fresh, empty store. */
-export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): void {
+export function storeBehaviour(name: string, make: () => Promise<LedgerStore & SessionStore>): void {
   describe(`ledger store behaviour: ${name}`, () => {
-    let store: LedgerStore;
+    let store: LedgerStore & SessionStore;
     beforeEach(async () => {
       store = await make();
     });
@@ -245,6 +246,39 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): 
       );
       expect((await store.stats("2026-06-01")).casesByStatus).to.deep.equal({ FORWARDED: 1, ACCEPTED: 1 });
       expect((await store.stats("2026-06-01")).outboxBacklog).to.equal(0);
+    });
+
+    it("keeps the page's sessions until they expire, end, or their token is revoked", async () => {
+      const session = (idHash: string, tokenHash: string, expiresAt: string) => ({
+        idHash,
+        tokenHash,
+        createdAt: "2026-12-08T01:00:00.000Z",
+        expiresAt,
+      });
+      await store.saveSession(session("s1", "t1", "2026-12-08T13:00:00.000Z"));
+      await store.saveSession(session("s2", "t1", "2026-12-08T13:00:00.000Z"));
+      await store.saveSession(session("s3", "t2", "2026-12-08T13:00:00.000Z"));
+      await store.saveSession(session("old", "t2", "2026-12-08T02:00:00.000Z"));
+      const at = "2026-12-08T03:00:00.000Z";
+      expect(await store.findSession("s1", at)).to.deep.equal(
+        session("s1", "t1", "2026-12-08T13:00:00.000Z"),
+      );
+      expect(await store.findSession("old", "2026-12-08T01:30:00.000Z")).to.not.equal(undefined);
+      expect(await store.findSession("old", at), "expired").to.equal(undefined);
+      expect(await store.findSession("nobody", at)).to.equal(undefined);
+      await store.endSession("s1");
+      expect(await store.findSession("s1", at), "signed out").to.equal(undefined);
+      expect(await store.findSession("s2", at)).to.not.equal(undefined);
+      await store.endSessionsOf("t1");
+      expect(await store.findSession("s2", at), "token revoked").to.equal(undefined);
+      expect(await store.findSession("s3", at), "another token's").to.not.equal(undefined);
+      // A session id is taken once.
+      let refused: unknown;
+      await store.saveSession(session("s3", "t9", "2026-12-09T00:00:00.000Z")).catch((e) => {
+        refused = e;
+      });
+      expect(refused).to.be.instanceOf(Error);
+      expect((await store.findSession("s3", at))?.tokenHash).to.equal("t2");
     });
 
     it("holds the relay lease while it is the only one open", async () => {

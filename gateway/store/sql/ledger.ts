@@ -7,6 +7,7 @@
 import type { CaseState } from "../../domain/case.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
+import type { SessionStore, StaffSession } from "../../ports/sessions.js";
 import type {
   CaseFilter,
   Commit,
@@ -40,6 +41,7 @@ import { INBOX, inboxColumns } from "./inbox.js";
 import { LOG } from "./log.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
+import { SESSIONS } from "./sessions.js";
 
 /**
  * How a dialect runs a statement written with `?` placeholders. A failure
@@ -50,8 +52,8 @@ export interface Sql {
   query<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
 }
 
-/** A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts). */
-export abstract class SqlLedger implements LedgerStore {
+/** A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions. */
+export abstract class SqlLedger implements LedgerStore, SessionStore {
   readonly #sql: Sql;
   /** Seals personal data at rest and opens it on the way back. */
   protected readonly cipher: DataCipher;
@@ -170,5 +172,24 @@ export abstract class SqlLedger implements LedgerStore {
   async logForCase(caseId: string): Promise<LogRecord[]> {
     const rows = await this.#sql.query<LogRow>(LOG.forCase, [caseId]);
     return rows.map((r) => logFromRow(r, this.cipher));
+  }
+
+  async saveSession(session: StaffSession): Promise<void> {
+    await this.#sql.query(SESSIONS.deleteExpired, [session.createdAt]);
+    const { idHash, tokenHash, createdAt, expiresAt } = session;
+    await this.#sql.query(SESSIONS.insert, [idHash, tokenHash, createdAt, expiresAt]);
+  }
+
+  async findSession(idHash: string, nowIso: string): Promise<StaffSession | undefined> {
+    const [row] = await this.#sql.query<StaffSession>(SESSIONS.find, [idHash, nowIso]);
+    return row && { ...row };
+  }
+
+  async endSession(idHash: string): Promise<void> {
+    await this.#sql.query(SESSIONS.delete, [idHash]);
+  }
+
+  async endSessionsOf(tokenHash: string): Promise<void> {
+    await this.#sql.query(SESSIONS.deleteOfToken, [tokenHash]);
   }
 }

@@ -79,4 +79,14 @@ export const MIGRATIONS: readonly string[] = [
   // 5: a key's answer is the case as its first request left it, sealed as in `cases.body`, not an
   // HTTP status and body. Older rows hold the case's canonical JSON, which renders back the same.
   "ALTER TABLE idempotency DROP COLUMN status;",
+  // 6 (issue 19): the window page's sign-in sessions, by the sha256 of the cookie's random id, with the
+  // sha256 of the staff token they were signed in with (a revoked token ends its sessions).
+  `CREATE TABLE staff_sessions (
+     id_hash TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX staff_sessions_token ON staff_sessions(token_hash);
+   CREATE INDEX staff_sessions_expiry ON staff_sessions(expires_at);`,
 ];

@@ -17,6 +17,8 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   UNAVAILABLE: status.UNAVAILABLE,
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   INTERNAL: status.INTERNAL,
+  // gRPC has no media types of its own; listed after INVALID_ARGUMENT, so that code reads back as itself.
+  UNSUPPORTED_MEDIA_TYPE: status.INVALID_ARGUMENT,
 };
 
 /** Our code of a gRPC status (for errors a partner gateway returned). */

@@ -13,6 +13,7 @@ import { cstDate } from "../../domain/calendar.js";
 import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
+import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
@@ -21,8 +22,10 @@ import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "..
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
-import { authenticate, authorize, failedAuthLimiter, sessionRouter } from "./auth.js";
+import { type AuthSettings, authenticate, authorize, sessionRouter } from "./auth.js";
 import { errorHandler } from "./errors.js";
+import { CredentialLimiter } from "./limiter.js";
+import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "./media-types.js";
 import { openApiDocument } from "./openapi.js";
 import { traceScope } from "./trace.js";
 
@@ -33,6 +36,13 @@ export interface RestExtras {
   readonly readiness: () => Promise<{ readonly ready: boolean }>;
   /** Staff tokens (config/staff.yaml). */
   readonly staff: StaffDirectory;
+  /** The window page's sign-in sessions (the region's ledger, shared by its replicas). */
+  readonly sessions: SessionStore;
+  /**
+   * Express's `trust proxy` (XR_TRUST_PROXY): the number of proxy hops, or the proxies' addresses,
+   * whose `X-Forwarded-For` / `-Proto` / `-Host` are believed; absent = none (the socket's address).
+   */
+  readonly trustProxy?: number | readonly string[] | undefined;
   /** Aborts when the gateway begins to shut down: long-lived streams end then. */
   readonly closing: AbortSignal;
   /** Middleware run before every route (metrics, request logging). */
@@ -43,14 +53,6 @@ function meta(req: Request): RequestMeta {
   // The request's own span (rest/trace.ts), so that its log lines and the events it emits share one trace.
   const traceparent = currentTraceparent() || (req.get("traceparent") ?? "");
   return requestMeta(traceparent, req.get("Idempotency-Key"), req.body, "Idempotency-Key");
-}
-
-function requireJson(req: Request): void {
-  if (!req.is("application/json")) {
-    throw new XrError(ErrorCode.INVALID_ARGUMENT, "Content-Type must be application/json", {
-      details: [{ path: "(body)", issue: "Content-Type must be application/json" }],
-    });
-  }
 }
 
 function queryString(req: Request, name: string): string | undefined {
@@ -87,6 +89,12 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // The client's address (the failed-credential limiter) and scheme (the Secure cookie, the origin check)
+  // come from X-Forwarded-* only through the proxies the operator names.
+  app.set(
+    "trust proxy",
+    typeof extras.trustProxy === "object" ? [...extras.trustProxy] : (extras.trustProxy ?? false),
+  );
   app.use(traceScope.open);
   for (const m of extras.before) app.use(m);
   const today = () => cstDate(ctx.clock.now());
@@ -108,17 +116,26 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     }),
   );
   app.use(cookieParser());
-  // Failed sign-ins allowed per client address per 15 minutes.
-  app.use("/api/v1", failedAuthLimiter(50, 15 * 60_000));
-  app.use("/api/v1", sessionRouter(extras.staff, ctx.region, today));
+  const limiter = new CredentialLimiter();
+  extras.closing.addEventListener("abort", () => limiter.close(), { once: true });
+  const auth: AuthSettings = {
+    staff: extras.staff,
+    region: ctx.region,
+    today,
+    now: () => ctx.clock.now(),
+    sessions: extras.sessions,
+    limiter,
+  };
+  app.use("/api/v1", sessionRouter(auth));
   app.get("/api/v1/openapi.json", (_req, res) => {
     res.json(openApiDocument(ctx.region));
   });
-  app.use("/api/v1", authenticate(extras.staff, ctx.region, today));
+  app.use("/api/v1", authenticate(auth));
   const api = express.Router();
-  // Before the JSON parser: the upload streams to disk as it arrives, whatever its type.
+  // Before the JSON parser: the upload streams to disk as it arrives.
   api.post("/materials", async (req, res) => {
     authorize(res, "upload");
+    requireMediaType(req, SCAN_TYPES);
     const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "");
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
   });
@@ -140,7 +157,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   });
   api.post("/cases", async (req, res) => {
     authorize(res, "submit");
-    requireJson(req);
+    requireMediaType(req, JSON_TYPES);
     const m = meta(req);
     sendOutcome(res, 201, await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m));
   });
@@ -169,7 +186,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.json({ events: (await listCaseEvents(ctx, String(req.params.id))).map((e) => eventToJson(e, t)) });
   });
   api.post("/cases/:id/actions", async (req, res) => {
-    requireJson(req);
+    requireMediaType(req, JSON_TYPES);
     const m = meta(req);
     const action = parseRequest(caseActionSchema, req.body);
     authorize(res, `act:${action.type}`);

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { caseActionSchema, submitCaseSchema } from "../../contract/requests.js";
+import { SCAN_TYPES } from "./media-types.js";
 
 /** The JSON of every error answer (rest/errors.ts). */
 const errorBody = z.object({
@@ -30,7 +31,15 @@ const json = (description: string) => ({
   description,
   content: { "application/json": { schema: { type: "object" } } },
 });
-const errors = { "400": error, "403": error, "404": error, "409": error, "413": error, "503": error };
+const errors = {
+  "400": error,
+  "403": error,
+  "404": error,
+  "409": error,
+  "413": error,
+  "415": error,
+  "503": error,
+};
 const caseId = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
 /** Builds the document for one region's gateway. */
@@ -88,7 +97,9 @@ export function openApiDocument(region: string): Record<string, unknown> {
           requestBody: {
             required: true,
             description: "The file's bytes, with its media type as Content-Type (at most 100 MiB)",
-            content: { "*/*": { schema: { type: "string", format: "binary" } } },
+            content: Object.fromEntries(
+              SCAN_TYPES.map((t) => [t, { schema: { type: "string", format: "binary" } }]),
+            ),
           },
           responses: {
             "201": {

@@ -15,6 +15,23 @@ const MAX_MATERIAL_BYTES = 200 * 1024 * 1024;
 
 type Stored = Pick<MaterialJson, "sha256" | "sizeBytes" | "mediaType">;
 
+/** Scan types by file extension, for files the browser gives no type (OFD, most often). */
+const EXTENSION_TYPES: Readonly<Record<string, string>> = {
+  ofd: "application/ofd",
+  pdf: "application/pdf",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  tif: "image/tiff",
+  tiff: "image/tiff",
+};
+
+/** The media type of a file the browser did not type; the gateway refuses anything but scans (415). */
+function typeByExtension(name: string): string {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? "";
+  return EXTENSION_TYPES[ext] ?? "application/octet-stream";
+}
+
 /** Uploads `file` and returns its digest; refuses an empty or oversized file before sending it. */
 async function upload(file: File): Promise<Stored> {
   if (file.size === 0 || file.size > MAX_MATERIAL_BYTES) {
@@ -22,7 +39,7 @@ async function upload(file: File): Promise<Stored> {
       { path: "sizeBytes", issue: "must be between 1 byte and 200 MiB" },
     ]);
   }
-  const mediaType = file.type || "application/octet-stream";
+  const mediaType = file.type || typeByExtension(file.name);
   // Web Crypto is unavailable on plain HTTP off localhost: the page then trusts the gateway's digest.
   const local = globalThis.crypto?.subtle
     ? hex(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()))
@@ -55,7 +72,7 @@ export function materialRow(code: string, name: string, required: boolean, idPre
     type: "file",
     id,
     "data-material-code": code,
-    accept: "application/pdf,image/jpeg,image/png,image/tiff",
+    accept: "application/pdf,image/jpeg,image/png,image/tiff,application/ofd,.ofd",
   });
   const digest = h("output", { class: "digest", for: id, "aria-live": "polite" });
   const element = h(

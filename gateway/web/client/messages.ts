@@ -38,6 +38,13 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^no cooperation agreement with (\S+)$/, "本地区与地区 $1 没有跨域通办合作协议"],
   [/^catalog of (\S+) not received yet; try again shortly$/, "尚未收到地区 $1 的事项清单，请稍后再试"],
   [/^region (\S+) has no matter (\S+)$/, "地区 $1 没有事项 $2"],
+  // transports/rest: content types, the origin check, sessions and the failed-credential limiter (issue 19)
+  [/^must be application\/json$/, "请求格式应为 application/json"],
+  [/^must be one of (.+)$/, "应为以下之一：$1"],
+  [/^cross-origin request refused$/, "拒绝跨站请求：请在本网关自己的页面上操作"],
+  [/^the session ended or expired: sign in again$/, "登录已结束或已过期，请重新登录"],
+  [/^the session's token was revoked or expired: sign in again$/, "登录所用的令牌已撤销或过期，请重新登录"],
+  [/^rate limited$/, "失败次数过多，请稍后再试"],
   // domain/lifecycle.ts
   [/^missing requested material codes: (.+)$/, "缺少要求补正的材料：$1"],
   [/^not allowed in status .*$/, "当前状态下不能执行此操作"],
