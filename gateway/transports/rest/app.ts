@@ -23,6 +23,7 @@ import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
 import { authenticate, authorize, failedAuthLimiter, sessionRouter } from "./auth.js";
+import { jsonBody } from "./body.js";
 import { errorHandler } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { traceScope } from "./trace.js";
@@ -126,8 +127,9 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "");
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
   });
-  api.use(express.json({ limit: "256kb" }));
+  api.use(jsonBody.parse);
   api.use(traceScope.resume);
+  api.use(jsonBody.depth);
 
   api.get("/regions", (_req, res) => {
     res.json({ regions: listRegions(ctx) });
