@@ -12,9 +12,13 @@ import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { expect } from "chai";
 import { encodeEnvelope } from "../../gateway/codec/envelope.js";
 import { seal } from "../../gateway/codec/sealed.js";
+import { MAX_JSON_DEPTH } from "../../gateway/contract/depth.js";
+import { caseActionSchema, parseRequest } from "../../gateway/contract/requests.js";
+import type { XrError } from "../../gateway/domain/errors.js";
 import { receive } from "../../gateway/inbound/pipeline.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
+import { zhIssue } from "../../gateway/web/client/messages.js";
 import { personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
@@ -61,6 +65,28 @@ describe("outside input: depth, encoding, refused records (issue 19)", function 
       });
       expect(r.status, JSON.stringify(r.body)).to.equal(400);
       expect(r.body.error.details[0].path).to.match(/^note(\[0\])+$/);
+    });
+
+    it("refuses deep nesting from any transport's request (parseRequest), and the page words it in Chinese", () => {
+      let deep: unknown = "x";
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      const err = (() => {
+        try {
+          parseRequest(caseActionSchema, { type: "note", note: deep });
+        } catch (e) {
+          return e as XrError;
+        }
+        throw new Error("expected a refusal");
+      })();
+      expect(err.code).to.equal("INVALID_ARGUMENT");
+      expect(err.details[0]?.path).to.equal(`note${"[0]".repeat(MAX_JSON_DEPTH)}`);
+      for (const issue of [
+        err.details[0]?.issue ?? "",
+        "is not valid UTF-8",
+        "JSON must be encoded as UTF-8",
+      ]) {
+        expect(zhIssue(issue), issue).to.match(/[\u4e00-\u9fff]/);
+      }
     });
 
     it("accepts what the contract nests (a case four levels deep)", async () => {
