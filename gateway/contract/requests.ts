@@ -17,6 +17,7 @@ import {
   checkSha256,
 } from "../domain/ids.js";
 import type { SubmitCaseRequest } from "../domain/submission.js";
+import { checkDepth } from "./depth.js";
 import { canonicalProtoJson } from "./proto-json.js";
 
 const checked = (check: (v: string) => string | undefined) =>
@@ -172,6 +173,8 @@ function pathOf(path: readonly PropertyKey[]): string {
 
 /** Parses `input` with `schema`, or throws INVALID_ARGUMENT listing every offending field. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  // Before the recursive walks below: a request from any transport (REST, gRPC) nests boundedly.
+  checkDepth(input);
   const result = schema.safeParse(canonicalProtoJson(input), { reportInput: true });
   if (result.success) return result.data;
   const details = result.error.issues.flatMap((issue) => {

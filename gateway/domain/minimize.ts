@@ -4,9 +4,15 @@
  * get the whole case (the handling region decides and may mail the result);
  * a collaborating region doing one part of a MULTI_REGION case gets who the
  * applicant is, but not how to reach them or where the result goes.
+ *
+ * These functions shape every copy of a case a region's people or systems
+ * can read, not only what goes on the bus: bus payloads (usecases/emit.ts),
+ * the gRPC reads a partner makes, and the REST and page views of a region's
+ * own staff (a collaborator's ledger may hold more than it should when a
+ * partner's gateway over-shared).
  */
 import type { CaseState } from "./case.js";
-import type { EventPayload } from "./events.js";
+import type { CaseEvent, EventPayload } from "./events.js";
 
 /** The case as `target` may see it. */
 export function caseFor(c: CaseState, target: string): CaseState {
@@ -19,5 +25,12 @@ export function caseFor(c: CaseState, target: string): CaseState {
 /** The payload of an event as `target` may receive it. */
 export function payloadFor(payload: EventPayload, target: string): EventPayload {
   if (payload.type !== "CaseSubmitted") return payload;
-  return { ...payload, case: caseFor(payload.case, target) };
+  const shaped = caseFor(payload.case, target);
+  return shaped === payload.case ? payload : { ...payload, case: shaped };
+}
+
+/** An event of a case's timeline as `target` may read it: its payload shaped by {@link payloadFor}. */
+export function eventFor<E extends CaseEvent>(e: E, target: string): E {
+  const payload = payloadFor(e.payload, target);
+  return payload === e.payload ? e : { ...e, payload };
 }

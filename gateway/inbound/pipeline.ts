@@ -12,7 +12,7 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import type { BusRecord } from "../ports/bus.js";
 import type { RegionContext } from "../usecases/context.js";
 import { withTrace } from "../usecases/trace.js";
-import { deadLetter, giveUp } from "./dead-letter.js";
+import { deadLetter, giveUp, recordCaseId } from "./dead-letter.js";
 import { receiveOnce } from "./receive.js";
 import { decodeRecord, type Received, type ReceiveOutcome } from "./received.js";
 
@@ -39,7 +39,8 @@ export function receive(
 ): Promise<ReceiveOutcome> {
   const msg = decodeRecord(ctx, record);
   const traceparent = record.headers.traceparent || msg.env?.traceparent;
-  return withTrace(traceparent, () => withRetries(ctx, msg, policy), record.key);
+  // Log lines name the case as the dead-letter topic would: never by the record's unchecked key.
+  return withTrace(traceparent, () => withRetries(ctx, msg, policy), recordCaseId(msg));
 }
 
 async function withRetries(ctx: RegionContext, msg: Received, policy: RetryPolicy): Promise<ReceiveOutcome> {

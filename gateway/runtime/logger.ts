@@ -16,9 +16,28 @@ export const REDACT_PATHS = [
 ];
 
 /**
+ * What a line may still hold after redaction by path, when a message or an error quotes outside
+ * input: identity numbers (17 digits and a check character), mobile numbers, street addresses.
+ * The same shapes the test run's log scan looks for (test/helpers/log-scan.ts).
+ */
+const PERSONAL_DATA = [
+  /(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/g,
+  /(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z.])/g,
+  /[\u4e00-\u9fa5]{2,}(?:路|街|大道|巷)\d+号/g,
+];
+
+/** A serialised log line with anything of a personal-data shape replaced by "[redacted]". */
+export function scrubLine(line: string): string {
+  let out = line;
+  for (const pattern of PERSONAL_DATA) out = out.replace(pattern, "[redacted]");
+  return out;
+}
+
+/**
  * Creates the root logger; `destination` defaults to stdout. Every line
  * written inside a trace scope (runtime/trace.ts) carries its `traceId` and
- * `caseId`, so one case can be followed across cities by either.
+ * `caseId`, so one case can be followed across cities by either. Call
+ * sites log no outside input; {@link scrubLine} is the net under them.
  */
 export function createLogger(
   level = process.env.LOG_LEVEL ?? "info",
@@ -30,6 +49,7 @@ export function createLogger(
       base: { service: "xr-gateway" },
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       mixin: traceFields,
+      hooks: { streamWrite: scrubLine },
     },
     destination,
   );

@@ -1,9 +1,8 @@
 /** Uploading scanned materials at intake and serving them to the parties of a case. */
-import { caseParties } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { StoredMaterial } from "../ports/material-store.js";
 import type { RegionContext } from "./context.js";
-import { caseNotFound, getCase } from "./queries.js";
+import { getCaseFor } from "./queries.js";
 
 /** Largest material accepted: scans of a few dozen pages, with room to spare. */
 const MAX_MATERIAL_BYTES = 100 * 1024 * 1024;
@@ -103,14 +102,4 @@ export async function materialOfCase(
     });
   }
   return stored;
-}
-
-/**
- * A case as seen by `caller`: regions that are not party to it get the same
- * NOT_FOUND as for an unknown id, so case ids cannot be probed.
- */
-export async function getCaseFor(ctx: RegionContext, caller: string, caseId: string) {
-  const c = await getCase(ctx, caseId);
-  if (caller !== ctx.region && !caseParties(c).includes(caller)) throw caseNotFound(caseId);
-  return c;
 }

@@ -1,9 +1,10 @@
 /** Read-side use cases: cases, timelines, regions and catalogs. */
 import { cstDate } from "../domain/calendar.js";
-import type { CaseState, CaseStatus, HandlingMode } from "../domain/case.js";
+import { type CaseState, type CaseStatus, caseParties, type HandlingMode } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
+import { caseFor, eventFor } from "../domain/minimize.js";
 import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
@@ -21,10 +22,34 @@ export async function getCase(ctx: RegionContext, caseId: string): Promise<CaseS
   return c;
 }
 
-/** The timeline of a case, in the order this ledger recorded it. */
-export async function listCaseEvents(ctx: RegionContext, caseId: string): Promise<LedgerEvent[]> {
-  await getCase(ctx, caseId);
-  return ctx.store.listEvents(caseId);
+/**
+ * A case as held, for `caller`: regions that are not party to it get the same
+ * NOT_FOUND as for an unknown id, so case ids cannot be probed. Unshaped: for
+ * checks (materials), never to be shown; readers get {@link readCase}.
+ */
+export async function getCaseFor(ctx: RegionContext, caller: string, caseId: string): Promise<CaseState> {
+  const c = await getCase(ctx, caseId);
+  if (caller !== ctx.region && !caseParties(c).includes(caller)) throw caseNotFound(caseId);
+  return c;
+}
+
+/**
+ * A case as `viewer` may read it: this region's own staff (the default) or a
+ * partner region party to it (gRPC), shaped by the same minimisation as the
+ * bus payloads sent to that region (domain/minimize.ts).
+ */
+export async function readCase(ctx: RegionContext, caseId: string, viewer = ctx.region): Promise<CaseState> {
+  return caseFor(await getCaseFor(ctx, viewer, caseId), viewer);
+}
+
+/** The timeline of a case, in the order this ledger recorded it, as `viewer` may read it (see {@link readCase}). */
+export async function listCaseEvents(
+  ctx: RegionContext,
+  caseId: string,
+  viewer = ctx.region,
+): Promise<LedgerEvent[]> {
+  await getCaseFor(ctx, viewer, caseId);
+  return (await ctx.store.listEvents(caseId)).map((e) => eventFor(e, viewer));
 }
 
 /** Query of {@link listCases}. */
@@ -36,16 +61,17 @@ export interface CaseQuery {
   readonly offset: number;
 }
 
-/** Cases of this ledger, newest first. */
+/** Cases of this ledger, newest first, as this region's staff may read them (see {@link readCase}). */
 export async function listCases(ctx: RegionContext, q: CaseQuery): Promise<CaseState[]> {
   const today = cstDate(ctx.clock.now());
-  return ctx.store.listCases({
+  const cases = await ctx.store.listCases({
     status: q.status,
     region: q.region,
     overdueOn: q.overdue ? today : undefined,
     limit: q.limit,
     offset: q.offset,
   });
+  return cases.map((c) => caseFor(c, ctx.region));
 }
 
 /** A region with the facts `GET /regions` shows. */

@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomFillSync } from "node:crypto";
+import { checkRecordId } from "../domain/ids.js";
 
 /** The trace scope of the work in hand. */
 export interface TraceScope {
@@ -47,6 +48,15 @@ export function parseTraceparent(
   return { traceId: m[1] as string, spanId: m[2] as string, flags: m[3] as string };
 }
 
+/**
+ * The case id a scope may carry into every log line: only one of the shape this gateway makes. An id
+ * taken from a URL, a gRPC request or a bus record's key before it was looked up is whatever the caller
+ * sent, personal data included.
+ */
+function loggableCaseId(caseId: string | undefined): string | undefined {
+  return caseId && checkRecordId(caseId) === undefined ? caseId : undefined;
+}
+
 /** A new span continuing `parent` (a `traceparent`), or the root span of a new trace. */
 export function childScope(parent: string | undefined, caseId?: string): TraceScope {
   const p = parseTraceparent(parent);
@@ -54,7 +64,7 @@ export function childScope(parent: string | undefined, caseId?: string): TraceSc
     traceId: p?.traceId ?? randomHex(16),
     spanId: randomHex(8),
     flags: p?.flags ?? "01",
-    caseId: caseId || undefined,
+    caseId: loggableCaseId(caseId),
   };
 }
 
@@ -90,7 +100,7 @@ export function currentTraceparent(): string {
  */
 export function setTraceCase(caseId: string): void {
   const s = storage.getStore();
-  if (s) s.caseId = caseId;
+  if (s) s.caseId = loggableCaseId(caseId);
 }
 
 /** What every log line inside a scope carries: `traceId` and, once known, `caseId`. */

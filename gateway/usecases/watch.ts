@@ -1,7 +1,8 @@
 /** Following a case's timeline as it grows (gRPC `WatchCaseEvents`, the window page's stream). */
 import type { LedgerEvent } from "../domain/events.js";
+import { eventFor } from "../domain/minimize.js";
 import type { RegionContext } from "./context.js";
-import { getCase } from "./queries.js";
+import { getCaseFor } from "./queries.js";
 
 /** Re-read at least this often, for commits made by another replica (ms). */
 const POLL_MS = 2_000;
@@ -12,19 +13,25 @@ export interface WatchOptions {
   readonly after: number;
   /** Ends the iteration when aborted. */
   readonly signal: AbortSignal;
+  /**
+   * Who reads: this region's own staff (the default) or a partner region party to the case;
+   * events are shaped for it as bus payloads are (domain/minimize.ts).
+   */
+  readonly viewer?: string;
 }
 
 /**
  * Yields the case's timeline from position `after`, then every event as it is
- * recorded, until `signal` aborts. NOT_FOUND for an unknown case, before
- * anything is yielded.
+ * recorded, until `signal` aborts. NOT_FOUND for an unknown case (or one the
+ * viewer is not party to), before anything is yielded.
  */
 export async function* watchCaseEvents(
   ctx: RegionContext,
   caseId: string,
   o: WatchOptions,
 ): AsyncGenerator<LedgerEvent> {
-  await getCase(ctx, caseId);
+  const viewer = o.viewer ?? ctx.region;
+  await getCaseFor(ctx, viewer, caseId);
   let position = o.after;
   let wake: (() => void) | undefined;
   let dirty = true;
@@ -41,7 +48,7 @@ export async function* watchCaseEvents(
         dirty = false;
         const events = await ctx.store.listEvents(caseId);
         for (; position < events.length && !o.signal.aborted; position++) {
-          yield events[position] as LedgerEvent;
+          yield eventFor(events[position] as LedgerEvent, viewer);
         }
         continue;
       }

@@ -42,7 +42,8 @@ export async function spawnGateway(
       ...process.env,
       XR_DATA_DIR: dataDir,
       XR_EPHEMERAL_PORTS: "1",
-      LOG_LEVEL: "warn",
+      // XR_TEST_LOG_LEVEL=debug runs them at debug, so that the run's log scan sees every level.
+      LOG_LEVEL: process.env.XR_TEST_LOG_LEVEL ?? "warn",
       XR_DRAIN_MS: "0",
       ...env,
     },

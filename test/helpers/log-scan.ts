@@ -3,7 +3,9 @@
  * federations and gateway child processes hand theirs to {@link captureLog})
  * is scanned at the end of the run for personal data: resident identity
  * numbers with a valid check character, mobile numbers, and street
- * addresses. One hit fails the run, naming the line.
+ * addresses. One hit fails the run, naming the line. In-process federations
+ * log at debug; gateway child processes at warn, or at XR_TEST_LOG_LEVEL;
+ * test/security/debug-logs.test.ts runs the real entry point at debug.
  */
 import { residentIdCheckChar } from "../../gateway/domain/ids.js";
 

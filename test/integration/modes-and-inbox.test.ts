@@ -2,6 +2,7 @@
  * The other two modes end to end, the inbox's dead letters, deadlines and
  * overdue cases, and that personal data never reaches the logs.
  */
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { listCases } from "../../gateway/usecases/queries.js";
 import { wrongVersionEnvelope } from "../helpers/cases.js";
@@ -112,10 +113,14 @@ describe("modes, dead letters, deadlines and logs", () => {
         },
       })),
     );
+    // A refused record's key is kept only as its digest (issue 19: it may hold personal data).
+    const keys = new Set(
+      ["p-1", "p-2", "p-3", "p-4", "p-5", "p-6"].map(
+        (k) => `sha256:${createHash("sha256").update(k).digest("hex")}`,
+      ),
+    );
     const dead = await eventually(async () => {
-      const d = t.bus
-        .read("xr.v1.dlq.440100")
-        .filter((r) => r.key.startsWith("p-") || r.key.startsWith("01JBAD"));
+      const d = t.bus.read("xr.v1.dlq.440100").filter((r) => keys.has(r.key));
       return d.length === 6 ? d : undefined;
     }, "six dead letters");
     expect(dead.every((r) => (r.headers["xr-dlq-reason"] ?? "").length > 0)).to.equal(true);

@@ -1,8 +1,8 @@
 /** Data minimisation: a collaborating region does not receive how to reach the applicant. */
 import { expect } from "chai";
 import { HandlingMode } from "../../gateway/domain/case.js";
-import { caseFor, payloadFor } from "../../gateway/domain/minimize.js";
-import { personCase } from "../helpers/cases.js";
+import { caseFor, eventFor, payloadFor } from "../../gateway/domain/minimize.js";
+import { event, personCase } from "../helpers/cases.js";
 
 describe("data minimisation per partner", () => {
   const c = personCase({ mode: HandlingMode.MULTI_REGION, collaboratingRegions: ["420100"] });
@@ -21,5 +21,13 @@ describe("data minimisation per partner", () => {
     expect(seen.delivery.method).to.equal(c.delivery.method);
     const payload = payloadFor({ type: "CaseSubmitted", case: c }, "420100");
     expect(payload).to.deep.equal({ type: "CaseSubmitted", case: seen });
+  });
+
+  it("shapes a timeline's events for a reader with the same function as bus payloads", () => {
+    const submitted = event(c, c.intakeRegion, { type: "CaseSubmitted", case: c });
+    expect(eventFor(submitted, "420100").payload).to.deep.equal(payloadFor(submitted.payload, "420100"));
+    expect(eventFor(submitted, c.handlingRegion)).to.equal(submitted);
+    const note = event(c, c.handlingRegion, { type: "HandlingNote", author: "张敏", text: "材料齐全" });
+    expect(eventFor(note, "420100")).to.equal(note);
   });
 });

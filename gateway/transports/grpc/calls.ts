@@ -19,7 +19,8 @@ function logFailure(log: Logger, method: string, err: unknown): void {
   if (e.code === ErrorCode.INTERNAL || e.code === ErrorCode.UNAVAILABLE) {
     log.error({ err, rpc: method, code: e.code }, "rpc failed");
   } else {
-    log.debug({ rpc: method, code: e.code, message: e.message }, "rpc refused");
+    // Not the message: a refusal may quote what the caller sent (an unknown case id, a field's value).
+    log.debug({ rpc: method, code: e.code }, "rpc refused");
   }
 }
 

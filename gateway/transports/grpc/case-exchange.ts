@@ -8,9 +8,11 @@ import { answeredCaseToJson, caseToJson, eventToJson } from "../../codec/json.js
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
 import { cstDate } from "../../domain/calendar.js";
 import { XrError } from "../../domain/errors.js";
+import { caseFor } from "../../domain/minimize.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext } from "../../usecases/context.js";
-import { getCaseFor, materialOfCase } from "../../usecases/materials.js";
+import { materialOfCase } from "../../usecases/materials.js";
+import { listCaseEvents, readCase } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { watchCaseEvents } from "../../usecases/watch.js";
 import { checkDeadline, metaOf, serverStream, unary } from "./calls.js";
@@ -43,14 +45,12 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       return toWire("Case", answeredCaseToJson((await submitCase(ctx, req, meta)).state));
     }),
     GetCase: unary<{ caseId?: string }, Wire>(log, "GetCase", async (call) => {
-      const c = await getCaseFor(ctx, caller(call), caseId(call.request));
+      const c = await readCase(ctx, caseId(call.request), caller(call));
       return toWire("Case", caseToJson(c, today()));
     }),
     ListCaseEvents: unary<{ caseId?: string }, Wire>(log, "ListCaseEvents", async (call) => {
-      const id = caseId(call.request);
-      await getCaseFor(ctx, caller(call), id);
+      const events = await listCaseEvents(ctx, caseId(call.request), caller(call));
       const t = today();
-      const events = await ctx.store.listEvents(id);
       return { events: events.map((e) => toWire("CaseEvent", eventToJson(e, t))) };
     }),
     ActOnCase: unary<{ caseId?: string; action?: unknown }, Wire>(log, "ActOnCase", async (call) => {
@@ -60,15 +60,15 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       const action = parseRequest(caseActionSchema, call.request.action);
       const meta = metaOf(call.metadata, call.request);
       checkDeadline(call);
-      return toWire("Case", answeredCaseToJson((await actOnCase(ctx, id, action, meta)).state));
+      const { state } = await actOnCase(ctx, id, action, meta);
+      return toWire("Case", answeredCaseToJson(caseFor(state, ctx.region)));
     }),
     WatchCaseEvents: serverStream<{ caseId?: string; after?: number }, Wire>(
       log,
       "WatchCaseEvents",
       async (call, send, signal) => {
-        const id = caseId(call.request);
-        await getCaseFor(ctx, caller(call), id);
-        for await (const e of watchCaseEvents(ctx, id, { after: call.request.after ?? 0, signal })) {
+        const watch = { after: call.request.after ?? 0, signal, viewer: caller(call) };
+        for await (const e of watchCaseEvents(ctx, caseId(call.request), watch)) {
           await send(toWire("CaseEvent", eventToJson(e, today())));
         }
       },

@@ -13,16 +13,18 @@ import { cstDate } from "../../domain/calendar.js";
 import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
+import { caseFor } from "../../domain/minimize.js";
 import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
 import { uploadMaterial } from "../../usecases/materials.js";
-import { getCase, listCaseEvents, listCases, listMatters, listRegions } from "../../usecases/queries.js";
+import { listCaseEvents, listCases, listMatters, listRegions, readCase } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
 import { type AuthSettings, authenticate, authorize, sessionRouter } from "./auth.js";
+import { jsonBody } from "./body.js";
 import { errorHandler } from "./errors.js";
 import { CredentialLimiter } from "./limiter.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "./media-types.js";
@@ -78,10 +80,13 @@ function oneOf<T extends string>(req: Request, name: string, values: readonly T[
   return raw as T;
 }
 
-/** 201 for a submission, 200 for an action; a replay says so and repeats the first answer. */
-function sendOutcome(res: Response, status: 200 | 201, outcome: CaseOutcome): void {
+/**
+ * 201 for a submission, 200 for an action; a replay says so and repeats the first answer. The case is
+ * shaped for this region's staff as every read is (a collaborator's staff act too).
+ */
+function sendOutcome(res: Response, status: 200 | 201, outcome: CaseOutcome, region: string): void {
   if (outcome.replayed) res.set("Idempotent-Replayed", "true");
-  res.status(status).json(answeredCaseToJson(outcome.state));
+  res.status(status).json(answeredCaseToJson(caseFor(outcome.state, region)));
 }
 
 /** Builds the express app of one hosted region. */
@@ -139,8 +144,9 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "");
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
   });
-  api.use(express.json({ limit: "256kb" }));
+  api.use(jsonBody.parse);
   api.use(traceScope.resume);
+  api.use(jsonBody.depth);
 
   api.get("/regions", (_req, res) => {
     res.json({ regions: listRegions(ctx) });
@@ -159,7 +165,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     authorize(res, "submit");
     requireMediaType(req, JSON_TYPES);
     const m = meta(req);
-    sendOutcome(res, 201, await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m));
+    sendOutcome(res, 201, await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m), ctx.region);
   });
   api.get("/cases", async (req, res) => {
     const region = queryString(req, "region");
@@ -179,7 +185,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.json({ cases: cases.map((c) => caseToJson(c, t)) });
   });
   api.get("/cases/:id", async (req, res) => {
-    res.json(caseToJson(await getCase(ctx, String(req.params.id)), today()));
+    res.json(caseToJson(await readCase(ctx, String(req.params.id)), today()));
   });
   api.get("/cases/:id/events", async (req, res) => {
     const t = today();
@@ -190,7 +196,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     const m = meta(req);
     const action = parseRequest(caseActionSchema, req.body);
     authorize(res, `act:${action.type}`);
-    sendOutcome(res, 200, await actOnCase(ctx, String(req.params.id), action, m));
+    sendOutcome(res, 200, await actOnCase(ctx, String(req.params.id), action, m), ctx.region);
   });
   api.use((req) => {
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} /api/v1${req.path}`);

@@ -1,5 +1,5 @@
 /** Renders any error as the documented JSON error shape with its HTTP status. */
-import type { ErrorRequestHandler } from "express";
+import type { ErrorRequestHandler, Request } from "express";
 import type { Logger } from "pino";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { HTTP_STATUS } from "./status.js";
@@ -7,7 +7,9 @@ import { HTTP_STATUS } from "./status.js";
 /** body-parser's errors carry a `type`; turn them into XrErrors naming the body. */
 function fromBodyParser(err: { type?: string; message?: string; limit?: number }): XrError | undefined {
   if (err.type === "entity.parse.failed") {
-    return new XrError(ErrorCode.INVALID_ARGUMENT, `malformed JSON: ${err.message}`, {
+    // Not the parser's message: it quotes the body around the error, personal data included.
+    const at = /at position (\d+)/.exec(err.message ?? "")?.[1];
+    return new XrError(ErrorCode.INVALID_ARGUMENT, `malformed JSON${at ? ` at position ${at}` : ""}`, {
       details: [{ path: "(body)", issue: "is not valid JSON" }],
     });
   }
@@ -30,13 +32,23 @@ function fromBodyParser(err: { type?: string; message?: string; limit?: number }
   return undefined;
 }
 
+/**
+ * The route a request matched, as a pattern (`/api/v1/cases/:id`), for logs: the path itself and a
+ * refusal's message may hold whatever the caller put there, an identity number in place of a case id.
+ */
+function routeOf(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof pattern === "string" ? `${req.baseUrl}${pattern}` : "(no route)";
+}
+
 /** The express error handler of the REST API. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const e = fromBodyParser(err) ?? XrError.from(err);
     const status = HTTP_STATUS[e.code];
-    if (status >= 500) log.error({ err, path: req.path, code: e.code }, "request failed");
-    else log.debug({ path: req.path, code: e.code, message: e.message }, "request refused");
+    const route = routeOf(req);
+    if (status >= 500) log.error({ err, method: req.method, route, code: e.code }, "request failed");
+    else log.debug({ method: req.method, route, code: e.code, status }, "request refused");
     const message = status >= 500 && e.code === ErrorCode.INTERNAL ? "internal error" : e.message;
     res.status(status).json({ error: { code: e.code, message, details: e.details, origin: e.origin } });
   };

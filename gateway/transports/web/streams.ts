@@ -8,7 +8,7 @@ import { eventToJson } from "../../codec/json.js";
 import { cstDate } from "../../domain/calendar.js";
 import { XrError } from "../../domain/errors.js";
 import type { RegionContext } from "../../usecases/context.js";
-import { getCase } from "../../usecases/queries.js";
+import { readCase } from "../../usecases/queries.js";
 import { watchCaseEvents } from "../../usecases/watch.js";
 import { openSse } from "./sse.js";
 
@@ -37,7 +37,7 @@ export async function streamCaseEvents(
   const caseId = String(req.params.id);
   const after = resumePosition(req);
   // Refused as a plain JSON error (404) before the stream opens; EventSource then stops retrying.
-  await getCase(ctx, caseId);
+  await readCase(ctx, caseId);
   const stream = openSse(res, closing);
   let position = after;
   try {

@@ -49,6 +49,10 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^missing requested material codes: (.+)$/, "缺少要求补正的材料：$1"],
   [/^not allowed in status .*$/, "当前状态下不能执行此操作"],
   [/^reserved to the .*$/, "本地区无权执行此操作"],
+  // contract/depth.ts, transports/rest/body.ts
+  [/^is nested deeper than (\d+) levels$/, "嵌套层级超过 $1 层"],
+  [/^is not valid UTF-8$/, "不是有效的 UTF-8 编码"],
+  [/^JSON must be encoded as UTF-8$/, "JSON 须使用 UTF-8 编码"],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
