@@ -18,6 +18,8 @@ export const ErrorCode = {
   UNAVAILABLE: "UNAVAILABLE",
   DEADLINE_EXCEEDED: "DEADLINE_EXCEEDED",
   INTERNAL: "INTERNAL",
+  /** A stored value failed its integrity check (security/cipher.ts): altered, moved, or never sealed. */
+  DATA_LOSS: "DATA_LOSS",
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -17,6 +17,7 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   UNAVAILABLE: status.UNAVAILABLE,
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   INTERNAL: status.INTERNAL,
+  DATA_LOSS: status.DATA_LOSS,
 };
 
 /** Our code of a gRPC status (for errors a partner gateway returned). */

@@ -15,4 +15,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   UNAVAILABLE: 503,
   DEADLINE_EXCEEDED: 504,
   INTERNAL: 500,
+  DATA_LOSS: 500,
 };
