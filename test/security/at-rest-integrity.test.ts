@@ -20,6 +20,7 @@ import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
 import { aesGcmCipher } from "../../gateway/security/cipher.js";
 import { PgLedger } from "../../gateway/store/pg/ledger.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
+import { zhIssue } from "../../gateway/web/client/messages.js";
 import { personCase, residentId } from "../helpers/cases.js";
 import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
@@ -322,6 +323,10 @@ describe("a running gateway whose ledger holds a forged case", function () {
     expect(r.status, JSON.stringify(r.body)).to.equal(500);
     expect(r.body.error.code).to.equal("DATA_LOSS");
     expect(JSON.stringify(r.body)).to.not.include("王伪造");
+    // The window page shows it in Chinese.
+    expect(zhIssue(r.body.error.message)).to.equal(
+      "本地台账中的数据未通过完整性校验，未予显示；已告警，请联系运维人员",
+    );
 
     const alerts = t.logs.filter((l) => String(l.msg).startsWith("ledger integrity alert"));
     expect(alerts).to.have.length.greaterThan(0);

@@ -9,7 +9,6 @@
  */
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { type AtRestPlace, atRestFormat, type DataCipher } from "../../security/cipher.js";
-import type { Sql } from "./ledger.js";
 import { answerAt, caseBodyAt, eventPayloadAt, logValueAt, outboxValueAt, parkedValueAt } from "./places.js";
 
 /** What a reseal found and did. */
@@ -84,9 +83,14 @@ const SEALED: readonly SealedColumn[] = [
 
 const PAGE = 500;
 
+/** How the step runs a statement: a ledger's `Sql`, inside the transaction its ledger opened. */
+interface Statements {
+  query<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
+}
+
 /** Re-seals every sealed column through `sql` (inside the caller's transaction). */
 export async function resealColumns(
-  sql: Sql,
+  sql: Statements,
   cipher: DataCipher,
   acceptUnsealed: boolean,
 ): Promise<ResealReport> {

@@ -42,6 +42,11 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^missing requested material codes: (.+)$/, "缺少要求补正的材料：$1"],
   [/^not allowed in status .*$/, "当前状态下不能执行此操作"],
   [/^reserved to the .*$/, "本地区无权执行此操作"],
+  // security/cipher.ts (DATA_LOSS): a stored value that does not authenticate is not shown.
+  [
+    /^stored \S+ of .+ failed its integrity check .*$/,
+    "本地台账中的数据未通过完整性校验，未予显示；已告警，请联系运维人员",
+  ],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
