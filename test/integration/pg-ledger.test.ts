@@ -114,9 +114,16 @@ describePostgres("PostgreSQL ledger", () => {
       }
       // A ledger of an older format opens only after the one-time reseal (docs/security.md); these rows
       // were stored unsealed, which the reseal refuses until the operator accepts them.
-      const before = await PgLedger.open({ url: postgresUrl(), schema, cipher: testCipher() }).catch((e) => e);
+      const before = await PgLedger.open({ url: postgresUrl(), schema, cipher: testCipher() }).catch(
+        (e) => e,
+      );
       expect((before as Error).message).to.match(/xr ledger reseal/);
-      const resealing = await PgLedger.open({ url: postgresUrl(), schema, cipher: testCipher(), resealing: true });
+      const resealing = await PgLedger.open({
+        url: postgresUrl(),
+        schema,
+        cipher: testCipher(),
+        resealing: true,
+      });
       try {
         expect(((await resealing.reseal(false).catch((e) => e)) as Error).message).to.match(
           /2 stored values are not sealed at all/,
@@ -165,9 +172,11 @@ describePostgres("PostgreSQL ledger", () => {
     });
 
     it("refuse a schema name that is not a plain identifier", async () => {
-      const err = await PgLedger.open({ url: postgresUrl(), schema: "x; DROP TABLE y", cipher: testCipher() }).catch(
-        (e: XrError) => e,
-      );
+      const err = await PgLedger.open({
+        url: postgresUrl(),
+        schema: "x; DROP TABLE y",
+        cipher: testCipher(),
+      }).catch((e: XrError) => e);
       expect((err as XrError).message).to.match(/^schema: /);
     });
   });

@@ -15,7 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), "xr-ledger-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let i = 0;
 
-storeBehaviour("SQLite", async () => new SqliteLedger({ path: join(dir, `ledger-${i++}.db`), cipher: testCipher() }));
+storeBehaviour(
+  "SQLite",
+  async () => new SqliteLedger({ path: join(dir, `ledger-${i++}.db`), cipher: testCipher() }),
+);
 
 describe("SQLite ledger file", () => {
   it("keeps what was written across close and reopen, and migrates once", async () => {
@@ -55,7 +58,9 @@ describe("SQLite ledger file", () => {
     expect(() => new SqliteLedger({ path, cipher: testCipher() })).to.throw(/xr ledger reseal/);
     const resealing = new SqliteLedger({ path, cipher: testCipher(), resealing: true });
     const refused = await resealing.reseal(false).catch((e: Error) => e);
-    expect((refused as Error).message).to.match(/1 stored values are not sealed at all \(idempotency\.body of key sha256:/);
+    expect((refused as Error).message).to.match(
+      /1 stored values are not sealed at all \(idempotency\.body of key sha256:/,
+    );
     expect(await resealing.reseal(true)).to.deep.include({ sealedPlaintext: { "idempotency.body": 1 } });
     await resealing.close();
     const ledger = new SqliteLedger({ path, cipher: testCipher() });
