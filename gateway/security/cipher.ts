@@ -10,7 +10,7 @@
  * written into the ledger, or a value of the previous format without
  * associated data) is refused with DATA_LOSS, never returned as it is.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { ErrorCode, XrError } from "../domain/errors.js";
 
 /** The current format: AES-256-GCM with the value's place as associated data. */
@@ -26,13 +26,21 @@ const HEADER_BYTES = 4 + NONCE_BYTES + TAG_BYTES;
 /**
  * Where a sealed value is stored; its associated data. `row` is the row's key
  * (case id, event id, log sequence, …); `label`, when set, names the row in
- * errors and logs instead (a key that may come from a client is not logged).
+ * errors and logs instead; `rowIsSecret` names it by a digest of `row` (a key
+ * a client chose is not logged), computed only when a value fails.
  */
 export interface AtRestPlace {
   readonly table: string;
   readonly column: string;
   readonly row: string;
   readonly label?: string;
+  readonly rowIsSecret?: boolean;
+}
+
+/** How errors and logs name the row of `at`. */
+export function rowLabel(at: AtRestPlace): string {
+  if (at.rowIsSecret) return `key sha256:${createHash("sha256").update(at.row).digest("hex").slice(0, 16)}`;
+  return at.label ?? at.row;
 }
 
 /** The format of a stored value, as far as its prefix tells. */
@@ -66,7 +74,7 @@ export class AtRestError extends XrError {
   readonly reason: AtRestReason;
 
   constructor(place: AtRestPlace, reason: AtRestReason, cause?: unknown) {
-    const row = place.label ?? place.row;
+    const row = rowLabel(place);
     super(
       ErrorCode.DATA_LOSS,
       `stored ${place.table}.${place.column} of ${row} failed its integrity check (${REASON_TEXT[reason]})`,

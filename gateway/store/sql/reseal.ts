@@ -8,7 +8,7 @@
  * having looked at them, accepts them.
  */
 import { ErrorCode, XrError } from "../../domain/errors.js";
-import { type AtRestPlace, atRestFormat, type DataCipher } from "../../security/cipher.js";
+import { type AtRestPlace, atRestFormat, type DataCipher, rowLabel } from "../../security/cipher.js";
 import { answerAt, caseBodyAt, eventPayloadAt, logValueAt, outboxValueAt, parkedValueAt } from "./places.js";
 
 /** What a reseal found and did. */
@@ -104,7 +104,7 @@ export async function resealColumns(
       const rows = await sql.query<Row>(c.select, [after, PAGE]);
       for (const r of rows) {
         const at = c.place(r);
-        const where = `${c.name} of ${at.label ?? at.row}`;
+        const where = `${c.name} of ${rowLabel(at)}`;
         const format = atRestFormat(r.v);
         let plain: Buffer;
         if (format === "current") {
