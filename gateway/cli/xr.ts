@@ -23,6 +23,7 @@ import { openLedger } from "../store/open.js";
 import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
+import { registerLedgerCommands } from "./ledger-commands.js";
 
 /** Commander names the option and the value; this says what was wrong with it. */
 const positiveInt = (value: string) => {
@@ -271,5 +272,6 @@ audit
   });
 
 registerAdapterCommands(program);
+registerLedgerCommands(program);
 
 await program.parseAsync(process.argv);

@@ -20,6 +20,8 @@ export const ErrorCode = {
   INTERNAL: "INTERNAL",
   /** The request's Content-Type is not one its route takes (issue 19). */
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  /** A stored value failed its integrity check (security/cipher.ts): altered, moved, or never sealed. */
+  DATA_LOSS: "DATA_LOSS",
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -32,6 +32,8 @@ export interface RegionMetrics {
   readonly refused: Counter<"topic" | "reason">;
   /** Outbox messages published by the relay, by topic. */
   readonly sent: Counter<"topic">;
+  /** Stored values that failed their integrity check (DATA_LOSS), by table, column and reason. */
+  readonly integrityFailures: Counter<"table" | "column" | "reason">;
   /** gRPC calls served, by method and status code. */
   readonly rpcDuration: Histogram<"method" | "code">;
   readonly httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
@@ -94,6 +96,13 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
     name: "xr_events_sent_total",
     help: "Outbox messages the relay published to partner regions' topics, by topic",
     labelNames: ["topic"] as const,
+    registers,
+  });
+
+  const integrityFailures = new Counter({
+    name: "xr_ledger_integrity_failures_total",
+    help: "Stored ledger values that failed their integrity check and were not served (altered, moved between rows, written unsealed, or in the previous format), by table, column and reason",
+    labelNames: ["table", "column", "reason"] as const,
     registers,
   });
 
@@ -176,5 +185,5 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
     });
     next();
   };
-  return { registry, received, refused, sent, rpcDuration, httpMiddleware };
+  return { registry, received, refused, sent, integrityFailures, rpcDuration, httpMiddleware };
 }

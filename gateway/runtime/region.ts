@@ -51,8 +51,8 @@ export interface RegionOptions {
   readonly staff: StaffDirectory;
   /** Express's `trust proxy` for the REST API (XR_TRUST_PROXY); absent = no proxy is trusted. */
   readonly trustProxy?: number | readonly string[] | undefined;
-  /** Encrypts personal data in the ledger. */
-  readonly cipher?: DataCipher;
+  /** Encrypts personal data in the ledger (there is no plaintext mode). */
+  readonly cipher: DataCipher;
   /** Signs this region's envelopes. */
   readonly signer: EnvelopeSigner;
   /** Checks received envelopes against the federation's key registry. */
@@ -116,7 +116,28 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const location = { region: o.region, dataDir: o.dataDir, databaseUrl: o.databaseUrl };
   const own = o.config.catalogs.get(o.region);
   if (!own) throw new Error(`region ${o.region} is not hosted by this configuration`);
-  const store = await openLedger({ ...location, cipher: o.cipher });
+  const groupId = `xr-gateway-${o.region}`;
+  // Before the ledger, so that its alert can count; the gauges read the ledger only when scraped.
+  const metrics = createMetrics(o.region, {
+    ledger: () => store.stats(cstDate(context.clock.now())),
+    lag: () => o.bus.lag(groupId, inboxTopics(o.region)),
+    deadLetters: () => o.bus.depth(dlqTopic(o.region)),
+    breakers: () => breakers(),
+  });
+  const store = await openLedger({
+    ...location,
+    cipher: o.cipher,
+    // A stored value that does not authenticate is never served: the read fails with DATA_LOSS, and the
+    // operator hears of it here. The error names table, column and row (a case id, an event id, a log
+    // sequence, a digest of an idempotency key), never the value.
+    alert: (e) => {
+      metrics.integrityFailures.inc({ table: e.table, column: e.column, reason: e.reason });
+      log.error(
+        { table: e.table, column: e.column, row: e.row, reason: e.reason, code: e.code },
+        `ledger integrity alert: ${e.message}`,
+      );
+    },
+  });
   // A catalog store that does not open must not leave the ledger (a PostgreSQL pool) open behind it.
   const catalogs = await openCatalogStore(location)
     .then((s) => Catalogs.open(own, s))
@@ -125,13 +146,6 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       throw err;
     });
   let relay: OutboxRelay | undefined;
-  const groupId = `xr-gateway-${o.region}`;
-  const metrics = createMetrics(o.region, {
-    ledger: () => store.stats(cstDate(context.clock.now())),
-    lag: () => o.bus.lag(groupId, inboxTopics(o.region)),
-    deadLetters: () => o.bus.depth(dlqTopic(o.region)),
-    breakers: () => breakers(),
-  });
   const context: RegionContext = {
     region: o.region,
     federation: o.config.federation,

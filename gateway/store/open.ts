@@ -4,11 +4,9 @@
  */
 import { join } from "node:path";
 import type { CatalogStore } from "../ports/catalogs.js";
-import type { SessionStore } from "../ports/sessions.js";
-import type { LedgerStore } from "../ports/store.js";
-import type { DataCipher } from "../security/cipher.js";
 import { PgCatalogStore } from "./pg/catalogs.js";
 import { PgLedger } from "./pg/ledger.js";
+import type { SealingOptions, SqlLedger } from "./sql/ledger.js";
 import { SqliteCatalogStore } from "./sqlite/catalogs.js";
 import { SqliteLedger } from "./sqlite/ledger.js";
 
@@ -18,18 +16,16 @@ export interface LedgerLocation {
   readonly dataDir: string;
   /** `postgres://…`; absent = SQLite. */
   readonly databaseUrl?: string | undefined;
-  readonly cipher?: DataCipher | undefined;
 }
 
 /**
  * Opens (and migrates) the ledger, which also keeps the window page's sessions. Each region keeps its own
  * PostgreSQL schema, `xr_<region>`, so one database can serve every region a process hosts.
  */
-export async function openLedger(o: LedgerLocation): Promise<LedgerStore & SessionStore> {
-  if (o.databaseUrl) {
-    return PgLedger.open({ url: o.databaseUrl, schema: schemaOf(o.region), cipher: o.cipher });
-  }
-  return new SqliteLedger({ path: ledgerFile(o), cipher: o.cipher });
+export async function openLedger(o: LedgerLocation & SealingOptions): Promise<SqlLedger> {
+  const sealing: SealingOptions = { cipher: o.cipher, alert: o.alert, resealing: o.resealing };
+  if (o.databaseUrl) return PgLedger.open({ url: o.databaseUrl, schema: schemaOf(o.region), ...sealing });
+  return new SqliteLedger({ path: ledgerFile(o), ...sealing });
 }
 
 /** Opens the store of partners' catalogs beside the region's ledger (same file or schema). */

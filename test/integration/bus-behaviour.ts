@@ -32,6 +32,7 @@ import { Catalogs } from "../../gateway/usecases/catalogs.js";
 import { CaseChanges } from "../../gateway/usecases/changes.js";
 import type { RegionContext } from "../../gateway/usecases/context.js";
 import { personCase, signedEnvelope } from "../helpers/cases.js";
+import { testCipher } from "../helpers/cipher.js";
 
 /** Makes a bus; calling it again with the same `name` reopens the same log. */
 export type BusFactory = (name: string) => Promise<Bus>;
@@ -205,7 +206,7 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
       const bus = await open(fresh("bus"));
       const region = `8${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
       const dir = mkdtempSync(join(tmpdir(), "xr-inbox-suite-"));
-      const store = new SqliteLedger({ path: join(dir, "ledger.db") });
+      const store = new SqliteLedger({ path: join(dir, "ledger.db"), cipher: testCipher() });
       const ids = ulidGenerator();
       const ctx: RegionContext = {
         region,

@@ -13,6 +13,7 @@ import { PgLedger } from "../../gateway/store/pg/ledger.js";
 import { migrate } from "../../gateway/store/pg/migrate.js";
 import { PG_MIGRATIONS } from "../../gateway/store/pg/schema.js";
 import { personCase } from "../helpers/cases.js";
+import { testCipher } from "../helpers/cipher.js";
 import { describePostgres, dropSchemas, postgresUrl, testSchema } from "../helpers/postgres.js";
 import { storeBehaviour } from "./store-behaviour.js";
 
@@ -20,7 +21,7 @@ describePostgres("PostgreSQL ledger", () => {
   const schemas: string[] = [];
   const open = (schema = testSchema()) => {
     schemas.push(schema);
-    return PgLedger.open({ url: postgresUrl(), schema });
+    return PgLedger.open({ url: postgresUrl(), schema, cipher: testCipher() });
   };
   after(() => dropSchemas(schemas));
 
@@ -111,7 +112,29 @@ describePostgres("PostgreSQL ledger", () => {
       } finally {
         await client.end();
       }
-      const ledger = await PgLedger.open({ url: postgresUrl(), schema });
+      // A ledger of an older format opens only after the one-time reseal (docs/security.md); these rows
+      // were stored unsealed, which the reseal refuses until the operator accepts them.
+      const before = await PgLedger.open({ url: postgresUrl(), schema, cipher: testCipher() }).catch(
+        (e) => e,
+      );
+      expect((before as Error).message).to.match(/xr ledger reseal/);
+      const resealing = await PgLedger.open({
+        url: postgresUrl(),
+        schema,
+        cipher: testCipher(),
+        resealing: true,
+      });
+      try {
+        expect(((await resealing.reseal(false).catch((e) => e)) as Error).message).to.match(
+          /2 stored values are not sealed at all/,
+        );
+        expect(await resealing.reseal(true)).to.deep.include({
+          sealedPlaintext: { "cases.body": 1, "idempotency.body": 1 },
+        });
+      } finally {
+        await resealing.close();
+      }
+      const ledger = await PgLedger.open({ url: postgresUrl(), schema, cipher: testCipher() });
       try {
         expect((await ledger.getCase("OLD"))?.status).to.equal("ACCEPTED");
         const answer = await ledger.findIdempotent("submit:old");
@@ -149,9 +172,11 @@ describePostgres("PostgreSQL ledger", () => {
     });
 
     it("refuse a schema name that is not a plain identifier", async () => {
-      const err = await PgLedger.open({ url: postgresUrl(), schema: "x; DROP TABLE y" }).catch(
-        (e: XrError) => e,
-      );
+      const err = await PgLedger.open({
+        url: postgresUrl(),
+        schema: "x; DROP TABLE y",
+        cipher: testCipher(),
+      }).catch((e: XrError) => e);
       expect((err as XrError).message).to.match(/^schema: /);
     });
   });

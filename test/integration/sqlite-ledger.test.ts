@@ -8,18 +8,22 @@ import { answeredCaseToJson } from "../../gateway/codec/json.js";
 import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
 import { MIGRATIONS } from "../../gateway/store/sqlite/schema.js";
 import { personCase } from "../helpers/cases.js";
+import { testCipher } from "../helpers/cipher.js";
 import { storeBehaviour } from "./store-behaviour.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xr-ledger-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let i = 0;
 
-storeBehaviour("SQLite", async () => new SqliteLedger({ path: join(dir, `ledger-${i++}.db`) }));
+storeBehaviour(
+  "SQLite",
+  async () => new SqliteLedger({ path: join(dir, `ledger-${i++}.db`), cipher: testCipher() }),
+);
 
 describe("SQLite ledger file", () => {
   it("keeps what was written across close and reopen, and migrates once", async () => {
     const path = join(dir, "reopen.db");
-    const a = new SqliteLedger({ path });
+    const a = new SqliteLedger({ path, cipher: testCipher() });
     await a.park({
       eventId: "E",
       caseId: "X",
@@ -31,7 +35,7 @@ describe("SQLite ledger file", () => {
       reason: "waiting for sequence 2",
     });
     await a.close();
-    const b = new SqliteLedger({ path });
+    const b = new SqliteLedger({ path, cipher: testCipher() });
     expect(await b.countParked("X")).to.equal(1);
     await b.close();
   });
@@ -49,7 +53,17 @@ describe("SQLite ledger file", () => {
       .prepare("INSERT INTO idempotency (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)")
       .run("submit:old", "h", 201, JSON.stringify(answer), "2026-11-02T01:30:00.000Z");
     old.close();
-    const ledger = new SqliteLedger({ path });
+    // A ledger of an older format opens only after the one-time reseal (docs/security.md); its answer was
+    // stored unsealed, which the reseal refuses until the operator accepts it.
+    expect(() => new SqliteLedger({ path, cipher: testCipher() })).to.throw(/xr ledger reseal/);
+    const resealing = new SqliteLedger({ path, cipher: testCipher(), resealing: true });
+    const refused = await resealing.reseal(false).catch((e: Error) => e);
+    expect((refused as Error).message).to.match(
+      /1 stored values are not sealed at all \(idempotency\.body of key sha256:/,
+    );
+    expect(await resealing.reseal(true)).to.deep.include({ sealedPlaintext: { "idempotency.body": 1 } });
+    await resealing.close();
+    const ledger = new SqliteLedger({ path, cipher: testCipher() });
     const found = await ledger.findIdempotent("submit:old");
     await ledger.close();
     expect(found?.requestHash).to.equal("h");
@@ -58,7 +72,7 @@ describe("SQLite ledger file", () => {
 
   it("fails a whole commit group, writing nothing, when the disk fills mid-group", async () => {
     const path = join(dir, "full.db");
-    const ledger = new SqliteLedger({ path });
+    const ledger = new SqliteLedger({ path, cipher: testCipher() });
     // Reach in to simulate a full disk: SQLite aborts the whole transaction on SQLITE_FULL.
     const db = (ledger as unknown as { db: Database.Database }).db;
     const pages = db.pragma("page_count", { simple: true }) as number;
@@ -91,7 +105,7 @@ describe("SQLite ledger file", () => {
   it("reports itself unwritable and refuses commits as UNAVAILABLE while another process holds the write lock", async function () {
     this.timeout(30_000);
     const path = join(dir, "locked.db");
-    const ledger = new SqliteLedger({ path });
+    const ledger = new SqliteLedger({ path, cipher: testCipher() });
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
     try {

@@ -11,24 +11,22 @@ import pg from "pg";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LogEntry } from "../../domain/message-log.js";
 import type { Commit } from "../../ports/store.js";
-import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
-import { SqlLedger } from "../sql/ledger.js";
+import { AT_REST_FORMAT, checkAtRestFormat, type SealingOptions, SqlLedger } from "../sql/ledger.js";
+import { MARK_CURRENT, type ResealReport, resealColumns } from "../sql/reseal.js";
 import { markForwarded } from "./cases.js";
 import { inTransaction, PgGroupCommit } from "./group-commit.js";
 import { appendLog } from "./log.js";
 import { migrate } from "./migrate.js";
 import { deletePublished } from "./outbox.js";
 import { RelayLease } from "./relay-lease.js";
-import { checkSchemaName, fromDriver, PgSql } from "./sql.js";
+import { checkSchemaName, fromDriver, numbered, PgSql } from "./sql.js";
 
 /** Options of {@link PgLedger.open}. */
-export interface PgLedgerOptions {
+export interface PgLedgerOptions extends SealingOptions {
   /** `postgres://user@host:port/database`. */
   readonly url: string;
   /** Schema holding this region's tables (created if missing); lower-case letters, digits, `_`. */
   readonly schema: string;
-  /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
-  readonly cipher?: DataCipher | undefined;
 }
 
 /** Session settings of every connection: bounded waits, so that no commit hangs on a lost peer. */
@@ -46,12 +44,12 @@ export class PgLedger extends SqlLedger {
   readonly #schema: string;
   readonly #commits: PgGroupCommit;
 
-  private constructor(pool: pg.Pool, lease: RelayLease, schema: string, cipher: DataCipher) {
-    super(new PgSql(pool), cipher);
+  private constructor(pool: pg.Pool, lease: RelayLease, schema: string, o: SealingOptions) {
+    super(new PgSql(pool), o);
     this.#pool = pool;
     this.#lease = lease;
     this.#schema = schema;
-    this.#commits = new PgGroupCommit(pool, schema, cipher);
+    this.#commits = new PgGroupCommit(pool, schema, this.cipher);
   }
 
   /** Connects, migrates the schema to the latest version, and returns the ledger. */
@@ -73,6 +71,10 @@ export class PgLedger extends SqlLedger {
       const client = await pool.connect();
       try {
         await migrate(client, o.schema);
+        const { rows } = await client.query<{ version: number }>(
+          `SELECT version FROM ${o.schema}.at_rest_format`,
+        );
+        checkAtRestFormat(rows[0]?.version ?? 1, `in schema ${o.schema}`, o);
       } finally {
         client.release();
       }
@@ -80,7 +82,19 @@ export class PgLedger extends SqlLedger {
       await pool.end();
       throw fromDriver(`ledger at ${redactUrl(o.url)}`, err);
     }
-    return new PgLedger(pool, new RelayLease(config, o.schema), o.schema, o.cipher ?? PLAINTEXT);
+    return new PgLedger(pool, new RelayLease(config, o.schema), o.schema, o);
+  }
+
+  async reseal(acceptUnsealed: boolean): Promise<ResealReport> {
+    return inTransaction(this.#pool, "at-rest reseal", async (c) => {
+      // Replicas are meant to be stopped; the lock makes sure none writes a row meanwhile.
+      await c.query(
+        "LOCK TABLE cases, events, idempotency, outbox, parked, message_log, at_rest_format IN EXCLUSIVE MODE",
+      );
+      const report = await resealColumns(new PgSql(c), this.cipher, acceptUnsealed);
+      await c.query(numbered(MARK_CURRENT), [AT_REST_FORMAT]);
+      return report;
+    });
   }
 
   commit(change: Commit): Promise<void> {

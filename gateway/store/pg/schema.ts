@@ -90,4 +90,11 @@ export const PG_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX staff_sessions_token ON staff_sessions (token_hash);
    CREATE INDEX staff_sessions_expiry ON staff_sessions (expires_at);`,
+  // 5 (issue 19, at rest): the format sealed values are in. 2 binds each to its table, column and row
+  // (security/cipher.ts); a ledger that already holds rows is at 1 and opens only once `xr ledger reseal`
+  // has re-sealed them (store/sql/reseal.ts).
+  `CREATE TABLE at_rest_format (version integer NOT NULL);
+   INSERT INTO at_rest_format (version) SELECT CASE WHEN EXISTS (SELECT 1 FROM cases)
+     OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM idempotency) OR EXISTS (SELECT 1 FROM outbox)
+     OR EXISTS (SELECT 1 FROM parked) OR EXISTS (SELECT 1 FROM message_log) THEN 1 ELSE 2 END;`,
 ];

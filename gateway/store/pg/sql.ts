@@ -52,9 +52,9 @@ export function fromDriver(what: string, err: unknown): XrError {
   return new XrError(ErrorCode.UNAVAILABLE, message, { cause: err });
 }
 
-/** {@link Sql} on a connection pool: each statement on whichever connection is free. */
+/** {@link Sql} on a connection pool (each statement on whichever connection is free), or on one connection. */
 export class PgSql implements Sql {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool | pg.ClientBase) {}
 
   async query<R>(sql: string, args: readonly unknown[] = []): Promise<R[]> {
     try {

@@ -7,6 +7,7 @@ import { type CaseState, caseParties, OPEN_STATUSES } from "../../domain/case.js
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { CaseFilter } from "../../ports/store.js";
 import type { DataCipher } from "../../security/cipher.js";
+import { caseBodyAt } from "./places.js";
 
 /** Open cases past their deadline as of the first argument, then {@link OPEN_STATUSES}. */
 const OVERDUE = `deadline <> '' AND deadline < ? AND status IN (${OPEN_STATUSES.map(() => "?").join(", ")})`;
@@ -16,7 +17,7 @@ const INSERT = `INSERT INTO cases (case_id, version, status, parties, deadline, 
 
 /** Statements with `?` placeholders; a dialect's own variant is written in its own style. */
 export const CASES = {
-  get: "SELECT status, body FROM cases WHERE case_id = ?",
+  get: `SELECT case_id AS "caseId", status, body FROM cases WHERE case_id = ?`,
   head: "SELECT version, status FROM cases WHERE case_id = ?",
   /** SQLite has one writer: the version was checked just before (sqlite/cases.ts), so the row is replaced. */
   upsertSqlite: `${INSERT} ON CONFLICT (case_id) DO UPDATE SET version = excluded.version,
@@ -48,7 +49,7 @@ export function listCasesQuery(f: CaseFilter): [string, unknown[]] {
   if (f.status) add("status = ?", f.status);
   if (f.region) add("parties LIKE ?", `%,${f.region},%`);
   if (f.overdueOn) add(OVERDUE, f.overdueOn, ...OPEN_STATUSES);
-  const sql = `SELECT status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const sql = `SELECT case_id AS "caseId", status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?`;
   return [sql, [...args, f.limit, f.offset]];
 }
@@ -56,7 +57,7 @@ export function listCasesQuery(f: CaseFilter): [string, unknown[]] {
 /** The columns of a case row in insert order, the body sealed. */
 export function caseColumns(state: CaseState, cipher: DataCipher): unknown[] {
   const parties = `,${caseParties(state).join(",")},`;
-  const body = cipher.sealText(JSON.stringify(state));
+  const body = cipher.sealText(JSON.stringify(state), caseBodyAt(state.caseId));
   return [state.caseId, state.version, state.status, parties, state.deadline, state.submittedAt, body];
 }
 

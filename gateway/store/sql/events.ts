@@ -2,6 +2,7 @@
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { DataCipher } from "../../security/cipher.js";
+import { eventPayloadAt } from "./places.js";
 
 /** Statements with `?` placeholders. */
 export const EVENTS = {
@@ -13,7 +14,7 @@ export const EVENTS = {
 
 /** Arguments of {@link EVENTS.insert}, the payload sealed. */
 export function eventColumns(e: LedgerEvent, cipher: DataCipher): unknown[] {
-  const payload = cipher.sealText(JSON.stringify(e.payload));
+  const payload = cipher.sealText(JSON.stringify(e.payload), eventPayloadAt(e.eventId));
   return [
     e.eventId,
     e.caseId,

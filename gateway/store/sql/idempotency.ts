@@ -4,6 +4,7 @@ import type { CaseState } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { IdempotencyKey } from "../../ports/store.js";
 import type { DataCipher } from "../../security/cipher.js";
+import { answerAt } from "./places.js";
 
 /** Statements with `?` placeholders. */
 export const IDEMPOTENCY = {
@@ -16,7 +17,12 @@ export const IDEMPOTENCY = {
  * row's copy, which may keep FORWARDED), sealed like a case body.
  */
 export function idempotencyColumns(k: IdempotencyKey, state: CaseState, cipher: DataCipher): unknown[] {
-  return [k.key, k.requestHash, cipher.sealText(JSON.stringify(state)), new Date().toISOString()];
+  return [
+    k.key,
+    k.requestHash,
+    cipher.sealText(JSON.stringify(state), answerAt(k.key)),
+    new Date().toISOString(),
+  ];
 }
 
 /** The refusal of a key that another request recorded first. */

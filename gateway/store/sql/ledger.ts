@@ -5,6 +5,7 @@
  * commit, the case's version check), publishing, and the message log's appends.
  */
 import type { CaseState } from "../../domain/case.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
 import type { SessionStore, StaffSession } from "../../ports/sessions.js";
@@ -19,7 +20,7 @@ import type {
   ParkedEvent,
   ParkResult,
 } from "../../ports/store.js";
-import type { DataCipher } from "../../security/cipher.js";
+import { type AtRestError, alerting, type DataCipher } from "../../security/cipher.js";
 import {
   type CaseRow,
   caseFromRow,
@@ -41,6 +42,7 @@ import { INBOX, inboxColumns } from "./inbox.js";
 import { LOG } from "./log.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
+import type { ResealReport } from "./reseal.js";
 import { SESSIONS } from "./sessions.js";
 
 /**
@@ -52,16 +54,52 @@ export interface Sql {
   query<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
 }
 
+/** How a ledger keeps personal data at rest; the same options in both dialects. */
+export interface SealingOptions {
+  /** Seals personal data at rest (case bodies, payloads, answers, envelopes); there is no plaintext mode. */
+  readonly cipher: DataCipher;
+  /**
+   * Told of every stored value that fails its integrity check, before the read
+   * fails with DATA_LOSS: the running gateway logs it and counts it.
+   */
+  readonly alert?: ((e: AtRestError) => void) | undefined;
+  /**
+   * Opens a ledger still in the previous at-rest format, only to re-seal it
+   * (`xr ledger reseal`); without it such a ledger refuses to open.
+   */
+  readonly resealing?: boolean | undefined;
+}
+
+/** The at-rest format of values this code writes (`at_rest_format`; store migrations set 1 or 2). */
+export const AT_REST_FORMAT = 2;
+
+/** Refuses to open a ledger whose values are in an older format, naming the one-time step. */
+export function checkAtRestFormat(version: number, where: string, o: SealingOptions): void {
+  if (version >= AT_REST_FORMAT || o.resealing) return;
+  throw new XrError(
+    ErrorCode.FAILED_PRECONDITION,
+    `the ledger ${where} holds values sealed in the previous at-rest format (no associated data): ` +
+      "with the gateway stopped, run `xr ledger reseal` once (docs/security.md)",
+  );
+}
+
 /** A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions. */
 export abstract class SqlLedger implements LedgerStore, SessionStore {
   readonly #sql: Sql;
-  /** Seals personal data at rest and opens it on the way back. */
+  /** Seals personal data at rest and opens it on the way back; a value that does not open raises the alert. */
   protected readonly cipher: DataCipher;
 
-  protected constructor(sql: Sql, cipher: DataCipher) {
+  protected constructor(sql: Sql, o: SealingOptions) {
     this.#sql = sql;
-    this.cipher = cipher;
+    this.cipher = o.alert ? alerting(o.cipher, o.alert) : o.cipher;
   }
+
+  /**
+   * Re-seals, in one transaction, every value of the previous at-rest format
+   * in the current one (bound to its place), and marks the ledger current.
+   * Values that are not sealed at all abort it unless `acceptUnsealed`.
+   */
+  abstract reseal(acceptUnsealed: boolean): Promise<ResealReport>;
 
   abstract commit(change: Commit): Promise<void>;
   abstract markPublished(ids: readonly number[], forwardedCaseIds: readonly string[]): Promise<void>;

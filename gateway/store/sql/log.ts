@@ -2,6 +2,7 @@
 import { GENESIS } from "../../audit/chain.js";
 import type { LogRecord } from "../../domain/message-log.js";
 import type { DataCipher } from "../../security/cipher.js";
+import { logValueAt } from "./places.js";
 
 const RECORD = `SELECT seq, direction, event_id AS "eventId", case_id AS "caseId", peer, at, value,
   prev_hash AS "prevHash", hash FROM message_log`;
@@ -22,7 +23,17 @@ export const LOG = {
 
 /** A record's columns in insert order, its value sealed. */
 export function logColumns(r: LogRecord, cipher: DataCipher): unknown[] {
-  return [r.seq, r.direction, r.eventId, r.caseId, r.peer, r.at, cipher.seal(r.value), r.prevHash, r.hash];
+  return [
+    r.seq,
+    r.direction,
+    r.eventId,
+    r.caseId,
+    r.peer,
+    r.at,
+    cipher.seal(r.value, logValueAt(r.seq)),
+    r.prevHash,
+    r.hash,
+  ];
 }
 
 /** seq and hash of the last record, from the row of {@link LOG.head} (bigint seq may read as a string). */

@@ -1,6 +1,7 @@
 /** Statements on `outbox`: messages written with their event, removed once on the bus. */
 import type { OutboxMessage } from "../../ports/store.js";
 import type { DataCipher } from "../../security/cipher.js";
+import { outboxValueAt } from "./places.js";
 
 /** Statements with `?` placeholders; a dialect's own variant is written in its own style. */
 export const OUTBOX = {
@@ -14,5 +15,10 @@ export const OUTBOX = {
 
 /** Arguments of {@link OUTBOX.insert}, the value sealed. */
 export function outboxColumns(m: OutboxMessage, cipher: DataCipher): unknown[] {
-  return [m.topic, m.key, cipher.seal(m.value), JSON.stringify(m.headers)];
+  return [
+    m.topic,
+    m.key,
+    cipher.seal(m.value, outboxValueAt(m.topic, m.key, m.headers)),
+    JSON.stringify(m.headers),
+  ];
 }

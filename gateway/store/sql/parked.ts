@@ -1,6 +1,7 @@
 /** Statements on `parked`: events that wait for their predecessor. */
 import type { ParkedEvent } from "../../ports/store.js";
 import type { DataCipher } from "../../security/cipher.js";
+import { parkedValueAt } from "./places.js";
 
 const EVENT = `SELECT event_id AS "eventId", case_id AS "caseId", source_region AS "sourceRegion", sequence,
   value, parked_at AS "parkedAt", topic, reason FROM parked`;
@@ -24,7 +25,7 @@ export function parkedColumns(e: ParkedEvent, cipher: DataCipher): unknown[] {
     e.caseId,
     e.sourceRegion,
     e.sequence,
-    cipher.seal(e.value),
+    cipher.seal(e.value, parkedValueAt(e.eventId)),
     e.parkedAt,
     e.topic,
     e.reason,

@@ -8,8 +8,9 @@ import type Database from "better-sqlite3";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LogEntry } from "../../domain/message-log.js";
 import type { Commit } from "../../ports/store.js";
-import { type DataCipher, PLAINTEXT } from "../../security/cipher.js";
-import { SqlLedger } from "../sql/ledger.js";
+import type { DataCipher } from "../../security/cipher.js";
+import { AT_REST_FORMAT, checkAtRestFormat, type SealingOptions, SqlLedger } from "../sql/ledger.js";
+import { MARK_CURRENT, type ResealReport, resealColumns } from "../sql/reseal.js";
 import { markForwarded, writeCase } from "./cases.js";
 import { writeEvents } from "./events.js";
 import { GroupCommit } from "./group-commit.js";
@@ -22,11 +23,9 @@ import { MIGRATIONS } from "./schema.js";
 import { openDatabase, SqliteSql } from "./sql.js";
 
 /** Options of {@link SqliteLedger}. */
-export interface SqliteLedgerOptions {
+export interface SqliteLedgerOptions extends SealingOptions {
   /** File path, or ":memory:". */
   readonly path: string;
-  /** Encrypts personal data at rest (case bodies, payloads, answers, envelopes); none = plaintext. */
-  readonly cipher?: DataCipher | undefined;
 }
 
 /** A commit's rows, concern by concern, in the order they are written; the log comes last. */
@@ -63,8 +62,15 @@ export class SqliteLedger extends SqlLedger {
     // Every commit group is fsynced: a committed case survives a power cut, not only a crash.
     const db = openDatabase(options.path, "FULL");
     migrate(db);
+    try {
+      const format = db.prepare("SELECT version FROM at_rest_format").get() as { version: number };
+      checkAtRestFormat(format.version, options.path, options);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     const s = new SqliteSql(db);
-    super(s, options.cipher ?? PLAINTEXT);
+    super(s, options);
     this.db = db;
     this.#s = s;
     this.#log = new SqliteLog(s, this.cipher);
@@ -80,6 +86,20 @@ export class SqliteLedger extends SqlLedger {
     for (const write of WRITERS) write(this.#s, change, this.cipher);
     // Last: nothing after it can fail, so the chain's head moves only with a commit that holds.
     this.#log.append(change.log ?? []);
+  }
+
+  async reseal(acceptUnsealed: boolean): Promise<ResealReport> {
+    // One transaction: a reseal that stops half way leaves the ledger as it was.
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const report = await resealColumns(this.#s, this.cipher, acceptUnsealed);
+      this.#s.prepared(MARK_CURRENT).run(AT_REST_FORMAT);
+      this.db.exec("COMMIT");
+      return report;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
   }
 
   commit(change: Commit): Promise<void> {

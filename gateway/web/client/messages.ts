@@ -53,6 +53,11 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^is nested deeper than (\d+) levels$/, "嵌套层级超过 $1 层"],
   [/^is not valid UTF-8$/, "不是有效的 UTF-8 编码"],
   [/^JSON must be encoded as UTF-8$/, "JSON 须使用 UTF-8 编码"],
+  // security/cipher.ts (DATA_LOSS): a stored value that does not authenticate is not shown.
+  [
+    /^stored \S+ of .+ failed its integrity check .*$/,
+    "本地台账中的数据未通过完整性校验，未予显示；已告警，请联系运维人员",
+  ],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
