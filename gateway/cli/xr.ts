@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type AuditBundle, buildBundle, checkBundle } from "../audit/bundle.js";
-import { verifyLog } from "../audit/verify-log.js";
+import { auditLedger, verifyLog } from "../audit/verify-log.js";
 import { loadConfig } from "../config/load.js";
 import { loadSigningConfig } from "../config/signing-keys.js";
 import { tokenHash } from "../config/staff.js";
@@ -18,6 +18,7 @@ import { PROJECT_ROOT } from "../paths.js";
 import type { LedgerStore } from "../ports/store.js";
 import { aesGcmCipher } from "../security/cipher.js";
 import { loadDataKey } from "../security/data-key.js";
+import { registryVerifier } from "../security/ed25519.js";
 import { generateKeys } from "../security/keys-dir.js";
 import { openLedger } from "../store/open.js";
 import { regionSchemas } from "../store/pg/schemas.js";
@@ -212,35 +213,53 @@ const regionsWithLedgers = async (dataDir: string): Promise<string[]> =>
   process.env.DATABASE_URL
     ? regionSchemas(process.env.DATABASE_URL)
     : readdirSync(dataDir).filter((d) => existsSync(join(dataDir, d, "ledger.db")));
+/** The federation's key registry, as `config/signing-keys.yaml` (and development keys, if on) give it. */
+const registryOf = async (configDir: string) => {
+  const config = await configIn(configDir);
+  return loadSigningConfig(configDir, config.federation.regions.keys()).registry;
+};
 audit
   .command("verify")
-  .description("walk each region's message log and report the first broken record (exit 1 if any)")
+  .description(
+    "walk each region's message log, check every logged envelope's signature against the federation's key " +
+      "registry, and cross-check the cases and events tables with the log (exit 1 on any problem)",
+  )
   .option("--regions <list>", "comma-separated region codes (default: every region with a ledger)")
   .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
   .option("--keys-dir <dir>", KEYS_DIR)
-  .option("--bundle <file>", "check an exported bundle instead")
+  .option("--config <dir>", "configuration directory (its signing-keys.yaml)", join(PROJECT_ROOT, "config"))
+  .option(
+    "--bundle <file>",
+    "check an exported bundle instead (against the registry, not the keys it carries)",
+  )
   .action(async (o) => {
+    const registry = await registryOf(String(o.config));
     if (o.bundle) {
-      const problems = checkBundle(JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle);
+      const problems = checkBundle(
+        JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle,
+        registry,
+      );
       for (const p of problems) process.stdout.write(`BROKEN  ${p}\n`);
       if (problems.length === 0)
-        process.stdout.write(`ok      ${o.bundle}: every record and signature holds\n`);
+        process.stdout.write(
+          `ok      ${o.bundle}: every record holds and every signature verifies with the federation's key registry\n`,
+        );
       process.exitCode = problems.length === 0 ? 0 : 1;
       return;
     }
     const dataDir = dataDirOf(o);
     const regions = o.regions ? list(o.regions) : await regionsWithLedgers(dataDir);
+    const verifier = registryVerifier(registry);
     let broken = 0;
     for (const region of regions) {
       const store = await ledgerOf(dataDir, region, o.keysDir);
-      const report = await verifyLog(store);
+      const { log, problems } = await auditLedger(store, region, verifier);
       await store.close();
-      if (report.break) {
-        broken++;
-        process.stdout.write(`BROKEN  ${region}: record ${report.break.seq}: ${report.break.problem}\n`);
-      } else {
-        process.stdout.write(`ok      ${region}: ${report.records} records, head ${report.head.hash}\n`);
-      }
+      if (log.break)
+        process.stdout.write(`BROKEN  ${region}: record ${log.break.seq}: ${log.break.problem}\n`);
+      for (const p of problems) process.stdout.write(`BROKEN  ${region}: ${p}\n`);
+      if (log.break || problems.length > 0) broken++;
+      else process.stdout.write(`ok      ${region}: ${log.records} records, head ${log.head.hash}\n`);
     }
     process.exitCode = broken === 0 ? 0 : 1;
   });
