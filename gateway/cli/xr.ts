@@ -4,13 +4,10 @@
  * Thin: it parses arguments (commander) and calls the gateway's functions.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { type AuditBundle, buildBundle, checkBundle } from "../audit/bundle.js";
-import { auditLedger, verifyLog } from "../audit/verify-log.js";
 import { loadConfig } from "../config/load.js";
-import { loadSigningConfig } from "../config/signing-keys.js";
 import { tokenHash } from "../config/staff.js";
 import { partnersOf } from "../domain/matter.js";
 import { ROLES } from "../domain/staff.js";
@@ -18,12 +15,12 @@ import { PROJECT_ROOT } from "../paths.js";
 import type { LedgerStore } from "../ports/store.js";
 import { aesGcmCipher } from "../security/cipher.js";
 import { loadDataKey } from "../security/data-key.js";
-import { registryVerifier } from "../security/ed25519.js";
 import { generateKeys } from "../security/keys-dir.js";
 import { openLedger } from "../store/open.js";
 import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
+import { registerAuditCommands } from "./audit-commands.js";
 
 /** Commander names the option and the value; this says what was wrong with it. */
 const positiveInt = (value: string) => {
@@ -32,7 +29,6 @@ const positiveInt = (value: string) => {
   return n;
 };
 const REGIONS = "comma-separated region codes (default: every region in config/federation.yaml)";
-const KEYS_DIR = "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY";
 
 /** A comma-separated option value as a list. */
 const list = (value: unknown) =>
@@ -188,7 +184,6 @@ staffCmd
     );
   });
 
-const audit = program.command("audit").description("the hash-chained message log of each region");
 const dataDirOf = (o: { dataDir?: string }) =>
   o.dataDir ?? process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data");
 /**
@@ -213,82 +208,7 @@ const regionsWithLedgers = async (dataDir: string): Promise<string[]> =>
   process.env.DATABASE_URL
     ? regionSchemas(process.env.DATABASE_URL)
     : readdirSync(dataDir).filter((d) => existsSync(join(dataDir, d, "ledger.db")));
-/** The federation's key registry, as `config/signing-keys.yaml` (and development keys, if on) give it. */
-const registryOf = async (configDir: string) => {
-  const config = await configIn(configDir);
-  return loadSigningConfig(configDir, config.federation.regions.keys()).registry;
-};
-audit
-  .command("verify")
-  .description(
-    "walk each region's message log, check every logged envelope's signature against the federation's key " +
-      "registry, and cross-check the cases and events tables with the log (exit 1 on any problem)",
-  )
-  .option("--regions <list>", "comma-separated region codes (default: every region with a ledger)")
-  .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
-  .option("--keys-dir <dir>", KEYS_DIR)
-  .option("--config <dir>", "configuration directory (its signing-keys.yaml)", join(PROJECT_ROOT, "config"))
-  .option(
-    "--bundle <file>",
-    "check an exported bundle instead (against the registry, not the keys it carries)",
-  )
-  .action(async (o) => {
-    const registry = await registryOf(String(o.config));
-    if (o.bundle) {
-      const problems = checkBundle(
-        JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle,
-        registry,
-      );
-      for (const p of problems) process.stdout.write(`BROKEN  ${p}\n`);
-      if (problems.length === 0)
-        process.stdout.write(
-          `ok      ${o.bundle}: every record holds and every signature verifies with the federation's key registry\n`,
-        );
-      process.exitCode = problems.length === 0 ? 0 : 1;
-      return;
-    }
-    const dataDir = dataDirOf(o);
-    const regions = o.regions ? list(o.regions) : await regionsWithLedgers(dataDir);
-    const verifier = registryVerifier(registry);
-    let broken = 0;
-    for (const region of regions) {
-      const store = await ledgerOf(dataDir, region, o.keysDir);
-      const { log, problems } = await auditLedger(store, region, verifier);
-      await store.close();
-      if (log.break)
-        process.stdout.write(`BROKEN  ${region}: record ${log.break.seq}: ${log.break.problem}\n`);
-      for (const p of problems) process.stdout.write(`BROKEN  ${region}: ${p}\n`);
-      if (log.break || problems.length > 0) broken++;
-      else process.stdout.write(`ok      ${region}: ${log.records} records, head ${log.head.hash}\n`);
-    }
-    process.exitCode = broken === 0 ? 0 : 1;
-  });
-audit
-  .command("export <caseId>")
-  .description(
-    "write a self-contained, verifiable bundle of a case's envelopes (check it with audit verify --bundle)",
-  )
-  .requiredOption("--region <code>", "whose log to export from")
-  .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
-  .option("--out <file>", "where to write (default: standard output)")
-  .option("--keys-dir <dir>", KEYS_DIR)
-  .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
-  .action(async (caseId: string, o) => {
-    const config = await configIn(o.config);
-    const signing = loadSigningConfig(o.config, config.federation.regions.keys());
-    const store = await ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
-    const records = await store.logForCase(caseId);
-    const report = await verifyLog(store);
-    await store.close();
-    if (records.length === 0) program.error(`no envelopes of case ${caseId} in ${o.region}'s log`);
-    const bundle = buildBundle(String(o.region), caseId, records, report.head, signing.registry, new Date());
-    const text = `${JSON.stringify(bundle, null, 2)}\n`;
-    if (o.out) {
-      writeFileSync(String(o.out), text);
-      process.stderr.write(`${records.length} records of ${caseId} written to ${o.out}\n`);
-    } else process.stdout.write(text);
-  });
-
 registerAdapterCommands(program);
+registerAuditCommands(program, { dataDirOf, ledgerOf, regionsWithLedgers });
 
 await program.parseAsync(process.argv);

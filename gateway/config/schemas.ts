@@ -24,6 +24,10 @@ export const federationFile = z.strictObject({
   catalogSync: z
     .strictObject({ pollSeconds: z.number().min(0.05).max(86_400).default(30) })
     .default({ pollSeconds: 30 }),
+  /** How often a gateway signs its message log's head and hands it to its partners (0: only on demand). */
+  audit: z
+    .strictObject({ checkpointSeconds: z.number().min(0).max(86_400).default(300) })
+    .default({ checkpointSeconds: 300 }),
   regions: z
     .array(
       z.strictObject({

@@ -30,6 +30,7 @@ import { createRestApp } from "../transports/rest/app.js";
 import { Catalogs } from "../usecases/catalogs.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
@@ -90,6 +91,8 @@ export interface RegionHandle {
   readonly materialFetcher: MaterialFetcher;
   /** Keeps the catalogs current: the city system (if any) and partners' versions. */
   readonly catalogs: CatalogUpkeep;
+  /** Signs the message log's head and hands it to the partners, periodically and on demand. */
+  readonly checkpointer: Checkpointer;
   /** Resolves once the inbox consumer has joined its group. */
   inboxStarted(): Promise<void>;
   /** Stops consuming the region's inbox topics (records stay on the bus). */
@@ -179,6 +182,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const materialFetcher = new MaterialFetcher(context, partners);
   materialFetcher.start();
+  const checkpointer = startCheckpointer(context, partners, o.config.checkpointSeconds);
   const upkeep = startCatalogUpkeep({
     region: o.region,
     config: o.config,
@@ -232,6 +236,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     partners,
     materialFetcher,
     catalogs: upkeep,
+    checkpointer,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
@@ -257,6 +262,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       await inbox.stop();
       await materialFetcher.stop();
       await upkeep.stop();
+      await checkpointer.stop();
       partners.close();
       // What the last requests and records committed goes out now rather than at the next start.
       await relay?.stop(RELAY_FLUSH_MS);

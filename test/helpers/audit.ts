@@ -67,7 +67,7 @@ export async function openStoppedLedger(dataDir: string, region: string): Promis
 
 /**
  * Rewrites a stopped gateway's log from record `fromSeq` on, keeping only the
- * records `keep` accepts and chaining them again: a cut and re-hash, done with
+ * records `keep` accepts, as `change` makes them, and chaining them again: a cut and re-hash, done with
  * the gateway's own store so the rest is sealed exactly as it writes it.
  */
 export async function rewriteLogFrom(
@@ -75,6 +75,7 @@ export async function rewriteLogFrom(
   region: string,
   fromSeq: number,
   keep: (r: LogRecord) => boolean,
+  change: (r: LogRecord) => LogRecord = (r) => r,
 ): Promise<LogRecord[]> {
   let store = await openStoppedLedger(dataDir, region);
   const tail = await store.logRecords(fromSeq, 1_000_000);
@@ -84,7 +85,7 @@ export async function rewriteLogFrom(
   db.close();
   store = await openStoppedLedger(dataDir, region);
   try {
-    const kept = tail.filter(keep);
+    const kept = tail.filter(keep).map(change);
     await store.appendLog(
       kept.map(({ direction, eventId, caseId, peer, at, value }) => ({
         direction,

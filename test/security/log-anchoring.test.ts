@@ -12,10 +12,16 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "chai";
 import { ulid } from "ulid";
+import { signCheckpoint } from "../../gateway/audit/checkpoint.js";
 import type { CaseState } from "../../gateway/domain/case.js";
-import { forge, openStoppedLedger, rewriteLogFrom, xr } from "../helpers/audit.js";
-import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
+import type { LogRecord } from "../../gateway/ports/store.js";
+import type { RegionHandle } from "../../gateway/runtime/region.js";
+import { witnessCheckpoint } from "../../gateway/usecases/checkpoints.js";
+import { forge, forgerKey, openStoppedLedger, rewriteLogFrom, xr } from "../helpers/audit.js";
+import { call, eventually, startTestFederation, type TestFederation } from "../helpers/federation.js";
+import { type FixtureFederation, startFixtureFederation } from "../helpers/fixture-federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
+import { type RegionFixture, regionFixture } from "../helpers/region-fixture.js";
 import { statusAt, takeCaseToDelivery } from "../helpers/scenario.js";
 
 describe("security: xr audit verify checks every logged signature and the tables against the log", function () {
@@ -161,5 +167,192 @@ describe("security: xr audit verify checks every logged signature and the tables
         "m",
       ),
     );
+  });
+});
+
+describe("security: checkpoints of the log, countersigned and kept by partners, anchor it", function () {
+  this.timeout(180_000);
+  let t: TestFederation;
+  let cs: RegionHandle;
+  let gz: RegionHandle;
+  let caseId = "";
+  let anchored = 0;
+  const copies: string[] = [];
+  before(async () => {
+    t = await startTestFederation(["430100", "440100"]);
+    cs = t.fed.regions.get("430100") as RegionHandle;
+    gz = t.fed.regions.get("440100") as RegionHandle;
+    caseId = await takeCaseToDelivery((r) => t.url(r));
+  });
+  after(async () => {
+    await t.stop();
+    for (const d of copies) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** `xr audit <command>` for 440100, its partner 430100 reached where this test federation put it. */
+  const audit = (command: string, dataDir = t.dataDir, ...more: string[]) =>
+    xr(
+      "audit",
+      command,
+      "--regions",
+      "440100",
+      "--data-dir",
+      dataDir,
+      "--partners",
+      "430100",
+      "--partner-address",
+      `430100=${cs.grpcAddress}`,
+      ...more,
+    );
+  /** A copy of 440100's data as it is now (the gateway is idle), for one tampering. */
+  const copy = () => {
+    const dir = mkdtempSync(join(tmpdir(), "xr-anchor-"));
+    cpSync(t.dataDir, dir, { recursive: true });
+    copies.push(dir);
+    return dir;
+  };
+
+  it("xr audit checkpoint hands 440100's log head to 430100, which countersigns and keeps it", async () => {
+    const head = await gz.context.store.logHead();
+    expect(head.seq).to.be.greaterThan(0);
+    const r = await audit("checkpoint");
+    expect(r.code, r.out).to.equal(0);
+    expect(r.out).to.match(
+      new RegExp(
+        `^ok {6}440100: record ${head.seq} \\(${head.hash}\\) countersigned by 430100 at \\S+$`,
+        "m",
+      ),
+    );
+    const [kept] = await cs.context.store.checkpoints("440100", "430100", 1);
+    expect(kept?.seq).to.equal(head.seq);
+    expect(kept?.hash).to.equal(head.hash);
+    const [own] = await gz.context.store.checkpoints("440100", "430100", 1);
+    expect(own?.countersignature).to.deep.equal(kept?.countersignature);
+    anchored = head.seq;
+  });
+
+  it("xr audit verify compares the chain with the checkpoint 430100 keeps", async () => {
+    const r = await audit("verify");
+    expect(r.code, r.out).to.equal(0);
+    expect(r.out).to.match(
+      new RegExp(
+        `^ok {6}440100: \\d+ records, head [0-9a-f]{64}; anchored: 430100 keeps record ${anchored}$`,
+        "m",
+      ),
+    );
+  });
+
+  it("finds a record's time rewritten and the chain re-hashed at the same length, which nothing else shows", async () => {
+    const dir = copy();
+    const first = (await gz.context.store.logRecords(1, 1))[0] as LogRecord;
+    const backdated = new Date(Date.parse(first.at) - 86_400_000).toISOString();
+    const rewritten: LogRecord[] = [];
+    await rewriteLogFrom(
+      dir,
+      "440100",
+      1,
+      () => true,
+      (r) => {
+        const changed = r.seq === 1 ? { ...r, at: backdated } : r;
+        rewritten.push(changed);
+        return changed;
+      },
+    );
+    const r = await audit("verify", dir);
+    expect(r.code, r.out).to.equal(1);
+    expect(r.out.match(/^BROKEN .*$/gm), r.out).to.have.length(1);
+    expect(r.out).to.match(
+      new RegExp(
+        `^BROKEN {2}440100: checkpoint of record ${anchored} signed \\S+, countersigned by 430100 at \\S+: names hash [0-9a-f]{64}, the log's record ${anchored} has [0-9a-f]{64} \\(rewritten or re-hashed\\)$`,
+        "m",
+      ),
+    );
+    expect(rewritten).to.have.length(anchored);
+  });
+
+  it("finds a received envelope deleted and the rest re-hashed (the log is shorter than its checkpoint)", async () => {
+    const dir = copy();
+    const received = (await gz.context.store.logForCase(caseId)).find((r) => r.direction === "received");
+    const { seq } = received as LogRecord;
+    await rewriteLogFrom(dir, "440100", seq, (r) => r.seq !== seq);
+    const r = await audit("verify", dir);
+    expect(r.code, r.out).to.equal(1);
+    expect(r.out).to.match(
+      new RegExp(
+        `^BROKEN {2}440100: checkpoint of record ${anchored} .*: the log holds only ${anchored - 1} records \\(cut after the checkpoint\\)$`,
+        "m",
+      ),
+    );
+    // And 430100 refuses to countersign the shorter log: it keeps the longer one.
+    const again = await audit("checkpoint", dir);
+    expect(again.code, again.out).to.equal(1);
+    expect(again.out, again.out).to.match(
+      new RegExp(
+        `^FAILED {2}440100: 430100: partner 430100: the log of 440100 went back from ${anchored} records \\(checkpoint of \\S+\\) to ${anchored - 1} \\(seq: contradicts a checkpoint kept before\\)$`,
+        "m",
+      ),
+    );
+    expect(t.logs.some((l) => l.alert === "log-checkpoint" && l.partner === "440100")).to.equal(true);
+  });
+
+  it("430100 keeps only checkpoints 440100 signed with its registered key, of its own log", async () => {
+    const head = await gz.context.store.logHead();
+    const forger = forgerKey();
+    const forged = signCheckpoint("440100", head, new Date(), { keyId: "440100-dev", sign: forger.sign });
+    const refused = (caller: string, c: typeof forged) =>
+      witnessCheckpoint(cs.context, caller, c).then(
+        () => undefined,
+        (err: { code?: string; message?: string }) => `${err.code}: ${err.message}`,
+      );
+    expect(await refused("440100", forged)).to.match(
+      /^INVALID_ARGUMENT: signature: signature does not verify with key 440100-dev of 440100$/,
+    );
+    const genuine = signCheckpoint("440100", head, new Date(), gz.context.signer);
+    expect(await refused("420100", genuine)).to.match(
+      /^PERMISSION_DENIED: 420100 may hand in checkpoints of its own log only/,
+    );
+    expect(await refused("440100", genuine)).to.equal(undefined);
+  });
+});
+
+describe("security: each gateway checkpoints its log periodically (audit.checkpointSeconds)", function () {
+  this.timeout(60_000);
+  let fx: RegionFixture;
+  let f: FixtureFederation;
+  before(async () => {
+    fx = regionFixture();
+    fx.edit(
+      "config/federation.yaml",
+      "audit: { checkpointSeconds: 300 }",
+      "audit: { checkpointSeconds: 0.2 }",
+    );
+    f = await startFixtureFederation(fx, ["430100", "440100"]);
+  });
+  after(async () => {
+    await f.stop();
+    fx.remove();
+  });
+
+  it("hands each new head to the partners, which keep it countersigned", async () => {
+    const cs = f.fed.regions.get("430100") as RegionHandle;
+    const gz = f.fed.regions.get("440100") as RegionHandle;
+    const created = await call("POST", `${f.url("430100")}/cases`, pensionTransfer());
+    expect(created.status).to.equal(201);
+    await statusAt(f.url("440100"), created.body.caseId, "FORWARDED");
+    const head = await gz.context.store.logHead();
+    expect(head.seq).to.be.greaterThan(0);
+    const kept = await eventually(async () => {
+      const [c] = await cs.context.store.checkpoints("440100", "430100", 1);
+      return c && c.seq >= head.seq ? c : undefined;
+    }, "430100 to keep 440100's checkpoint of its new head");
+    expect(kept.witness).to.equal("430100");
+    const [own] = await gz.context.store.checkpoints("440100", "430100", 1);
+    expect(own?.seq).to.be.at.least(head.seq);
+    // And the other way round: 430100's log is kept by 440100.
+    const csHead = await cs.context.store.logHead();
+    await eventually(async () => {
+      const [c] = await gz.context.store.checkpoints("430100", "440100", 1);
+      return c && c.seq >= csHead.seq ? c : undefined;
+    }, "440100 to keep 430100's checkpoint");
   });
 });

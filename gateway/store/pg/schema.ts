@@ -80,4 +80,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   // 3: a key's answer is the case as its first request left it, sealed as in `cases.body`, not an
   // HTTP status and body. Older rows hold the case's canonical JSON, which renders back the same.
   "ALTER TABLE idempotency DROP COLUMN status;",
+  // 4 (issue 19, audit): countersigned checkpoints of message logs, this region's own (kept by a
+  // partner, the witness) and its partners' (witnessed here); signatures as base64 text.
+  `CREATE TABLE checkpoints (
+     region text NOT NULL,
+     seq bigint NOT NULL,
+     hash text NOT NULL,
+     at text NOT NULL,
+     key_id text NOT NULL,
+     signature text NOT NULL,
+     witness text NOT NULL,
+     witnessed_at text NOT NULL,
+     witness_key_id text NOT NULL,
+     countersignature text NOT NULL,
+     PRIMARY KEY (region, witness, seq)
+   );`,
 ];

@@ -5,6 +5,7 @@
  * commit, the case's version check), publishing, and the message log's appends.
  */
 import type { CaseState } from "../../domain/case.js";
+import type { Checkpoint } from "../../domain/checkpoint.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
 import type {
@@ -34,10 +35,11 @@ import {
   parkedFromRow,
 } from "../rows.js";
 import { CASES, countsArgs, listCasesQuery } from "./cases.js";
+import { CHECKPOINTS, type CheckpointRow, checkpointColumns, checkpointFromRow } from "./checkpoints.js";
 import { EVENTS } from "./events.js";
 import { IDEMPOTENCY } from "./idempotency.js";
 import { INBOX, inboxColumns } from "./inbox.js";
-import { LOG } from "./log.js";
+import { LOG, logHead } from "./log.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 
@@ -170,5 +172,19 @@ export abstract class SqlLedger implements LedgerStore {
   async logForCase(caseId: string): Promise<LogRecord[]> {
     const rows = await this.#sql.query<LogRow>(LOG.forCase, [caseId]);
     return rows.map((r) => logFromRow(r, this.cipher));
+  }
+
+  async logHead(): Promise<{ seq: number; hash: string }> {
+    const [row] = await this.#sql.query<{ seq: number | string; hash: string }>(LOG.head);
+    return logHead(row);
+  }
+
+  async keepCheckpoint(checkpoint: Checkpoint): Promise<boolean> {
+    return (await this.#sql.query(CHECKPOINTS.insert, checkpointColumns(checkpoint))).length > 0;
+  }
+
+  async checkpoints(region: string, witness: string, limit: number): Promise<Checkpoint[]> {
+    const rows = await this.#sql.query<CheckpointRow>(CHECKPOINTS.latest, [region, witness, limit]);
+    return rows.map(checkpointFromRow);
   }
 }

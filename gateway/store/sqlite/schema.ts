@@ -79,4 +79,19 @@ export const MIGRATIONS: readonly string[] = [
   // 5: a key's answer is the case as its first request left it, sealed as in `cases.body`, not an
   // HTTP status and body. Older rows hold the case's canonical JSON, which renders back the same.
   "ALTER TABLE idempotency DROP COLUMN status;",
+  // 6 (issue 19, audit): countersigned checkpoints of message logs, this region's own (kept by a
+  // partner, the witness) and its partners' (witnessed here); signatures as base64 text.
+  `CREATE TABLE checkpoints (
+     region TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     at TEXT NOT NULL,
+     key_id TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     witness TEXT NOT NULL,
+     witnessed_at TEXT NOT NULL,
+     witness_key_id TEXT NOT NULL,
+     countersignature TEXT NOT NULL,
+     PRIMARY KEY (region, witness, seq)
+   );`,
 ];
