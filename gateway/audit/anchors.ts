@@ -5,10 +5,11 @@
  * or re-hashed after it. Checkpoints whose signatures do not hold are reported
  * too and not used.
  */
+
+import { chainIssue, countersignedIssue } from "../codec/checkpoint.js";
 import type { Checkpoint } from "../domain/checkpoint.js";
 import type { SignatureVerifier } from "../ports/signing.js";
 import type { LedgerStore } from "../ports/store.js";
-import { chainIssue, countersignedIssue } from "./checkpoint.js";
 
 /** Problems found comparing `region`'s log in `store` with `checkpoints` (kept by the partner `witness`). */
 export async function compareWithCheckpoints(

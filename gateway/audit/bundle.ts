@@ -4,6 +4,7 @@
  * holding the federation's key registry can check without the gateway.
  */
 
+import { checkLoggedReceipt } from "../codec/receipt.js";
 import { type RegistryKey, registryVerifier } from "../security/ed25519.js";
 import { type LogRecord, recordHash } from "./chain.js";
 import { checkLoggedEnvelope } from "./envelope-check.js";
@@ -51,7 +52,9 @@ export function buildBundle(
  * record's hash matches its content, each envelope's signature verifies with
  * its source region's registered key as of the time it was logged and says
  * what its record says, and each source's envelopes to each target run from
- * sequence 1 without gaps (a record dropped from between others is found).
+ * sequence 1 without gaps (a record dropped from between others is found);
+ * each partner's receipt is signed with its registered key and names the
+ * bytes of an envelope the bundle holds as sent to it.
  * Returns the problems found (none: it holds).
  */
 export function checkBundle(bundle: AuditBundle, registry: readonly RegistryKey[]): string[] {
@@ -70,6 +73,9 @@ export function checkBundle(bundle: AuditBundle, registry: readonly RegistryKey[
   // Sequences seen per "source>target".
   const sequences = new Map<string, Map<number, string>>();
   let lastSeq = 0;
+  const sent = bundle.records
+    .filter((r) => r.direction === "sent")
+    .map((r) => ({ ...r, value: new Uint8Array(Buffer.from(r.value, "base64")) }));
   for (const r of bundle.records) {
     const record: LogRecord = { ...r, value: new Uint8Array(Buffer.from(r.value, "base64")) };
     const at = `record ${r.seq} (${r.direction} ${r.eventId || "?"})`;
@@ -78,6 +84,11 @@ export function checkBundle(bundle: AuditBundle, registry: readonly RegistryKey[
     lastSeq = Math.max(lastSeq, r.seq);
     if (recordHash(record) !== r.hash) problems.push(`${at}: its hash does not match its content`);
     if (r.caseId !== bundle.caseId) problems.push(`${at}: belongs to case ${r.caseId}`);
+    if (r.direction === "receipt") {
+      const issue = checkLoggedReceipt(record, bundle.region, verifier, sent);
+      if (issue) problems.push(`${at}: ${issue}`);
+      continue;
+    }
     const refused = r.direction === "refused";
     // A refused record is kept as received; it may be the forgery it was refused for.
     const checked = checkLoggedEnvelope(

@@ -1,10 +1,14 @@
 /** Walking a region's whole message log, a page at a time, and auditing the ledger against it. */
 import type { Envelope } from "../codec/envelope.js";
+import { checkLoggedReceipt } from "../codec/receipt.js";
 import type { SignatureVerifier } from "../ports/signing.js";
 import type { LedgerStore } from "../ports/store.js";
 import { type ChainBreak, firstBreak, GENESIS, type LogRecord } from "./chain.js";
 import { crossCheckCase } from "./cross-check.js";
 import { checkLoggedEnvelope } from "./envelope-check.js";
+
+/** Log records that hold an envelope (refused ones aside, which are kept as they came). */
+const ENVELOPES: ReadonlySet<string> = new Set(["sent", "received"]);
 
 /** What a walk over the log found. */
 export interface LogReport {
@@ -47,8 +51,9 @@ export interface LedgerAudit {
 /**
  * Audits `region`'s ledger: walks the chain, checks the signature of every
  * envelope it logged as sent or received against the federation's key
- * registry (`verifier`), and cross-checks each case and its events with what
- * the log's signed envelopes lead to.
+ * registry (`verifier`) and of every partner's receipt (which must name an
+ * envelope logged as sent to it), and cross-checks each case and its events
+ * with what the log's signed envelopes lead to.
  */
 export async function auditLedger(
   store: LedgerStore,
@@ -59,8 +64,13 @@ export async function auditLedger(
   const problems: string[] = [];
   const loggedCases = new Set<string>();
   const bad = new Set<number>();
+  const receipts: LogRecord[] = [];
   const log = await verifyLog(store, pageSize, (r) => {
     if (r.direction === "refused") return;
+    if (r.direction === "receipt") {
+      receipts.push(r);
+      return;
+    }
     const checked = checkLoggedEnvelope(r, region, verifier);
     if (checked.problem !== undefined) {
       bad.add(r.seq);
@@ -70,12 +80,20 @@ export async function auditLedger(
   const envelopesOf = async (caseId: string): Promise<Envelope[]> => {
     const out: Envelope[] = [];
     for (const r of await store.logForCase(caseId)) {
-      if (r.direction === "refused" || bad.has(r.seq) || r.seq > log.head.seq) continue;
+      if (!ENVELOPES.has(r.direction) || bad.has(r.seq) || r.seq > log.head.seq) continue;
       const checked = checkLoggedEnvelope(r, region, verifier);
       if (checked.problem === undefined) out.push(checked.env);
     }
     return out;
   };
+  // Each partner's receipt must name the bytes of an envelope logged as sent to it.
+  const caseLogs = new Map<string, LogRecord[]>();
+  for (const r of receipts) {
+    const caseLog = caseLogs.get(r.caseId) ?? (await store.logForCase(r.caseId));
+    caseLogs.set(r.caseId, caseLog);
+    const issue = checkLoggedReceipt(r, region, verifier, caseLog);
+    if (issue) problems.push(`record ${r.seq} (receipt ${r.eventId || "?"} of ${r.peer}): ${issue}`);
+  }
   const page = 500;
   for (let offset = 0; ; offset += page) {
     const cases = await store.listCases({ limit: page, offset });

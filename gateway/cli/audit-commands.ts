@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { compareWithCheckpoints } from "../audit/anchors.js";
 import { type AuditBundle, buildBundle, checkBundle } from "../audit/bundle.js";
+import { deliveryOf } from "../audit/delivery.js";
 import { auditLedger, verifyLog } from "../audit/verify-log.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { loadSigningConfig, regionSigner } from "../config/signing-keys.js";
@@ -212,6 +213,40 @@ export function registerAuditCommands(program: Command, ledgers: LedgerAccess): 
         }
       }
       process.exitCode = failed === 0 ? 0 : 1;
+    });
+  audit
+    .command("show <caseId>")
+    .description(
+      "list a case's envelopes in a region's log: what was sent to whom and whether its receiver acknowledged " +
+        "it with a signed receipt, and what was received (exit 1 if a sent envelope is not acknowledged)",
+    )
+    .requiredOption("--region <code>", "whose log to read")
+    .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
+    .option("--keys-dir <dir>", KEYS_DIR)
+    .option("--config <dir>", CONFIG, join(PROJECT_ROOT, "config"))
+    .action(async (caseId: string, o) => {
+      const config = await configIn(o.config);
+      const registry = loadSigningConfig(o.config, config.federation.regions.keys()).registry;
+      const region = String(o.region);
+      const store = await ledgerOf(dataDirOf(o), region, o.keysDir);
+      const records = await store.logForCase(caseId).finally(() => store.close());
+      if (records.length === 0) fail(`no envelopes of case ${caseId} in ${region}'s log`);
+      let unacknowledged = 0;
+      for (const l of deliveryOf(records, region, registryVerifier(registry))) {
+        const head = `${l.direction.padEnd(9)} record ${l.seq}  ${l.eventId}  ${l.type}`;
+        if (l.direction !== "sent") {
+          process.stdout.write(`${head} from ${l.peer} at ${l.at}\n`);
+          continue;
+        }
+        const state = l.acknowledgedAt
+          ? `acknowledged: received at ${l.acknowledgedAt} (signed receipt)`
+          : l.receiptIssue
+            ? `NOT acknowledged: its receipt does not hold: ${l.receiptIssue}`
+            : "NOT acknowledged yet";
+        if (!l.acknowledgedAt) unacknowledged++;
+        process.stdout.write(`${head} to ${l.peer} at ${l.at}; ${state}\n`);
+      }
+      process.exitCode = unacknowledged === 0 ? 0 : 1;
     });
   audit
     .command("export <caseId>")

@@ -61,6 +61,8 @@ export interface LoadedConfig {
   readonly catalogPollSeconds: number;
   /** Seconds between checkpoints of each region's message log handed to its partners (0: only on demand). */
   readonly checkpointSeconds: number;
+  /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
+  readonly receiptSeconds: number;
 }
 
 /** A region's city-system setting (federation.yaml, region `citySystem`). */
@@ -161,5 +163,6 @@ export async function loadConfig(
     citySystems,
     catalogPollSeconds: fed.catalogSync.pollSeconds,
     checkpointSeconds: fed.audit.checkpointSeconds,
+    receiptSeconds: fed.audit.receiptSeconds,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Checkpoints of a region's message log: its head (length and last hash)
  * signed by the region and countersigned by a partner that keeps it. The
- * signing and checking live in audit/checkpoint.ts; the store port and the
+ * signing and checking live in codec/checkpoint.ts; the store port and the
  * use cases need only these shapes.
  */
 

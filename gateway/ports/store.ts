@@ -175,5 +175,9 @@ export interface LedgerStore {
   keepCheckpoint(checkpoint: Checkpoint): Promise<boolean>;
   /** The latest checkpoints of `region`'s log countersigned by `witness`, latest first. */
   checkpoints(region: string, witness: string, limit: number): Promise<Checkpoint[]>;
+  /** The log's seq up to which received envelopes from `partner` have had their receipts handed back (0: none). */
+  receiptCursor(partner: string): Promise<number>;
+  /** Moves {@link receiptCursor} forward to `seq` (never back). */
+  setReceiptCursor(partner: string, seq: number): Promise<void>;
   close(): Promise<void>;
 }

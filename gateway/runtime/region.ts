@@ -34,6 +34,7 @@ import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
+import { type ReceiptSender, startReceiptSender } from "./receipt-sender.js";
 import { ulidGenerator } from "./ulid.js";
 
 /** Options of {@link startRegion}. */
@@ -93,6 +94,8 @@ export interface RegionHandle {
   readonly catalogs: CatalogUpkeep;
   /** Signs the message log's head and hands it to the partners, periodically and on demand. */
   readonly checkpointer: Checkpointer;
+  /** Hands signed receipts for the envelopes applied here back to their senders. */
+  readonly receipts: ReceiptSender;
   /** Resolves once the inbox consumer has joined its group. */
   inboxStarted(): Promise<void>;
   /** Stops consuming the region's inbox topics (records stay on the bus). */
@@ -183,6 +186,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   const materialFetcher = new MaterialFetcher(context, partners);
   materialFetcher.start();
   const checkpointer = startCheckpointer(context, partners, o.config.checkpointSeconds);
+  const receipts = startReceiptSender(context, partners, o.config.receiptSeconds);
   const upkeep = startCatalogUpkeep({
     region: o.region,
     config: o.config,
@@ -237,6 +241,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     materialFetcher,
     catalogs: upkeep,
     checkpointer,
+    receipts,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
@@ -263,6 +268,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       await materialFetcher.stop();
       await upkeep.stop();
       await checkpointer.stop();
+      await receipts.stop();
       partners.close();
       // What the last requests and records committed goes out now rather than at the next start.
       await relay?.stop(RELAY_FLUSH_MS);

@@ -13,7 +13,7 @@ import {
   countersign,
   countersignedIssue,
   signCheckpoint,
-} from "../audit/checkpoint.js";
+} from "../codec/checkpoint.js";
 import type { Checkpoint, SignedCheckpoint } from "../domain/checkpoint.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { type Federation, partnersOf } from "../domain/matter.js";

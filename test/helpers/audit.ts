@@ -12,6 +12,7 @@ import { decodeEnvelope, type Envelope, encodeEnvelope } from "../../gateway/cod
 import { seal } from "../../gateway/codec/sealed.js";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import type { LedgerStore, LogRecord } from "../../gateway/ports/store.js";
+import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { aesGcmCipher } from "../../gateway/security/cipher.js";
 import { loadDataKey } from "../../gateway/security/data-key.js";
 import { openLedger } from "../../gateway/store/open.js";
@@ -100,4 +101,14 @@ export async function rewriteLogFrom(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Waits until every hosted region has handed back the receipts it owes and
+ * kept those it is owed: after this, a quiet federation's logs stand still.
+ */
+export async function settleReceipts(regions: Iterable<RegionHandle>): Promise<void> {
+  const all = [...regions];
+  // Twice: a run already in flight may have started before the last envelope was applied.
+  for (let round = 0; round < 2; round++) await Promise.all(all.map((r) => r.receipts.sendNow()));
 }

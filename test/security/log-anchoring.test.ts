@@ -12,12 +12,12 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "chai";
 import { ulid } from "ulid";
-import { signCheckpoint } from "../../gateway/audit/checkpoint.js";
+import { signCheckpoint } from "../../gateway/codec/checkpoint.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { LogRecord } from "../../gateway/ports/store.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { witnessCheckpoint } from "../../gateway/usecases/checkpoints.js";
-import { forge, forgerKey, openStoppedLedger, rewriteLogFrom, xr } from "../helpers/audit.js";
+import { forge, forgerKey, openStoppedLedger, rewriteLogFrom, settleReceipts, xr } from "../helpers/audit.js";
 import { call, eventually, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { type FixtureFederation, startFixtureFederation } from "../helpers/fixture-federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
@@ -183,6 +183,8 @@ describe("security: checkpoints of the log, countersigned and kept by partners, 
     cs = t.fed.regions.get("430100") as RegionHandle;
     gz = t.fed.regions.get("440100") as RegionHandle;
     caseId = await takeCaseToDelivery((r) => t.url(r));
+    // Receipts are appended to the logs as partners hand them back: let them all arrive first.
+    await settleReceipts([cs, gz]);
   });
   after(async () => {
     await t.stop();
@@ -321,11 +323,7 @@ describe("security: each gateway checkpoints its log periodically (audit.checkpo
   let f: FixtureFederation;
   before(async () => {
     fx = regionFixture();
-    fx.edit(
-      "config/federation.yaml",
-      "audit: { checkpointSeconds: 300 }",
-      "audit: { checkpointSeconds: 0.2 }",
-    );
+    fx.edit("config/federation.yaml", "checkpointSeconds: 300", "checkpointSeconds: 0.2");
     f = await startFixtureFederation(fx, ["430100", "440100"]);
   });
   after(async () => {

@@ -95,4 +95,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      countersignature text NOT NULL,
      PRIMARY KEY (region, witness, seq)
    );`,
+  // 5 (issue 19, audit): how far the message log was scanned for received envelopes whose signed
+  // receipts were handed back to each partner (their source).
+  `CREATE TABLE receipt_cursor (
+     partner text PRIMARY KEY,
+     seq bigint NOT NULL
+   );`,
 ];

@@ -18,6 +18,14 @@ export const CHECKPOINTS = {
   latest: `SELECT ${COLUMNS} FROM checkpoints WHERE region = ? AND witness = ? ORDER BY seq DESC LIMIT ?`,
 } as const;
 
+/** Statements on `receipt_cursor`: the log's seq up to which each partner has its receipts. */
+export const RECEIPT_CURSOR = {
+  get: "SELECT seq FROM receipt_cursor WHERE partner = ?",
+  /** Only forward: a replica that scanned less does not move it back. */
+  set: `INSERT INTO receipt_cursor (partner, seq) VALUES (?, ?)
+    ON CONFLICT (partner) DO UPDATE SET seq = excluded.seq WHERE receipt_cursor.seq < excluded.seq`,
+} as const;
+
 /** A row of {@link CHECKPOINTS.latest}. */
 export interface CheckpointRow {
   region: string;

@@ -35,7 +35,13 @@ import {
   parkedFromRow,
 } from "../rows.js";
 import { CASES, countsArgs, listCasesQuery } from "./cases.js";
-import { CHECKPOINTS, type CheckpointRow, checkpointColumns, checkpointFromRow } from "./checkpoints.js";
+import {
+  CHECKPOINTS,
+  type CheckpointRow,
+  checkpointColumns,
+  checkpointFromRow,
+  RECEIPT_CURSOR,
+} from "./checkpoints.js";
 import { EVENTS } from "./events.js";
 import { IDEMPOTENCY } from "./idempotency.js";
 import { INBOX, inboxColumns } from "./inbox.js";
@@ -186,5 +192,14 @@ export abstract class SqlLedger implements LedgerStore {
   async checkpoints(region: string, witness: string, limit: number): Promise<Checkpoint[]> {
     const rows = await this.#sql.query<CheckpointRow>(CHECKPOINTS.latest, [region, witness, limit]);
     return rows.map(checkpointFromRow);
+  }
+
+  async receiptCursor(partner: string): Promise<number> {
+    const [row] = await this.#sql.query<{ seq: number | string }>(RECEIPT_CURSOR.get, [partner]);
+    return Number(row?.seq ?? 0);
+  }
+
+  async setReceiptCursor(partner: string, seq: number): Promise<void> {
+    await this.#sql.query(RECEIPT_CURSOR.set, [partner, seq]);
   }
 }

@@ -94,4 +94,10 @@ export const MIGRATIONS: readonly string[] = [
      countersignature TEXT NOT NULL,
      PRIMARY KEY (region, witness, seq)
    );`,
+  // 7 (issue 19, audit): how far the message log was scanned for received envelopes whose signed
+  // receipts were handed back to each partner (their source).
+  `CREATE TABLE receipt_cursor (
+     partner TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL
+   );`,
 ];

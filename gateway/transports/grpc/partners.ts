@@ -21,11 +21,17 @@ import CircuitBreaker from "opossum";
 import type { Logger } from "pino";
 import type { Checkpoint, SignedCheckpoint } from "../../domain/checkpoint.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { DeliveryReceipt } from "../../domain/receipt.js";
 import type { MaterialStore, StoredMaterial } from "../../ports/material-store.js";
-import type { BreakerState, PartnerCatalogPage, PartnerGateway } from "../../ports/partners.js";
+import type {
+  BreakerState,
+  PartnerCatalogPage,
+  PartnerGateway,
+  ReceiptsAnswer,
+} from "../../ports/partners.js";
 import type { RegionCredentials } from "../../security/keys-dir.js";
 import { currentTraceparent } from "../../usecases/trace.js";
-import { checkpointFromWire, checkpointToWire, type WireCheckpoint } from "./checkpoint-wire.js";
+import { checkpointFromWire, checkpointToWire, receiptToWire, type WireCheckpoint } from "./audit-wire.js";
 import type { PeerSecurity } from "./peer.js";
 import { xrService } from "./server.js";
 import { errorCodeOf } from "./status.js";
@@ -319,6 +325,18 @@ export class PartnerGateways implements PartnerGateway {
       }),
     );
     return (res.checkpoints ?? []).map(checkpointFromWire);
+  }
+
+  /** Hands receipts for envelopes the partner sent here back to it; what it kept and refused. */
+  async submitReceipts(partner: string, receipts: readonly DeliveryReceipt[]): Promise<ReceiptsAnswer> {
+    const res = await this.#call(partner, () =>
+      this.#unary<{ kept?: number; refused?: string[] }>(
+        this.#client(partner).caseExchange,
+        "SubmitReceipts",
+        { receipts: receipts.map(receiptToWire) },
+      ),
+    );
+    return { kept: Number(res.kept ?? 0), refused: res.refused ?? [] };
   }
 
   /** State of each partner's breaker. */

@@ -20,8 +20,8 @@ import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
 import type { RegionCredentials } from "../../security/keys-dir.js";
 import type { RegionContext } from "../../usecases/context.js";
+import { auditExchange } from "./audit-exchange.js";
 import { caseExchange } from "./case-exchange.js";
-import { checkpointExchange } from "./checkpoints.js";
 import { packageDefinition } from "./loader.js";
 import { matterCatalog } from "./matter-catalog.js";
 import type { PeerSecurity } from "./peer.js";
@@ -84,7 +84,7 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
   });
   server.addService(xrService("CaseExchange").service, {
     ...caseExchange(ctx, o.security),
-    ...checkpointExchange(ctx, o.security),
+    ...auditExchange(ctx, o.security),
   });
   server.addService(xrService("MatterCatalog").service, matterCatalog(ctx, o.security));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_NAMES.map((s) => [s, "UNKNOWN"])));

@@ -1,5 +1,9 @@
-/** `xr.v1.LogCheckpoint` to and from the objects proto-loader reads and writes. */
+/**
+ * `xr.v1.LogCheckpoint` and `xr.v1.DeliveryReceipt` to and from the objects
+ * proto-loader reads and writes.
+ */
 import type { Checkpoint, SignedCheckpoint } from "../../domain/checkpoint.js";
+import type { DeliveryReceipt } from "../../domain/receipt.js";
 
 /** `xr.v1.LogCheckpoint` as proto-loader reads and writes it (uint64 as a string, bytes as Buffers). */
 export interface WireCheckpoint {
@@ -45,5 +49,36 @@ export function checkpointFromWire(w: WireCheckpoint): Checkpoint {
     witnessedAt: w.witnessedAt ?? "",
     witnessKeyId: w.witnessKeyId ?? "",
     countersignature: new Uint8Array(w.countersignature ?? []),
+  };
+}
+
+/** `xr.v1.DeliveryReceipt` as proto-loader reads and writes it. */
+export interface WireReceipt {
+  eventId?: string;
+  caseId?: string;
+  sourceRegion?: string;
+  receiver?: string;
+  digest?: string;
+  receivedAt?: string;
+  keyId?: string;
+  signature?: Uint8Array;
+}
+
+/** A receipt on the wire. */
+export function receiptToWire(r: DeliveryReceipt): WireReceipt {
+  return { ...r, signature: Buffer.from(r.signature) };
+}
+
+/** A receipt from the wire; its fields are checked by whoever takes it. */
+export function receiptFromWire(w: WireReceipt): DeliveryReceipt {
+  return {
+    eventId: w.eventId ?? "",
+    caseId: w.caseId ?? "",
+    sourceRegion: w.sourceRegion ?? "",
+    receiver: w.receiver ?? "",
+    digest: w.digest ?? "",
+    receivedAt: w.receivedAt ?? "",
+    keyId: w.keyId ?? "",
+    signature: new Uint8Array(w.signature ?? []),
   };
 }
