@@ -229,6 +229,17 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore>): 
       expect(await store.checkpoints("430100", "440100", 5)).to.deep.equal([]);
     });
 
+    it("keeps each partner's receipt cursor, which only moves forward", async () => {
+      expect(await store.receiptCursor("440100")).to.equal(0);
+      await store.setReceiptCursor("440100", 5);
+      await store.setReceiptCursor("440100", 3);
+      expect(await store.receiptCursor("440100")).to.equal(5);
+      await store.setReceiptCursor("440100", 9);
+      await store.setReceiptCursor("420100", 2);
+      expect(await store.receiptCursor("440100")).to.equal(9);
+      expect(await store.receiptCursor("420100")).to.equal(2);
+    });
+
     it("logs a refused record whatever text its sender put in it, NUL characters included", async () => {
       await store.appendLog([{ ...logEntry("BAD\u0000KEY", "\u0000"), peer: "44\u00000100" }]);
       const [r] = await store.logRecords(1, 10);
