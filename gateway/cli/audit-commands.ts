@@ -18,7 +18,12 @@ import { createLogger } from "../runtime/logger.js";
 import { registryVerifier } from "../security/ed25519.js";
 import { readRegionCredentials } from "../security/keys-dir.js";
 import { PartnerGateways } from "../transports/grpc/partners.js";
-import { type CheckpointContext, checkpointNow, partnersCheckpoints } from "../usecases/checkpoints.js";
+import {
+  type CheckpointContext,
+  checkpointNow,
+  MAX_CHECKPOINTS,
+  partnersCheckpoints,
+} from "../usecases/checkpoints.js";
 
 const KEYS_DIR = "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY";
 const CONFIG = "configuration directory (federation.yaml, signing-keys.yaml)";
@@ -143,8 +148,12 @@ export function registerAuditCommands(program: Command, ledgers: LedgerAccess): 
           if (!o.offline && config.federation.regions.has(region)) {
             const { ctx, partners } = partnersOf(region, config, configDir, keysDir, store, o.partnerAddress);
             try {
-              const only = o.partners ? { only: o.partners as string[] } : {};
-              for (const held of await partnersCheckpoints(ctx, partners, only)) {
+              // All a partner keeps (up to its limit): a later checkpoint must not hide an earlier one.
+              const asked = {
+                limit: MAX_CHECKPOINTS,
+                ...(o.partners ? { only: o.partners as string[] } : {}),
+              };
+              for (const held of await partnersCheckpoints(ctx, partners, asked)) {
                 if (held.error !== undefined) {
                   process.stdout.write(
                     `WARN    ${region}: could not ask ${held.partner} for its checkpoints: ${held.error}\n`,
