@@ -100,13 +100,13 @@ export async function auditLedger(
     for (const c of cases) {
       loggedCases.delete(c.caseId);
       problems.push(
-        ...crossCheckCase(c.caseId, c, await store.listEvents(c.caseId), await envelopesOf(c.caseId)),
+        ...crossCheckCase(region, c.caseId, c, await store.listEvents(c.caseId), await envelopesOf(c.caseId)),
       );
     }
     if (cases.length < page) break;
   }
   // Cases the log has signed envelopes of, but the cases table does not hold.
   for (const caseId of loggedCases)
-    problems.push(...crossCheckCase(caseId, undefined, [], await envelopesOf(caseId)));
+    problems.push(...crossCheckCase(region, caseId, undefined, [], await envelopesOf(caseId)));
   return { log, problems };
 }

@@ -29,6 +29,7 @@ describe("security: xr audit verify checks every logged signature and the tables
   let t: TestFederation;
   let delivered = "";
   let accepted = "";
+  let localCase = "";
   const copies: string[] = [];
   before(async () => {
     t = await startTestFederation(["430100", "440100"]);
@@ -40,6 +41,18 @@ describe("security: xr audit verify checks every logged signature and the tables
       (await call("POST", `${t.url("440100")}/cases/${accepted}/actions`, { type: "accept" })).status,
     ).to.equal(200);
     await statusAt(t.url("430100"), accepted, "ACCEPTED");
+    // A case 430100 handles alone sends nothing: the log has none of it, its stored events stand in.
+    const local = await call("POST", `${t.url("430100")}/cases`, {
+      ...pensionTransfer(),
+      mode: "FULL_ONLINE",
+      handlingRegion: "430100",
+      delivery: { method: "ELECTRONIC" },
+    });
+    expect(local.status, JSON.stringify(local.body)).to.equal(201);
+    localCase = local.body.caseId;
+    expect(
+      (await call("POST", `${t.url("430100")}/cases/${localCase}/actions`, { type: "accept" })).status,
+    ).to.equal(200);
     await t.fed.close(); // the CLI reads the ledgers of stopped gateways
   });
   after(() => {
@@ -119,6 +132,30 @@ describe("security: xr audit verify checks every logged signature and the tables
     expect(r.out).to.match(
       new RegExp(
         `^BROKEN {2}440100: case ${accepted}: stored as DECIDED \\(version 3\\), but its logged events lead to ACCEPTED \\(version 2\\); differs in status, version, approved$`,
+        "m",
+      ),
+    );
+  });
+
+  it("finds a case 430100 handles alone whose stored state its stored events do not lead to", async () => {
+    const dir = copy();
+    const store = await openStoppedLedger(dir, "430100");
+    try {
+      const c = (await store.getCase(localCase)) as CaseState;
+      await store.commit({
+        state: { ...c, status: "DECIDED", approved: true, version: c.version + 1 },
+        expectedVersion: c.version,
+        events: [],
+        outbox: [],
+      });
+    } finally {
+      await store.close();
+    }
+    const r = await verify(dir);
+    expect(r.code, r.out).to.equal(1);
+    expect(r.out).to.match(
+      new RegExp(
+        `^BROKEN {2}430100: case ${localCase}: stored as DECIDED \\(version 3\\), but its stored events lead to ACCEPTED \\(version 2\\); differs in status, version, approved$`,
         "m",
       ),
     );
