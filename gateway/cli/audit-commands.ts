@@ -12,6 +12,7 @@ import { deliveryOf } from "../audit/delivery.js";
 import { auditLedger, verifyLog } from "../audit/verify-log.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { loadSigningConfig, regionSigner } from "../config/signing-keys.js";
+import { partnersOf as federationPartners } from "../domain/matter.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { LedgerStore } from "../ports/store.js";
 import { createLogger } from "../runtime/logger.js";
@@ -145,7 +146,11 @@ export function registerAuditCommands(program: Command, ledgers: LedgerAccess): 
             problems.push(p);
           };
           const anchors: string[] = [];
-          if (!o.offline && config.federation.regions.has(region)) {
+          // Partners not asked (offline) or not answering: the countersigned copies kept here stand in.
+          // Whoever can change the database can delete them, but cannot forge a partner's countersignature.
+          const member = config.federation.regions.has(region);
+          const unreached = new Set(member ? federationPartners(config.federation, region) : []);
+          if (!o.offline && member) {
             const { ctx, partners } = partnersOf(region, config, configDir, keysDir, store, o.partnerAddress);
             try {
               // All a partner keeps (up to its limit): a later checkpoint must not hide an earlier one.
@@ -160,6 +165,7 @@ export function registerAuditCommands(program: Command, ledgers: LedgerAccess): 
                   );
                   continue;
                 }
+                unreached.delete(held.partner);
                 const kept = held.checkpoints ?? [];
                 for (const p of await compareWithCheckpoints(store, region, held.partner, kept, verifier))
                   problem(p);
@@ -168,6 +174,12 @@ export function registerAuditCommands(program: Command, ledgers: LedgerAccess): 
             } finally {
               partners.close();
             }
+          }
+          for (const partner of unreached) {
+            const copies = await store.checkpoints(region, partner, MAX_CHECKPOINTS);
+            for (const p of await compareWithCheckpoints(store, region, partner, copies, verifier))
+              problem(`${p} (the copy kept here)`);
+            if (copies[0]) anchors.push(`${partner}'s countersigned record ${copies[0].seq}, as kept here`);
           }
           if (log.break)
             process.stdout.write(`BROKEN  ${region}: record ${log.break.seq}: ${log.break.problem}\n`);

@@ -307,6 +307,15 @@ describe("security: checkpoints of the log, countersigned and kept by partners, 
       ),
     );
     expect(rewritten).to.have.length(anchored);
+    // Offline, the countersigned copy 440100 keeps of its own checkpoint stands in for 430100's.
+    const offline = await audit("verify", dir, "--offline");
+    expect(offline.code, offline.out).to.equal(1);
+    expect(offline.out).to.match(
+      new RegExp(
+        `^BROKEN {2}440100: checkpoint of record ${anchored} .*\\(rewritten or re-hashed\\) \\(the copy kept here\\)$`,
+        "m",
+      ),
+    );
   });
 
   it("finds a received envelope deleted and the rest re-hashed (the log is shorter than its checkpoint)", async () => {
