@@ -390,8 +390,12 @@ describe("security: each gateway checkpoints its log periodically (audit.checkpo
       return c && c.seq >= head.seq ? c : undefined;
     }, "430100 to keep 440100's checkpoint of its new head");
     expect(kept.witness).to.equal("430100");
-    const [own] = await gz.context.store.checkpoints("440100", "430100", 1);
-    expect(own?.seq).to.be.at.least(head.seq);
+    // 440100 keeps the countersigned copy once the answer is back (a moment after 430100 committed it).
+    const own = await eventually(async () => {
+      const [c] = await gz.context.store.checkpoints("440100", "430100", 1);
+      return c && c.seq >= head.seq ? c : undefined;
+    }, "440100 to keep the countersigned copy");
+    expect(own.witness).to.equal("430100");
     // And the other way round: 430100's log is kept by 440100.
     const csHead = await cs.context.store.logHead();
     await eventually(async () => {

@@ -64,8 +64,8 @@ describe("security: signed delivery receipts, kept in the sender's log", functio
   });
 
   it("keeps a receipt once, however often it is handed back", async () => {
-    const before = (await receiptsOf(cs)).length;
     await settleReceipts([cs, gz]);
+    const before = (await receiptsOf(cs)).length;
     const received = (await gz.context.store.logForCase(caseId)).filter((r) => r.direction === "received");
     const again = await keepReceipts(
       cs.context,
