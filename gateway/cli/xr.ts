@@ -4,13 +4,10 @@
  * Thin: it parses arguments (commander) and calls the gateway's functions.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { type AuditBundle, buildBundle, checkBundle } from "../audit/bundle.js";
-import { verifyLog } from "../audit/verify-log.js";
 import { loadConfig } from "../config/load.js";
-import { loadSigningConfig } from "../config/signing-keys.js";
 import { tokenHash } from "../config/staff.js";
 import { partnersOf } from "../domain/matter.js";
 import { ROLES } from "../domain/staff.js";
@@ -23,6 +20,7 @@ import { openLedger } from "../store/open.js";
 import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
+import { registerAuditCommands } from "./audit-commands.js";
 import { registerLedgerCommands } from "./ledger-commands.js";
 
 /** Commander names the option and the value; this says what was wrong with it. */
@@ -32,7 +30,6 @@ const positiveInt = (value: string) => {
   return n;
 };
 const REGIONS = "comma-separated region codes (default: every region in config/federation.yaml)";
-const KEYS_DIR = "where data.key is (default: XR_KEYS_DIR or <data dir>/keys); or set XR_DATA_KEY";
 
 /** A comma-separated option value as a list. */
 const list = (value: unknown) =>
@@ -188,7 +185,6 @@ staffCmd
     );
   });
 
-const audit = program.command("audit").description("the hash-chained message log of each region");
 const dataDirOf = (o: { dataDir?: string }) =>
   o.dataDir ?? process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data");
 /**
@@ -213,65 +209,8 @@ const regionsWithLedgers = async (dataDir: string): Promise<string[]> =>
   process.env.DATABASE_URL
     ? regionSchemas(process.env.DATABASE_URL)
     : readdirSync(dataDir).filter((d) => existsSync(join(dataDir, d, "ledger.db")));
-audit
-  .command("verify")
-  .description("walk each region's message log and report the first broken record (exit 1 if any)")
-  .option("--regions <list>", "comma-separated region codes (default: every region with a ledger)")
-  .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
-  .option("--keys-dir <dir>", KEYS_DIR)
-  .option("--bundle <file>", "check an exported bundle instead")
-  .action(async (o) => {
-    if (o.bundle) {
-      const problems = checkBundle(JSON.parse(readFileSync(String(o.bundle), "utf8")) as AuditBundle);
-      for (const p of problems) process.stdout.write(`BROKEN  ${p}\n`);
-      if (problems.length === 0)
-        process.stdout.write(`ok      ${o.bundle}: every record and signature holds\n`);
-      process.exitCode = problems.length === 0 ? 0 : 1;
-      return;
-    }
-    const dataDir = dataDirOf(o);
-    const regions = o.regions ? list(o.regions) : await regionsWithLedgers(dataDir);
-    let broken = 0;
-    for (const region of regions) {
-      const store = await ledgerOf(dataDir, region, o.keysDir);
-      const report = await verifyLog(store);
-      await store.close();
-      if (report.break) {
-        broken++;
-        process.stdout.write(`BROKEN  ${region}: record ${report.break.seq}: ${report.break.problem}\n`);
-      } else {
-        process.stdout.write(`ok      ${region}: ${report.records} records, head ${report.head.hash}\n`);
-      }
-    }
-    process.exitCode = broken === 0 ? 0 : 1;
-  });
-audit
-  .command("export <caseId>")
-  .description(
-    "write a self-contained, verifiable bundle of a case's envelopes (check it with audit verify --bundle)",
-  )
-  .requiredOption("--region <code>", "whose log to export from")
-  .option("--data-dir <dir>", "data directory (default: XR_DATA_DIR or data/)")
-  .option("--out <file>", "where to write (default: standard output)")
-  .option("--keys-dir <dir>", KEYS_DIR)
-  .option("--config <dir>", "configuration directory", join(PROJECT_ROOT, "config"))
-  .action(async (caseId: string, o) => {
-    const config = await configIn(o.config);
-    const signing = loadSigningConfig(o.config, config.federation.regions.keys());
-    const store = await ledgerOf(dataDirOf(o), String(o.region), o.keysDir);
-    const records = await store.logForCase(caseId);
-    const report = await verifyLog(store);
-    await store.close();
-    if (records.length === 0) program.error(`no envelopes of case ${caseId} in ${o.region}'s log`);
-    const bundle = buildBundle(String(o.region), caseId, records, report.head, signing.registry, new Date());
-    const text = `${JSON.stringify(bundle, null, 2)}\n`;
-    if (o.out) {
-      writeFileSync(String(o.out), text);
-      process.stderr.write(`${records.length} records of ${caseId} written to ${o.out}\n`);
-    } else process.stdout.write(text);
-  });
-
 registerAdapterCommands(program);
 registerLedgerCommands(program);
+registerAuditCommands(program, { dataDirOf, ledgerOf, regionsWithLedgers });
 
 await program.parseAsync(process.argv);

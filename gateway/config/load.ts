@@ -59,6 +59,10 @@ export interface LoadedConfig {
   readonly citySystems: ReadonlyMap<string, CitySystemConfig>;
   /** Seconds between checks of each partner's catalog version. */
   readonly catalogPollSeconds: number;
+  /** Seconds between checkpoints of each region's message log handed to its partners (0: only on demand). */
+  readonly checkpointSeconds: number;
+  /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
+  readonly receiptSeconds: number;
 }
 
 /** A region's city-system setting (federation.yaml, region `citySystem`). */
@@ -158,5 +162,7 @@ export async function loadConfig(
     adapters,
     citySystems,
     catalogPollSeconds: fed.catalogSync.pollSeconds,
+    checkpointSeconds: fed.audit.checkpointSeconds,
+    receiptSeconds: fed.audit.receiptSeconds,
   });
 }

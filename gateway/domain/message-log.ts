@@ -4,8 +4,11 @@
  * store port and the use cases need only these shapes.
  */
 
-/** Which way an envelope went. */
-export type Direction = "sent" | "received" | "refused";
+/**
+ * Which way an envelope went; `receipt`: a partner's signed receipt for an
+ * envelope this region sent to it (the record's value is the receipt).
+ */
+export type Direction = "sent" | "received" | "refused" | "receipt";
 
 /** One record of the log. */
 export interface LogRecord {

@@ -1,4 +1,6 @@
 /** Calls to partner gateways (their gRPC interface), as the use cases and the runtime need them. */
+import type { Checkpoint, SignedCheckpoint } from "../domain/checkpoint.js";
+import type { DeliveryReceipt } from "../domain/receipt.js";
 import type { MaterialStore, StoredMaterial } from "./material-store.js";
 
 /** A partner catalog page, live or from the last good answer. */
@@ -27,4 +29,18 @@ export interface PartnerGateway {
   ): Promise<StoredMaterial>;
   /** State of each partner's breaker. */
   breakerStates(): Record<string, BreakerState>;
+  /** Hands a checkpoint of this region's log to the partner; the partner's countersigned copy. */
+  submitCheckpoint(partner: string, checkpoint: SignedCheckpoint): Promise<Checkpoint>;
+  /** The latest checkpoints of this region's log that the partner keeps, latest first. */
+  getCheckpoints(partner: string, limit: number): Promise<Checkpoint[]>;
+  /** Hands receipts for envelopes the partner sent here back to it; what it kept and refused. */
+  submitReceipts(partner: string, receipts: readonly DeliveryReceipt[]): Promise<ReceiptsAnswer>;
+}
+
+/** A partner's answer to receipts handed back to it. */
+export interface ReceiptsAnswer {
+  /** Receipts kept now or before. */
+  readonly kept: number;
+  /** Receipts refused, each as "<event id>: <why>". */
+  readonly refused: readonly string[];
 }

@@ -4,6 +4,7 @@
  * both must pass the same store suite.
  */
 import type { CaseState, CaseStatus } from "../domain/case.js";
+import type { Checkpoint } from "../domain/checkpoint.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { LogEntry, LogRecord } from "../domain/message-log.js";
 
@@ -164,5 +165,19 @@ export interface LedgerStore {
   logRecords(fromSeq: number, limit: number): Promise<LogRecord[]>;
   /** Every log record of one case, in seq order. */
   logForCase(caseId: string): Promise<LogRecord[]>;
+  /** seq and hash of the log's last record (0 and 64 zeros when it is empty). */
+  logHead(): Promise<{ seq: number; hash: string }>;
+  /**
+   * Keeps a countersigned checkpoint: this region's own, as a partner kept it,
+   * or a partner's, witnessed here. False when one of the same log, witness
+   * and seq is kept already (the first stays).
+   */
+  keepCheckpoint(checkpoint: Checkpoint): Promise<boolean>;
+  /** The latest checkpoints of `region`'s log countersigned by `witness`, latest first. */
+  checkpoints(region: string, witness: string, limit: number): Promise<Checkpoint[]>;
+  /** The log's seq up to which received envelopes from `partner` have had their receipts handed back (0: none). */
+  receiptCursor(partner: string): Promise<number>;
+  /** Moves {@link receiptCursor} forward to `seq` (never back). */
+  setReceiptCursor(partner: string, seq: number): Promise<void>;
   close(): Promise<void>;
 }

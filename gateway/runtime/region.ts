@@ -30,9 +30,11 @@ import { createRestApp } from "../transports/rest/app.js";
 import { Catalogs } from "../usecases/catalogs.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
+import { type ReceiptSender, startReceiptSender } from "./receipt-sender.js";
 import { ulidGenerator } from "./ulid.js";
 
 /** Options of {@link startRegion}. */
@@ -92,6 +94,10 @@ export interface RegionHandle {
   readonly materialFetcher: MaterialFetcher;
   /** Keeps the catalogs current: the city system (if any) and partners' versions. */
   readonly catalogs: CatalogUpkeep;
+  /** Signs the message log's head and hands it to the partners, periodically and on demand. */
+  readonly checkpointer: Checkpointer;
+  /** Hands signed receipts for the envelopes applied here back to their senders. */
+  readonly receipts: ReceiptSender;
   /** Resolves once the inbox consumer has joined its group. */
   inboxStarted(): Promise<void>;
   /** Stops consuming the region's inbox topics (records stay on the bus). */
@@ -195,6 +201,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const materialFetcher = new MaterialFetcher(context, partners);
   materialFetcher.start();
+  const checkpointer = startCheckpointer(context, partners, o.config.checkpointSeconds);
+  const receipts = startReceiptSender(context, partners, o.config.receiptSeconds);
   const upkeep = startCatalogUpkeep({
     region: o.region,
     config: o.config,
@@ -250,6 +258,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     partners,
     materialFetcher,
     catalogs: upkeep,
+    checkpointer,
+    receipts,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
@@ -275,6 +285,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       await inbox.stop();
       await materialFetcher.stop();
       await upkeep.stop();
+      await checkpointer.stop();
+      await receipts.stop();
       partners.close();
       // What the last requests and records committed goes out now rather than at the next start.
       await relay?.stop(RELAY_FLUSH_MS);

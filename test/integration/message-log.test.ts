@@ -65,7 +65,7 @@ describe("message log: a hash chain of every envelope sent and received", functi
     const head = (await verifyLog(gz.context.store)).head;
     const registry = [devRegistryKey("430100"), devRegistryKey("440100")];
     const bundle = buildBundle("440100", caseId, records, head, registry, new Date());
-    expect(checkBundle(JSON.parse(JSON.stringify(bundle)) as AuditBundle)).to.deep.equal([]);
+    expect(checkBundle(JSON.parse(JSON.stringify(bundle)) as AuditBundle, registry)).to.deep.equal([]);
 
     // A forger edits an envelope and recomputes the record's hash: the signature still gives it away.
     const { recordHash } = await import("../../gateway/audit/chain.js");
@@ -76,13 +76,13 @@ describe("message log: a hash chain of every envelope sent and received", functi
     const forgedRecord = { ...r0, value: bytes.toString("base64") };
     const rehashed = { ...forgedRecord, hash: recordHash({ ...forgedRecord, value: new Uint8Array(bytes) }) };
     const forged = { ...bundle, records: [rehashed, ...bundle.records.slice(1)] };
-    const problems = checkBundle(forged);
+    const problems = checkBundle(forged, registry);
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^record \d+ \(received .*\): signature does not verify/);
     // Without rehashing, the record's own hash is off.
-    expect(checkBundle({ ...bundle, records: [forgedRecord, ...bundle.records.slice(1)] })[0]).to.match(
-      /hash does not match its content/,
-    );
+    expect(
+      checkBundle({ ...bundle, records: [forgedRecord, ...bundle.records.slice(1)] }, registry)[0],
+    ).to.match(/hash does not match its content/);
   });
 
   it("xr audit verify reports the first altered, removed or reordered record, and exits 1", async function () {

@@ -3,8 +3,9 @@
  * for every store (SQLite today; PostgreSQL joins it).
  */
 import { expect } from "chai";
-import { firstBreak } from "../../gateway/audit/chain.js";
+import { firstBreak, GENESIS } from "../../gateway/audit/chain.js";
 import type { CaseState } from "../../gateway/domain/case.js";
+import type { Checkpoint } from "../../gateway/domain/checkpoint.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { SessionStore } from "../../gateway/ports/sessions.js";
 import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
@@ -196,6 +197,48 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore & S
       expect(new TextDecoder().decode(all[3]?.value)).to.equal("envelope E3");
       expect((await store.logForCase("L1")).map((r) => r.eventId)).to.deep.equal(["E1", "E2", "E3"]);
       expect((await store.logRecords(3, 1)).map((r) => r.eventId)).to.deep.equal(["R1"]);
+    });
+
+    it("keeps checkpoints by log, witness and length, the first of each, and gives the latest first", async () => {
+      expect(await store.logHead()).to.deep.equal({ seq: 0, hash: GENESIS });
+      await store.appendLog([logEntry("K1", "E1"), logEntry("K1", "E2")]);
+      const [, second] = await store.logRecords(1, 2);
+      expect(await store.logHead()).to.deep.equal({ seq: 2, hash: second?.hash });
+      const checkpoint = (seq: number, hash: string, witness = "430100"): Checkpoint => ({
+        region: "440100",
+        seq,
+        hash,
+        at: "2026-12-08T01:00:00.000Z",
+        keyId: "440100-dev",
+        signature: new Uint8Array(64).fill(seq),
+        witness,
+        witnessedAt: "2026-12-08T01:00:01.000Z",
+        witnessKeyId: "430100-dev",
+        countersignature: new Uint8Array(64).fill(seq + 1),
+      });
+      expect(await store.keepCheckpoint(checkpoint(1, "a".repeat(64)))).to.equal(true);
+      expect(await store.keepCheckpoint(checkpoint(2, "b".repeat(64)))).to.equal(true);
+      expect(await store.keepCheckpoint(checkpoint(2, "c".repeat(64)))).to.equal(false);
+      expect(await store.keepCheckpoint(checkpoint(9, "d".repeat(64), "420100"))).to.equal(true);
+      const kept = await store.checkpoints("440100", "430100", 5);
+      expect(kept.map((c) => [c.seq, c.hash])).to.deep.equal([
+        [2, "b".repeat(64)],
+        [1, "a".repeat(64)],
+      ]);
+      expect(kept[0]).to.deep.equal(checkpoint(2, "b".repeat(64)));
+      expect(await store.checkpoints("440100", "430100", 1)).to.have.length(1);
+      expect(await store.checkpoints("430100", "440100", 5)).to.deep.equal([]);
+    });
+
+    it("keeps each partner's receipt cursor, which only moves forward", async () => {
+      expect(await store.receiptCursor("440100")).to.equal(0);
+      await store.setReceiptCursor("440100", 5);
+      await store.setReceiptCursor("440100", 3);
+      expect(await store.receiptCursor("440100")).to.equal(5);
+      await store.setReceiptCursor("440100", 9);
+      await store.setReceiptCursor("420100", 2);
+      expect(await store.receiptCursor("440100")).to.equal(9);
+      expect(await store.receiptCursor("420100")).to.equal(2);
     });
 
     it("logs a refused record whatever text its sender put in it, NUL characters included", async () => {

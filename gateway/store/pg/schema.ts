@@ -97,4 +97,25 @@ export const PG_MIGRATIONS: readonly string[] = [
    INSERT INTO at_rest_format (version) SELECT CASE WHEN EXISTS (SELECT 1 FROM cases)
      OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM idempotency) OR EXISTS (SELECT 1 FROM outbox)
      OR EXISTS (SELECT 1 FROM parked) OR EXISTS (SELECT 1 FROM message_log) THEN 1 ELSE 2 END;`,
+  // 6 (issue 19, audit): countersigned checkpoints of message logs, this region's own (kept by a
+  // partner, the witness) and its partners' (witnessed here); signatures as base64 text.
+  `CREATE TABLE checkpoints (
+     region text NOT NULL,
+     seq bigint NOT NULL,
+     hash text NOT NULL,
+     at text NOT NULL,
+     key_id text NOT NULL,
+     signature text NOT NULL,
+     witness text NOT NULL,
+     witnessed_at text NOT NULL,
+     witness_key_id text NOT NULL,
+     countersignature text NOT NULL,
+     PRIMARY KEY (region, witness, seq)
+   );`,
+  // 7 (issue 19, audit): how far the message log was scanned for received envelopes whose signed
+  // receipts were handed back to each partner (their source).
+  `CREATE TABLE receipt_cursor (
+     partner text PRIMARY KEY,
+     seq bigint NOT NULL
+   );`,
 ];

@@ -5,6 +5,7 @@
  * commit, the case's version check), publishing, and the message log's appends.
  */
 import type { CaseState } from "../../domain/case.js";
+import type { Checkpoint } from "../../domain/checkpoint.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
@@ -36,10 +37,17 @@ import {
   parkedFromRow,
 } from "../rows.js";
 import { CASES, countsArgs, listCasesQuery } from "./cases.js";
+import {
+  CHECKPOINTS,
+  type CheckpointRow,
+  checkpointColumns,
+  checkpointFromRow,
+  RECEIPT_CURSOR,
+} from "./checkpoints.js";
 import { EVENTS } from "./events.js";
 import { IDEMPOTENCY } from "./idempotency.js";
 import { INBOX, inboxColumns } from "./inbox.js";
-import { LOG } from "./log.js";
+import { LOG, logHead } from "./log.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
@@ -229,5 +237,28 @@ export abstract class SqlLedger implements LedgerStore, SessionStore {
 
   async endSessionsOf(tokenHash: string): Promise<void> {
     await this.#sql.query(SESSIONS.deleteOfToken, [tokenHash]);
+  }
+
+  async logHead(): Promise<{ seq: number; hash: string }> {
+    const [row] = await this.#sql.query<{ seq: number | string; hash: string }>(LOG.head);
+    return logHead(row);
+  }
+
+  async keepCheckpoint(checkpoint: Checkpoint): Promise<boolean> {
+    return (await this.#sql.query(CHECKPOINTS.insert, checkpointColumns(checkpoint))).length > 0;
+  }
+
+  async checkpoints(region: string, witness: string, limit: number): Promise<Checkpoint[]> {
+    const rows = await this.#sql.query<CheckpointRow>(CHECKPOINTS.latest, [region, witness, limit]);
+    return rows.map(checkpointFromRow);
+  }
+
+  async receiptCursor(partner: string): Promise<number> {
+    const [row] = await this.#sql.query<{ seq: number | string }>(RECEIPT_CURSOR.get, [partner]);
+    return Number(row?.seq ?? 0);
+  }
+
+  async setReceiptCursor(partner: string, seq: number): Promise<void> {
+    await this.#sql.query(RECEIPT_CURSOR.set, [partner, seq]);
   }
 }

@@ -96,4 +96,25 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO at_rest_format (version) SELECT CASE WHEN EXISTS (SELECT 1 FROM cases)
      OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM idempotency) OR EXISTS (SELECT 1 FROM outbox)
      OR EXISTS (SELECT 1 FROM parked) OR EXISTS (SELECT 1 FROM message_log) THEN 1 ELSE 2 END;`,
+  // 8 (issue 19, audit): countersigned checkpoints of message logs, this region's own (kept by a
+  // partner, the witness) and its partners' (witnessed here); signatures as base64 text.
+  `CREATE TABLE checkpoints (
+     region TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     at TEXT NOT NULL,
+     key_id TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     witness TEXT NOT NULL,
+     witnessed_at TEXT NOT NULL,
+     witness_key_id TEXT NOT NULL,
+     countersignature TEXT NOT NULL,
+     PRIMARY KEY (region, witness, seq)
+   );`,
+  // 9 (issue 19, audit): how far the message log was scanned for received envelopes whose signed
+  // receipts were handed back to each partner (their source).
+  `CREATE TABLE receipt_cursor (
+     partner TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL
+   );`,
 ];

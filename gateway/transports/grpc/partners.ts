@@ -19,11 +19,19 @@ import {
 } from "@grpc/grpc-js";
 import CircuitBreaker from "opossum";
 import type { Logger } from "pino";
+import type { Checkpoint, SignedCheckpoint } from "../../domain/checkpoint.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { DeliveryReceipt } from "../../domain/receipt.js";
 import type { MaterialStore, StoredMaterial } from "../../ports/material-store.js";
-import type { BreakerState, PartnerCatalogPage, PartnerGateway } from "../../ports/partners.js";
+import type {
+  BreakerState,
+  PartnerCatalogPage,
+  PartnerGateway,
+  ReceiptsAnswer,
+} from "../../ports/partners.js";
 import type { RegionCredentials } from "../../security/keys-dir.js";
 import { currentTraceparent } from "../../usecases/trace.js";
+import { checkpointFromWire, checkpointToWire, receiptToWire, type WireCheckpoint } from "./audit-wire.js";
 import type { PeerSecurity } from "./peer.js";
 import { xrService } from "./server.js";
 import { errorCodeOf } from "./status.js";
@@ -295,6 +303,40 @@ export class PartnerGateways implements PartnerGateway {
         call.cancel();
       }
     });
+  }
+
+  /** Hands a checkpoint of this region's log to the partner; the partner's countersigned copy. */
+  async submitCheckpoint(partner: string, checkpoint: SignedCheckpoint): Promise<Checkpoint> {
+    const wire = await this.#call(partner, () =>
+      this.#unary<WireCheckpoint>(
+        this.#client(partner).caseExchange,
+        "SubmitCheckpoint",
+        checkpointToWire(checkpoint),
+      ),
+    );
+    return checkpointFromWire(wire);
+  }
+
+  /** The latest checkpoints of this region's log that the partner keeps, latest first. */
+  async getCheckpoints(partner: string, limit: number): Promise<Checkpoint[]> {
+    const res = await this.#call(partner, () =>
+      this.#unary<{ checkpoints?: WireCheckpoint[] }>(this.#client(partner).caseExchange, "GetCheckpoints", {
+        limit,
+      }),
+    );
+    return (res.checkpoints ?? []).map(checkpointFromWire);
+  }
+
+  /** Hands receipts for envelopes the partner sent here back to it; what it kept and refused. */
+  async submitReceipts(partner: string, receipts: readonly DeliveryReceipt[]): Promise<ReceiptsAnswer> {
+    const res = await this.#call(partner, () =>
+      this.#unary<{ kept?: number; refused?: string[] }>(
+        this.#client(partner).caseExchange,
+        "SubmitReceipts",
+        { receipts: receipts.map(receiptToWire) },
+      ),
+    );
+    return { kept: Number(res.kept ?? 0), refused: res.refused ?? [] };
   }
 
   /** State of each partner's breaker. */

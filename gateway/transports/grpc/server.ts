@@ -20,6 +20,7 @@ import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
 import type { RegionCredentials } from "../../security/keys-dir.js";
 import type { RegionContext } from "../../usecases/context.js";
+import { auditExchange } from "./audit-exchange.js";
 import { caseExchange } from "./case-exchange.js";
 import { packageDefinition } from "./loader.js";
 import { matterCatalog } from "./matter-catalog.js";
@@ -81,7 +82,10 @@ export async function startGrpcServer(ctx: RegionContext, o: GrpcServerOptions):
     "grpc.keepalive_permit_without_calls": 1,
     interceptors: [timing(o.observe)],
   });
-  server.addService(xrService("CaseExchange").service, caseExchange(ctx, o.security));
+  server.addService(xrService("CaseExchange").service, {
+    ...caseExchange(ctx, o.security),
+    ...auditExchange(ctx, o.security),
+  });
   server.addService(xrService("MatterCatalog").service, matterCatalog(ctx, o.security));
   const health = new HealthImplementation(Object.fromEntries(HEALTH_NAMES.map((s) => [s, "UNKNOWN"])));
   health.addToServer(server);
