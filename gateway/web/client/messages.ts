@@ -49,6 +49,8 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^missing requested material codes: (.+)$/, "缺少要求补正的材料：$1"],
   [/^not allowed in status .*$/, "当前状态下不能执行此操作"],
   [/^reserved to the .*$/, "本地区无权执行此操作"],
+  [/^a withdrawal request is pending$/, "申请人已申请撤回：须由办理地先确认撤回或不予撤回"],
+  [/^no withdrawal request is pending$/, "没有待答复的撤回申请"],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
