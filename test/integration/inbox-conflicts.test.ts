@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { type Envelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
-import { receive, sweepParked } from "../../gateway/inbound/pipeline.js";
+import { receive } from "../../gateway/inbound/pipeline.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { signedEnvelope } from "../helpers/cases.js";
@@ -49,7 +49,7 @@ describe("inbox conflicts and poison events", () => {
     return created.body.caseId;
   }
 
-  it("a withdrawal racing a decision: both sides dead-letter what they cannot apply, with an alert", async () => {
+  it("a withdrawal request racing a decision and the mailing: nothing dead-lettered, both sides end mailed", async () => {
     const id = await forwardedCase();
     await act("440100", id, { type: "accept" });
     await waitForStatus(t, "430100", id, "ACCEPTED");
@@ -64,24 +64,28 @@ describe("inbox conflicts and poison events", () => {
         ...(await pending("xr.v1.delivery.430100", id, 1)),
       ];
       const toGz = await pending("xr.v1.intake.440100", id, 2);
-      // 长沙 withdrew: its case is closed, so 广州's decision and mailing can never apply there.
+      // 长沙 asked and waits: 广州's decision and mailing apply there all the same (广州 owns them).
       const csOutcomes = [];
       for (const r of toCs) csOutcomes.push(await receive(cs.context, r));
-      expect(csOutcomes).to.deep.equal(["duplicate", "dead-lettered", "dead-lettered"]);
-      expect(dlq("430100", id).map((r) => r.headers["xr-type"])).to.deep.equal([
-        "CaseDecided",
-        "ResultMailed",
-      ]);
-      // 广州 decided: the withdrawal waits (it might be a reordering) and the sweep dead-letters it.
+      expect(csOutcomes).to.deep.equal(["duplicate", "applied", "applied"]);
+      const atCs = await cs.context.store.getCase(id);
+      expect(atCs?.status).to.equal("RESULT_MAILED");
+      expect(atCs?.withdrawalRequest?.reason).to.equal("申请人已在广州现场办理");
+      // 广州 had mailed: the request is recorded and refused at once, by the gateway, naming the status.
       const gzOutcomes = [];
       for (const r of toGz) gzOutcomes.push(await receive(gz.context, r));
-      expect(gzOutcomes).to.deep.equal(["duplicate", "parked"]);
-      const later = { ...gz.context, clock: { now: () => new Date(Date.now() + 16 * 60_000) } };
-      expect(await sweepParked(later)).to.equal(1);
-      expect(dlq("440100", id).map((r) => r.headers["xr-type"])).to.deep.equal(["CaseWithdrawn"]);
-      expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/could not apply: cannot withdraw/);
+      expect(gzOutcomes).to.deep.equal(["duplicate", "applied"]);
+      const atGz = await gz.context.store.getCase(id);
+      expect(atGz?.status).to.equal("RESULT_MAILED");
+      expect(atGz?.withdrawalRequest).to.equal(undefined);
+      const answers = await pending("xr.v1.handling.430100", id, 3);
+      expect(answers[2]?.headers["xr-type"]).to.equal("WithdrawalRefused");
+      expect(await receive(cs.context, answers[2] as BusRecord)).to.equal("applied");
+      expect(await cs.context.store.getCase(id)).to.deep.equal(await gz.context.store.getCase(id));
+      expect(dlq("430100", id)).to.deep.equal([]);
+      expect(dlq("440100", id)).to.deep.equal([]);
       expect(await gz.context.store.countParked(id)).to.equal(0);
-      expect(t.logs.filter((l) => l.alert === "dead-letter" && l.caseId === id)).to.have.length(3);
+      expect(t.logs.filter((l) => l.alert === "dead-letter" && l.caseId === id)).to.deep.equal([]);
     } finally {
       await cs.resumeInbox();
       await gz.resumeInbox();
