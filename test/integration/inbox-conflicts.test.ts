@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { type Envelope, SCHEMA_VERSION } from "../../gateway/codec/envelope.js";
-import { receive } from "../../gateway/inbound/pipeline.js";
+import { receive, sweepParked } from "../../gateway/inbound/pipeline.js";
 import type { BusRecord } from "../../gateway/ports/bus.js";
 import type { RegionHandle } from "../../gateway/runtime/region.js";
 import { signedEnvelope } from "../helpers/cases.js";
@@ -149,6 +149,19 @@ describe("inbox conflicts and poison events", () => {
       "HandlingNote",
     ]);
     expect(await receive(gz.context, bogus)).to.equal("duplicate");
+  });
+
+  it("dead-letters, with an alert, a parked event whose predecessor never comes once it waited too long", async () => {
+    const id = await forwardedCase();
+    const orphan = forged(id, 4, { type: "HandlingNote", author: "长沙窗口", text: "第四条，前面的没有来" });
+    expect(await receive(gz.context, orphan)).to.equal("parked");
+    expect(await sweepParked(gz.context)).to.equal(0);
+    const later = { ...gz.context, clock: { now: () => new Date(Date.now() + 16 * 60_000) } };
+    expect(await sweepParked(later)).to.equal(1);
+    expect(dlq("440100", id).map((r) => r.headers["xr-type"])).to.deep.equal(["HandlingNote"]);
+    expect(dlq("440100", id)[0]?.headers["xr-dlq-reason"]).to.match(/waited since .* waiting for sequence 2/);
+    expect(await gz.context.store.countParked(id)).to.equal(0);
+    expect(t.logs.filter((l) => l.alert === "dead-letter" && l.caseId === id)).to.have.length(1);
   });
 
   it("dead-letters a second event claiming a parked event's position", async () => {
