@@ -6,7 +6,7 @@
  */
 import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
-import type { CaseEvent, EventPayload } from "./events.js";
+import type { CaseEvent, EventPayload, EventType } from "./events.js";
 
 const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
@@ -60,6 +60,17 @@ export interface ApplyOptions {
    */
   readonly received?: boolean;
 }
+
+/**
+ * Events that, received, still apply to a case closed here (REJECTED, DELIVERED, WITHDRAWN): an event of
+ * one of these types that cannot apply yet may be waiting for its predecessor, not refused for good.
+ */
+export const RECORDED_WHEN_CLOSED: ReadonlySet<EventType> = new Set([
+  "HandlingNote",
+  "SubtaskCompleted",
+  "WithdrawalRequested",
+  "WithdrawalRefused",
+]);
 
 /** Steps a pending withdrawal request holds up until the handling region answers it. */
 const HELD_BY_WITHDRAWAL: ReadonlySet<EventPayload["type"]> = new Set([

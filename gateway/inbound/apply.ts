@@ -2,7 +2,7 @@
 import type { Envelope } from "../codec/envelope.js";
 import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import { applyEvent } from "../domain/lifecycle.js";
+import { applyEvent, RECORDED_WHEN_CLOSED } from "../domain/lifecycle.js";
 import { replyTo } from "../domain/replies.js";
 import type { RegionContext } from "../usecases/context.js";
 import { emit } from "../usecases/emit.js";
@@ -11,7 +11,8 @@ import { emit } from "../usecases/emit.js";
  * What to do with an event that failed to apply. A retriable failure (the
  * ledger unavailable, a concurrent writer) is thrown again, to the pipeline's
  * retry policy; a missing case or a status the event does not fit yet may be
- * cured by events still on their way, unless the case is final; anything
+ * cured by events still on their way, unless the case is final (and the
+ * event is not one that applies to a closed case, RECORDED_WHEN_CLOSED); anything
  * else never applies.
  */
 export async function dispose(
@@ -24,7 +25,8 @@ export async function dispose(
   if (e.code === ErrorCode.NOT_FOUND) return "park";
   if (e.code === ErrorCode.FAILED_PRECONDITION) {
     const current = await ctx.store.getCase(env.caseId);
-    return current && FINAL_STATUSES.has(current.status) ? "dead-letter" : "park";
+    const closed = current && FINAL_STATUSES.has(current.status);
+    return closed && !RECORDED_WHEN_CLOSED.has(env.payload.type) ? "dead-letter" : "park";
   }
   return "dead-letter";
 }

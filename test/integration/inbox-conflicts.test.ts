@@ -151,6 +151,31 @@ describe("inbox conflicts and poison events", () => {
     expect(await receive(gz.context, bogus)).to.equal("duplicate");
   });
 
+  it("on a case closed here, a note that overtook its sender's withdrawal request waits for it; both apply", async () => {
+    const id = await forwardedCase();
+    await act("440100", id, { type: "reject", reason: "不属于本地管辖" });
+    // 长沙's request (intake topic) and the note behind it (handling topic) arrive the other way round.
+    const note = forged(id, 3, { type: "HandlingNote", author: "长沙窗口", text: "申请人已另行办理" });
+    const request = forged(id, 2, { type: "WithdrawalRequested", reason: "申请人已另行办理" });
+    expect(await receive(gz.context, note)).to.equal("parked");
+    expect(await receive(gz.context, request)).to.equal("applied");
+    const events = await call("GET", `${t.url("440100")}/cases/${id}/events`);
+    expect(
+      events.body.events.map((e: { type: string; sourceRegion: string }) => [e.type, e.sourceRegion]),
+    ).to.deep.equal([
+      ["CaseSubmitted", "430100"],
+      ["CaseRejected", "440100"],
+      ["WithdrawalRequested", "430100"],
+      ["WithdrawalRefused", "440100"],
+      ["HandlingNote", "430100"],
+    ]);
+    const atGz = await gz.context.store.getCase(id);
+    expect(atGz?.status).to.equal("REJECTED");
+    expect(atGz?.withdrawalRequest).to.equal(undefined);
+    expect(dlq("440100", id)).to.deep.equal([]);
+    expect(await gz.context.store.countParked(id)).to.equal(0);
+  });
+
   it("dead-letters, with an alert, a parked event whose predecessor never comes once it waited too long", async () => {
     const id = await forwardedCase();
     const orphan = forged(id, 4, { type: "HandlingNote", author: "长沙窗口", text: "第四条，前面的没有来" });

@@ -139,7 +139,10 @@ function raceSuite(start: () => Promise<TestFederation>): void {
     await until(GZ, id, "with the request", (c) => c.withdrawalRequest !== undefined);
     const refused = await act(GZ, id, { type: "decide", approved: true });
     expect(refused.status).to.equal(409);
-    expect(refused.body.error.details).to.deep.include({ path: "type", issue: "a withdrawal request is pending" });
+    expect(refused.body.error.details).to.deep.include({
+      path: "type",
+      issue: "a withdrawal request is pending",
+    });
     const confirmed = await ok(GZ, id, { type: "confirm-withdrawal" });
     expect(confirmed.status).to.equal("WITHDRAWN");
     expect(confirmed.reason).to.equal("申请人不再需要转移");
