@@ -3,6 +3,10 @@
  * single transition function: the acting region runs it before committing an
  * event, and every receiving region runs it again before recording the same
  * event, so an illegal step is refused on both sides and changes nothing.
+ * Received, the few events that commute with whatever the receiver applied
+ * meanwhile are recorded whatever its status (ApplyOptions.received), so a
+ * race between two regions does not end in a dead-letter topic
+ * (docs/architecture.md, "Cross-region races").
  */
 import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
