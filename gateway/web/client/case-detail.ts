@@ -70,7 +70,10 @@ function renderSummary(c: CaseJson): void {
     ...(c.approved !== undefined ? term("办理结果", c.approved ? "准予" : `不予批准：${c.reason}`) : []),
     ...(c.status === "REJECTED" || c.status === "WITHDRAWN" ? term("理由", c.reason) : []),
     ...(c.withdrawalRequest
-      ? term("撤回申请", `${c.withdrawalRequest.reason}（待办理地确认撤回或不予撤回）`)
+      ? term(
+          "撤回申请",
+          h("span", { id: "case-withdrawal" }, `${c.withdrawalRequest.reason}（待办理地确认撤回或不予撤回）`),
+        )
       : []),
   );
 }
