@@ -16,7 +16,7 @@ import {
   type TestFederation,
   waitForStatus,
 } from "../helpers/federation.js";
-import { pensionTransfer } from "../helpers/fixtures.js";
+import { material, pensionTransfer, residentId } from "../helpers/fixtures.js";
 
 describe("inbox conflicts and poison events", () => {
   let t: TestFederation;
@@ -149,6 +149,90 @@ describe("inbox conflicts and poison events", () => {
       "HandlingNote",
     ]);
     expect(await receive(gz.context, bogus)).to.equal("duplicate");
+  });
+
+  it("多地联办: a collaborator's finished part crossing a confirmed withdrawal is recorded on all three sides", async () => {
+    const [wh, gzApi, csApi, whApi] = [
+      t.fed.regions.get("420100") as RegionHandle,
+      t.url("440100"),
+      t.url("430100"),
+      t.url("420100"),
+    ];
+    // Taken in at 广州, led by 长沙, 武汉 doing a part.
+    const created = await call("POST", `${gzApi}/cases`, {
+      mode: "MULTI_REGION",
+      matterCode: "XR-HJ-001",
+      intakeRegion: "440100",
+      handlingRegion: "430100",
+      collaboratingRegions: ["420100"],
+      applicant: {
+        person: { name: "陈志强", idNumber: residentId("430111", "19920815", "057"), mobile: "15973112233" },
+      },
+      materials: [material("CL-SFZ", "居民身份证"), material("CL-HKB", "居民户口簿")],
+      delivery: { method: "WINDOW_PICKUP" },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id: string = created.body.caseId;
+    await waitForStatus(t, "430100", id, "FORWARDED");
+    await act("430100", id, { type: "accept" });
+    const assigned = await call("POST", `${csApi}/cases/${id}/actions`, {
+      type: "assign-subtask",
+      region: "420100",
+      description: "核验武汉户籍档案",
+    });
+    const subtaskId: string = assigned.body.subtasks[0].subtaskId;
+    for (const api of [gzApi, whApi]) {
+      await eventually(async () => {
+        const c = await call("GET", `${api}/cases/${id}`);
+        return c.body.subtasks?.length === 1 ? true : undefined;
+      }, `the subtask at ${api}`);
+    }
+    const all = [cs, gz, wh];
+    for (const r of all) await r.pauseInbox();
+    try {
+      await act("440100", id, { type: "withdraw", reason: "申请人暂不迁移" });
+      await act("420100", id, { type: "complete-subtask", subtaskId, note: "档案已核验" });
+      const one = (topic: string, type: string) =>
+        eventually(
+          async () => t.bus.read(topic).find((r) => r.key === id && r.headers["xr-type"] === type),
+          `${type} on ${topic}`,
+        );
+      // 长沙 (lead) sees the request first and confirms it; 武汉's finished part arrives after that.
+      expect(await receive(cs.context, await one("xr.v1.intake.430100", "WithdrawalRequested"))).to.equal(
+        "applied",
+      );
+      await act("430100", id, { type: "confirm-withdrawal" });
+      expect(await receive(cs.context, await one("xr.v1.handling.430100", "SubtaskCompleted"))).to.equal(
+        "applied",
+      );
+      // 广州 (intake) gets the confirmation before 武汉's finished part.
+      expect(await receive(gz.context, await one("xr.v1.handling.440100", "WithdrawalConfirmed"))).to.equal(
+        "applied",
+      );
+      expect(await receive(gz.context, await one("xr.v1.handling.440100", "SubtaskCompleted"))).to.equal(
+        "applied",
+      );
+      // 武汉 gets 长沙's confirmation before 广州's request it answers: it waits for it, then both apply.
+      expect(await receive(wh.context, await one("xr.v1.handling.420100", "WithdrawalConfirmed"))).to.equal(
+        "parked",
+      );
+      expect(await receive(wh.context, await one("xr.v1.intake.420100", "WithdrawalRequested"))).to.equal(
+        "applied",
+      );
+      const states = [];
+      for (const r of all) states.push(await r.context.store.getCase(id));
+      for (const c of states) {
+        expect(c?.status).to.equal("WITHDRAWN");
+        expect(c?.reason).to.equal("申请人暂不迁移");
+        expect(c?.withdrawalRequest).to.equal(undefined);
+        expect(c?.subtasks.map((s) => [s.subtaskId, s.completed])).to.deep.equal([[subtaskId, true]]);
+        expect(c?.version).to.equal(states[0]?.version);
+      }
+      for (const region of ["430100", "440100", "420100"]) expect(dlq(region, id)).to.deep.equal([]);
+      expect(await wh.context.store.countParked(id)).to.equal(0);
+    } finally {
+      for (const r of all) await r.resumeInbox();
+    }
   });
 
   it("on a case closed here, a note that overtook its sender's withdrawal request waits for it; both apply", async () => {
