@@ -26,6 +26,19 @@ function raceSuite(start: () => Promise<TestFederation>): void {
   after(async () => {
     await t?.stop();
   });
+  // An inbox a failed test left paused would fail the tests after it for no reason of theirs.
+  const paused = new Set<string>();
+  const pause = async (code: string) => {
+    await region(code).pauseInbox();
+    paused.add(code);
+  };
+  const resume = async (code: string) => {
+    paused.delete(code);
+    await region(code).resumeInbox();
+  };
+  afterEach(async () => {
+    for (const code of [...paused]) await resume(code);
+  });
 
   const get = async (code: string, caseId: string): Promise<Case> =>
     (await call("GET", `${t.url(code)}/cases/${caseId}`)).body;
@@ -92,8 +105,8 @@ function raceSuite(start: () => Promise<TestFederation>): void {
 
   /** 广州 decides and 长沙 asks to withdraw, neither having seen the other's event yet. */
   async function crossing(caseId: string): Promise<void> {
-    await region(CS).pauseInbox();
-    await region(GZ).pauseInbox();
+    await pause(CS);
+    await pause(GZ);
     const asked = await ok(CS, caseId, { type: "withdraw", reason: "申请人已在广州现场办理" });
     expect(asked.status).to.equal("ACCEPTED");
     expect(asked.withdrawalRequest.reason).to.equal("申请人已在广州现场办理");
@@ -107,7 +120,7 @@ function raceSuite(start: () => Promise<TestFederation>): void {
       const id = await acceptedCase();
       await crossing(id);
       const second = first === CS ? GZ : CS;
-      await region(first).resumeInbox();
+      await resume(first);
       if (first === CS) {
         // The decision applies at 长沙 although its request is pending: 广州 owns the decision.
         const c = await until(CS, id, "DECIDED, request pending", (x) => x.status === "DECIDED");
@@ -116,7 +129,7 @@ function raceSuite(start: () => Promise<TestFederation>): void {
         // 广州 answers the late request by itself, in the same commit that records it.
         await until(GZ, id, "DECIDED, request answered", settled("DECIDED"));
       }
-      await region(second).resumeInbox();
+      await resume(second);
       const timeline = await agree(id, "DECIDED");
       const refused = timeline.filter((e) => e.type === "WithdrawalRefused");
       expect(refused).to.have.length(1);
@@ -154,12 +167,12 @@ function raceSuite(start: () => Promise<TestFederation>): void {
     await ok(CS, id, { type: "withdraw", reason: "申请人想改为线下办理" });
     await until(GZ, id, "with the request", (c) => c.withdrawalRequest !== undefined);
     // The crossing the other way: 广州's refusal and decision are on their way while 长沙 cannot move.
-    await region(CS).pauseInbox();
+    await pause(CS);
     await ok(GZ, id, { type: "refuse-withdrawal", reason: "审查已完成，当日即可办结" });
     await ok(GZ, id, { type: "decide", approved: true });
     const waiting = await act(CS, id, { type: "withdraw", reason: "再次申请" });
     expect(waiting.status).to.equal(409);
-    await region(CS).resumeInbox();
+    await resume(CS);
     await agree(id, "DECIDED");
     const events = (await call("GET", `${t.url(CS)}/cases/${id}/events`)).body.events as Case[];
     expect(events.find((e) => e.type === "WithdrawalRefused")?.withdrawalRefused.reason).to.equal(
