@@ -29,7 +29,10 @@ const oneofName = (type: EventType): string => type[0]?.toLowerCase() + type.sli
 
 /** A case in the object form protobufjs takes (timestamps as messages). */
 export function caseToProtoObject(c: CaseState): Record<string, unknown> {
-  return { ...c, submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
+  const { withdrawalRequest: w, ...rest } = c;
+  const times = { submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
+  if (w === undefined) return { ...rest, ...times };
+  return { ...rest, ...times, withdrawalRequest: { ...w, requestedAt: toTimestamp(w.requestedAt) } };
 }
 
 function materialFrom(m: Record<string, unknown>): Material {
@@ -44,14 +47,30 @@ function materialFrom(m: Record<string, unknown>): Material {
 
 /** The inverse of {@link caseToProtoObject}, from protobufjs `toObject` output. */
 export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
-  const { submittedAt, updatedAt, materials, heldBy: _h, overdue: _o, approved, ...rest } = o;
-  const base = {
+  const {
+    submittedAt,
+    updatedAt,
+    materials,
+    heldBy: _h,
+    overdue: _o,
+    approved,
+    withdrawalRequest,
+    ...rest
+  } = o;
+  const base: CaseState = {
     ...(rest as unknown as CaseState),
     materials: ((materials as Record<string, unknown>[]) ?? []).map(materialFrom),
     submittedAt: fromTimestamp(submittedAt as { seconds: number; nanos: number }),
     updatedAt: fromTimestamp(updatedAt as { seconds: number; nanos: number }),
   };
-  return approved === undefined ? base : { ...base, approved: Boolean(approved) };
+  const w = withdrawalRequest as { reason?: string; requestedAt?: { seconds: number; nanos: number } } | null;
+  const pending = w
+    ? {
+        ...base,
+        withdrawalRequest: { reason: String(w.reason ?? ""), requestedAt: fromTimestamp(w.requestedAt) },
+      }
+    : base;
+  return approved === undefined ? pending : { ...pending, approved: Boolean(approved) };
 }
 
 function payloadToObject(p: EventPayload): Record<string, unknown> {

@@ -15,8 +15,12 @@ import type { Matter as ProtoMatter } from "../generated/xr/v1/Matter.js";
 type Json<T, TimeKeys extends keyof T> = Omit<T, TimeKeys | `_${string}`> & { [K in TimeKeys]: string };
 
 /** JSON of `xr.v1.Case`. */
-export type CaseJson = Omit<Json<ProtoCase, "submittedAt" | "updatedAt">, "materials"> & {
+export type CaseJson = Omit<
+  Json<ProtoCase, "submittedAt" | "updatedAt">,
+  "materials" | "withdrawalRequest"
+> & {
   materials: Array<Omit<ProtoMaterial, "sizeBytes"> & { sizeBytes: string }>;
+  withdrawalRequest?: { reason: string; requestedAt: string };
 };
 
 /** JSON of `xr.v1.CaseEvent`. */

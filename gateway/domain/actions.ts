@@ -21,6 +21,8 @@ export const ACTION_TYPES = [
   "note",
   "assign-subtask",
   "complete-subtask",
+  "confirm-withdrawal",
+  "refuse-withdrawal",
 ] as const;
 
 /** One of {@link ACTION_TYPES}. */
@@ -50,6 +52,8 @@ export interface ActionContext {
   readonly newSubtaskId: string;
   /** Material codes the case's matter asks for (handling region's catalog). */
   readonly matterMaterialCodes: ReadonlySet<string>;
+  /** The reason of the case's pending withdrawal request, if it has one. */
+  readonly withdrawalReason?: string | undefined;
 }
 
 function requireKnownMaterials(
@@ -116,7 +120,16 @@ export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
     case "return":
       return { type: "ResultReturned", reason: need(a.reason, "reason", "is required") };
     case "withdraw":
-      return { type: "CaseWithdrawn", reason: need(a.reason, "reason", "is required to withdraw") };
+      // A request: the handling region confirms or refuses it (lifecycle.ts); CaseWithdrawn is no longer sent.
+      return { type: "WithdrawalRequested", reason: need(a.reason, "reason", "is required to withdraw") };
+    case "confirm-withdrawal":
+      return { type: "WithdrawalConfirmed", reason: ctx.withdrawalReason ?? "" };
+    case "refuse-withdrawal":
+      return {
+        type: "WithdrawalRefused",
+        reason: need(a.reason, "reason", "is required to refuse a withdrawal"),
+        caseStatus: "CASE_STATUS_UNSPECIFIED",
+      };
     case "note":
       return { type: "HandlingNote", author: a.author ?? "", text: need(a.note, "note", "is required") };
     case "assign-subtask":

@@ -99,6 +99,13 @@ export interface Subtask {
   readonly note: string;
 }
 
+/** `xr.v1.WithdrawalRequest`: a withdrawal asked for by the intake region, not answered yet. */
+export interface WithdrawalRequest {
+  readonly reason: string;
+  /** ISO-8601 UTC. */
+  readonly requestedAt: string;
+}
+
 /** `xr.v1.Case`: the state every party's ledger holds. Times are ISO-8601 UTC. */
 export interface CaseState {
   readonly caseId: string;
@@ -124,6 +131,8 @@ export interface CaseState {
   readonly reason: string;
   readonly requestedMaterialCodes: readonly string[];
   readonly version: number;
+  /** Set from WithdrawalRequested until the handling region answers it; absent otherwise. */
+  readonly withdrawalRequest?: WithdrawalRequest;
 }
 
 /** Every region that takes part in a case, intake first, without repeats. */
@@ -136,6 +145,8 @@ export function caseParties(
 /** The region whose turn it is to act, or "" once the case is closed. */
 export function heldBy(c: CaseState): string {
   if (FINAL_STATUSES.has(c.status)) return "";
+  // A pending withdrawal request waits for the handling region's answer.
+  if (c.withdrawalRequest) return c.handlingRegion;
   if (c.status === CaseStatus.SUPPLEMENT_REQUESTED) return c.intakeRegion;
   if (c.status === CaseStatus.DECIDED && c.delivery.method === DeliveryMethod.WINDOW_PICKUP)
     return c.intakeRegion;

@@ -27,7 +27,15 @@ export type EventPayload =
   | { readonly type: "CaseDecided"; readonly approved: boolean; readonly reason: string }
   | { readonly type: "ResultMailed"; readonly courier: string; readonly waybillNo: string }
   | { readonly type: "ResultDelivered" }
-  | { readonly type: "ResultReturned"; readonly reason: string };
+  | { readonly type: "ResultReturned"; readonly reason: string }
+  | { readonly type: "WithdrawalRequested"; readonly reason: string }
+  | { readonly type: "WithdrawalConfirmed"; readonly reason: string }
+  | {
+      readonly type: "WithdrawalRefused";
+      readonly reason: string;
+      /** The status the case had reached when refused automatically; "CASE_STATUS_UNSPECIFIED" otherwise. */
+      readonly caseStatus: CaseStatus | "CASE_STATUS_UNSPECIFIED";
+    };
 
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
@@ -65,6 +73,9 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   ResultMailed: "delivery",
   ResultDelivered: "delivery",
   ResultReturned: "delivery",
+  WithdrawalRequested: "intake",
+  WithdrawalConfirmed: "handling",
+  WithdrawalRefused: "handling",
 };
 
 /** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */

@@ -3,10 +3,14 @@
  * single transition function: the acting region runs it before committing an
  * event, and every receiving region runs it again before recording the same
  * event, so an illegal step is refused on both sides and changes nothing.
+ * Received, the few events that commute with whatever the receiver applied
+ * meanwhile are recorded whatever its status (ApplyOptions.received), so a
+ * race between two regions does not end in a dead-letter topic
+ * (docs/architecture.md, "Cross-region races").
  */
 import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
-import type { CaseEvent, EventPayload } from "./events.js";
+import type { CaseEvent, EventPayload, EventType } from "./events.js";
 
 const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
@@ -45,10 +49,74 @@ function requireParty(c: CaseState, actor: string): void {
   }
 }
 
-type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt">>;
+/** A change of state; `withdrawalRequest: undefined` removes the pending request. */
+type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt" | "withdrawalRequest">> & {
+  readonly withdrawalRequest?: CaseState["withdrawalRequest"] | undefined;
+};
 
-function transition(c: CaseState, p: EventPayload, actor: string): Transition {
+/** How {@link applyEvent} is asked to apply an event. */
+export interface ApplyOptions {
+  /**
+   * The event was received from the region that sent it, which checked it against its own state: steps that
+   * commute with whatever this region applied meanwhile (a note, a collaborator's finished part, a withdrawal
+   * request) are recorded whatever the status here, instead of being refused for a race their sender could not
+   * see (docs/architecture.md, "Cross-region races").
+   */
+  readonly received?: boolean;
+}
+
+/**
+ * Events that, received, still apply to a case closed here (REJECTED, DELIVERED, WITHDRAWN): an event of
+ * one of these types that cannot apply yet may be waiting for its predecessor, not refused for good.
+ */
+export const RECORDED_WHEN_CLOSED: ReadonlySet<EventType> = new Set([
+  "HandlingNote",
+  "SubtaskCompleted",
+  "WithdrawalRequested",
+  "WithdrawalRefused",
+]);
+
+/** Steps a pending withdrawal request holds up until the handling region answers it. */
+const HELD_BY_WITHDRAWAL: ReadonlySet<EventPayload["type"]> = new Set([
+  "CaseAccepted",
+  "CaseRejected",
+  "SupplementRequested",
+  "SupplementProvided",
+  "SubtaskAssigned",
+  "CaseDecided",
+  "ResultMailed",
+  "ResultDelivered",
+  "ResultReturned",
+  "CaseWithdrawn",
+  "WithdrawalRequested",
+]);
+
+function requireNoPendingWithdrawal(c: CaseState, p: EventPayload, actor: string): void {
+  if (c.withdrawalRequest === undefined || !HELD_BY_WITHDRAWAL.has(p.type)) return;
+  const who =
+    actor === c.handlingRegion
+      ? "answer it first (confirm-withdrawal or refuse-withdrawal)"
+      : "wait for the handling region's answer";
+  throw precondition(
+    `case ${c.caseId} has a pending withdrawal request: ${who}`,
+    "a withdrawal request is pending",
+  );
+}
+
+function requirePendingWithdrawal(c: CaseState, what: string): void {
+  if (c.withdrawalRequest === undefined) {
+    throw precondition(
+      `cannot ${what}: case ${c.caseId} has no pending withdrawal request`,
+      "no withdrawal request is pending",
+    );
+  }
+}
+
+function transition(c: CaseState, p: EventPayload, actor: string, received: boolean): Transition {
   const handling = c.handlingRegion;
+  // What this region sends waits for the answer to a pending withdrawal; what it receives was sent before
+  // its sender knew of the request (the sender checked), and applies.
+  if (!received) requireNoPendingWithdrawal(c, p, actor);
   switch (p.type) {
     case "CaseSubmitted":
       throw new XrError(ErrorCode.ALREADY_EXISTS, `case ${c.caseId} already exists`);
@@ -96,8 +164,31 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       // The applicant may withdraw while the promised time limit runs, that is until the decision.
       requireStatus(c, "withdraw", OPEN_STATUSES);
       return { status: CaseStatus.WITHDRAWN, reason: p.reason };
+    case "WithdrawalRequested":
+      requireActor("request a withdrawal", actor, c.intakeRegion, "intake region");
+      if (c.withdrawalRequest !== undefined) {
+        throw precondition(
+          `case ${c.caseId} already has a pending withdrawal request`,
+          "a withdrawal request is pending",
+        );
+      }
+      // Received, it is recorded whatever happened here meanwhile: the handling region answers it (replies.ts).
+      if (!received) requireStatus(c, "request a withdrawal", OPEN_STATUSES);
+      return { withdrawalRequest: { reason: p.reason, requestedAt: "" } };
+    case "WithdrawalConfirmed":
+      requireActor("confirm a withdrawal", actor, handling, "handling region");
+      requirePendingWithdrawal(c, "confirm a withdrawal");
+      requireStatus(c, "confirm a withdrawal", OPEN_STATUSES);
+      return { status: CaseStatus.WITHDRAWN, reason: p.reason, withdrawalRequest: undefined };
+    case "WithdrawalRefused":
+      requireActor("refuse a withdrawal", actor, handling, "handling region");
+      requirePendingWithdrawal(c, "refuse a withdrawal");
+      // Whatever the status: the answer may come after a decision that crossed the request.
+      return { withdrawalRequest: undefined };
     case "HandlingNote":
       requireParty(c, actor);
+      // A note received after the case closed here was written while it was open at its sender: kept.
+      if (received) return {};
       if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.WITHDRAWN) {
         const open = Object.values(CaseStatus).filter(
           (x) => x !== CaseStatus.DELIVERED && x !== CaseStatus.WITHDRAWN,
@@ -134,7 +225,8 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
         });
       }
       requireActor("complete this subtask", actor, subtask.region, "assigned region");
-      requireStatus(c, "complete a subtask", IN_HANDLING);
+      // Received after the lead closed the case (a withdrawal confirmed meanwhile), the part is still done.
+      if (!received) requireStatus(c, "complete a subtask", IN_HANDLING);
       if (subtask.completed)
         throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`);
       return {
@@ -187,7 +279,11 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
  * Applies one event to a case and returns the new state; throws an
  * {@link XrError} and changes nothing when the event is not allowed.
  */
-export function applyEvent(current: CaseState | undefined, event: CaseEvent): CaseState {
+export function applyEvent(
+  current: CaseState | undefined,
+  event: CaseEvent,
+  options: ApplyOptions = {},
+): CaseState {
   const p = event.payload;
   if (current === undefined) {
     if (p.type !== "CaseSubmitted") {
@@ -201,6 +297,11 @@ export function applyEvent(current: CaseState | undefined, event: CaseEvent): Ca
     }
     return { ...p.case, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
   }
-  const change = transition(current, p, event.sourceRegion);
-  return { ...current, ...change, version: current.version + 1, updatedAt: event.occurredAt };
+  const change = transition(current, p, event.sourceRegion, options.received === true);
+  const { withdrawalRequest, ...rest } = { ...current, ...change };
+  const next = { ...rest, version: current.version + 1, updatedAt: event.occurredAt };
+  if (withdrawalRequest === undefined) return next;
+  // The request's time is its event's, so every ledger holds the same value.
+  const requestedAt = p.type === "WithdrawalRequested" ? event.occurredAt : withdrawalRequest.requestedAt;
+  return { ...next, withdrawalRequest: { ...withdrawalRequest, requestedAt } };
 }

@@ -2,14 +2,17 @@
 import type { Envelope } from "../codec/envelope.js";
 import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import { applyEvent } from "../domain/lifecycle.js";
+import { applyEvent, RECORDED_WHEN_CLOSED } from "../domain/lifecycle.js";
+import { replyTo } from "../domain/replies.js";
 import type { RegionContext } from "../usecases/context.js";
+import { emit } from "../usecases/emit.js";
 
 /**
  * What to do with an event that failed to apply. A retriable failure (the
  * ledger unavailable, a concurrent writer) is thrown again, to the pipeline's
  * retry policy; a missing case or a status the event does not fit yet may be
- * cured by events still on their way, unless the case is final; anything
+ * cured by events still on their way, unless the case is final (and the
+ * event is not one that applies to a closed case, RECORDED_WHEN_CLOSED); anything
  * else never applies.
  */
 export async function dispose(
@@ -22,23 +25,29 @@ export async function dispose(
   if (e.code === ErrorCode.NOT_FOUND) return "park";
   if (e.code === ErrorCode.FAILED_PRECONDITION) {
     const current = await ctx.store.getCase(env.caseId);
-    return current && FINAL_STATUSES.has(current.status) ? "dead-letter" : "park";
+    const closed = current && FINAL_STATUSES.has(current.status);
+    return closed && !RECORDED_WHEN_CLOSED.has(env.payload.type) ? "dead-letter" : "park";
   }
   return "dead-letter";
 }
 
-/** Applies one envelope whose predecessors are in; throws when it cannot apply now. */
+/**
+ * Applies one envelope whose predecessors are in; throws when it cannot apply now. When this region answers
+ * the event by itself (domain/replies.ts), the answer commits with it: one is never without the other.
+ */
 export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?: string): Promise<void> {
   const { eventId, caseId, sourceRegion, sequence, digest, raw } = env;
   const current = await ctx.store.getCase(caseId);
-  let next = applyEvent(current, env);
+  let next = applyEvent(current, env, { received: true });
   // The handling and collaborating regions first see a case once it was forwarded.
   if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
+  const answer = replyTo(next, env, ctx.region);
+  const reply = answer && (await emit(ctx, caseId, next, answer, env.traceparent));
   await ctx.store.commit({
-    state: next,
+    state: reply?.next ?? next,
     expectedVersion: current?.version ?? 0,
-    events: [{ ...env, statusAfter: next.status }],
-    outbox: [],
+    events: [{ ...env, statusAfter: next.status }, ...(reply ? [reply.event] : [])],
+    outbox: reply?.outbox ?? [],
     inbox: { eventId, caseId, sourceRegion, sequence, ...(digest ? { digest } : {}) },
     ...(unparkEventId ? { unparkEventId } : {}),
     log: raw
@@ -51,9 +60,12 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
             at: ctx.clock.now().toISOString(),
             value: raw,
           },
+          ...(reply?.log ?? []),
         ]
-      : [],
+      : (reply?.log ?? []),
   });
+  if (reply) ctx.outboxChanged();
   ctx.changes.changed(caseId, true);
   ctx.log.info({ caseId, type: env.payload.type, from: sourceRegion }, "event applied");
+  if (reply) ctx.log.info({ caseId, type: answer?.type, status: next.status }, "answered by this gateway");
 }

@@ -9,6 +9,7 @@
  */
 import { FINAL_STATUSES } from "../domain/case.js";
 import { XrError } from "../domain/errors.js";
+import { RECORDED_WHEN_CLOSED } from "../domain/lifecycle.js";
 import { agreementIssues } from "../domain/submission.js";
 import type { RegionContext } from "../usecases/context.js";
 import { applyOne, dispose } from "./apply.js";
@@ -44,7 +45,7 @@ export async function receiveOnce(ctx: RegionContext, msg: Received): Promise<Re
   }
   if (env.sequence > applied + 1) {
     const current = await ctx.store.getCase(env.caseId);
-    if (current && FINAL_STATUSES.has(current.status)) {
+    if (current && FINAL_STATUSES.has(current.status) && !RECORDED_WHEN_CLOSED.has(env.payload.type)) {
       return deadLetter(ctx, msg, `case ${env.caseId} is closed (${current.status})`);
     }
     return park(ctx, msg, `waiting for sequence ${applied + 1} from ${env.sourceRegion}`);

@@ -52,6 +52,7 @@ async function attempt(
     deadlineIfAcceptedNow: ctx.calendar.addWorkingDays(cstDate(now), current.promisedDays),
     newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
+    withdrawalReason: current.withdrawalRequest?.reason,
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
   const emitted = await emit(ctx, caseId, current, payload, meta.traceparent);

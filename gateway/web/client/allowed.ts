@@ -31,8 +31,14 @@ const PROBES: Readonly<Record<PageAction, (c: CaseJson) => EventPayload>> = {
   mail: () => ({ type: "ResultMailed", courier: "-", waybillNo: "-" }),
   deliver: () => ({ type: "ResultDelivered" }),
   return: () => ({ type: "ResultReturned", reason: "-" }),
-  withdraw: () => ({ type: "CaseWithdrawn", reason: "-" }),
+  withdraw: () => ({ type: "WithdrawalRequested", reason: "-" }),
   note: () => ({ type: "HandlingNote", author: "", text: "-" }),
+  "confirm-withdrawal": () => ({ type: "WithdrawalConfirmed", reason: "-" }),
+  "refuse-withdrawal": () => ({
+    type: "WithdrawalRefused",
+    reason: "-",
+    caseStatus: "CASE_STATUS_UNSPECIFIED",
+  }),
 };
 
 /** The actions `region` may take on `c` now, in the order the page lists them. */

@@ -35,8 +35,13 @@ const FORMS: Readonly<Record<PageAction, { title: string; texts: readonly TextFi
   },
   deliver: { title: "确认送达", texts: [] },
   return: { title: "登记邮件退回", texts: [["return-reason", "reason", "理由"]] },
-  withdraw: { title: "撤回申请", texts: [["withdraw-reason", "reason", "理由"]] },
+  withdraw: { title: "申请撤回", texts: [["withdraw-reason", "reason", "理由"]] },
   note: { title: "云会商留言", texts: [["note-text", "note", "留言内容"]] },
+  "confirm-withdrawal": { title: "确认撤回", texts: [] },
+  "refuse-withdrawal": {
+    title: "不予撤回",
+    texts: [["refuse-withdrawal-reason", "reason", "不予撤回的理由"]],
+  },
 };
 
 function textField([id, key, label, input]: TextField): HTMLElement {
@@ -121,7 +126,10 @@ export function actionForms(
     const error = h("p", { class: "form-error", role: "alert" });
     const button = h(
       "button",
-      { type: "submit", class: action === "reject" || action === "withdraw" ? "danger" : "primary" },
+      {
+        type: "submit",
+        class: ["reject", "withdraw", "confirm-withdrawal"].includes(action) ? "danger" : "primary",
+      },
       title,
     );
     const form = h(

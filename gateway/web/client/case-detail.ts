@@ -69,6 +69,12 @@ function renderSummary(c: CaseJson): void {
       : []),
     ...(c.approved !== undefined ? term("办理结果", c.approved ? "准予" : `不予批准：${c.reason}`) : []),
     ...(c.status === "REJECTED" || c.status === "WITHDRAWN" ? term("理由", c.reason) : []),
+    ...(c.withdrawalRequest
+      ? term(
+          "撤回申请",
+          h("span", { id: "case-withdrawal" }, `${c.withdrawalRequest.reason}（待办理地确认撤回或不予撤回）`),
+        )
+      : []),
   );
 }
 
@@ -81,6 +87,14 @@ const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K
   CaseAccepted: (p) => `办结期限 ${p.deadline}`,
   CaseRejected: (p) => p.reason,
   CaseWithdrawn: (p) => p.reason,
+  WithdrawalRequested: (p) => p.reason,
+  WithdrawalConfirmed: (p) => p.reason,
+  // Refused by the handling gateway itself when the request came after the case had moved on.
+  WithdrawalRefused: (p) =>
+    p.reason ||
+    (p.caseStatus in STATUS_LABELS
+      ? `撤回申请到达前办件已处理（${STATUS_LABELS[p.caseStatus as keyof typeof STATUS_LABELS]}），不予撤回`
+      : ""),
   ResultReturned: (p) => p.reason,
   HandlingNote: (p) => p.text,
 };

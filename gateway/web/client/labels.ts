@@ -23,6 +23,9 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   ResultMailed: "结果已寄出",
   ResultDelivered: "已送达",
   ResultReturned: "邮件被退回",
+  WithdrawalRequested: "申请撤回",
+  WithdrawalConfirmed: "确认撤回",
+  WithdrawalRefused: "不予撤回",
 };
 
 const regionNames = new Map<string, string>();

@@ -58,6 +58,8 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
     /^stored \S+ of .+ failed its integrity check .*$/,
     "本地台账中的数据未通过完整性校验，未予显示；已告警，请联系运维人员",
   ],
+  [/^a withdrawal request is pending$/, "申请人已申请撤回：须由办理地先确认撤回或不予撤回"],
+  [/^no withdrawal request is pending$/, "没有待答复的撤回申请"],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
