@@ -5,6 +5,7 @@
  */
 import { cstDate } from "../domain/calendar.js";
 import { type CaseState, heldBy, type Material, OPEN_STATUSES } from "../domain/case.js";
+import { type Light, lightOf } from "../domain/deadline.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { Matter } from "../domain/matter.js";
 import type { Case as ProtoCase } from "../generated/xr/v1/Case.js";
@@ -17,6 +18,8 @@ type Json<T, TimeKeys extends keyof T> = Omit<T, TimeKeys | `_${string}`> & { [K
 /** JSON of `xr.v1.Case`. */
 export type CaseJson = Omit<Json<ProtoCase, "submittedAt" | "updatedAt">, "materials"> & {
   materials: Array<Omit<ProtoMaterial, "sizeBytes"> & { sizeBytes: string }>;
+  /** The 电子监察 light of an open case with a clock (issue 17); null once closed. */
+  light?: Light | null;
 };
 
 /** JSON of `xr.v1.CaseEvent`. */
@@ -25,9 +28,14 @@ export type CaseEventJson = Json<ProtoCaseEvent, "occurredAt"> & Record<string, 
 const materialsToJson = (materials: readonly Material[]) =>
   materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) }));
 
-/** Whether an open case is past its deadline on `today` (YYYY-MM-DD, CST). */
+/**
+ * Whether an open case is overdue on `today` (YYYY-MM-DD, CST): its clock is red (a breach recorded stays
+ * recorded, whatever the case went through since); a case without a clock goes by its promised deadline.
+ */
 export function isOverdue(c: CaseState, today: string): boolean {
-  return OPEN_STATUSES.includes(c.status) && c.deadline !== "" && c.deadline < today;
+  if (!OPEN_STATUSES.includes(c.status)) return false;
+  if (c.clock !== undefined) return lightOf(c.clock, today) === "RED";
+  return c.deadline !== "" && c.deadline < today;
 }
 
 /** `xr.v1.Case` as JSON, with the derived `overdue` and `heldBy`. */
@@ -41,6 +49,7 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
     materials: materialsToJson(c.materials),
     overdue: isOverdue(c, today),
     heldBy: heldBy(c),
+    light: OPEN_STATUSES.includes(c.status) ? lightOf(c.clock, today) : null,
   };
   if (approved !== undefined) json.approved = approved;
   return json;

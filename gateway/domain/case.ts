@@ -3,6 +3,7 @@
  * (lowerCamelCase, enums as strings) so that REST, gRPC and the bus share
  * one vocabulary. Only sizes and timestamps differ from the wire form.
  */
+import type { CaseClock, SuspensionKind } from "./deadline.js";
 
 /** `xr.v1.HandlingMode`. */
 export const HandlingMode = {
@@ -99,6 +100,15 @@ export interface Subtask {
   readonly note: string;
 }
 
+/** A 特别程序 under way (issue 17): the clock stands still until it is resumed. */
+export interface Suspension {
+  readonly kind: SuspensionKind;
+  readonly reason: string;
+  readonly expectedDays: number;
+  /** ISO-8601 UTC of the CaseSuspended event. */
+  readonly since: string;
+}
+
 /** `xr.v1.Case`: the state every party's ledger holds. Times are ISO-8601 UTC. */
 export interface CaseState {
   readonly caseId: string;
@@ -124,6 +134,10 @@ export interface CaseState {
   readonly reason: string;
   readonly requestedMaterialCodes: readonly string[];
   readonly version: number;
+  /** The 特别程序 under way, if any. Not on the wire: every party folds it from the events. */
+  readonly suspension?: Suspension | undefined;
+  /** The time limits, folded from the events (domain/deadline.ts). Not on the wire either. */
+  readonly clock?: CaseClock | undefined;
 }
 
 /** Every region that takes part in a case, intake first, without repeats. */

@@ -20,6 +20,8 @@ export const ErrorCode = {
   INTERNAL: "INTERNAL",
   /** The request's Content-Type is not one its route takes (issue 19). */
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  /** A time limit would end in a year config/holidays.yaml has no data for (issue 17). */
+  CALENDAR_UNCOVERED: "CALENDAR_UNCOVERED",
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -3,6 +3,7 @@
  * mirrors the `xr.v1` message of the same name.
  */
 import type { CaseState, CaseStatus, Material } from "./case.js";
+import type { SuspensionKind } from "./deadline.js";
 
 /** The payload of an event, discriminated by its `xr.v1` message name. */
 export type EventPayload =
@@ -27,7 +28,14 @@ export type EventPayload =
   | { readonly type: "CaseDecided"; readonly approved: boolean; readonly reason: string }
   | { readonly type: "ResultMailed"; readonly courier: string; readonly waybillNo: string }
   | { readonly type: "ResultDelivered" }
-  | { readonly type: "ResultReturned"; readonly reason: string };
+  | { readonly type: "ResultReturned"; readonly reason: string }
+  | {
+      readonly type: "CaseSuspended";
+      readonly kind: SuspensionKind;
+      readonly reason: string;
+      readonly expectedDays: number;
+    }
+  | { readonly type: "CaseResumed"; readonly note: string };
 
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
@@ -65,6 +73,8 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   ResultMailed: "delivery",
   ResultDelivered: "delivery",
   ResultReturned: "delivery",
+  CaseSuspended: "handling",
+  CaseResumed: "handling",
 };
 
 /** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */

@@ -5,6 +5,7 @@
  * event, so an illegal step is refused on both sides and changes nothing.
  */
 import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
+import { type ClockRules, foldClock } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload } from "./events.js";
 
@@ -47,7 +48,7 @@ function requireParty(c: CaseState, actor: string): void {
 
 type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt">>;
 
-function transition(c: CaseState, p: EventPayload, actor: string): Transition {
+function transition(c: CaseState, p: EventPayload, actor: string, occurredAt: string): Transition {
   const handling = c.handlingRegion;
   switch (p.type) {
     case "CaseSubmitted":
@@ -63,6 +64,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     case "SupplementRequested":
       requireActor("request a supplement", actor, handling, "handling region");
       requireStatus(c, "request a supplement", [CaseStatus.ACCEPTED]);
+      requireRunning(c, "request a supplement");
       return {
         status: CaseStatus.SUPPLEMENT_REQUESTED,
         reason: p.reason,
@@ -95,7 +97,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       requireActor("withdraw", actor, c.intakeRegion, "intake region");
       // The applicant may withdraw while the promised time limit runs, that is until the decision.
       requireStatus(c, "withdraw", OPEN_STATUSES);
-      return { status: CaseStatus.WITHDRAWN, reason: p.reason };
+      return { status: CaseStatus.WITHDRAWN, reason: p.reason, suspension: undefined };
     case "HandlingNote":
       requireParty(c, actor);
       if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.WITHDRAWN) {
@@ -146,6 +148,7 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
     case "CaseDecided": {
       requireActor("decide", actor, handling, "handling region");
       requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
+      requireRunning(c, "decide");
       const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
       if (open.length > 0) {
         throw precondition(`cannot decide: subtasks ${open.join(", ")} are open`, "open subtasks");
@@ -180,14 +183,75 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       requireActor("register a returned mail", actor, handling, "handling region");
       requireStatus(c, "register a returned mail", [CaseStatus.RESULT_MAILED]);
       return { status: CaseStatus.RETURNED, reason: p.reason };
+    case "CaseSuspended":
+      requireActor("suspend the time limit", actor, handling, "handling region");
+      requireStatus(c, "suspend the time limit", [CaseStatus.ACCEPTED]);
+      requireRunning(c, "suspend the time limit");
+      return {
+        suspension: { kind: p.kind, reason: p.reason, expectedDays: p.expectedDays, since: occurredAt },
+      };
+    case "CaseResumed":
+      requireActor("resume the time limit", actor, handling, "handling region");
+      requireStatus(c, "resume the time limit", [CaseStatus.ACCEPTED]);
+      if (c.suspension === undefined) {
+        throw precondition(`cannot resume: case ${c.caseId} is not suspended`, "the case is not suspended");
+      }
+      return { suspension: undefined };
+  }
+}
+
+/** A 特别程序 under way stops the clock: resume it before acting on the case's outcome. */
+function requireRunning(c: CaseState, what: string): void {
+  if (c.suspension !== undefined) {
+    throw precondition(
+      `cannot ${what}: case ${c.caseId} is suspended (${c.suspension.kind}); resume it first`,
+      "the case is suspended",
+    );
+  }
+}
+
+/**
+ * How {@link applyEvent} keeps the case's clock. Without it (the window page's preview) the clock is
+ * carried unchanged. `uncovered: "keep"` (the inbox) keeps the previous clock when a date falls in a year
+ * the holiday data lacks, so that a partner's event is never refused for this region's calendar; the
+ * acting region uses "throw" and refuses the action with CALENDAR_UNCOVERED.
+ */
+export interface ClockFold {
+  readonly rules: ClockRules;
+  readonly uncovered: "throw" | "keep";
+}
+
+function withClock(
+  before: CaseState | undefined,
+  after: CaseState,
+  event: CaseEvent,
+  fold?: ClockFold,
+): CaseState {
+  if (fold === undefined) return after;
+  const p = event.payload;
+  try {
+    const clock = foldClock(
+      before?.clock,
+      after,
+      { occurredAt: event.occurredAt, type: p.type },
+      fold.rules,
+      p.type === "CaseSuspended" ? p.kind : undefined,
+    );
+    return { ...after, clock };
+  } catch (err) {
+    if (fold.uncovered === "keep" && err instanceof XrError && err.code === ErrorCode.CALENDAR_UNCOVERED) {
+      return after;
+    }
+    throw err;
   }
 }
 
 /**
  * Applies one event to a case and returns the new state; throws an
  * {@link XrError} and changes nothing when the event is not allowed.
+ * With `fold`, the case's clock (domain/deadline.ts) follows the event.
  */
-export function applyEvent(current: CaseState | undefined, event: CaseEvent): CaseState {
+export function applyEvent(current: CaseState | undefined, event: CaseEvent, fold?: ClockFold): CaseState {
   const p = event.payload;
   if (current === undefined) {
     if (p.type !== "CaseSubmitted") {
@@ -199,8 +263,12 @@ export function applyEvent(current: CaseState | undefined, event: CaseEvent): Ca
     if (event.sourceRegion !== p.case.intakeRegion) {
       throw new XrError(ErrorCode.PERMISSION_DENIED, "only the intake region may submit a case");
     }
-    return { ...p.case, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
+    // The submitted case's own clock and suspension are not taken on trust: each party folds its own.
+    const { clock: _c, suspension: _s, ...submitted } = p.case;
+    const first = { ...submitted, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
+    return withClock(undefined, first, event, fold);
   }
-  const change = transition(current, p, event.sourceRegion);
-  return { ...current, ...change, version: current.version + 1, updatedAt: event.occurredAt };
+  const change = transition(current, p, event.sourceRegion, event.occurredAt);
+  const next = { ...current, ...change, version: current.version + 1, updatedAt: event.occurredAt };
+  return withClock(current, next, event, fold);
 }

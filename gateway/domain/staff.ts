@@ -35,6 +35,8 @@ const HANDLER_ACTIONS = new Set([
   "note",
   "assign-subtask",
   "complete-subtask",
+  "suspend",
+  "resume",
 ]);
 
 /** Whether `role` may perform `op`. */

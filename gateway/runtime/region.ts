@@ -33,6 +33,7 @@ import type { RegionContext } from "../usecases/context.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
+import { startTimeLimitWatch, type TimeLimitWatch } from "./time-limits.js";
 import { ulidGenerator } from "./ulid.js";
 
 /** Options of {@link startRegion}. */
@@ -103,6 +104,8 @@ export interface RegionHandle {
    * drain delay; still serves meanwhile. close() calls it when not done yet.
    */
   drain(): Promise<void>;
+  /** The time-limit watch (red alerts, calendar runway): tests sweep it on demand. */
+  readonly timeLimits: TimeLimitWatch;
   /** Drains, stops taking requests, finishes in-flight work, closes the ledger. */
   close(): Promise<void>;
 }
@@ -132,6 +135,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     deadLetters: () => o.bus.depth(dlqTopic(o.region)),
     breakers: () => breakers(),
   });
+  const calendar = new WorkCalendar(o.config.holidays);
   const context: RegionContext = {
     region: o.region,
     federation: o.config.federation,
@@ -141,7 +145,12 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     bus: o.bus,
     clock: { now: () => new Date() },
     ids: ulidGenerator(),
-    calendar: new WorkCalendar(o.config.holidays),
+    calendar,
+    clockRules: {
+      calendar,
+      acceptDays: o.config.timeLimits.acceptDays,
+      yellowDays: o.config.timeLimits.yellowDays,
+    },
     log,
     outboxChanged: () => relay?.notify(),
     changes: new CaseChanges(),
@@ -181,6 +190,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   const materialFetcher = new MaterialFetcher(context, partners);
   materialFetcher.start();
+  const timeLimits = startTimeLimitWatch({ store, calendar, clock: context.clock, log });
   const upkeep = startCatalogUpkeep({
     region: o.region,
     config: o.config,
@@ -236,6 +246,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     partners,
     materialFetcher,
     catalogs: upkeep,
+    timeLimits,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
@@ -260,6 +271,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       ]);
       await inbox.stop();
       await materialFetcher.stop();
+      await timeLimits.stop();
       await upkeep.stop();
       partners.close();
       // What the last requests and records committed goes out now rather than at the next start.

@@ -19,6 +19,7 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   INTERNAL: status.INTERNAL,
   // gRPC has no media types of its own; listed after INVALID_ARGUMENT, so that code reads back as itself.
   UNSUPPORTED_MEDIA_TYPE: status.INVALID_ARGUMENT,
+  CALENDAR_UNCOVERED: status.FAILED_PRECONDITION,
 };
 
 /** Our code of a gRPC status (for errors a partner gateway returned). */

@@ -16,4 +16,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   DEADLINE_EXCEEDED: 504,
   INTERNAL: 500,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  CALENDAR_UNCOVERED: 503,
 };

@@ -23,6 +23,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   ResultMailed: "结果已寄出",
   ResultDelivered: "已送达",
   ResultReturned: "邮件被退回",
+  CaseSuspended: "特别程序，时限中止",
+  CaseResumed: "特别程序结束，时限恢复",
 };
 
 const regionNames = new Map<string, string>();
