@@ -6,7 +6,7 @@ import { answeredCaseToJson, caseToJson } from "../../gateway/codec/json.js";
 import { planAction } from "../../gateway/domain/actions.js";
 import { calendarRunway, type HolidayRules, WorkCalendar } from "../../gateway/domain/calendar.js";
 import type { CaseState } from "../../gateway/domain/case.js";
-import { type ClockRules, lightOf } from "../../gateway/domain/deadline.js";
+import { type ClockRules, lightOf, type SuspensionKind } from "../../gateway/domain/deadline.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { applyEvent, type ClockFold } from "../../gateway/domain/lifecycle.js";
@@ -99,7 +99,7 @@ const supplement = (date: string) =>
       ],
     } as EventPayload,
   ] as const;
-const suspend = (date: string, kind = "HEARING" as const) =>
+const suspend = (date: string, kind: SuspensionKind = "HEARING") =>
   [
     date,
     GZ,
