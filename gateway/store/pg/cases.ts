@@ -21,7 +21,7 @@ export async function writeCase(c: pg.ClientBase, change: Commit, cipher: DataCi
           state.version,
           state.status,
           state.deadline,
-          columns.at(-1), // the sealed body
+          columns[6], // the sealed body
           expectedVersion,
           ...clockColumns(state),
         ]);
