@@ -7,6 +7,7 @@ import { expect } from "chai";
 import pg from "pg";
 import { firstBreak } from "../../gateway/audit/chain.js";
 import { answeredCaseToJson } from "../../gateway/codec/json.js";
+import type { CaseClock } from "../../gateway/domain/deadline.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { Commit } from "../../gateway/ports/store.js";
 import { PgLedger } from "../../gateway/store/pg/ledger.js";
@@ -104,7 +105,7 @@ describePostgres("PostgreSQL ledger", () => {
       ...clockedCase,
       version: 2,
       status: "DECIDED" as const,
-      clock: { ...clockedCase.clock!, stage: null, decidedOn: "2026-12-04", decideDays: 22 },
+      clock: { ...(clockedCase.clock as CaseClock), stage: null, decidedOn: "2026-12-04", decideDays: 22 },
     };
     await ledger.commit({ state: decided, expectedVersion: 1, events: [], outbox: [] });
     const [row] = await read();
