@@ -29,7 +29,9 @@ const oneofName = (type: EventType): string => type[0]?.toLowerCase() + type.sli
 
 /** A case in the object form protobufjs takes (timestamps as messages). */
 export function caseToProtoObject(c: CaseState): Record<string, unknown> {
-  return { ...c, submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
+  // The clock and a suspension are each party's own fold (issue 17): they do not travel.
+  const { clock: _c, suspension: _s, ...rest } = c;
+  return { ...rest, submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
 }
 
 function materialFrom(m: Record<string, unknown>): Material {
@@ -44,7 +46,18 @@ function materialFrom(m: Record<string, unknown>): Material {
 
 /** The inverse of {@link caseToProtoObject}, from protobufjs `toObject` output. */
 export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
-  const { submittedAt, updatedAt, materials, heldBy: _h, overdue: _o, approved, ...rest } = o;
+  const {
+    submittedAt,
+    updatedAt,
+    materials,
+    heldBy: _h,
+    overdue: _o,
+    approved,
+    clock: _c,
+    light: _l,
+    suspension: _s,
+    ...rest
+  } = o;
   const base = {
     ...(rest as unknown as CaseState),
     materials: ((materials as Record<string, unknown>[]) ?? []).map(materialFrom),

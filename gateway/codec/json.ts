@@ -4,8 +4,8 @@
  * the interfaces generated from protos/ so a renamed field fails to compile.
  */
 import { cstDate } from "../domain/calendar.js";
-import { type CaseState, heldBy, type Material, OPEN_STATUSES } from "../domain/case.js";
-import { type Light, lightOf } from "../domain/deadline.js";
+import { type CaseState, heldBy, type Material, OPEN_STATUSES, type Suspension } from "../domain/case.js";
+import { type CaseClock, type Light, lightOf } from "../domain/deadline.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { Matter } from "../domain/matter.js";
 import type { Case as ProtoCase } from "../generated/xr/v1/Case.js";
@@ -16,11 +16,22 @@ import type { Matter as ProtoMatter } from "../generated/xr/v1/Matter.js";
 type Json<T, TimeKeys extends keyof T> = Omit<T, TimeKeys | `_${string}`> & { [K in TimeKeys]: string };
 
 /** JSON of `xr.v1.Case`. */
-export type CaseJson = Omit<Json<ProtoCase, "submittedAt" | "updatedAt">, "materials"> & {
+export type CaseJson = Omit<
+  Json<ProtoCase, "submittedAt" | "updatedAt">,
+  "materials" | "clock" | "light" | "suspension"
+> & {
   materials: Array<Omit<ProtoMaterial, "sizeBytes"> & { sizeBytes: string }>;
-  /** The 电子监察 light of an open case with a clock (issue 17); null once closed. */
-  light?: Light | null;
+  /** The clock (issue 17), dates not known yet left out, as proto3 JSON leaves unset fields. */
+  clock?: Record<string, unknown>;
+  /** The 电子监察 light of an open case with a clock; absent once closed. */
+  light?: Light;
+  suspension?: Suspension;
 };
+
+/** A clock as `xr.v1.CaseClock` JSON: null members (not known yet) are left out. */
+function clockToJson(clock: CaseClock): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(clock).filter(([, v]) => v !== null));
+}
 
 /** JSON of `xr.v1.CaseEvent`. */
 export type CaseEventJson = Json<ProtoCaseEvent, "occurredAt"> & Record<string, unknown>;
@@ -40,7 +51,7 @@ export function isOverdue(c: CaseState, today: string): boolean {
 
 /** `xr.v1.Case` as JSON, with the derived `overdue` and `heldBy`. */
 export function caseToJson(c: CaseState, today: string): CaseJson {
-  const { approved, ...rest } = c;
+  const { approved, clock, suspension, ...rest } = c;
   const json: CaseJson = {
     ...rest,
     collaboratingRegions: [...c.collaboratingRegions],
@@ -49,9 +60,12 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
     materials: materialsToJson(c.materials),
     overdue: isOverdue(c, today),
     heldBy: heldBy(c),
-    light: OPEN_STATUSES.includes(c.status) ? lightOf(c.clock, today) : null,
   };
   if (approved !== undefined) json.approved = approved;
+  if (clock !== undefined) json.clock = clockToJson(clock);
+  const light = OPEN_STATUSES.includes(c.status) ? lightOf(clock, today) : null;
+  if (light !== null) json.light = light;
+  if (suspension !== undefined) json.suspension = suspension;
   return json;
 }
 
