@@ -224,7 +224,7 @@ describe("deadline: a breach is recorded once and kept", () => {
     // The REST JSON carries it too.
     const json = caseToJson(c, "2026-12-08") as unknown as { clock: CaseState["clock"]; light: unknown };
     expect(json.clock?.breach?.stage).to.equal("accept");
-    expect(json.light).to.equal(null); // closed: no light
+    expect(json.light).to.equal(undefined); // closed: no light
   });
 
   it("accepting an overdue case leaves it red and overdue (it no longer resets to on time)", () => {
