@@ -29,7 +29,8 @@ const oneofName = (type: EventType): string => type[0]?.toLowerCase() + type.sli
 
 /** A case in the object form protobufjs takes (timestamps as messages). */
 export function caseToProtoObject(c: CaseState): Record<string, unknown> {
-  const { withdrawalRequest: w, ...rest } = c;
+  // The clock and a suspension are each party's own fold (issue 17): they do not travel.
+  const { withdrawalRequest: w, clock: _c, suspension: _s, ...rest } = c;
   const times = { submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
   if (w === undefined) return { ...rest, ...times };
   return { ...rest, ...times, withdrawalRequest: { ...w, requestedAt: toTimestamp(w.requestedAt) } };
@@ -55,6 +56,9 @@ export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
     overdue: _o,
     approved,
     withdrawalRequest,
+    clock: _c,
+    light: _l,
+    suspension: _s,
     ...rest
   } = o;
   const base: CaseState = {

@@ -4,7 +4,8 @@
  * the interfaces generated from protos/ so a renamed field fails to compile.
  */
 import { cstDate } from "../domain/calendar.js";
-import { type CaseState, heldBy, type Material, OPEN_STATUSES } from "../domain/case.js";
+import { type CaseState, heldBy, type Material, OPEN_STATUSES, type Suspension } from "../domain/case.js";
+import { type CaseClock, type Light, lightOf } from "../domain/deadline.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { Matter } from "../domain/matter.js";
 import type { Case as ProtoCase } from "../generated/xr/v1/Case.js";
@@ -17,11 +18,21 @@ type Json<T, TimeKeys extends keyof T> = Omit<T, TimeKeys | `_${string}`> & { [K
 /** JSON of `xr.v1.Case`. */
 export type CaseJson = Omit<
   Json<ProtoCase, "submittedAt" | "updatedAt">,
-  "materials" | "withdrawalRequest"
+  "materials" | "withdrawalRequest" | "clock" | "light" | "suspension"
 > & {
   materials: Array<Omit<ProtoMaterial, "sizeBytes"> & { sizeBytes: string }>;
   withdrawalRequest?: { reason: string; requestedAt: string };
+  /** The clock (issue 17), dates not known yet left out, as proto3 JSON leaves unset fields. */
+  clock?: Record<string, unknown>;
+  /** The 电子监察 light of an open case with a clock; absent once closed. */
+  light?: Light;
+  suspension?: Suspension;
 };
+
+/** A clock as `xr.v1.CaseClock` JSON: null members (not known yet) are left out. */
+function clockToJson(clock: CaseClock): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(clock).filter(([, v]) => v !== null));
+}
 
 /** JSON of `xr.v1.CaseEvent`. */
 export type CaseEventJson = Json<ProtoCaseEvent, "occurredAt"> & Record<string, unknown>;
@@ -29,14 +40,19 @@ export type CaseEventJson = Json<ProtoCaseEvent, "occurredAt"> & Record<string, 
 const materialsToJson = (materials: readonly Material[]) =>
   materials.map((m) => ({ ...m, sizeBytes: String(m.sizeBytes) }));
 
-/** Whether an open case is past its deadline on `today` (YYYY-MM-DD, CST). */
+/**
+ * Whether an open case is overdue on `today` (YYYY-MM-DD, CST): its clock is red (a breach recorded stays
+ * recorded, whatever the case went through since); a case without a clock goes by its promised deadline.
+ */
 export function isOverdue(c: CaseState, today: string): boolean {
-  return OPEN_STATUSES.includes(c.status) && c.deadline !== "" && c.deadline < today;
+  if (!OPEN_STATUSES.includes(c.status)) return false;
+  if (c.clock !== undefined) return lightOf(c.clock, today) === "RED";
+  return c.deadline !== "" && c.deadline < today;
 }
 
 /** `xr.v1.Case` as JSON, with the derived `overdue` and `heldBy`. */
 export function caseToJson(c: CaseState, today: string): CaseJson {
-  const { approved, ...rest } = c;
+  const { approved, clock, suspension, ...rest } = c;
   const json: CaseJson = {
     ...rest,
     collaboratingRegions: [...c.collaboratingRegions],
@@ -47,6 +63,10 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
     heldBy: heldBy(c),
   };
   if (approved !== undefined) json.approved = approved;
+  if (clock !== undefined) json.clock = clockToJson(clock);
+  const light = OPEN_STATUSES.includes(c.status) ? lightOf(clock, today) : null;
+  if (light !== null) json.light = light;
+  if (suspension !== undefined) json.suspension = suspension;
   return json;
 }
 

@@ -48,6 +48,8 @@ export interface LoadedConfig {
   /** The catalog of each hosted region, as its adapter read it. */
   readonly catalogs: ReadonlyMap<string, RegionCatalog>;
   readonly holidays: HolidayRules;
+  /** Time limits (federation.yaml `timeLimits`, agreements' `acceptDays`). */
+  readonly timeLimits: TimeLimits;
   /** REST address of each region. */
   readonly listen: ReadonlyMap<string, RegionListen>;
   /** gRPC address of each region. */
@@ -63,6 +65,14 @@ export interface LoadedConfig {
   readonly checkpointSeconds: number;
   /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
   readonly receiptSeconds: number;
+}
+
+/** The configured time limits of issue 17. */
+export interface TimeLimits {
+  /** Working days before the due date from which the light is yellow. */
+  readonly yellowDays: number;
+  /** Working days to 受理 or refuse: the agreement's matter entry, else the agreement, else the default. */
+  acceptDays(matterCode: string, intakeRegion: string, handlingRegion: string): number;
 }
 
 /** A region's city-system setting (federation.yaml, region `citySystem`). */
@@ -91,6 +101,13 @@ export async function loadConfig(
   const holidays = readYaml(join(configDir, "holidays.yaml"), holidaysFile, problems);
   if (!fed || !matters || !agreements || !holidays) throw new ConfigError(problems);
 
+  for (const entry of [...holidays.holidays, ...holidays.workdays]) {
+    if (!holidays.covers.includes(Number(entry.date.slice(0, 4)))) {
+      problems.push(
+        `${join(configDir, "holidays.yaml")}: ${entry.date} lies outside covers (${holidays.covers.join(", ")})`,
+      );
+    }
+  }
   const shared = sharedCatalog(matters);
   for (const [i, m] of matters.matters.entries()) {
     for (const [j, x] of m.materials.entries()) {
@@ -122,6 +139,20 @@ export async function loadConfig(
       problems.push(`${fedFile}: regions.${i}.citySystem: the adapter of ${r.code} reaches no city system`);
   }
 
+  const acceptDaysBy = new Map<string, number>();
+  for (const a of agreements.agreements) {
+    if (a.acceptDays !== undefined) acceptDaysBy.set(`${a.from}>${a.to}`, a.acceptDays);
+    for (const m of a.matters) {
+      if (m.acceptDays !== undefined) acceptDaysBy.set(`${a.from}>${a.to}:${m.code}`, m.acceptDays);
+    }
+  }
+  const timeLimits: TimeLimits = {
+    yellowDays: fed.timeLimits.yellowDays,
+    acceptDays: (matter, from, to) =>
+      acceptDaysBy.get(`${from}>${to}:${matter}`) ??
+      acceptDaysBy.get(`${from}>${to}`) ??
+      fed.timeLimits.acceptDays,
+  };
   const agreementMap = new Map<string, Agreement>();
   agreements.agreements.forEach((a, i) => {
     const at = `${agreementsPath}: agreements.${i}`;
@@ -155,7 +186,9 @@ export async function loadConfig(
     holidays: {
       holidays: holidays.holidays.map((h) => h.date),
       workdays: holidays.workdays.map((w) => w.date),
+      covers: holidays.covers,
     },
+    timeLimits,
     listen,
     grpcListen,
     grpc: fed.grpc,

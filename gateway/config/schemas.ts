@@ -34,6 +34,16 @@ export const federationFile = z.strictObject({
       receiptSeconds: z.number().min(0.05).max(3_600).default(2),
     })
     .default({ checkpointSeconds: 300, receiptSeconds: 2 }),
+  /**
+   * Time limits (issue 17): working days the handling region has to 受理 or refuse after a case arrives
+   * (agreements may set their own), and how many working days before the due date the light turns yellow.
+   */
+  timeLimits: z
+    .strictObject({
+      acceptDays: z.number().int().min(0).max(60).default(5),
+      yellowDays: z.number().int().min(0).max(20).default(2),
+    })
+    .default({ acceptDays: 5, yellowDays: 2 }),
   regions: z
     .array(
       z.strictObject({
@@ -83,13 +93,26 @@ export const agreementsFile = z.strictObject({
       from: regionCode,
       to: regionCode,
       signed: isoDate,
-      matters: z.array(z.strictObject({ code: z.string(), modes: z.array(mode).min(1) })).min(1),
+      /** Working days to 受理 or refuse cases of this agreement (default: federation.yaml timeLimits). */
+      acceptDays: z.number().int().min(0).max(60).optional(),
+      matters: z
+        .array(
+          z.strictObject({
+            code: z.string(),
+            modes: z.array(mode).min(1),
+            /** Working days to 受理 or refuse this matter under this agreement. */
+            acceptDays: z.number().int().min(0).max(60).optional(),
+          }),
+        )
+        .min(1),
     }),
   ),
 });
 
 /** config/holidays.yaml */
 export const holidaysFile = z.strictObject({
+  /** Years whose State Council arrangement the file holds; counting into any other year is an error. */
+  covers: z.array(z.number().int().min(2000).max(2100)).min(1),
   holidays: z.array(z.strictObject({ date: isoDate, name: z.string() })),
   workdays: z.array(z.strictObject({ date: isoDate, name: z.string() })),
 });

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { ACTION_TYPES, type CaseAction } from "../domain/actions.js";
 import type { Applicant, Delivery, Material } from "../domain/case.js";
+import { SUSPENSION_KINDS } from "../domain/deadline.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import {
   checkCreditCode,
@@ -162,6 +163,8 @@ export const caseActionSchema = z
     description: optionalText(500).optional(),
     note: prose(2000).optional(),
     author: optionalText(50).optional(),
+    suspensionKind: z.enum(SUSPENSION_KINDS).optional(),
+    expectedDays: z.number().int().min(1).max(365).optional(),
   })
   .transform((a): CaseAction => a);
 

@@ -4,6 +4,7 @@
  * is decided by {@link applyEvent} in lifecycle.ts.
  */
 import type { Material } from "./case.js";
+import type { SuspensionKind } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { EventPayload } from "./events.js";
 
@@ -23,6 +24,8 @@ export const ACTION_TYPES = [
   "complete-subtask",
   "confirm-withdrawal",
   "refuse-withdrawal",
+  "suspend",
+  "resume",
 ] as const;
 
 /** One of {@link ACTION_TYPES}. */
@@ -42,6 +45,10 @@ export interface CaseAction {
   readonly description?: string | undefined;
   readonly note?: string | undefined;
   readonly author?: string | undefined;
+  /** suspend: the 特别程序. */
+  readonly suspensionKind?: SuspensionKind | undefined;
+  /** suspend: working days it is expected to take. */
+  readonly expectedDays?: number | undefined;
 }
 
 /** What planning an action needs to know besides the action itself. */
@@ -145,6 +152,19 @@ export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
         subtaskId: need(a.subtaskId, "subtaskId", "is required"),
         note: a.note ?? "",
       };
+    case "suspend":
+      return {
+        type: "CaseSuspended",
+        kind: need(
+          a.suspensionKind,
+          "suspensionKind",
+          "is required to suspend (HEARING, INSPECTION, EXPERT_REVIEW or PUBLIC_NOTICE)",
+        ),
+        reason: need(a.reason, "reason", "is required to suspend the time limit"),
+        expectedDays: need(a.expectedDays, "expectedDays", "is required to suspend (working days)"),
+      };
+    case "resume":
+      return { type: "CaseResumed", note: a.note ?? "" };
   }
   // Unreachable for typed callers; kept for values that bypassed validation.
   throw XrError.invalid("type", `unknown action ${String((a as { type: unknown }).type)}`);

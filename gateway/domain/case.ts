@@ -3,6 +3,7 @@
  * (lowerCamelCase, enums as strings) so that REST, gRPC and the bus share
  * one vocabulary. Only sizes and timestamps differ from the wire form.
  */
+import type { CaseClock, SuspensionKind } from "./deadline.js";
 
 /** `xr.v1.HandlingMode`. */
 export const HandlingMode = {
@@ -106,6 +107,15 @@ export interface WithdrawalRequest {
   readonly requestedAt: string;
 }
 
+/** A 特别程序 under way (issue 17): the clock stands still until it is resumed. */
+export interface Suspension {
+  readonly kind: SuspensionKind;
+  readonly reason: string;
+  readonly expectedDays: number;
+  /** ISO-8601 UTC of the CaseSuspended event. */
+  readonly since: string;
+}
+
 /** `xr.v1.Case`: the state every party's ledger holds. Times are ISO-8601 UTC. */
 export interface CaseState {
   readonly caseId: string;
@@ -133,6 +143,10 @@ export interface CaseState {
   readonly version: number;
   /** Set from WithdrawalRequested until the handling region answers it; absent otherwise. */
   readonly withdrawalRequest?: WithdrawalRequest;
+  /** The 特别程序 under way, if any. Not on the wire: every party folds it from the events. */
+  readonly suspension?: Suspension | undefined;
+  /** The time limits, folded from the events (domain/deadline.ts). Not on the wire either. */
+  readonly clock?: CaseClock | undefined;
 }
 
 /** Every region that takes part in a case, intake first, without repeats. */

@@ -22,6 +22,8 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   /** A stored value failed its integrity check (security/cipher.ts): altered, moved, or never sealed. */
   DATA_LOSS: "DATA_LOSS",
+  /** A time limit would end in a year config/holidays.yaml has no data for (issue 17). */
+  CALENDAR_UNCOVERED: "CALENDAR_UNCOVERED",
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -3,6 +3,7 @@
  * mirrors the `xr.v1` message of the same name.
  */
 import type { CaseState, CaseStatus, Material } from "./case.js";
+import type { SuspensionKind } from "./deadline.js";
 
 /** The payload of an event, discriminated by its `xr.v1` message name. */
 export type EventPayload =
@@ -35,7 +36,14 @@ export type EventPayload =
       readonly reason: string;
       /** The status the case had reached when refused automatically; "CASE_STATUS_UNSPECIFIED" otherwise. */
       readonly caseStatus: CaseStatus | "CASE_STATUS_UNSPECIFIED";
-    };
+    }
+  | {
+      readonly type: "CaseSuspended";
+      readonly kind: SuspensionKind;
+      readonly reason: string;
+      readonly expectedDays: number;
+    }
+  | { readonly type: "CaseResumed"; readonly note: string };
 
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
@@ -76,6 +84,8 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   WithdrawalRequested: "intake",
   WithdrawalConfirmed: "handling",
   WithdrawalRefused: "handling",
+  CaseSuspended: "handling",
+  CaseResumed: "handling",
 };
 
 /** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */

@@ -9,6 +9,7 @@
  * (docs/architecture.md, "Cross-region races").
  */
 import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
+import { type ClockRules, foldClock } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload, EventType } from "./events.js";
 
@@ -54,8 +55,8 @@ type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt" | "
   readonly withdrawalRequest?: CaseState["withdrawalRequest"] | undefined;
 };
 
-/** How {@link applyEvent} is asked to apply an event. */
-export interface ApplyOptions {
+/** Whether {@link applyEvent} applies an event received from its sender. */
+export interface ReceiveOptions {
   /**
    * The event was received from the region that sent it, which checked it against its own state: steps that
    * commute with whatever this region applied meanwhile (a note, a collaborator's finished part, a withdrawal
@@ -64,6 +65,9 @@ export interface ApplyOptions {
    */
   readonly received?: boolean;
 }
+
+/** How {@link applyEvent} folds the case's clock; without `rules` the clock is left as it was. */
+export type ApplyOptions = ReceiveOptions & Partial<ClockFold>;
 
 /**
  * Events that, received, still apply to a case closed here (REJECTED, DELIVERED, WITHDRAWN): an event of
@@ -89,6 +93,8 @@ const HELD_BY_WITHDRAWAL: ReadonlySet<EventPayload["type"]> = new Set([
   "ResultReturned",
   "CaseWithdrawn",
   "WithdrawalRequested",
+  "CaseSuspended",
+  "CaseResumed",
 ]);
 
 function requireNoPendingWithdrawal(c: CaseState, p: EventPayload, actor: string): void {
@@ -112,7 +118,13 @@ function requirePendingWithdrawal(c: CaseState, what: string): void {
   }
 }
 
-function transition(c: CaseState, p: EventPayload, actor: string, received: boolean): Transition {
+function transition(
+  c: CaseState,
+  p: EventPayload,
+  actor: string,
+  received: boolean,
+  occurredAt: string,
+): Transition {
   const handling = c.handlingRegion;
   // What this region sends waits for the answer to a pending withdrawal; what it receives was sent before
   // its sender knew of the request (the sender checked), and applies.
@@ -131,6 +143,7 @@ function transition(c: CaseState, p: EventPayload, actor: string, received: bool
     case "SupplementRequested":
       requireActor("request a supplement", actor, handling, "handling region");
       requireStatus(c, "request a supplement", [CaseStatus.ACCEPTED]);
+      requireRunning(c, "request a supplement");
       return {
         status: CaseStatus.SUPPLEMENT_REQUESTED,
         reason: p.reason,
@@ -163,7 +176,7 @@ function transition(c: CaseState, p: EventPayload, actor: string, received: bool
       requireActor("withdraw", actor, c.intakeRegion, "intake region");
       // The applicant may withdraw while the promised time limit runs, that is until the decision.
       requireStatus(c, "withdraw", OPEN_STATUSES);
-      return { status: CaseStatus.WITHDRAWN, reason: p.reason };
+      return { status: CaseStatus.WITHDRAWN, reason: p.reason, suspension: undefined };
     case "WithdrawalRequested":
       requireActor("request a withdrawal", actor, c.intakeRegion, "intake region");
       if (c.withdrawalRequest !== undefined) {
@@ -179,7 +192,12 @@ function transition(c: CaseState, p: EventPayload, actor: string, received: bool
       requireActor("confirm a withdrawal", actor, handling, "handling region");
       requirePendingWithdrawal(c, "confirm a withdrawal");
       requireStatus(c, "confirm a withdrawal", OPEN_STATUSES);
-      return { status: CaseStatus.WITHDRAWN, reason: p.reason, withdrawalRequest: undefined };
+      return {
+        status: CaseStatus.WITHDRAWN,
+        reason: p.reason,
+        withdrawalRequest: undefined,
+        suspension: undefined,
+      };
     case "WithdrawalRefused":
       requireActor("refuse a withdrawal", actor, handling, "handling region");
       requirePendingWithdrawal(c, "refuse a withdrawal");
@@ -238,6 +256,7 @@ function transition(c: CaseState, p: EventPayload, actor: string, received: bool
     case "CaseDecided": {
       requireActor("decide", actor, handling, "handling region");
       requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
+      requireRunning(c, "decide");
       const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
       if (open.length > 0) {
         throw precondition(`cannot decide: subtasks ${open.join(", ")} are open`, "open subtasks");
@@ -272,12 +291,73 @@ function transition(c: CaseState, p: EventPayload, actor: string, received: bool
       requireActor("register a returned mail", actor, handling, "handling region");
       requireStatus(c, "register a returned mail", [CaseStatus.RESULT_MAILED]);
       return { status: CaseStatus.RETURNED, reason: p.reason };
+    case "CaseSuspended":
+      requireActor("suspend the time limit", actor, handling, "handling region");
+      requireStatus(c, "suspend the time limit", [CaseStatus.ACCEPTED]);
+      requireRunning(c, "suspend the time limit");
+      return {
+        suspension: { kind: p.kind, reason: p.reason, expectedDays: p.expectedDays, since: occurredAt },
+      };
+    case "CaseResumed":
+      requireActor("resume the time limit", actor, handling, "handling region");
+      requireStatus(c, "resume the time limit", [CaseStatus.ACCEPTED]);
+      if (c.suspension === undefined) {
+        throw precondition(`cannot resume: case ${c.caseId} is not suspended`, "the case is not suspended");
+      }
+      return { suspension: undefined };
+  }
+}
+
+/** A 特别程序 under way stops the clock: resume it before acting on the case's outcome. */
+function requireRunning(c: CaseState, what: string): void {
+  if (c.suspension !== undefined) {
+    throw precondition(
+      `cannot ${what}: case ${c.caseId} is suspended (${c.suspension.kind}); resume it first`,
+      "the case is suspended",
+    );
+  }
+}
+
+/**
+ * How {@link applyEvent} keeps the case's clock. Without it (the window page's preview) the clock is
+ * carried unchanged. `uncovered: "keep"` (the inbox) keeps the previous clock when a date falls in a year
+ * the holiday data lacks, so that a partner's event is never refused for this region's calendar; the
+ * acting region uses "throw" and refuses the action with CALENDAR_UNCOVERED.
+ */
+export interface ClockFold {
+  readonly rules: ClockRules;
+  readonly uncovered: "throw" | "keep";
+}
+
+function withClock(
+  before: CaseState | undefined,
+  after: CaseState,
+  event: CaseEvent,
+  fold?: ClockFold,
+): CaseState {
+  if (fold === undefined) return after;
+  const p = event.payload;
+  try {
+    const clock = foldClock(
+      before?.clock,
+      after,
+      { occurredAt: event.occurredAt, type: p.type },
+      fold.rules,
+      p.type === "CaseSuspended" ? p.kind : undefined,
+    );
+    return { ...after, clock };
+  } catch (err) {
+    if (fold.uncovered === "keep" && err instanceof XrError && err.code === ErrorCode.CALENDAR_UNCOVERED) {
+      return after;
+    }
+    throw err;
   }
 }
 
 /**
  * Applies one event to a case and returns the new state; throws an
  * {@link XrError} and changes nothing when the event is not allowed.
+ * With `fold`, the case's clock (domain/deadline.ts) follows the event.
  */
 export function applyEvent(
   current: CaseState | undefined,
@@ -285,6 +365,8 @@ export function applyEvent(
   options: ApplyOptions = {},
 ): CaseState {
   const p = event.payload;
+  const { rules, uncovered } = options;
+  const fold = rules && uncovered ? { rules, uncovered } : undefined;
   if (current === undefined) {
     if (p.type !== "CaseSubmitted") {
       throw new XrError(
@@ -295,11 +377,19 @@ export function applyEvent(
     if (event.sourceRegion !== p.case.intakeRegion) {
       throw new XrError(ErrorCode.PERMISSION_DENIED, "only the intake region may submit a case");
     }
-    return { ...p.case, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
+    // The submitted case's own clock and suspension are not taken on trust: each party folds its own.
+    const { clock: _c, suspension: _s, ...submitted } = p.case;
+    const first = { ...submitted, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
+    return withClock(undefined, first, event, fold);
   }
-  const change = transition(current, p, event.sourceRegion, options.received === true);
+  const change = transition(current, p, event.sourceRegion, options.received === true, event.occurredAt);
   const { withdrawalRequest, ...rest } = { ...current, ...change };
-  const next = { ...rest, version: current.version + 1, updatedAt: event.occurredAt };
+  const next = withClock(
+    current,
+    { ...rest, version: current.version + 1, updatedAt: event.occurredAt },
+    event,
+    fold,
+  );
   if (withdrawalRequest === undefined) return next;
   // The request's time is its event's, so every ledger holds the same value.
   const requestedAt = p.type === "WithdrawalRequested" ? event.occurredAt : withdrawalRequest.requestedAt;

@@ -37,6 +37,8 @@ const HANDLER_ACTIONS = new Set([
   "complete-subtask",
   "confirm-withdrawal",
   "refuse-withdrawal",
+  "suspend",
+  "resume",
 ]);
 
 /** Whether `role` may perform `op`. */

@@ -38,7 +38,8 @@ export async function dispose(
 export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?: string): Promise<void> {
   const { eventId, caseId, sourceRegion, sequence, digest, raw } = env;
   const current = await ctx.store.getCase(caseId);
-  let next = applyEvent(current, env, { received: true });
+  // A partner's event is never refused for this region's calendar: the clock then stays as it was.
+  let next = applyEvent(current, env, { received: true, rules: ctx.clockRules, uncovered: "keep" });
   // The handling and collaborating regions first see a case once it was forwarded.
   if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
   const answer = replyTo(next, env, ctx.region);

@@ -100,6 +100,18 @@ export interface LedgerStats {
   readonly parked: number;
   /** Open cases past their deadline as of the given day. */
   readonly overdue: number;
+  /** Open cases with a clock, by 电子监察 light as of the given day (issue 17). */
+  readonly lights?: { readonly GREEN: number; readonly YELLOW: number; readonly RED: number } | undefined;
+}
+
+/** A case that just turned red, as the alert names it: no personal data. */
+export interface RedCase {
+  readonly caseId: string;
+  readonly matterCode: string;
+  readonly handlingRegion: string;
+  readonly dueOn: string;
+  /** Working days overdue as last recorded (0 when the breach is not recorded yet: no event since). */
+  readonly breachDays: number;
 }
 
 /** The ledger of one region. */
@@ -148,6 +160,11 @@ export interface LedgerStore {
   ping(): Promise<boolean>;
   /** Counts for metrics; `today` (YYYY-MM-DD) decides what is overdue. */
   stats(today: string): Promise<LedgerStats>;
+  /**
+   * Open cases red on `today` that were not alerted on yet, marked alerted in the same statement: each
+   * case is returned once, whichever replica asks first.
+   */
+  markRed(today: string): Promise<RedCase[]>;
   /**
    * Whether this process may publish the outbox now. Replicas share one
    * ledger, and only the holder of the lease relays, so that two relays never

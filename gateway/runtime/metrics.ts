@@ -139,6 +139,18 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
     "Open cases past their promised deadline (承诺时限) as of today (China Standard Time)",
     async () => (await ledger())?.overdue,
   );
+  new Gauge({
+    name: "xr_cases_by_light",
+    help: "Open cases by 电子监察 light as of today (GREEN 正常, YELLOW 预警: due within the yellow threshold, RED 超期)",
+    labelNames: ["light"] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const lights = (await ledger())?.lights;
+      if (!lights) return;
+      for (const light of ["GREEN", "YELLOW", "RED"] as const) this.set({ light }, lights[light]);
+    },
+  });
   single(
     "xr_outbox_backlog",
     "Outbox messages committed but not yet published to the bus (grows while the bus is away)",

@@ -35,6 +35,7 @@ import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
 import { checkReadiness } from "./readiness.js";
 import { type ReceiptSender, startReceiptSender } from "./receipt-sender.js";
+import { startTimeLimitWatch, type TimeLimitWatch } from "./time-limits.js";
 import { ulidGenerator } from "./ulid.js";
 
 /** Options of {@link startRegion}. */
@@ -109,6 +110,8 @@ export interface RegionHandle {
    * drain delay; still serves meanwhile. close() calls it when not done yet.
    */
   drain(): Promise<void>;
+  /** The time-limit watch (red alerts, calendar runway): tests sweep it on demand. */
+  readonly timeLimits: TimeLimitWatch;
   /** Drains, stops taking requests, finishes in-flight work, closes the ledger. */
   close(): Promise<void>;
 }
@@ -152,6 +155,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       throw err;
     });
   let relay: OutboxRelay | undefined;
+  const calendar = new WorkCalendar(o.config.holidays);
   const context: RegionContext = {
     region: o.region,
     federation: o.config.federation,
@@ -161,7 +165,12 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     bus: o.bus,
     clock: { now: () => new Date() },
     ids: ulidGenerator(),
-    calendar: new WorkCalendar(o.config.holidays),
+    calendar,
+    clockRules: {
+      calendar,
+      acceptDays: o.config.timeLimits.acceptDays,
+      yellowDays: o.config.timeLimits.yellowDays,
+    },
     log,
     outboxChanged: () => relay?.notify(),
     changes: new CaseChanges(),
@@ -203,6 +212,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   materialFetcher.start();
   const checkpointer = startCheckpointer(context, partners, o.config.checkpointSeconds);
   const receipts = startReceiptSender(context, partners, o.config.receiptSeconds);
+  const timeLimits = startTimeLimitWatch({ store, calendar, clock: context.clock, log });
   const upkeep = startCatalogUpkeep({
     region: o.region,
     config: o.config,
@@ -260,6 +270,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     catalogs: upkeep,
     checkpointer,
     receipts,
+    timeLimits,
     inboxStarted: () => inbox.started(),
     pauseInbox: () => inbox.pause(),
     resumeInbox: () => inbox.resume(),
@@ -284,6 +295,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       ]);
       await inbox.stop();
       await materialFetcher.stop();
+      await timeLimits.stop();
       await upkeep.stop();
       await checkpointer.stop();
       await receipts.stop();

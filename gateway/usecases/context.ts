@@ -1,6 +1,7 @@
 /** What every use case of one region's gateway works with. */
 import type { Logger } from "pino";
 import type { WorkCalendar } from "../domain/calendar.js";
+import type { ClockRules } from "../domain/deadline.js";
 import type { Federation } from "../domain/matter.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock, IdGenerator } from "../ports/clock.js";
@@ -24,6 +25,8 @@ export interface RegionContext {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly calendar: WorkCalendar;
+  /** How case clocks are folded: the calendar, acceptance limits, the yellow threshold (issue 17). */
+  readonly clockRules: ClockRules;
   readonly log: Logger;
   /** Tells the outbox relay that new messages are waiting. */
   readonly outboxChanged: () => void;

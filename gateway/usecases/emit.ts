@@ -49,7 +49,8 @@ export async function emit(
     occurredAt: ctx.clock.now().toISOString(),
     payload,
   };
-  const next = applyEvent(current, base);
+  // This region acts: a time limit its calendar cannot count refuses the action (CALENDAR_UNCOVERED).
+  const next = applyEvent(current, base, { rules: ctx.clockRules, uncovered: "throw" });
   // Agreements can change while a case is open: nothing goes out that they no longer cover.
   const uncovered = agreementIssues(ctx.federation, next);
   if (uncovered.length > 0) {

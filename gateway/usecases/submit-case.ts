@@ -44,7 +44,7 @@ export async function submitCase(
     submittedAt,
     updatedAt: submittedAt,
     promisedDays: matter.promisedDays,
-    deadline: ctx.calendar.addWorkingDays(today, matter.promisedDays),
+    deadline: receiptDeadline(ctx, today, matter.promisedDays, matter.code),
     catalogVersion: matter.catalogVersion,
     subtasks: [],
     reason: "",
@@ -69,5 +69,24 @@ export async function submitCase(
       err instanceof XrError && err.code === ErrorCode.CONFLICT ? await findReplay(ctx, key) : undefined;
     if (earlier) return earlier;
     throw err;
+  }
+}
+
+/**
+ * The 办结期限 printed on the receipt: the promised limit if the case were accepted today. It is an estimate,
+ * not a time limit (the limits are the clock's, domain/deadline.ts), so when it would end in a year the holiday
+ * data lacks it is left empty ("counted once accepted") rather than refusing the applicant at the window; the
+ * acceptance that starts the real limit is refused with CALENDAR_UNCOVERED then.
+ */
+function receiptDeadline(ctx: RegionContext, today: string, days: number, matterCode: string): string {
+  try {
+    return ctx.calendar.addWorkingDays(today, days);
+  } catch (err) {
+    if (!(err instanceof XrError) || err.code !== ErrorCode.CALENDAR_UNCOVERED) throw err;
+    ctx.log.warn(
+      { matterCode, err: err.message },
+      "receipt deadline left open: holiday data does not reach it",
+    );
+    return "";
   }
 }

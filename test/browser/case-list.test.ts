@@ -96,13 +96,24 @@ describeBrowser("window page: case list and timeline", function () {
     expect(await page.locator(`tr[data-case-id="${overdue}"] td.deadline`).textContent()).to.match(
       /^\d{4}-\d{2}-\d{2}超期$/,
     );
+    expect(await page.locator(`tr[data-case-id="${overdue}"] .light`).getAttribute("data-light")).to.equal(
+      "RED",
+    );
     await screenshot(page, "case-list");
-    // 广州 accepts it: the deadline starts again, and the list drops it without a reload.
+    // 广州 accepts it late: the breach stays recorded (issue 17; it used to reset to on time and leave the list).
     await call("POST", `${t.url("440100")}/cases/${overdue}/actions`, { type: "accept" });
-    await rowsBecome([]);
-    expect(await page.locator("#cases-empty").isVisible()).to.equal(true);
+    await statusAt(t.url("430100"), overdue, "ACCEPTED");
+    const late = (await call("GET", `${t.url("430100")}/cases/${overdue}`)).body;
+    expect(late.clock.breach.stage).to.equal("accept");
+    expect(late.light).to.equal("RED");
     await page.uncheck("#filter-overdue");
     await rowsBecome([local, accepted, overdue]);
+    await page.check("#filter-overdue");
+    await rowsBecome([overdue]);
+    await page.uncheck("#filter-overdue");
+    await rowsBecome([local, accepted, overdue]);
+    // The others are within their limits: 正常 (green).
+    expect(await page.locator(`tr[data-case-id="${accepted}"] .light`).textContent()).to.equal("正常");
   });
 
   it("opens a case whose timeline shows both cities, who holds it now and its deadline", async () => {
@@ -111,6 +122,8 @@ describeBrowser("window page: case list and timeline", function () {
     const c = (await call("GET", `${t.url("430100")}/cases/${accepted}`)).body;
     expect(await page.textContent("#case-held-by")).to.equal("广州市（440100）");
     expect(await page.textContent("#case-deadline")).to.equal(c.deadline);
+    expect(await page.locator("#case-light .light").getAttribute("data-light")).to.equal("GREEN");
+    expect(await page.textContent("#case-light")).to.equal(`办结时限 ${c.clock.dueOn}正常`);
     expect(await page.locator("#timeline li .who").allTextContents()).to.deep.equal([
       "长沙市（430100）",
       "广州市（440100）",

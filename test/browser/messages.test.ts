@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { Request } from "express";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../gateway/contract/requests.js";
+import { WorkCalendar } from "../../gateway/domain/calendar.js";
 import { XrError } from "../../gateway/domain/errors.js";
 import {
   checkCreditCode,
@@ -15,9 +16,11 @@ import {
   checkResidentId,
   checkSha256,
 } from "../../gateway/domain/ids.js";
+import { applyEvent } from "../../gateway/domain/lifecycle.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "../../gateway/transports/rest/media-types.js";
 import { requireSameOrigin } from "../../gateway/transports/rest/origin.js";
 import { zhIssue } from "../../gateway/web/client/messages.js";
+import { event, personCase } from "../helpers/cases.js";
 import { creditCode, residentId } from "../helpers/fixtures.js";
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -85,6 +88,37 @@ describe("window page: Chinese wording of the shared checks", () => {
     ]) {
       try {
         check();
+      } catch (err) {
+        issues.push(...(err as XrError).details.map((d) => d.issue));
+      }
+    }
+    expect(issues).to.have.length(3);
+    for (const issue of issues) expect(zhIssue(issue), issue).to.match(CJK);
+  });
+
+  it("translates the time-limit refusals: suspended, not suspended, no holiday data (issue 17)", () => {
+    const accepted = { ...personCase(), status: "ACCEPTED" as const };
+    const suspended = {
+      ...accepted,
+      suspension: {
+        kind: "HEARING" as const,
+        reason: "听证",
+        expectedDays: 5,
+        since: "2026-11-02T02:00:00Z",
+      },
+    };
+    const issues: string[] = [];
+    for (const attempt of [
+      () =>
+        applyEvent(
+          suspended,
+          event(suspended, "440100", { type: "CaseDecided", approved: true, reason: "" }),
+        ),
+      () => applyEvent(accepted, event(accepted, "440100", { type: "CaseResumed", note: "" })),
+      () => new WorkCalendar({ holidays: [], workdays: [], covers: [2026] }).addWorkingDays("2026-12-30", 5),
+    ]) {
+      try {
+        attempt();
       } catch (err) {
         issues.push(...(err as XrError).details.map((d) => d.issue));
       }

@@ -234,6 +234,11 @@ export function busBehaviour(transport: string, makeBus: BusFactory): void {
         clock: { now: () => new Date() },
         ids,
         calendar: new WorkCalendar({ holidays: [], workdays: [] }),
+        clockRules: {
+          calendar: new WorkCalendar({ holidays: [], workdays: [] }),
+          acceptDays: () => 5,
+          yellowDays: 2,
+        },
         log: createLogger("silent"),
         outboxChanged: () => undefined,
         changes: new CaseChanges(),

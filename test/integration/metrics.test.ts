@@ -134,6 +134,41 @@ describe("metrics: one case across two cities", function () {
     }
   });
 
+  it("shows open cases per 电子监察 light, and logs one alert (no personal data) when a case turns red (issue 17)", async () => {
+    // Scrapes within a second share one ledger read (the test before looked a year ahead): wait for today's.
+    const today = await eventually(async () => {
+      const x = await settled(gz);
+      return x.value("xr_cases_by_light", { light: "GREEN" }) === 1 ? x : undefined;
+    }, "today's lights");
+    expect(today.series("xr_cases_by_light")).to.deep.equal([
+      [{ light: "GREEN" }, 1],
+      [{ light: "RED" }, 0],
+      [{ light: "YELLOW" }, 0],
+    ]);
+    const clock = gz.context.clock as { now: () => Date };
+    const real = clock.now;
+    const alerts = () => t.logs.filter((l) => l.alert === "case-overdue" && l.region === GZ);
+    expect(alerts()).to.have.length(0);
+    clock.now = () => new Date(Date.now() + 366 * 86_400_000);
+    try {
+      const s = await eventually(async () => {
+        const x = await scrape(root(gz));
+        return x.value("xr_cases_by_light", { light: "RED" }) === 1 ? x : undefined;
+      }, "the case to count as red");
+      expect(s.value("xr_cases_by_light", { light: "GREEN" })).to.equal(0);
+      await gz.timeLimits.sweep();
+      await gz.timeLimits.sweep();
+    } finally {
+      clock.now = real;
+    }
+    await gz.timeLimits.sweep();
+    const [alert, ...more] = alerts();
+    expect(more, "one alert per case, not per sweep").to.have.length(0);
+    expect(alert).to.include({ level: 40, caseId, matterCode: "XR-SB-001", handlingRegion: GZ });
+    expect(alert?.dueOn).to.match(/^\d{4}-\d{2}-\d{2}$/);
+    expect(JSON.stringify(alert)).not.to.match(/applicant|idNumber|mobile|name"/);
+  });
+
   it("shows consumer lag while the inbox is paused, then a refused envelope as a dead letter", async () => {
     await gz.pauseInbox();
     try {
@@ -175,6 +210,7 @@ describe("metrics: one case across two cities", function () {
     expect(names).to.include.members([
       "xr_cases",
       "xr_cases_overdue",
+      "xr_cases_by_light",
       "xr_outbox_backlog",
       "xr_parked_events",
       "xr_consumer_lag",

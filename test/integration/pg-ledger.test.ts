@@ -7,6 +7,7 @@ import { expect } from "chai";
 import pg from "pg";
 import { firstBreak } from "../../gateway/audit/chain.js";
 import { answeredCaseToJson } from "../../gateway/codec/json.js";
+import type { CaseClock } from "../../gateway/domain/deadline.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { Commit } from "../../gateway/ports/store.js";
 import { PgLedger } from "../../gateway/store/pg/ledger.js";
@@ -16,6 +17,29 @@ import { personCase } from "../helpers/cases.js";
 import { testCipher } from "../helpers/cipher.js";
 import { describePostgres, dropSchemas, postgresUrl, testSchema } from "../helpers/postgres.js";
 import { storeBehaviour } from "./store-behaviour.js";
+
+const clockedCase = personCase({
+  caseId: "COLS",
+  version: 1,
+  status: "ACCEPTED",
+  clock: {
+    acceptDays: 5,
+    arrivedOn: "2026-11-02",
+    acceptedOn: "2026-11-12",
+    decidedOn: null,
+    stage: "decide",
+    dueOn: "2026-12-03",
+    warnOn: "2026-12-01",
+    stoppedOn: null,
+    stoppedFor: null,
+    suspendedDays: 2,
+    lateDays: 3,
+    breach: { on: "2026-11-10", days: 3, stage: "accept" },
+    decideDays: null,
+  },
+});
+const CLOCK_SELECT = `SELECT matter_code, intake_region, handling_region, arrived_on, accepted_on, decided_on, due_on,
+  breach_on, breach_days, breach_stage, suspended_days, decide_days FROM cases WHERE case_id = 'COLS'`;
 
 describePostgres("PostgreSQL ledger", () => {
   const schemas: string[] = [];
@@ -55,6 +79,39 @@ describePostgres("PostgreSQL ledger", () => {
     peer: "440100",
     at: "2026-11-26T01:00:00.000Z",
     value: new TextEncoder().encode(eventId),
+  });
+
+  it("writes the case's clock as plain columns with the case, and again on update (issue 17)", async () => {
+    const schema = testSchema();
+    const ledger = await open(schema);
+    await ledger.commit({ state: clockedCase, expectedVersion: 0, events: [], outbox: [] });
+    const read = () => queryRows(CLOCK_SELECT.replace("FROM cases", `FROM ${schema}.cases`));
+    expect(await read()).to.deep.equal([
+      {
+        matter_code: "XR-SB-001",
+        intake_region: "430100",
+        handling_region: "440100",
+        arrived_on: "2026-11-02",
+        accepted_on: "2026-11-12",
+        decided_on: null,
+        due_on: "2026-12-03",
+        breach_on: "2026-11-10",
+        breach_days: 3,
+        breach_stage: "accept",
+        suspended_days: 2,
+        decide_days: null,
+      },
+    ]);
+    const decided = {
+      ...clockedCase,
+      version: 2,
+      status: "DECIDED" as const,
+      clock: { ...(clockedCase.clock as CaseClock), stage: null, decidedOn: "2026-12-04", decideDays: 22 },
+    };
+    await ledger.commit({ state: decided, expectedVersion: 1, events: [], outbox: [] });
+    const [row] = await read();
+    expect(row).to.include({ decided_on: "2026-12-04", decide_days: 22, breach_on: "2026-11-10" });
+    await ledger.close();
   });
 
   describe("group commit", () => {

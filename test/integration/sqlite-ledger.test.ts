@@ -20,7 +20,54 @@ storeBehaviour(
   async () => new SqliteLedger({ path: join(dir, `ledger-${i++}.db`), cipher: testCipher() }),
 );
 
+const clockedCase = personCase({
+  caseId: "COLS",
+  version: 1,
+  status: "ACCEPTED",
+  clock: {
+    acceptDays: 5,
+    arrivedOn: "2026-11-02",
+    acceptedOn: "2026-11-12",
+    decidedOn: null,
+    stage: "decide",
+    dueOn: "2026-12-03",
+    warnOn: "2026-12-01",
+    stoppedOn: null,
+    stoppedFor: null,
+    suspendedDays: 2,
+    lateDays: 3,
+    breach: { on: "2026-11-10", days: 3, stage: "accept" },
+    decideDays: null,
+  },
+});
+const CLOCK_SELECT = `SELECT matter_code, intake_region, handling_region, arrived_on, accepted_on, decided_on, due_on,
+  breach_on, breach_days, breach_stage, suspended_days, decide_days FROM cases WHERE case_id = 'COLS'`;
+
 describe("SQLite ledger file", () => {
+  it("writes the case's clock as plain columns with the case (issue 17)", async () => {
+    const path = join(dir, "clock-columns.db");
+    const ledger = new SqliteLedger({ path, cipher: testCipher() });
+    await ledger.commit({ state: clockedCase, expectedVersion: 0, events: [], outbox: [] });
+    await ledger.close();
+    const db = new Database(path, { readonly: true });
+    const row = db.prepare(CLOCK_SELECT).get();
+    db.close();
+    expect(row).to.deep.equal({
+      matter_code: "XR-SB-001",
+      intake_region: "430100",
+      handling_region: "440100",
+      arrived_on: "2026-11-02",
+      accepted_on: "2026-11-12",
+      decided_on: null,
+      due_on: "2026-12-03",
+      breach_on: "2026-11-10",
+      breach_days: 3,
+      breach_stage: "accept",
+      suspended_days: 2,
+      decide_days: null,
+    });
+  });
+
   it("keeps what was written across close and reopen, and migrates once", async () => {
     const path = join(dir, "reopen.db");
     const a = new SqliteLedger({ path, cipher: testCipher() });

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { firstBreak, GENESIS } from "../../gateway/audit/chain.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import type { Checkpoint } from "../../gateway/domain/checkpoint.js";
+import type { CaseClock } from "../../gateway/domain/deadline.js";
 import type { XrError } from "../../gateway/domain/errors.js";
 import type { SessionStore } from "../../gateway/ports/sessions.js";
 import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
@@ -281,6 +282,8 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore & S
         outboxBacklog: 2,
         parked: 1,
         overdue: 1,
+        // Neither case has a clock (they predate issue 17's model): no light.
+        lights: { GREEN: 0, YELLOW: 0, RED: 0 },
       });
       const out = await store.pendingOutbox(10);
       await store.markPublished(
@@ -289,6 +292,81 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore & S
       );
       expect((await store.stats("2026-06-01")).casesByStatus).to.deep.equal({ FORWARDED: 1, ACCEPTED: 1 });
       expect((await store.stats("2026-06-01")).outboxBacklog).to.equal(0);
+    });
+
+    it("keeps each case's clock in its columns: lights counted, red alerted once, overdue by the clock (issue 17)", async () => {
+      const clock = (o: Partial<CaseClock>): CaseClock => ({
+        acceptDays: 5,
+        arrivedOn: "2026-11-02",
+        acceptedOn: "2026-11-02",
+        decidedOn: null,
+        stage: "decide",
+        dueOn: "2026-11-23",
+        warnOn: "2026-11-19",
+        stoppedOn: null,
+        stoppedFor: null,
+        suspendedDays: 0,
+        lateDays: 0,
+        breach: null,
+        decideDays: null,
+        ...o,
+      });
+      const clocked = (
+        caseId: string,
+        version: number,
+        status: CaseState["status"],
+        k: Partial<CaseClock>,
+      ) => ({
+        ...commitFor(caseId, version),
+        state: { ...caseState(caseId, version, status), clock: clock(k) },
+      });
+      await store.commit(clocked("K1", 1, "ACCEPTED", {}));
+      await store.commit(
+        clocked("K2", 1, "ACCEPTED", {
+          acceptedOn: "2026-11-12",
+          dueOn: "2026-12-03",
+          warnOn: "2026-12-01",
+          breach: { on: "2026-11-10", days: 3, stage: "accept" },
+        }),
+      );
+      await store.commit(
+        clocked("K3", 1, "DECIDED", { stage: null, decidedOn: "2026-11-20", decideDays: 14 }),
+      );
+      // Stopped (补正) on 2026-11-18: its light stays as of that day.
+      await store.commit(
+        clocked("K4", 1, "SUPPLEMENT_REQUESTED", { stoppedOn: "2026-11-18", stoppedFor: "SUPPLEMENT" }),
+      );
+      expect((await store.stats("2026-11-18")).lights).to.deep.equal({ GREEN: 2, YELLOW: 0, RED: 1 });
+      expect((await store.stats("2026-11-20")).lights).to.deep.equal({ GREEN: 1, YELLOW: 1, RED: 1 });
+      expect((await store.stats("2026-11-24")).lights).to.deep.equal({ GREEN: 1, YELLOW: 0, RED: 2 });
+      const ids = async (f: Parameters<LedgerStore["listCases"]>[0]) =>
+        (await store.listCases(f)).map((c) => c.caseId).sort();
+      expect(await ids({ overdueOn: "2026-11-20", limit: 10, offset: 0 })).to.deep.equal(["K2"]);
+      expect(await ids({ overdueOn: "2026-11-24", limit: 10, offset: 0 })).to.deep.equal(["K1", "K2"]);
+
+      const red = await store.markRed("2026-11-20");
+      expect(red).to.deep.equal([
+        {
+          caseId: "K2",
+          matterCode: "XR-SB-001",
+          handlingRegion: "440100",
+          dueOn: "2026-12-03",
+          breachDays: 3,
+        },
+      ]);
+      expect(await store.markRed("2026-11-20")).to.deep.equal([]);
+      // Writing the case again does not make it alert again.
+      await store.commit(
+        clocked("K2", 2, "ACCEPTED", { breach: { on: "2026-11-10", days: 4, stage: "accept" } }),
+      );
+      expect((await store.markRed("2026-11-24")).map((r) => r.caseId)).to.deep.equal(["K1"]);
+      expect(await store.markRed("2026-11-25")).to.deep.equal([]);
+      // The breach stays readable from the sealed body as well.
+      expect((await store.getCase("K2"))?.clock?.breach).to.deep.equal({
+        on: "2026-11-10",
+        days: 4,
+        stage: "accept",
+      });
     });
 
     it("keeps the page's sessions until they expire, end, or their token is revoked", async () => {

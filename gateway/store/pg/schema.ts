@@ -118,4 +118,27 @@ export const PG_MIGRATIONS: readonly string[] = [
      partner text PRIMARY KEY,
      seq bigint NOT NULL
    );`,
+  // 8 (issue 17): each case's clock as plain, non-personal, indexed columns (store/sql/cases.ts), written
+  // with the case. Rows written before stay NULL until their case's next write (the body is sealed, so no
+  // backfill here); `deadline` still answers for them.
+  `ALTER TABLE cases ADD COLUMN matter_code text;
+   ALTER TABLE cases ADD COLUMN intake_region text;
+   ALTER TABLE cases ADD COLUMN handling_region text;
+   ALTER TABLE cases ADD COLUMN arrived_on text;
+   ALTER TABLE cases ADD COLUMN accepted_on text;
+   ALTER TABLE cases ADD COLUMN decided_on text;
+   ALTER TABLE cases ADD COLUMN due_on text;
+   ALTER TABLE cases ADD COLUMN warn_on text;
+   ALTER TABLE cases ADD COLUMN stopped_on text;
+   ALTER TABLE cases ADD COLUMN breach_on text;
+   ALTER TABLE cases ADD COLUMN breach_days integer;
+   ALTER TABLE cases ADD COLUMN breach_stage text;
+   ALTER TABLE cases ADD COLUMN suspended_days integer;
+   ALTER TABLE cases ADD COLUMN decide_days integer;
+   ALTER TABLE cases ADD COLUMN red_alerted_on text;
+   CREATE INDEX cases_matter_arrived ON cases (matter_code, arrived_on);
+   CREATE INDEX cases_handling_arrived ON cases (handling_region, arrived_on);
+   CREATE INDEX cases_intake_arrived ON cases (intake_region, arrived_on);
+   CREATE INDEX cases_decided ON cases (decided_on);
+   CREATE INDEX cases_due ON cases (due_on) WHERE decided_on IS NULL;`,
 ];

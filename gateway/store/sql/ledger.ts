@@ -20,6 +20,7 @@ import type {
   OutboxRecord,
   ParkedEvent,
   ParkResult,
+  RedCase,
 } from "../../ports/store.js";
 import { type AtRestError, alerting, type DataCipher } from "../../security/cipher.js";
 import {
@@ -36,7 +37,7 @@ import {
   type ParkedRow,
   parkedFromRow,
 } from "../rows.js";
-import { CASES, countsArgs, listCasesQuery } from "./cases.js";
+import { CASES, countsArgs, listCasesQuery, markRedArgs } from "./cases.js";
 import {
   CHECKPOINTS,
   type CheckpointRow,
@@ -197,7 +198,8 @@ export abstract class SqlLedger implements LedgerStore, SessionStore {
   }
 
   async stats(today: string): Promise<LedgerStats> {
-    type Counts = { outbox: number | string; parked: number | string; overdue: number | string };
+    type N = number | string;
+    type Counts = { outbox: N; parked: N; overdue: N; red: N; yellow: N; lit: N };
     const [byStatus, [counts]] = await Promise.all([
       this.#sql.query<{ status: string; n: number | string }>(CASES.byStatus),
       this.#sql.query<Counts>(CASES.counts, countsArgs(today)),
@@ -207,7 +209,31 @@ export abstract class SqlLedger implements LedgerStore, SessionStore {
       outboxBacklog: Number(counts?.outbox ?? 0),
       parked: Number(counts?.parked ?? 0),
       overdue: Number(counts?.overdue ?? 0),
+      lights: {
+        RED: Number(counts?.red ?? 0),
+        YELLOW: Number(counts?.yellow ?? 0),
+        GREEN: Number(counts?.lit ?? 0) - Number(counts?.red ?? 0) - Number(counts?.yellow ?? 0),
+      },
     };
+  }
+
+  async markRed(today: string): Promise<RedCase[]> {
+    type Row = {
+      case_id: string;
+      matter_code: string;
+      handling_region: string;
+      due_on: string;
+      breach_days: N;
+    };
+    type N = number | string | null;
+    const rows = await this.#sql.query<Row>(CASES.markRed, markRedArgs(today));
+    return rows.map((r) => ({
+      caseId: r.case_id,
+      matterCode: r.matter_code,
+      handlingRegion: r.handling_region,
+      dueOn: r.due_on,
+      breachDays: Number(r.breach_days ?? 0),
+    }));
   }
 
   async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {

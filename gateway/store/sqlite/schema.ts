@@ -117,4 +117,27 @@ export const MIGRATIONS: readonly string[] = [
      partner TEXT PRIMARY KEY,
      seq INTEGER NOT NULL
    );`,
+  // 10 (issue 17): each case's clock as plain, non-personal, indexed columns (store/sql/cases.ts), written
+  // with the case. Rows written before stay NULL until their case's next write (the body is sealed, so no
+  // backfill here); `deadline` still answers for them.
+  `ALTER TABLE cases ADD COLUMN matter_code TEXT;
+   ALTER TABLE cases ADD COLUMN intake_region TEXT;
+   ALTER TABLE cases ADD COLUMN handling_region TEXT;
+   ALTER TABLE cases ADD COLUMN arrived_on TEXT;
+   ALTER TABLE cases ADD COLUMN accepted_on TEXT;
+   ALTER TABLE cases ADD COLUMN decided_on TEXT;
+   ALTER TABLE cases ADD COLUMN due_on TEXT;
+   ALTER TABLE cases ADD COLUMN warn_on TEXT;
+   ALTER TABLE cases ADD COLUMN stopped_on TEXT;
+   ALTER TABLE cases ADD COLUMN breach_on TEXT;
+   ALTER TABLE cases ADD COLUMN breach_days INTEGER;
+   ALTER TABLE cases ADD COLUMN breach_stage TEXT;
+   ALTER TABLE cases ADD COLUMN suspended_days INTEGER;
+   ALTER TABLE cases ADD COLUMN decide_days INTEGER;
+   ALTER TABLE cases ADD COLUMN red_alerted_on TEXT;
+   CREATE INDEX cases_matter_arrived ON cases(matter_code, arrived_on);
+   CREATE INDEX cases_handling_arrived ON cases(handling_region, arrived_on);
+   CREATE INDEX cases_intake_arrived ON cases(intake_region, arrived_on);
+   CREATE INDEX cases_decided ON cases(decided_on);
+   CREATE INDEX cases_due ON cases(due_on) WHERE decided_on IS NULL;`,
 ];

@@ -20,6 +20,7 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   // gRPC has no media types of its own; listed after INVALID_ARGUMENT, so that code reads back as itself.
   UNSUPPORTED_MEDIA_TYPE: status.INVALID_ARGUMENT,
   DATA_LOSS: status.DATA_LOSS,
+  CALENDAR_UNCOVERED: status.FAILED_PRECONDITION,
 };
 
 /** Our code of a gRPC status (for errors a partner gateway returned). */

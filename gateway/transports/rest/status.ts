@@ -17,4 +17,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INTERNAL: 500,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DATA_LOSS: 500,
+  CALENDAR_UNCOVERED: 503,
 };

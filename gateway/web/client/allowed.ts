@@ -9,8 +9,11 @@ import type { EventPayload } from "../../domain/events.js";
 import { applyEvent } from "../../domain/lifecycle.js";
 import type { CaseJson } from "./types.js";
 
-/** Actions the page offers (多地联办 subtasks are left to partner systems for now). */
-export type PageAction = Exclude<ActionType, "assign-subtask" | "complete-subtask">;
+/**
+ * Actions the page offers (多地联办 subtasks are left to partner systems for now; 特别程序 suspend and
+ * resume are REST-only so far, issue 17).
+ */
+export type PageAction = Exclude<ActionType, "assign-subtask" | "complete-subtask" | "suspend" | "resume">;
 
 /** A stand-in event per action: only its type and the fields the lifecycle looks at matter. */
 const PROBES: Readonly<Record<PageAction, (c: CaseJson) => EventPayload>> = {

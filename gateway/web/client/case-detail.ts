@@ -7,6 +7,7 @@
 import type { EventPayload, EventType } from "../../domain/events.js";
 import { api } from "./api.js";
 import { actionForms } from "./case-actions.js";
+import { lightBadge } from "./case-list.js";
 import { byId, fill, follow, h, term } from "./dom.js";
 import {
   cstTime,
@@ -18,6 +19,7 @@ import {
   routeLabel,
   STATUS_LABELS,
 } from "./labels.js";
+import { SUSPENSION_LABELS } from "./messages.js";
 import type { CaseJson, EventJson, MatterJson } from "./types.js";
 
 /** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
@@ -31,6 +33,21 @@ function applicantText(c: CaseJson): string {
   return "person" in c.applicant
     ? `${c.applicant.person.name}（${masked(c.applicant.person.idNumber)}）`
     : `${c.applicant.organization.name}（${c.applicant.organization.creditCode}）`;
+}
+
+/** The clock in a clerk's words: the running stage's due date, stops and a recorded breach (issue 17). */
+function clockText(c: CaseJson): string {
+  const k = c.clock;
+  if (k === undefined) return c.overdue ? "" : "—";
+  const parts: string[] = [];
+  if (k.stage) parts.push(`${k.stage === "accept" ? "受理" : "办结"}时限 ${k.dueOn ?? ""}`);
+  if (k.stoppedOn) parts.push(`${SUSPENSION_LABELS[k.stoppedFor ?? ""] ?? ""}中止计时（自 ${k.stoppedOn}）`);
+  if (k.suspendedDays > 0) parts.push(`已中止 ${k.suspendedDays} 个工作日`);
+  if (k.breach) {
+    const stage = k.breach.stage === "accept" ? "受理" : "办结";
+    parts.push(`${stage}超期 ${k.breach.days} 个工作日（自 ${k.breach.on}）`);
+  }
+  return parts.join("；");
 }
 
 function renderSummary(c: CaseJson): void {
@@ -47,8 +64,8 @@ function renderSummary(c: CaseJson): void {
       "办结期限",
       h("span", { id: "case-deadline" }, c.deadline),
       ` （承诺 ${c.promisedDays} 个工作日）`,
-      c.overdue ? h("span", { class: "badge" }, "超期") : null,
     ),
+    ...term("时限", h("span", { id: "case-light" }, clockText(c), lightBadge(c))),
     ...term(
       "送达方式",
       DELIVERY_LABELS[d.method],

@@ -6,7 +6,22 @@ import type { CaseStatus } from "../../domain/case.js";
 import { api } from "./api.js";
 import { byId, fill, follow, h } from "./dom.js";
 import { holderLabel, regionLabel, routeLabel, STATUS_LABELS } from "./labels.js";
+import { LIGHT_LABELS } from "./messages.js";
 import type { CaseJson, RegionJson } from "./types.js";
+
+/**
+ * The 电子监察 light of an open case (正常/预警/超期, issue 17); a case without a clock (filed before
+ * clocks existed) shows 超期 when overdue, as before.
+ */
+export function lightBadge(c: CaseJson): HTMLElement | null {
+  const light = c.light ?? (c.overdue ? "RED" : undefined);
+  if (light === undefined) return null;
+  return h(
+    "span",
+    { class: `badge light light-${light.toLowerCase()}`, "data-light": light },
+    LIGHT_LABELS[light],
+  );
+}
 
 async function load(): Promise<void> {
   const params = new URLSearchParams();
@@ -28,7 +43,7 @@ async function load(): Promise<void> {
         h("td", {}, routeLabel(c)),
         h("td", { class: "status" }, STATUS_LABELS[c.status]),
         h("td", { class: "held-by" }, holderLabel(c)),
-        h("td", { class: "deadline" }, c.deadline, c.overdue ? h("span", { class: "badge" }, "超期") : null),
+        h("td", { class: "deadline" }, c.deadline, lightBadge(c)),
       ),
     ),
   );

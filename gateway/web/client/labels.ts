@@ -26,6 +26,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   WithdrawalRequested: "申请撤回",
   WithdrawalConfirmed: "确认撤回",
   WithdrawalRefused: "不予撤回",
+  CaseSuspended: "特别程序，时限中止",
+  CaseResumed: "特别程序结束，时限恢复",
 };
 
 const regionNames = new Map<string, string>();

@@ -60,7 +60,27 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [/^a withdrawal request is pending$/, "申请人已申请撤回：须由办理地先确认撤回或不予撤回"],
   [/^no withdrawal request is pending$/, "没有待答复的撤回申请"],
+  // domain/lifecycle.ts and domain/calendar.ts: time limits (issue 17)
+  [/^the case is suspended$/, "特别程序进行中，时限已中止：请先恢复计时"],
+  [/^the case is not suspended$/, "该件未在特别程序中"],
+  [/^no holiday data for (\d{4})$/, "节假日数据缺少 $1 年，无法计算时限：请联系管理员按国务院办公厅通知更新"],
 ];
+
+/** The 电子监察 lights as the page names them (issue 17). */
+export const LIGHT_LABELS: Readonly<Record<"GREEN" | "YELLOW" | "RED", string>> = {
+  GREEN: "正常",
+  YELLOW: "预警",
+  RED: "超期",
+};
+
+/** The 特别程序 kinds as the page names them (issue 17). */
+export const SUSPENSION_LABELS: Readonly<Record<string, string>> = {
+  HEARING: "听证",
+  INSPECTION: "现场核查",
+  EXPERT_REVIEW: "专家评审",
+  PUBLIC_NOTICE: "公示",
+  SUPPLEMENT: "补正",
+};
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
 export function zhIssue(issue: string): string {

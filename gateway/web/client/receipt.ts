@@ -39,7 +39,7 @@ export async function showReceipt(caseId: string, known?: CaseJson): Promise<voi
     ...applicantLines(c),
     ...term("收件时间", cstTime(c.submittedAt)),
     ...term("承诺时限", `${c.promisedDays} 个工作日`),
-    ...term("办结期限", h("strong", { id: "receipt-deadline" }, c.deadline)),
+    ...term("办结期限", h("strong", { id: "receipt-deadline" }, c.deadline || "受理后计算")),
     ...term("送达方式", delivery),
   );
   byId("receipt-count").textContent = String(c.materials.length);

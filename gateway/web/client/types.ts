@@ -1,9 +1,11 @@
 /**
  * What the page reads from the REST API, typed from the domain so a renamed
  * field fails to compile here too. JSON differs from the domain only where
- * codec/json.ts says: 64-bit sizes as strings, plus `overdue` and `heldBy`.
+ * codec/json.ts says: 64-bit sizes as strings, plus `overdue`, `heldBy` and `light`; the clock's dates not
+ * known yet are absent rather than null.
  */
 import type { CaseState, Material } from "../../domain/case.js";
+import type { Light } from "../../domain/deadline.js";
 import type { EventType } from "../../domain/events.js";
 import type { Matter } from "../../domain/matter.js";
 
@@ -15,6 +17,8 @@ export type CaseJson = Omit<CaseState, "materials"> & {
   readonly materials: readonly MaterialJson[];
   readonly overdue: boolean;
   readonly heldBy: string;
+  /** 电子监察 light of an open case (issue 17); absent once closed or for a case without a clock. */
+  readonly light?: Light;
 };
 
 /** `xr.v1.CaseEvent` as JSON: the payload sits under its lowerCamelCase type name. */
