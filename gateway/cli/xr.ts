@@ -8,10 +8,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../config/load.js";
-import { readYaml } from "../config/read-yaml.js";
-import { holidaysFile } from "../config/schemas.js";
 import { tokenHash } from "../config/staff.js";
-import { calendarRunway, cstDate, WorkCalendar } from "../domain/calendar.js";
 import { partnersOf } from "../domain/matter.js";
 import { ROLES } from "../domain/staff.js";
 import { PROJECT_ROOT } from "../paths.js";
@@ -24,6 +21,7 @@ import { regionSchemas } from "../store/pg/schemas.js";
 import { provisionAcls, provisionTopics, regionAcls } from "../transports/kafka/provision.js";
 import { registerAdapterCommands } from "./adapter-commands.js";
 import { registerAuditCommands } from "./audit-commands.js";
+import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerLedgerCommands } from "./ledger-commands.js";
 
 /** Commander names the option and the value; this says what was wrong with it. */
@@ -188,42 +186,8 @@ staffCmd
     );
   });
 
-const calendarCmd = program
-  .command("calendar")
-  .description("the holiday calendar time limits are counted on");
-calendarCmd
-  .command("check")
-  .description(
-    "say which years config/holidays.yaml covers and until when; exit 1 when a year needed within --warn-days is missing",
-  )
-  .option("--config <dir>", "configuration directory (default: config/)")
-  .option("--today <date>", "count from this day (YYYY-MM-DD, default: today in China Standard Time)")
-  .option("--warn-days <n>", "how far ahead a year must be covered", positiveInt, 60)
-  .action((o) => {
-    const file = join(resolve(String(o.config ?? join(PROJECT_ROOT, "config"))), "holidays.yaml");
-    const problems: string[] = [];
-    const data = readYaml(file, holidaysFile, problems);
-    if (!data) return program.error(`xr calendar check: ${problems.join("; ")}`);
-    if (o.today && !/^\d{4}-\d{2}-\d{2}$/.test(String(o.today))) program.error("--today must be YYYY-MM-DD");
-    const today = String(o.today ?? cstDate(new Date()));
-    const calendar = new WorkCalendar({
-      holidays: data.holidays.map((h) => h.date),
-      workdays: data.workdays.map((w) => w.date),
-      covers: data.covers,
-    });
-    const r = calendarRunway(calendar, today, Number(o.warnDays));
-    process.stdout.write(
-      `covers  ${r.covers.join(", ")} (until ${r.coveredUntil}, ${r.daysLeft} days from ${today})\n`,
-    );
-    if (r.missingSoon.length > 0) {
-      process.stdout.write(
-        `MISSING ${r.missingSoon.join(", ")}: needed within ${o.warnDays} days; add the State Council's arrangement (国务院办公厅 部分节假日安排) to ${file} and its year to covers\n`,
-      );
-    } else {
-      process.stdout.write(`ok      every year needed within ${o.warnDays} days is covered\n`);
-    }
-    process.exitCode = r.missingSoon.length > 0 ? 1 : 0;
-  });
+registerCalendarCommands(program);
+
 const dataDirOf = (o: { dataDir?: string }) =>
   o.dataDir ?? process.env.XR_DATA_DIR ?? join(PROJECT_ROOT, "data");
 /**

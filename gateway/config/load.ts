@@ -84,12 +84,14 @@ export interface CitySystemConfig {
 
 /**
  * Loads the federation from `configDir` and the adapters of the `hosted`
- * regions (default: every member) from `adaptersDir`.
+ * regions (default: every member) from `adaptersDir`; the holiday calendar
+ * from `holidaysPath` (default `<configDir>/holidays.yaml`).
  */
 export async function loadConfig(
   configDir: string,
   adaptersDir: string,
   hosted?: readonly string[],
+  holidaysPath: string = join(configDir, "holidays.yaml"),
 ): Promise<LoadedConfig> {
   const problems: string[] = [];
   const fedFile = join(configDir, "federation.yaml");
@@ -98,13 +100,13 @@ export async function loadConfig(
   const matters = readYaml(mattersPath, mattersFile, problems);
   const agreementsPath = join(configDir, "agreements.yaml");
   const agreements = readYaml(agreementsPath, agreementsFile, problems);
-  const holidays = readYaml(join(configDir, "holidays.yaml"), holidaysFile, problems);
+  const holidays = readYaml(holidaysPath, holidaysFile, problems);
   if (!fed || !matters || !agreements || !holidays) throw new ConfigError(problems);
 
   for (const entry of [...holidays.holidays, ...holidays.workdays]) {
     if (!holidays.covers.includes(Number(entry.date.slice(0, 4)))) {
       problems.push(
-        `${join(configDir, "holidays.yaml")}: ${entry.date} lies outside covers (${holidays.covers.join(", ")})`,
+        `${holidaysPath}: ${entry.date} lies outside covers (${holidays.covers.join(", ")})`,
       );
     }
   }

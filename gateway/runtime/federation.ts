@@ -56,6 +56,11 @@ export interface FederationOptions {
    * believed, as a number of hops or a list of addresses and subnets (express's `trust proxy`); absent = none.
    */
   readonly trustProxy?: number | readonly string[];
+  /**
+   * XR_HOLIDAYS_FILE: the holiday calendar time limits are counted on (default `<configDir>/holidays.yaml`),
+   * for a province that keeps one calendar file for all its gateways.
+   */
+  readonly holidaysFile?: string;
   readonly log: Logger;
 }
 
@@ -124,6 +129,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, log: Logger): FederationO
     ...(sessionTimeout ? { kafkaSessionTimeoutMs: Number(sessionTimeout) } : {}),
     ...(env.XR_KEYS_DIR ? { keysDir: env.XR_KEYS_DIR } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
+    ...(env.XR_HOLIDAYS_FILE ? { holidaysFile: env.XR_HOLIDAYS_FILE } : {}),
     env,
     log,
   };
@@ -157,7 +163,7 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): number | 
 
 /** Loads the configuration and starts every hosted region. */
 export async function startFederation(o: FederationOptions): Promise<FederationHandle> {
-  const config = await loadConfig(o.configDir, o.adaptersDir, o.regions);
+  const config = await loadConfig(o.configDir, o.adaptersDir, o.regions, o.holidaysFile);
   const hosted = config.hosted;
   const bus: Bus =
     o.kafkaBrokers && o.kafkaBrokers.length > 0

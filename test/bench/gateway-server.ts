@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { startFederation } from "../../gateway/runtime/federation.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
 import { seedPartnerCatalogs } from "../helpers/gateway-process.js";
+import { TEST_HOLIDAYS } from "../helpers/test-calendar.js";
 import { announce, onShutdown } from "./child.js";
 
 const INTAKE_REGION = "430100";
@@ -26,6 +27,7 @@ if (!dataDir) {
 // first pull would have left them.
 await seedPartnerCatalogs(INTAKE_REGION, dataDir);
 const fed = await startFederation({
+  holidaysFile: TEST_HOLIDAYS,
   configDir: join(PROJECT_ROOT, "config"),
   adaptersDir: join(PROJECT_ROOT, "adapters"),
   dataDir,

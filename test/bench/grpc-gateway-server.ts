@@ -11,6 +11,7 @@ import { startFederation } from "../../gateway/runtime/federation.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
 import { pensionTransfer, uploadFixtureMaterials } from "../helpers/fixtures.js";
 import { registerRegionUrl } from "../helpers/staff.js";
+import { TEST_HOLIDAYS } from "../helpers/test-calendar.js";
 import { announce, onShutdown } from "./child.js";
 
 const dataDir = process.env.BENCH_DATA_DIR;
@@ -19,6 +20,7 @@ if (!dataDir) {
   process.exit(2);
 }
 const fed = await startFederation({
+  holidaysFile: TEST_HOLIDAYS,
   configDir: join(PROJECT_ROOT, "config"),
   adaptersDir: join(PROJECT_ROOT, "adapters"),
   dataDir,

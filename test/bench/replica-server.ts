@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../gateway/paths.js";
 import { startFederation } from "../../gateway/runtime/federation.js";
 import { createLogger } from "../../gateway/runtime/logger.js";
+import { TEST_HOLIDAYS } from "../helpers/test-calendar.js";
 import { announce, onShutdown } from "./child.js";
 
 const INTAKE_REGION = "430100";
@@ -22,6 +23,7 @@ if (!dataDir || !databaseUrl || !brokers) {
 }
 
 const fed = await startFederation({
+  holidaysFile: TEST_HOLIDAYS,
   configDir: join(PROJECT_ROOT, "config"),
   adaptersDir: join(PROJECT_ROOT, "adapters"),
   dataDir,

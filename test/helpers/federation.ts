@@ -17,6 +17,7 @@ import type { EmbeddedBus } from "../../gateway/transports/embedded/bus.js";
 import { uploadFixtureMaterials } from "./fixtures.js";
 import { captureLog } from "./log-scan.js";
 import { authFor, registerRegionUrl } from "./staff.js";
+import { TEST_HOLIDAYS } from "./test-calendar.js";
 
 /** A test federation with helpers. */
 export interface TestFederation {
@@ -38,6 +39,7 @@ export async function startTestFederation(
   const logs: Array<Record<string, unknown>> = [];
   const sink = logSink(logs);
   const fed = await startFederation({
+    holidaysFile: TEST_HOLIDAYS,
     configDir: join(PROJECT_ROOT, "config"),
     adaptersDir: join(PROJECT_ROOT, "adapters"),
     dataDir,

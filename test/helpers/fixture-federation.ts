@@ -10,6 +10,7 @@ import { createLogger } from "../../gateway/runtime/logger.js";
 import { logSink } from "./federation.js";
 import type { RegionFixture } from "./region-fixture.js";
 import { registerRegionUrl } from "./staff.js";
+import { TEST_HOLIDAYS } from "./test-calendar.js";
 
 /** A running fixture federation. */
 export interface FixtureFederation {
@@ -28,6 +29,7 @@ export async function startFixtureFederation(
   const logs: Array<Record<string, unknown>> = [];
   const sink = logSink(logs);
   const fed = await startFederation({
+    holidaysFile: TEST_HOLIDAYS,
     configDir: fx.configDir,
     adaptersDir: fx.adaptersDir,
     dataDir,

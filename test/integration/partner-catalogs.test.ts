@@ -13,6 +13,7 @@ import { createLogger } from "../../gateway/runtime/logger.js";
 import { call, logSink } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { registerRegionUrl } from "../helpers/staff.js";
+import { TEST_HOLIDAYS } from "../helpers/test-calendar.js";
 
 describe("partners' catalogs in the ledger", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "xr-partner-catalogs-"));
@@ -20,6 +21,7 @@ describe("partners' catalogs in the ledger", () => {
 
   const start = async (regions: string[], logs: Array<Record<string, unknown>>) => {
     const fed = await startFederation({
+      holidaysFile: TEST_HOLIDAYS,
       configDir: join(PROJECT_ROOT, "config"),
       adaptersDir: join(PROJECT_ROOT, "adapters"),
       dataDir,
@@ -80,6 +82,7 @@ describe("partners' catalogs in the ledger", () => {
     this.timeout(60_000);
     const fresh = mkdtempSync(join(tmpdir(), "xr-partner-catalogs-fresh-"));
     const fed = await startFederation({
+      holidaysFile: TEST_HOLIDAYS,
       configDir: join(PROJECT_ROOT, "config"),
       adaptersDir: join(PROJECT_ROOT, "adapters"),
       dataDir: fresh,
@@ -114,6 +117,7 @@ describe("partners' catalogs in the ledger", () => {
     this.timeout(60_000);
     const fresh = mkdtempSync(join(tmpdir(), "xr-partner-catalogs-none-"));
     const fed = await startFederation({
+      holidaysFile: TEST_HOLIDAYS,
       configDir: join(PROJECT_ROOT, "config"),
       adaptersDir: join(PROJECT_ROOT, "adapters"),
       dataDir: fresh,

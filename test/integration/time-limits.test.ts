@@ -8,6 +8,7 @@ import type { Clock } from "../../gateway/ports/clock.js";
 import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { authFor } from "../helpers/staff.js";
+import { testCalendarEnd } from "../helpers/test-calendar.js";
 
 const CS = "430100";
 const GZ = "440100";
@@ -86,13 +87,14 @@ describe("time limits over REST: suspend, resume, lights and the calendar's end"
     const id = await forwarded();
     const gz = t.fed.regions.get(GZ)?.context as { clock: Clock };
     const real = gz.clock;
-    // 2026-12-28: 15 working days on end in 2027, which config/holidays.yaml does not cover (not published yet).
-    gz.clock = { now: () => new Date("2026-12-28T02:00:00Z") };
+    // 15 working days from 28 December end in the next year, which the calendar does not cover (as
+    // config/holidays.yaml does not cover a year whose arrangement is not published yet).
+    gz.clock = { now: () => new Date(`${testCalendarEnd}-12-28T02:00:00Z`) };
     try {
       const r = await act(id, { type: "accept" });
       expect(r.status).to.equal(503);
       expect(r.body.error.code).to.equal("CALENDAR_UNCOVERED");
-      expect(r.body.error.message).to.contain("2027");
+      expect(r.body.error.message).to.contain(String(testCalendarEnd + 1));
     } finally {
       gz.clock = real;
     }

@@ -20,6 +20,7 @@ import { createLogger } from "../../gateway/runtime/logger.js";
 import { call, logSink, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { createTestDatabase, describePostgres, dropTestDatabase } from "../helpers/postgres.js";
+import { TEST_HOLIDAYS } from "../helpers/test-calendar.js";
 
 const REGION = "440100";
 const noCredentials = { authorization: "" };
@@ -210,6 +211,7 @@ function configWith(extra: Array<{ token: string; role: string; region: string }
 
 async function start(configDir: string, dataDir: string, databaseUrl?: string): Promise<FederationHandle> {
   return startFederation({
+    holidaysFile: TEST_HOLIDAYS,
     configDir,
     adaptersDir: join(PROJECT_ROOT, "adapters"),
     dataDir,
