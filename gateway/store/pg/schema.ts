@@ -97,4 +97,16 @@ export const PG_MIGRATIONS: readonly string[] = [
    INSERT INTO at_rest_format (version) SELECT CASE WHEN EXISTS (SELECT 1 FROM cases)
      OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM idempotency) OR EXISTS (SELECT 1 FROM outbox)
      OR EXISTS (SELECT 1 FROM parked) OR EXISTS (SELECT 1 FROM message_log) THEN 1 ELSE 2 END;`,
+  // 6 (issue 16): every opening of a case's material by this region's staff, for its auditors (append-only;
+  // staff names, not applicants' data, so nothing here is sealed).
+  `CREATE TABLE material_openings (
+     id bigserial PRIMARY KEY,
+     case_id text NOT NULL,
+     sha256 text NOT NULL,
+     staff_name text NOT NULL,
+     staff_role text NOT NULL,
+     opened_at text NOT NULL,
+     byte_range text NOT NULL
+   );
+   CREATE INDEX material_openings_case ON material_openings (case_id, id);`,
 ];
