@@ -193,7 +193,7 @@ export async function openMaterial(
   ctx.log.info({ caseId, sha256, role: who.role }, "material opened");
   return {
     ...stored,
-    fileName: `${entry.name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_")}${EXTENSIONS[stored.mediaType] ?? ""}`,
+    fileName: `${entry.name.replace(/[\\/:*?"<>|\p{Cc}]/gu, "_")}${EXTENSIONS[stored.mediaType] ?? ""}`,
     inline: SHOWN_INLINE.has(stored.mediaType),
     path: ctx.materials.filePath(sha256),
   };

@@ -183,6 +183,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
       status: oneOf(req, "status", Object.values(CaseStatus)),
       region,
       overdue: overdue === "true",
+      receiptNo: queryString(req, "receiptNo") || undefined,
       limit: queryInt(req, "limit", 100, 500),
       offset: queryInt(req, "offset", 0, 1_000_000),
     });

@@ -33,6 +33,25 @@ function applicantText(c: CaseJson): string {
     : `${c.applicant.organization.name}（${c.applicant.organization.creditCode}）`;
 }
 
+/** Types the browser shows itself (a PDF or a picture, in a tab of its own); anything else is downloaded. */
+const SHOWN_INLINE = new Set(["application/pdf", "image/jpeg", "image/png"]);
+
+/**
+ * A material's link: the gateway serves it to this region's staff (the session cookie goes along, same
+ * origin) and records who opened it; a PDF or picture opens in a new tab, the rest downloads.
+ */
+function materialLink(c: CaseJson, m: CaseJson["materials"][number]): HTMLElement {
+  const href = `/api/v1/cases/${encodeURIComponent(c.caseId)}/materials/${m.sha256}`;
+  const inline = SHOWN_INLINE.has(m.mediaType);
+  return h(
+    "a",
+    inline
+      ? { href, target: "_blank", rel: "noopener", class: "material-open", "data-sha256": m.sha256 }
+      : { href, download: true, class: "material-open", "data-sha256": m.sha256 },
+    inline ? "查看" : "下载",
+  );
+}
+
 function renderSummary(c: CaseJson): void {
   const d = c.delivery;
   fill(
@@ -60,7 +79,14 @@ function renderSummary(c: CaseJson): void {
         "ul",
         {},
         ...c.materials.map((m) =>
-          h("li", {}, `${m.name}（${m.materialCode}） `, h("code", {}, m.sha256.slice(0, 16)), "…"),
+          h(
+            "li",
+            {},
+            `${m.name}（${m.materialCode}） `,
+            h("code", {}, m.sha256.slice(0, 16)),
+            "… ",
+            materialLink(c, m),
+          ),
         ),
       ),
     ),
