@@ -56,7 +56,7 @@ function renderSummary(c: CaseJson): void {
   const d = c.delivery;
   fill(
     byId("case-summary"),
-    ...term("受理编号", c.receiptNo),
+    ...term("回执编号", c.receiptNo),
     ...term("事项", `${c.matterName}（${c.matterCode}）`),
     ...term("收件地 → 办理地", routeLabel(c)),
     ...term("申请人", applicantText(c)),
@@ -117,7 +117,18 @@ function eventDetail(e: EventJson): string {
   return (DETAILS[e.type] as ((p: unknown) => string) | undefined)?.(payload) ?? "";
 }
 
+/** Once the handling region has decided on 受理, either party's window can print its notice. */
+function offerNotice(e: EventJson): void {
+  if (e.type !== "CaseAccepted" && e.type !== "CaseRejected") return;
+  const text = e.type === "CaseAccepted" ? "打印受理通知书" : "打印不予受理通知书";
+  fill(
+    byId("case-notice"),
+    h("a", { href: `#/notice/${encodeURIComponent(e.caseId)}`, id: "notice-link" }, text),
+  );
+}
+
 function appendEvent(e: EventJson): void {
+  offerNotice(e);
   const timeline = byId("timeline");
   if (timeline.querySelector(`[data-event-id="${CSS.escape(e.eventId)}"]`)) return;
   const detail = eventDetail(e);
@@ -138,6 +149,7 @@ function appendEvent(e: EventJson): void {
 export async function showCase(caseId: string, me: string): Promise<void> {
   fill(byId("timeline"));
   fill(byId("case-actions"));
+  fill(byId("case-notice"));
   const path = `/cases/${encodeURIComponent(caseId)}`;
   let formsOfVersion = -1;
   let matter: Promise<MatterJson | undefined> | undefined;
