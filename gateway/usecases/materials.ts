@@ -41,7 +41,8 @@ export async function uploadMaterial(
 /**
  * Every material a request names must be stored here with the size it
  * claims: the handling region fetches from this store, so a case must not
- * point at bytes nobody holds. INVALID_ARGUMENT names each missing one.
+ * point at bytes nobody holds. No file may stand for two materials.
+ * INVALID_ARGUMENT names each missing or repeated one.
  */
 export async function requireMaterialsHeld(
   ctx: RegionContext,
@@ -49,6 +50,13 @@ export async function requireMaterialsHeld(
   path: string,
 ): Promise<void> {
   const details: Array<{ path: string; issue: string }> = [];
+  // One scan is one material: the same file named twice is a clerk attaching it to the wrong row.
+  const firstAt = new Map<string, number>();
+  materials.forEach((m, i) => {
+    const earlier = firstAt.get(m.sha256);
+    if (earlier === undefined) firstAt.set(m.sha256, i);
+    else details.push({ path: `${path}[${i}].sha256`, issue: `is the same file as ${path}[${earlier}]` });
+  });
   await Promise.all(
     materials.map(async (m, i) => {
       const stored = await ctx.materials.stat(m.sha256);
