@@ -162,6 +162,7 @@ export const caseActionSchema = z
     description: optionalText(500).optional(),
     note: prose(2000).optional(),
     author: optionalText(50).optional(),
+    delivery: delivery.optional(),
   })
   .transform((a): CaseAction => a);
 

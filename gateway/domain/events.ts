@@ -2,7 +2,7 @@
  * Case events: what regions tell each other about a case. Each payload
  * mirrors the `xr.v1` message of the same name.
  */
-import type { CaseState, CaseStatus, Material } from "./case.js";
+import type { CaseState, CaseStatus, Delivery, Material } from "./case.js";
 
 /** The payload of an event, discriminated by its `xr.v1` message name. */
 export type EventPayload =
@@ -27,7 +27,8 @@ export type EventPayload =
   | { readonly type: "CaseDecided"; readonly approved: boolean; readonly reason: string }
   | { readonly type: "ResultMailed"; readonly courier: string; readonly waybillNo: string }
   | { readonly type: "ResultDelivered" }
-  | { readonly type: "ResultReturned"; readonly reason: string };
+  | { readonly type: "ResultReturned"; readonly reason: string }
+  | { readonly type: "DeliveryCorrected"; readonly delivery: Delivery; readonly reason: string };
 
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
@@ -65,6 +66,8 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   ResultMailed: "delivery",
   ResultDelivered: "delivery",
   ResultReturned: "delivery",
+  // From the intake window to the handling region, like a supplement.
+  DeliveryCorrected: "intake",
 };
 
 /** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */

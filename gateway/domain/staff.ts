@@ -23,7 +23,7 @@ export interface StaffMember {
 export type Operation = "read" | "submit" | "upload" | "audit" | `act:${string}`;
 
 // Steps of the window (intake side) and of the desk (handling side); a note may be added by both.
-const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note"]);
+const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note", "correct-delivery"]);
 const HANDLER_ACTIONS = new Set([
   "accept",
   "reject",

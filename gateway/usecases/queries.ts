@@ -49,8 +49,8 @@ export async function listCaseEvents(
   caseId: string,
   viewer = ctx.region,
 ): Promise<LedgerEvent[]> {
-  await getCaseFor(ctx, viewer, caseId);
-  return (await ctx.store.listEvents(caseId)).map((e) => eventFor(e, viewer));
+  const c = await getCaseFor(ctx, viewer, caseId);
+  return (await ctx.store.listEvents(caseId)).map((e) => eventFor(e, viewer, c));
 }
 
 /** Query of {@link listCases}. */

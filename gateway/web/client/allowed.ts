@@ -33,6 +33,7 @@ const PROBES: Readonly<Record<PageAction, (c: CaseJson) => EventPayload>> = {
   return: () => ({ type: "ResultReturned", reason: "-" }),
   withdraw: () => ({ type: "CaseWithdrawn", reason: "-" }),
   note: () => ({ type: "HandlingNote", author: "", text: "-" }),
+  "correct-delivery": (c) => ({ type: "DeliveryCorrected", delivery: c.delivery, reason: "-" }),
 };
 
 /** The actions `region` may take on `c` now, in the order the page lists them. */

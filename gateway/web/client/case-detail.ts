@@ -108,6 +108,8 @@ const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K
   CaseRejected: (p) => p.reason,
   CaseWithdrawn: (p) => p.reason,
   ResultReturned: (p) => p.reason,
+  // Collaborating regions get the event without the address (domain/minimize.ts).
+  DeliveryCorrected: (p) => (p.delivery.address ? `${p.reason}；新地址：${p.delivery.address}` : p.reason),
   HandlingNote: (p) => p.text,
 };
 

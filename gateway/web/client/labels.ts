@@ -23,6 +23,7 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   ResultMailed: "结果已寄出",
   ResultDelivered: "已送达",
   ResultReturned: "邮件被退回",
+  DeliveryCorrected: "更正送达地址",
 };
 
 const regionNames = new Map<string, string>();
