@@ -9,11 +9,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { Browser, Response } from "playwright-core";
+import { STATUS_LABELS } from "../../adapters/sdk/labels.js";
 import { call, eventually, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { statusAt } from "../helpers/scenario.js";
 import { authFor } from "../helpers/staff.js";
 import { describeBrowser, errorsOf, launchBrowser, openPage, screenshot } from "./browser.js";
+
+/** 结果已寄出 as the page names RESULT_MAILED. */
+const STATUS_MAILED = STATUS_LABELS.RESULT_MAILED;
 
 /** A one-page PDF a viewer can show: a title line on an A4 page. */
 function onePagePdf(title: string): Buffer {
@@ -134,6 +138,48 @@ describeBrowser("window page: scans a handler opens, receipts, lookup and notice
     expect(await gz.locator("#notice-deadline").textContent()).to.equal(accepted.deadline);
     await screenshot(gz, "acceptance-notice");
     expect(errorsOf(gz)).to.deep.equal([]);
+  });
+
+  it("after a returned mail the 长沙 window corrects the address on the page; 广州 mails it again", async () => {
+    const { caseId } = await caseWithPdf();
+    await statusAt(t.url("440100"), caseId, "FORWARDED");
+    for (const step of [
+      { type: "accept" },
+      { type: "decide", approved: true },
+      { type: "mail", courier: "中国邮政EMS", waybillNo: "1151234567890" },
+      { type: "return", reason: "地址不详，无法投递" },
+    ]) {
+      expect((await call("POST", `${t.url("440100")}/cases/${caseId}/actions`, step)).status).to.equal(200);
+    }
+    await statusAt(t.url("430100"), caseId, "RETURNED");
+    const cs = await openPage(browser, `${root("430100")}/#/cases/${caseId}`, "clerk");
+    const form = cs.locator('form[data-action="correct-delivery"]');
+    await form.waitFor({ timeout: 15_000 });
+    // Filled in with the address the mail went to.
+    expect(await cs.inputValue("#redeliver-address")).to.equal("湖南省长沙市岳麓区麓山南路932号");
+    await cs.fill("#redeliver-address", "湖南省长沙市岳麓区麓山南路936号");
+    await cs.fill("#redeliver-reason", "门牌号有误，申请人到窗口更正");
+    await form.scrollIntoViewIfNeeded();
+    await screenshot(cs, "correct-delivery");
+    await cs.fill("#redeliver-postal", "41001");
+    await form.locator("button").click();
+    // The gateway's refusal lands next to the postal code (in Chinese), and nothing was sent.
+    await form.locator('[data-path="delivery.postalCode"][aria-invalid="true"]').waitFor();
+    await cs.fill("#redeliver-postal", "410012");
+    await form.locator("button").click();
+    await cs.locator('#timeline li[data-type="DeliveryCorrected"]').waitFor({ timeout: 15_000 });
+    expect(await cs.locator('#timeline li[data-type="DeliveryCorrected"]').textContent()).to.include(
+      "更正送达地址",
+    );
+    const gz = await eventually(async () => {
+      const r = await call("GET", `${t.url("440100")}/cases/${caseId}`);
+      return r.body.delivery.address.endsWith("936号") ? r.body : undefined;
+    }, "广州 to hold the corrected address");
+    expect(gz.status).to.equal("RETURNED");
+    const again = { type: "mail", courier: "中国邮政EMS", waybillNo: "1159999999999" };
+    expect((await call("POST", `${t.url("440100")}/cases/${caseId}/actions`, again)).status).to.equal(200);
+    await cs.locator("#case-status", { hasText: STATUS_MAILED }).waitFor({ timeout: 15_000 });
+    expect(errorsOf(cs)).to.deep.equal([]);
   });
 
   it("a refused case's notice is the 不予受理通知书 with the reason, at the intake window too", async () => {
