@@ -107,6 +107,14 @@ describeBrowser("window page: scans a handler opens, receipts, lookup and notice
     expect(audit.status).to.equal(200);
     expect(audit.body.openings.length).to.be.at.least(1);
     expect(audit.body.openings[0]).to.include({ caseId, sha256, staffRole: "handler" });
+    // 广州's auditor sees the record on the case page; the handler's page shows none.
+    const auditor = await openPage(browser, `${root("440100")}/#/cases/${caseId}`, "auditor");
+    const row = auditor.locator("#case-openings tbody tr").first();
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).to.include("（办理）").and.include("居民身份证");
+    await screenshot(auditor, "material-openings");
+    expect(await gz.locator("#case-openings").textContent()).to.equal("");
+    expect(errorsOf(auditor)).to.deep.equal([]);
     expect(errorsOf(gz)).to.deep.equal([]);
   });
 

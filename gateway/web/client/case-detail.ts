@@ -18,6 +18,7 @@ import {
   routeLabel,
   STATUS_LABELS,
 } from "./labels.js";
+import { showOpenings } from "./openings.js";
 import type { CaseJson, EventJson, MatterJson } from "./types.js";
 
 /** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
@@ -147,8 +148,11 @@ function appendEvent(e: EventJson): void {
   );
 }
 
-/** Shows case `caseId` for region `me` and follows its timeline until `unfollow`. */
-export async function showCase(caseId: string, me: string): Promise<void> {
+/**
+ * Shows case `caseId` for region `me` and follows its timeline until `unfollow`; the signed-in staff
+ * member's `role` decides whether the record of opened materials shows (auditors).
+ */
+export async function showCase(caseId: string, me: string, role = ""): Promise<void> {
   fill(byId("timeline"));
   fill(byId("case-actions"));
   fill(byId("case-notice"));
@@ -159,6 +163,7 @@ export async function showCase(caseId: string, me: string): Promise<void> {
     const current = c ?? (await api<CaseJson>("GET", path));
     byId("case-title").textContent = `办件详情 · ${current.matterName}`;
     renderSummary(current);
+    void showOpenings(current, role).catch(() => fill(byId("case-openings")));
     // Rebuilt only when the case moved on, so a form the clerk is filling in is not wiped.
     if (current.version === formsOfVersion) return;
     formsOfVersion = current.version;

@@ -76,7 +76,7 @@ async function boot(): Promise<void> {
       else location.hash = `#/cases/${encodeURIComponent(id)}`;
     } else if (page === "cases" && id) {
       show("view-case", `办件详情 · ${site}`);
-      await showCase(id, me.code);
+      await showCase(id, me.code, staff.role);
     } else if (page === "cases") {
       show("view-cases", `办件列表 · ${site}`);
       await showCaseList();
