@@ -111,7 +111,9 @@ describeBrowser("window page: scans a handler opens, receipts, lookup and notice
     const auditor = await openPage(browser, `${root("440100")}/#/cases/${caseId}`, "auditor");
     const row = auditor.locator("#case-openings tbody tr").first();
     await row.waitFor({ timeout: 15_000 });
-    expect(await row.textContent()).to.include("（办理）").and.include("居民身份证");
+    expect(await row.textContent())
+      .to.include("（办理）")
+      .and.include("居民身份证");
     await screenshot(auditor, "material-openings");
     expect(await gz.locator("#case-openings").textContent()).to.equal("");
     expect(errorsOf(auditor)).to.deep.equal([]);
