@@ -69,7 +69,7 @@ export interface CaseFilter {
   /** Only cases open past their deadline as of this date (YYYY-MM-DD). */
   readonly overdueOn?: string | undefined;
   /**
-   * Candidates for a receipt number (domain/receipt.ts): cases whose id ends with its last six characters
+   * Candidates for a receipt number (domain/receipt-number.ts): cases whose id ends with its last six characters
    * and whose parties include its intake region. The caller keeps those whose receipt number is exactly it
    * (the number itself is inside the sealed body).
    */

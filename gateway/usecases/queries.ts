@@ -5,7 +5,7 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
 import { caseFor, eventFor } from "../domain/minimize.js";
-import { parseReceiptNumber } from "../domain/receipt.js";
+import { parseReceiptNumber } from "../domain/receipt-number.js";
 import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
@@ -58,7 +58,7 @@ export interface CaseQuery {
   readonly status?: CaseStatus | undefined;
   readonly region?: string | undefined;
   readonly overdue?: boolean | undefined;
-  /** A receipt number as typed at a window (domain/receipt.ts). */
+  /** A receipt number as typed at a window (domain/receipt-number.ts). */
   readonly receiptNo?: string | undefined;
   readonly limit: number;
   readonly offset: number;

@@ -3,7 +3,7 @@
 import { cstDate } from "../domain/calendar.js";
 import { type CaseState, CaseStatus } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import { receiptNumber } from "../domain/receipt.js";
+import { receiptNumber } from "../domain/receipt-number.js";
 import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit } from "./emit.js";

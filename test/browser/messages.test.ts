@@ -15,7 +15,7 @@ import {
   checkResidentId,
   checkSha256,
 } from "../../gateway/domain/ids.js";
-import { parseReceiptNumber } from "../../gateway/domain/receipt.js";
+import { parseReceiptNumber } from "../../gateway/domain/receipt-number.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "../../gateway/transports/rest/media-types.js";
 import { requireSameOrigin } from "../../gateway/transports/rest/origin.js";
 import { zhIssue } from "../../gateway/web/client/messages.js";

@@ -58,7 +58,7 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
     /^stored \S+ of .+ failed its integrity check .*$/,
     "本地台账中的数据未通过完整性校验，未予显示；已告警，请联系运维人员",
   ],
-  // usecases/materials.ts, domain/receipt.ts, transports/rest/materials.ts (issue 16: scans, receipts)
+  // usecases/materials.ts, domain/receipt-number.ts, transports/rest/materials.ts (issue 16: scans, receipts)
   [/^is the same file as \S+$/, "与另一项材料是同一个文件，请为每项材料上传各自的扫描件"],
   [/^not a material of this case$/, "不是本件的申请材料"],
   [/^still being fetched from (\S+)$/, "正在从收件地 $1 取回该材料，请稍后再打开"],
