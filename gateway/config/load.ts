@@ -105,9 +105,7 @@ export async function loadConfig(
 
   for (const entry of [...holidays.holidays, ...holidays.workdays]) {
     if (!holidays.covers.includes(Number(entry.date.slice(0, 4)))) {
-      problems.push(
-        `${holidaysPath}: ${entry.date} lies outside covers (${holidays.covers.join(", ")})`,
-      );
+      problems.push(`${holidaysPath}: ${entry.date} lies outside covers (${holidays.covers.join(", ")})`);
     }
   }
   const shared = sharedCatalog(matters);

@@ -165,6 +165,7 @@ export const caseActionSchema = z
     author: optionalText(50).optional(),
     suspensionKind: z.enum(SUSPENSION_KINDS).optional(),
     expectedDays: z.number().int().min(1).max(365).optional(),
+    delivery: delivery.optional(),
   })
   .transform((a): CaseAction => a);
 

@@ -3,7 +3,7 @@
  * it would emit. Field checks happen here; whether the action is allowed now
  * is decided by {@link applyEvent} in lifecycle.ts.
  */
-import type { Material } from "./case.js";
+import type { Delivery, Material } from "./case.js";
 import type { SuspensionKind } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { EventPayload } from "./events.js";
@@ -26,6 +26,7 @@ export const ACTION_TYPES = [
   "refuse-withdrawal",
   "suspend",
   "resume",
+  "correct-delivery",
 ] as const;
 
 /** One of {@link ACTION_TYPES}. */
@@ -49,6 +50,8 @@ export interface CaseAction {
   readonly suspensionKind?: SuspensionKind | undefined;
   /** suspend: working days it is expected to take. */
   readonly expectedDays?: number | undefined;
+  /** correct-delivery: where the result goes now. */
+  readonly delivery?: Delivery | undefined;
 }
 
 /** What planning an action needs to know besides the action itself. */
@@ -76,6 +79,21 @@ function requireKnownMaterials(
       details,
     });
   }
+}
+
+/** A delivery the result can be mailed to again: every field of the address given (INVALID_ARGUMENT names each missing one). */
+function mailDelivery(d: Delivery): Delivery {
+  const details = (["recipient", "mobile", "address", "postalCode"] as const)
+    .filter((f) => d[f] === "")
+    .map((f) => ({ path: `delivery.${f}`, issue: "is required for mail delivery" }));
+  if (d.method !== "MAIL")
+    details.unshift({ path: "delivery.method", issue: "must be MAIL: the result is mailed again" });
+  if (details.length > 0) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, details.map((x) => `${x.path}: ${x.issue}`).join("; "), {
+      details,
+    });
+  }
+  return { ...d, courier: "", waybillNo: "" };
 }
 
 function need<T>(value: T | undefined, path: string, issue: string): T {
@@ -165,6 +183,12 @@ export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
       };
     case "resume":
       return { type: "CaseResumed", note: a.note ?? "" };
+    case "correct-delivery":
+      return {
+        type: "DeliveryCorrected",
+        delivery: mailDelivery(need(a.delivery, "delivery", "is required: where the result goes now")),
+        reason: need(a.reason, "reason", "is required to correct the delivery"),
+      };
   }
   // Unreachable for typed callers; kept for values that bypassed validation.
   throw XrError.invalid("type", `unknown action ${String((a as { type: unknown }).type)}`);

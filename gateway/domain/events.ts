@@ -2,7 +2,7 @@
  * Case events: what regions tell each other about a case. Each payload
  * mirrors the `xr.v1` message of the same name.
  */
-import type { CaseState, CaseStatus, Material } from "./case.js";
+import type { CaseState, CaseStatus, Delivery, Material } from "./case.js";
 import type { SuspensionKind } from "./deadline.js";
 
 /** The payload of an event, discriminated by its `xr.v1` message name. */
@@ -43,7 +43,8 @@ export type EventPayload =
       readonly reason: string;
       readonly expectedDays: number;
     }
-  | { readonly type: "CaseResumed"; readonly note: string };
+  | { readonly type: "CaseResumed"; readonly note: string }
+  | { readonly type: "DeliveryCorrected"; readonly delivery: Delivery; readonly reason: string };
 
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
@@ -86,6 +87,8 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   WithdrawalRefused: "handling",
   CaseSuspended: "handling",
   CaseResumed: "handling",
+  // From the intake window to the handling region, like a supplement.
+  DeliveryCorrected: "intake",
 };
 
 /** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */

@@ -266,6 +266,14 @@ function transition(
     case "ResultMailed":
       requireActor("mail the result", actor, handling, "handling region");
       requireStatus(c, "mail the result", [CaseStatus.DECIDED, CaseStatus.RETURNED]);
+      // A returned mail goes out again only once the intake window has corrected where it goes
+      // (DeliveryCorrected clears the returned waybill); otherwise it would come back again.
+      if (c.status === CaseStatus.RETURNED && c.delivery.waybillNo !== "") {
+        throw precondition(
+          `cannot mail case ${c.caseId} again: the intake region has not corrected the delivery since the mail was returned`,
+          "delivery not corrected since the mail was returned",
+        );
+      }
       if (c.delivery.method !== DeliveryMethod.MAIL) {
         throw precondition(
           `delivery method is ${c.delivery.method}, not MAIL`,
@@ -291,6 +299,14 @@ function transition(
       requireActor("register a returned mail", actor, handling, "handling region");
       requireStatus(c, "register a returned mail", [CaseStatus.RESULT_MAILED]);
       return { status: CaseStatus.RETURNED, reason: p.reason };
+    case "DeliveryCorrected":
+      requireActor("correct the delivery", actor, c.intakeRegion, "intake region");
+      requireStatus(c, "correct the delivery", [CaseStatus.RETURNED]);
+      if (p.delivery.method !== DeliveryMethod.MAIL) {
+        throw XrError.invalid("delivery.method", "must be MAIL: the result is mailed again");
+      }
+      // The old waybill is gone with the corrected address: the next ResultMailed fills it in.
+      return { delivery: { ...p.delivery, courier: "", waybillNo: "" }, reason: p.reason };
     case "CaseSuspended":
       requireActor("suspend the time limit", actor, handling, "handling region");
       requireStatus(c, "suspend the time limit", [CaseStatus.ACCEPTED]);

@@ -22,15 +22,27 @@ export function caseFor(c: CaseState, target: string): CaseState {
   return { ...c, applicant, delivery };
 }
 
-/** The payload of an event as `target` may receive it. */
-export function payloadFor(payload: EventPayload, target: string): EventPayload {
+/** Who of a case's parties gets its delivery address: the intake and the handling region. */
+export type AddressHolders = Pick<CaseState, "intakeRegion" | "handlingRegion">;
+
+/**
+ * The payload of an event as `target` may receive it. A corrected delivery (DeliveryCorrected) carries the
+ * applicant's new address, which only the intake and handling regions of `c` get; without `c` it is
+ * stripped for every target (the safe side).
+ */
+export function payloadFor(payload: EventPayload, target: string, c?: AddressHolders): EventPayload {
+  if (payload.type === "DeliveryCorrected") {
+    if (c && (target === c.intakeRegion || target === c.handlingRegion)) return payload;
+    const d = payload.delivery;
+    return { ...payload, delivery: { ...d, recipient: "", mobile: "", address: "", postalCode: "" } };
+  }
   if (payload.type !== "CaseSubmitted") return payload;
   const shaped = caseFor(payload.case, target);
   return shaped === payload.case ? payload : { ...payload, case: shaped };
 }
 
-/** An event of a case's timeline as `target` may read it: its payload shaped by {@link payloadFor}. */
-export function eventFor<E extends CaseEvent>(e: E, target: string): E {
-  const payload = payloadFor(e.payload, target);
+/** An event of case `c`'s timeline as `target` may read it: its payload shaped by {@link payloadFor}. */
+export function eventFor<E extends CaseEvent>(e: E, target: string, c?: AddressHolders): E {
+  const payload = payloadFor(e.payload, target, c);
   return payload === e.payload ? e : { ...e, payload };
 }

@@ -20,10 +20,10 @@ export interface StaffMember {
 }
 
 /** What a request does, as far as roles are concerned. */
-export type Operation = "read" | "submit" | "upload" | `act:${string}`;
+export type Operation = "read" | "submit" | "upload" | "audit" | `act:${string}`;
 
 // Steps of the window (intake side) and of the desk (handling side); a note may be added by both.
-const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note"]);
+const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note", "correct-delivery"]);
 const HANDLER_ACTIONS = new Set([
   "accept",
   "reject",
@@ -45,6 +45,8 @@ const HANDLER_ACTIONS = new Set([
 export function permits(role: Role, op: Operation): boolean {
   if (role === "admin") return true;
   if (op === "read") return true;
+  // What the region's staff did (e.g. who opened which scan) is for its auditors.
+  if (op === "audit") return role === "auditor";
   if (role === "auditor") return false;
   if (op === "submit" || op === "upload") return role === "clerk";
   const action = op.slice("act:".length);

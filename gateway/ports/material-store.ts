@@ -25,4 +25,9 @@ export interface MaterialStore {
   stat(sha256: string): Promise<StoredMaterial | undefined>;
   /** The bytes of a stored material in chunks of about `chunkBytes`. */
   read(sha256: string, chunkBytes: number): AsyncIterable<Buffer>;
+  /**
+   * Where a stored material lies as a file, so a transport can serve it with byte ranges (a viewer's
+   * partial reads) without copying it; the caller checks with {@link stat} that it is stored.
+   */
+  filePath(sha256: string): string;
 }

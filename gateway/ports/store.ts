@@ -69,6 +69,12 @@ export interface CaseFilter {
   readonly region?: string | undefined;
   /** Only cases open past their deadline as of this date (YYYY-MM-DD). */
   readonly overdueOn?: string | undefined;
+  /**
+   * Candidates for a receipt number (domain/receipt-number.ts): cases whose id ends with its last six characters
+   * and whose parties include its intake region. The caller keeps those whose receipt number is exactly it
+   * (the number itself is inside the sealed body).
+   */
+  readonly receiptNo?: { readonly intakeRegion: string; readonly caseIdSuffix: string } | undefined;
   readonly limit: number;
   readonly offset: number;
 }

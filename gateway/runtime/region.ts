@@ -243,6 +243,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     metrics: metrics.registry,
     staff: o.staff,
     sessions: store,
+    openings: store,
     trustProxy: o.trustProxy,
     closing: closing.signal,
     readiness,

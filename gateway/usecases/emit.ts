@@ -69,7 +69,7 @@ export async function emit(
       key: caseId,
       value: signed(ctx, {
         ...base,
-        payload: payloadFor(payload, target),
+        payload: payloadFor(payload, target, next),
         targetRegion: target,
         schemaVersion: SCHEMA_VERSION,
         traceparent: trace,

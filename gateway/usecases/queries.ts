@@ -5,6 +5,7 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
 import { caseFor, eventFor } from "../domain/minimize.js";
+import { parseReceiptNumber } from "../domain/receipt-number.js";
 import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
@@ -48,8 +49,8 @@ export async function listCaseEvents(
   caseId: string,
   viewer = ctx.region,
 ): Promise<LedgerEvent[]> {
-  await getCaseFor(ctx, viewer, caseId);
-  return (await ctx.store.listEvents(caseId)).map((e) => eventFor(e, viewer));
+  const c = await getCaseFor(ctx, viewer, caseId);
+  return (await ctx.store.listEvents(caseId)).map((e) => eventFor(e, viewer, c));
 }
 
 /** Query of {@link listCases}. */
@@ -57,6 +58,8 @@ export interface CaseQuery {
   readonly status?: CaseStatus | undefined;
   readonly region?: string | undefined;
   readonly overdue?: boolean | undefined;
+  /** A receipt number as typed at a window (domain/receipt-number.ts). */
+  readonly receiptNo?: string | undefined;
   readonly limit: number;
   readonly offset: number;
 }
@@ -64,14 +67,18 @@ export interface CaseQuery {
 /** Cases of this ledger, newest first, as this region's staff may read them (see {@link readCase}). */
 export async function listCases(ctx: RegionContext, q: CaseQuery): Promise<CaseState[]> {
   const today = cstDate(ctx.clock.now());
+  // Any window of a region party to the case finds it by the number on the applicant's receipt.
+  const receipt = q.receiptNo === undefined ? undefined : parseReceiptNumber(q.receiptNo);
   const cases = await ctx.store.listCases({
     status: q.status,
     region: q.region,
     overdueOn: q.overdue ? today : undefined,
+    receiptNo: receipt && { intakeRegion: receipt.intakeRegion, caseIdSuffix: receipt.caseIdSuffix },
     limit: q.limit,
     offset: q.offset,
   });
-  return cases.map((c) => caseFor(c, ctx.region));
+  const found = receipt ? cases.filter((c) => c.receiptNo === receipt.receiptNo) : cases;
+  return found.map((c) => caseFor(c, ctx.region));
 }
 
 /** A region with the facts `GET /regions` shows. */

@@ -1,7 +1,9 @@
 /** Remote intake (收件): record a case and forward it to the other parties. */
+
 import { cstDate } from "../domain/calendar.js";
 import { type CaseState, CaseStatus } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
+import { receiptNumber } from "../domain/receipt-number.js";
 import { checkSubmission, type SubmitCaseRequest } from "../domain/submission.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit } from "./emit.js";
@@ -30,7 +32,7 @@ export async function submitCase(
   const today = cstDate(now);
   const initial: CaseState = {
     caseId,
-    receiptNo: `${req.intakeRegion}${today.replaceAll("-", "")}${caseId.slice(-6)}`,
+    receiptNo: receiptNumber(req.intakeRegion, today, caseId),
     mode: req.mode,
     matterCode: matter.code,
     matterName: matter.name,

@@ -31,7 +31,8 @@ export async function* watchCaseEvents(
   o: WatchOptions,
 ): AsyncGenerator<LedgerEvent> {
   const viewer = o.viewer ?? ctx.region;
-  await getCaseFor(ctx, viewer, caseId);
+  // The parties never change, so the case read here says who may see an address in any later event.
+  const c = await getCaseFor(ctx, viewer, caseId);
   let position = o.after;
   let wake: (() => void) | undefined;
   let dirty = true;
@@ -48,7 +49,7 @@ export async function* watchCaseEvents(
         dirty = false;
         const events = await ctx.store.listEvents(caseId);
         for (; position < events.length && !o.signal.aborted; position++) {
-          yield eventFor(events[position] as LedgerEvent, viewer);
+          yield eventFor(events[position] as LedgerEvent, viewer, c);
         }
         continue;
       }

@@ -17,6 +17,7 @@ import {
   checkSha256,
 } from "../../gateway/domain/ids.js";
 import { applyEvent } from "../../gateway/domain/lifecycle.js";
+import { parseReceiptNumber } from "../../gateway/domain/receipt-number.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "../../gateway/transports/rest/media-types.js";
 import { requireSameOrigin } from "../../gateway/transports/rest/origin.js";
 import { zhIssue } from "../../gateway/web/client/messages.js";
@@ -125,6 +126,24 @@ describe("window page: Chinese wording of the shared checks", () => {
     }
     expect(issues).to.have.length(3);
     for (const issue of issues) expect(zhIssue(issue), issue).to.match(CJK);
+  });
+
+  it("translates the findings on scans and receipt numbers (issue 16)", () => {
+    let receipt = "";
+    try {
+      parseReceiptNumber("12345");
+    } catch (err) {
+      receipt = (err as XrError).details[0]?.issue ?? "";
+    }
+    const issues = [
+      receipt,
+      "is the same file as materials[0]",
+      "not a material of this case",
+      "still being fetched from 430100",
+      "must lie within the file's 2048 bytes",
+    ];
+    for (const issue of issues) expect(zhIssue(issue), issue).to.match(CJK);
+    expect(zhIssue("still being fetched from 430100")).to.include("430100");
   });
 
   it("leaves an issue it does not know as it came, never hiding it", () => {

@@ -79,6 +79,19 @@ describe("materials: upload at intake", function () {
     ]);
     expect((await call("GET", `${t.url("430100")}/cases`)).body.cases.length).to.equal(before);
   });
+  it("refuses one uploaded file named as two different materials, naming the second, and records nothing", async () => {
+    const scan = Buffer.from("%PDF-1.4 居民身份证 正反面\n");
+    const up = (await (await post(scan, "application/pdf")).json()) as { sha256: string; sizeBytes: string };
+    const body = pensionTransfer();
+    body.materials = body.materials.map((m: Record<string, unknown>) => ({ ...m, ...up }));
+    const before = (await call("GET", `${t.url("430100")}/cases`)).body.cases.length;
+    const r = await call("POST", `${t.url("430100")}/cases`, body);
+    expect(r.status).to.equal(400);
+    expect(r.body.error.details).to.deep.equal([
+      { path: "materials[1].sha256", issue: "is the same file as materials[0]" },
+    ]);
+    expect((await call("GET", `${t.url("430100")}/cases`)).body.cases.length).to.equal(before);
+  });
 });
 
 describe("materials: the filesystem store", () => {

@@ -44,10 +44,9 @@ describe("the README", () => {
       .replaceAll("http://127.0.0.1:8430", String(urls.get("430100")))
       .replaceAll("http://127.0.0.1:8440", String(urls.get("440100")));
     expect(script).to.not.include(":8430");
-    const output = execFileSync("bash", ["-euo", "pipefail", "-c", script], {
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const run = () =>
+      execFileSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", timeout: 60_000 });
+    const output = run();
     const lines = output.trim().split("\n");
     expect(lines[0]).to.include("基本养老保险关系转移接续");
     expect(lines[1]).to.match(/^case [0-9A-Z]{26}$/);
@@ -66,5 +65,13 @@ describe("the README", () => {
       "ResultMailed",
       "ResultDelivered",
     ]);
+    // Run again as a reader would: a new application (its own Idempotency-Key), not the first one replayed
+    // and then refused, with every step printed (no "undefined").
+    const again = run().trim().split("\n");
+    expect(again[1])
+      .to.match(/^case [0-9A-Z]{26}$/)
+      .and.not.equal(lines[1]);
+    expect(again.slice(2, 7)).to.deep.equal(lines.slice(2, 7));
+    expect(again.join("\n")).to.not.include("undefined");
   });
 });

@@ -8,6 +8,7 @@ import type { CaseState } from "../../gateway/domain/case.js";
 import type { Checkpoint } from "../../gateway/domain/checkpoint.js";
 import type { CaseClock } from "../../gateway/domain/deadline.js";
 import type { XrError } from "../../gateway/domain/errors.js";
+import type { MaterialOpening, MaterialOpeningLog } from "../../gateway/ports/openings.js";
 import type { SessionStore } from "../../gateway/ports/sessions.js";
 import type { Commit, LedgerStore } from "../../gateway/ports/store.js";
 import { personCase } from "../helpers/cases.js";
@@ -44,9 +45,12 @@ function commitFor(caseId: string, version: number, extra: Partial<Commit> = {})
 }
 
 /** Registers the suite for one store; `make` returns a fresh, empty store. */
-export function storeBehaviour(name: string, make: () => Promise<LedgerStore & SessionStore>): void {
+export function storeBehaviour(
+  name: string,
+  make: () => Promise<LedgerStore & SessionStore & MaterialOpeningLog>,
+): void {
   describe(`ledger store behaviour: ${name}`, () => {
-    let store: LedgerStore & SessionStore;
+    let store: LedgerStore & SessionStore & MaterialOpeningLog;
     beforeEach(async () => {
       store = await make();
     });
@@ -400,6 +404,29 @@ export function storeBehaviour(name: string, make: () => Promise<LedgerStore & S
       });
       expect(refused).to.be.instanceOf(Error);
       expect((await store.findSession("s3", at))?.tokenHash).to.equal("t2");
+    });
+
+    it("keeps every opening of a material, per case and in order, staff names in Chinese included", async () => {
+      const opening = (caseId: string, n: number, range = ""): MaterialOpening => ({
+        caseId,
+        sha256: String(n).repeat(64).slice(0, 64),
+        staffName: "陈敏",
+        staffRole: "handler",
+        openedAt: `2026-12-08T03:0${n}:00.000Z`,
+        range,
+      });
+      expect(await store.openingsOf("O1")).to.deep.equal([]);
+      await store.recordOpening(opening("O1", 1));
+      await store.recordOpening(opening("O2", 2));
+      await store.recordOpening(opening("O1", 3, "bytes=0-1023"));
+      // The same staff member opening the same file again is a second record, not a replacement.
+      await store.recordOpening(opening("O1", 1));
+      expect(await store.openingsOf("O1")).to.deep.equal([
+        opening("O1", 1),
+        opening("O1", 3, "bytes=0-1023"),
+        opening("O1", 1),
+      ]);
+      expect(await store.openingsOf("O2")).to.deep.equal([opening("O2", 2)]);
     });
 
     it("holds the relay lease while it is the only one open", async () => {

@@ -273,6 +273,104 @@ describe("lifecycle: MULTI_REGION subtasks", () => {
   });
 });
 
+describe("lifecycle: re-addressing a returned mail (issue 16 item 7)", () => {
+  const newAddress = {
+    method: "MAIL" as const,
+    recipient: "李建国",
+    mobile: "13807315678",
+    address: "湖南省长沙市开福区湘江中路二段36号",
+    postalCode: "410005",
+    courier: "",
+    waybillNo: "",
+  };
+  const returned = (c: CaseState) =>
+    walk(c, [
+      [GZ, { type: "CaseAccepted", deadline: "2026-11-23" }],
+      [GZ, { type: "CaseDecided", approved: true, reason: "" }],
+      [GZ, { type: "ResultMailed", courier: "中国邮政EMS", waybillNo: "1151234567890" }],
+      [GZ, { type: "ResultReturned", reason: "查无此人" }],
+    ]);
+
+  it("refuses to mail again to the address the mail came back from", () => {
+    const c = returned(personCase());
+    const e = xrErrorOf(() =>
+      applyEvent(
+        c,
+        event(c, GZ, { type: "ResultMailed", courier: "中国邮政EMS", waybillNo: "1159999999999" }),
+      ),
+    );
+    expect(e.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    expect(e.details).to.deep.equal([
+      { path: "type", issue: "delivery not corrected since the mail was returned" },
+    ]);
+  });
+
+  it("lets the intake window correct the delivery, then the handling region mails to the new address", () => {
+    let c = returned(personCase());
+    c = applyEvent(
+      c,
+      event(c, CS, { type: "DeliveryCorrected", delivery: newAddress, reason: "门牌号有误" }),
+    );
+    expect(c.status).to.equal("RETURNED");
+    expect(c.delivery).to.deep.equal(newAddress);
+    c = applyEvent(
+      c,
+      event(c, GZ, { type: "ResultMailed", courier: "中国邮政EMS", waybillNo: "1159999999999" }),
+    );
+    expect(c.status).to.equal("RESULT_MAILED");
+    expect(c.delivery).to.include({ address: newAddress.address, waybillNo: "1159999999999" });
+    c = applyEvent(c, event(c, GZ, { type: "ResultDelivered" }));
+    expect(c.status).to.equal("DELIVERED");
+  });
+
+  it("refuses a correction by the handling region, before a return, or to a method other than mail", () => {
+    const c = returned(personCase());
+    const byHandler = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "DeliveryCorrected", delivery: newAddress, reason: "-" })),
+    );
+    expect(byHandler.code).to.equal(ErrorCode.PERMISSION_DENIED);
+    const d = decided(personCase());
+    const early = xrErrorOf(() =>
+      applyEvent(d, event(d, CS, { type: "DeliveryCorrected", delivery: newAddress, reason: "-" })),
+    );
+    expect(early.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    const pickup = { ...newAddress, method: "WINDOW_PICKUP" as const };
+    const e = xrErrorOf(() =>
+      applyEvent(c, event(c, CS, { type: "DeliveryCorrected", delivery: pickup, reason: "-" })),
+    );
+    expect(e.details[0]?.path).to.equal("delivery.method");
+  });
+
+  it("plans correct-delivery only with a whole address and a reason, naming each missing field", () => {
+    const ctx: ActionContext = {
+      deadlineIfAcceptedNow: "2026-11-23",
+      newSubtaskId: "ST1",
+      matterMaterialCodes: new Set(),
+    };
+    const e = xrErrorOf(() =>
+      planAction(
+        {
+          type: "correct-delivery",
+          reason: "门牌号有误",
+          delivery: { ...newAddress, address: "", postalCode: "" },
+        },
+        ctx,
+      ),
+    );
+    expect(e.details.map((d) => d.path)).to.deep.equal(["delivery.address", "delivery.postalCode"]);
+    expect(
+      xrErrorOf(() => planAction({ type: "correct-delivery", delivery: newAddress }, ctx)).details[0]?.path,
+    ).to.equal("reason");
+    expect(
+      planAction({ type: "correct-delivery", reason: "门牌号有误", delivery: newAddress }, ctx),
+    ).to.deep.equal({
+      type: "DeliveryCorrected",
+      delivery: newAddress,
+      reason: "门牌号有误",
+    });
+  });
+});
+
 describe("actions: planAction", () => {
   const ctx: ActionContext = {
     deadlineIfAcceptedNow: "2026-11-23",

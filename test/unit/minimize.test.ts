@@ -31,3 +31,37 @@ describe("data minimisation per partner", () => {
     expect(eventFor(note, "420100")).to.equal(note);
   });
 });
+
+describe("data minimisation of a corrected delivery (issue 16 item 7)", () => {
+  const c = personCase({ mode: HandlingMode.MULTI_REGION, collaboratingRegions: ["420100"] });
+  const corrected = {
+    type: "DeliveryCorrected" as const,
+    delivery: {
+      method: "MAIL" as const,
+      recipient: "李建国",
+      mobile: "13807315678",
+      address: "湖南省长沙市开福区湘江中路二段36号",
+      postalCode: "410005",
+      courier: "",
+      waybillNo: "",
+    },
+    reason: "原地址门牌号有误",
+  };
+
+  it("gives the new address to the intake and the handling region only", () => {
+    expect(payloadFor(corrected, c.intakeRegion, c)).to.equal(corrected);
+    expect(payloadFor(corrected, c.handlingRegion, c)).to.equal(corrected);
+    const seen = payloadFor(corrected, "420100", c);
+    expect(seen).to.deep.equal({
+      ...corrected,
+      delivery: { ...corrected.delivery, recipient: "", mobile: "", address: "", postalCode: "" },
+    });
+  });
+
+  it("strips it for everyone when the case's parties are not given (the safe side), in timelines too", () => {
+    expect(payloadFor(corrected, c.handlingRegion)).to.have.nested.property("delivery.address", "");
+    const e = event(c, c.intakeRegion, corrected);
+    expect(eventFor(e, "420100", c).payload).to.have.nested.property("delivery.mobile", "");
+    expect(eventFor(e, c.handlingRegion, c)).to.equal(e);
+  });
+});

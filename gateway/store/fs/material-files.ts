@@ -98,6 +98,11 @@ export class FsMaterialStore implements MaterialStore {
     }
   }
 
+  filePath(sha256: string): string {
+    if (!SHA256.test(sha256)) throw XrError.invalid("sha256", "must be 64 lowercase hex digits");
+    return this.#path(sha256);
+  }
+
   async *read(sha256: string, chunkBytes: number): AsyncIterable<Buffer> {
     if (!SHA256.test(sha256)) throw XrError.invalid("sha256", "must be 64 lowercase hex digits");
     yield* createReadStream(this.#path(sha256), { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>;

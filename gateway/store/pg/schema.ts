@@ -141,4 +141,16 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE INDEX cases_intake_arrived ON cases (intake_region, arrived_on);
    CREATE INDEX cases_decided ON cases (decided_on);
    CREATE INDEX cases_due ON cases (due_on) WHERE decided_on IS NULL;`,
+  // 9 (issue 16): every opening of a case's material by this region's staff, for its auditors (append-only;
+  // staff names, not applicants' data, so nothing here is sealed).
+  `CREATE TABLE material_openings (
+     id bigserial PRIMARY KEY,
+     case_id text NOT NULL,
+     sha256 text NOT NULL,
+     staff_name text NOT NULL,
+     staff_role text NOT NULL,
+     opened_at text NOT NULL,
+     byte_range text NOT NULL
+   );
+   CREATE INDEX material_openings_case ON material_openings (case_id, id);`,
 ];

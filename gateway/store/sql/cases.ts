@@ -107,6 +107,11 @@ export function listCasesQuery(f: CaseFilter): [string, unknown[]] {
   if (f.status) add("status = ?", f.status);
   if (f.region) add("parties LIKE ?", `%,${f.region},%`);
   if (f.overdueOn) add(OVERDUE, f.overdueOn, ...OPEN_STATUSES);
+  // Both values were checked against the receipt number's shape (no LIKE wildcards can reach here).
+  if (f.receiptNo) {
+    add("case_id LIKE ?", `%${f.receiptNo.caseIdSuffix}`);
+    add("parties LIKE ?", `%,${f.receiptNo.intakeRegion},%`);
+  }
   const sql = `SELECT case_id AS "caseId", status, body FROM cases ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?`;
   return [sql, [...args, f.limit, f.offset]];

@@ -9,6 +9,7 @@ import type { Checkpoint } from "../../domain/checkpoint.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
+import type { MaterialOpening, MaterialOpeningLog } from "../../ports/openings.js";
 import type { SessionStore, StaffSession } from "../../ports/sessions.js";
 import type {
   CaseFilter,
@@ -49,6 +50,7 @@ import { EVENTS } from "./events.js";
 import { IDEMPOTENCY } from "./idempotency.js";
 import { INBOX, inboxColumns } from "./inbox.js";
 import { LOG, logHead } from "./log.js";
+import { OPENINGS } from "./openings.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
@@ -92,8 +94,11 @@ export function checkAtRestFormat(version: number, where: string, o: SealingOpti
   );
 }
 
-/** A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions. */
-export abstract class SqlLedger implements LedgerStore, SessionStore {
+/**
+ * A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions
+ * and the record of materials opened.
+ */
+export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOpeningLog {
   readonly #sql: Sql;
   /** Seals personal data at rest and opens it on the way back; a value that does not open raises the alert. */
   protected readonly cipher: DataCipher;
@@ -286,5 +291,21 @@ export abstract class SqlLedger implements LedgerStore, SessionStore {
 
   async setReceiptCursor(partner: string, seq: number): Promise<void> {
     await this.#sql.query(RECEIPT_CURSOR.set, [partner, seq]);
+  }
+
+  async recordOpening(o: MaterialOpening): Promise<void> {
+    await this.#sql.query(OPENINGS.insert, [
+      o.caseId,
+      o.sha256,
+      o.staffName,
+      o.staffRole,
+      o.openedAt,
+      o.range,
+    ]);
+  }
+
+  async openingsOf(caseId: string): Promise<MaterialOpening[]> {
+    const rows = await this.#sql.query<MaterialOpening>(OPENINGS.ofCase, [caseId]);
+    return rows.map((r) => ({ ...r }));
   }
 }

@@ -140,4 +140,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX cases_intake_arrived ON cases(intake_region, arrived_on);
    CREATE INDEX cases_decided ON cases(decided_on);
    CREATE INDEX cases_due ON cases(due_on) WHERE decided_on IS NULL;`,
+  // 11 (issue 16): every opening of a case's material by this region's staff, for its auditors (append-only;
+  // staff names, not applicants' data, so nothing here is sealed).
+  `CREATE TABLE material_openings (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     case_id TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     staff_name TEXT NOT NULL,
+     staff_role TEXT NOT NULL,
+     opened_at TEXT NOT NULL,
+     byte_range TEXT NOT NULL
+   );
+   CREATE INDEX material_openings_case ON material_openings(case_id, id);`,
 ];

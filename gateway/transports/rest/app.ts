@@ -14,11 +14,13 @@ import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
 import { caseFor } from "../../domain/minimize.js";
+import type { StaffMember } from "../../domain/staff.js";
+import type { MaterialOpeningLog } from "../../ports/openings.js";
 import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
-import { uploadMaterial } from "../../usecases/materials.js";
+import { listOpenings, openMaterial, uploadMaterial } from "../../usecases/materials.js";
 import { listCaseEvents, listCases, listMatters, listRegions, readCase } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
@@ -27,6 +29,7 @@ import { type AuthSettings, authenticate, authorize, sessionRouter } from "./aut
 import { jsonBody } from "./body.js";
 import { errorHandler } from "./errors.js";
 import { CredentialLimiter } from "./limiter.js";
+import { sendMaterial } from "./materials.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "./media-types.js";
 import { openApiDocument } from "./openapi.js";
 import { traceScope } from "./trace.js";
@@ -40,6 +43,8 @@ export interface RestExtras {
   readonly staff: StaffDirectory;
   /** The window page's sign-in sessions (the region's ledger, shared by its replicas). */
   readonly sessions: SessionStore;
+  /** Who opened which material (the region's ledger), for its auditors. */
+  readonly openings: MaterialOpeningLog;
   /**
    * Express's `trust proxy` (XR_TRUST_PROXY): the number of proxy hops, or the proxies' addresses,
    * whose `X-Forwarded-For` / `-Proto` / `-Host` are believed; absent = none (the socket's address).
@@ -178,6 +183,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
       status: oneOf(req, "status", Object.values(CaseStatus)),
       region,
       overdue: overdue === "true",
+      receiptNo: queryString(req, "receiptNo") || undefined,
       limit: queryInt(req, "limit", 100, 500),
       offset: queryInt(req, "offset", 0, 1_000_000),
     });
@@ -190,6 +196,23 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.get("/cases/:id/events", async (req, res) => {
     const t = today();
     res.json({ events: (await listCaseEvents(ctx, String(req.params.id))).map((e) => eventToJson(e, t)) });
+  });
+  api.get("/cases/:id/materials/:sha256", async (req, res) => {
+    authorize(res, "read");
+    const who = res.locals.staff as StaffMember;
+    const opened = await openMaterial(
+      ctx,
+      extras.openings,
+      String(req.params.id),
+      String(req.params.sha256),
+      who,
+      req.get("Range") ?? "",
+    );
+    await sendMaterial(res, opened);
+  });
+  api.get("/cases/:id/material-openings", async (req, res) => {
+    authorize(res, "audit");
+    res.json({ openings: await listOpenings(ctx, extras.openings, String(req.params.id)) });
   });
   api.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);

@@ -84,6 +84,13 @@ export function openApiDocument(region: string): Record<string, unknown> {
             { name: "status", in: "query", schema: { type: "string" } },
             { name: "region", in: "query", schema: { type: "string" } },
             { name: "overdue", in: "query", schema: { type: "boolean" } },
+            {
+              name: "receiptNo",
+              in: "query",
+              description:
+                "The 20-character number on the 收件回执 (region, intake date, 6 letters or digits)",
+              schema: { type: "string", pattern: "^\\d{14}[0-9A-Za-z]{6}$" },
+            },
             { name: "limit", in: "query", schema: { type: "integer", maximum: 500 } },
             { name: "offset", in: "query", schema: { type: "integer" } },
           ],
@@ -113,6 +120,40 @@ export function openApiDocument(region: string): Record<string, unknown> {
       "/api/v1/cases/{id}": { get: { parameters: [caseId], responses: { "200": json("Case"), ...errors } } },
       "/api/v1/cases/{id}/events": {
         get: { parameters: [caseId], responses: { "200": json("ListCaseEventsResponse"), ...errors } },
+      },
+      "/api/v1/cases/{id}/materials/{sha256}": {
+        get: {
+          summary:
+            "A scanned material of the case, for this region's staff; each opening is recorded. PDF, JPEG " +
+            "and PNG are inline, anything else an attachment, named in Chinese (filename*); Range is honoured",
+          parameters: [
+            caseId,
+            {
+              name: "sha256",
+              in: "path",
+              required: true,
+              schema: { type: "string", pattern: "^[0-9a-f]{64}$" },
+            },
+            { name: "Range", in: "header", schema: { type: "string" } },
+          ],
+          responses: {
+            "200": {
+              description: "The file",
+              content: Object.fromEntries(
+                SCAN_TYPES.map((t) => [t, { schema: { type: "string", format: "binary" } }]),
+              ),
+            },
+            "206": { description: "The range asked for" },
+            ...errors,
+          },
+        },
+      },
+      "/api/v1/cases/{id}/material-openings": {
+        get: {
+          summary: "Who of this region opened which material of the case, and when (auditors)",
+          parameters: [caseId],
+          responses: { "200": json("{ openings: MaterialOpening[] }"), ...errors },
+        },
       },
       "/api/v1/cases/{id}/actions": {
         post: {

@@ -42,6 +42,7 @@ const PROBES: Readonly<Record<PageAction, (c: CaseJson) => EventPayload>> = {
     reason: "-",
     caseStatus: "CASE_STATUS_UNSPECIFIED",
   }),
+  "correct-delivery": (c) => ({ type: "DeliveryCorrected", delivery: c.delivery, reason: "-" }),
 };
 
 /** The actions `region` may take on `c` now, in the order the page lists them. */

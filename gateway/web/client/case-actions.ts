@@ -42,6 +42,10 @@ const FORMS: Readonly<Record<PageAction, { title: string; texts: readonly TextFi
     title: "不予撤回",
     texts: [["refuse-withdrawal-reason", "reason", "不予撤回的理由"]],
   },
+  "correct-delivery": {
+    title: "更正送达地址并重新寄送",
+    texts: [["redeliver-reason", "reason", "更正原因（如：原地址有误，申请人到窗口更正）"]],
+  },
 };
 
 function textField([id, key, label, input]: TextField): HTMLElement {
@@ -108,6 +112,39 @@ function choices(
         ],
         body: async (f) => ({ approved: checked(f, "approved")[0] === "true" }),
       };
+    case "correct-delivery": {
+      // Filled in with the address the mail went to, so the clerk changes only what was wrong.
+      const d = c.delivery;
+      const fields: TextField[] = [
+        ["redeliver-recipient", "delivery.recipient", "收件人", { value: d.recipient, maxlength: "50" }],
+        [
+          "redeliver-mobile",
+          "delivery.mobile",
+          "收件人手机",
+          { value: d.mobile, maxlength: "11", inputmode: "numeric" },
+        ],
+        ["redeliver-address", "delivery.address", "新的邮寄地址", { value: d.address, maxlength: "200" }],
+        [
+          "redeliver-postal",
+          "delivery.postalCode",
+          "邮政编码",
+          { value: d.postalCode, maxlength: "6", inputmode: "numeric" },
+        ],
+      ];
+      const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
+      return {
+        fields: fields.map(textField),
+        body: async () => ({
+          delivery: {
+            method: "MAIL",
+            recipient: value("redeliver-recipient"),
+            mobile: value("redeliver-mobile"),
+            address: value("redeliver-address"),
+            postalCode: value("redeliver-postal"),
+          },
+        }),
+      };
+    }
     default:
       return { fields: [], body: async () => ({}) };
   }

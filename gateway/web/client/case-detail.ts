@@ -20,6 +20,7 @@ import {
   STATUS_LABELS,
 } from "./labels.js";
 import { SUSPENSION_LABELS } from "./messages.js";
+import { showOpenings } from "./openings.js";
 import type { CaseJson, EventJson, MatterJson } from "./types.js";
 
 /** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
@@ -50,11 +51,30 @@ function clockText(c: CaseJson): string {
   return parts.join("；");
 }
 
+/** Types the browser shows itself (a PDF or a picture, in a tab of its own); anything else is downloaded. */
+const SHOWN_INLINE = new Set(["application/pdf", "image/jpeg", "image/png"]);
+
+/**
+ * A material's link: the gateway serves it to this region's staff (the session cookie goes along, same
+ * origin) and records who opened it; a PDF or picture opens in a new tab, the rest downloads.
+ */
+function materialLink(c: CaseJson, m: CaseJson["materials"][number]): HTMLElement {
+  const href = `/api/v1/cases/${encodeURIComponent(c.caseId)}/materials/${m.sha256}`;
+  const inline = SHOWN_INLINE.has(m.mediaType);
+  return h(
+    "a",
+    inline
+      ? { href, target: "_blank", rel: "noopener", class: "material-open", "data-sha256": m.sha256 }
+      : { href, download: true, class: "material-open", "data-sha256": m.sha256 },
+    inline ? "查看" : "下载",
+  );
+}
+
 function renderSummary(c: CaseJson): void {
   const d = c.delivery;
   fill(
     byId("case-summary"),
-    ...term("受理编号", c.receiptNo),
+    ...term("回执编号", c.receiptNo),
     ...term("事项", `${c.matterName}（${c.matterCode}）`),
     ...term("收件地 → 办理地", routeLabel(c)),
     ...term("申请人", applicantText(c)),
@@ -77,7 +97,14 @@ function renderSummary(c: CaseJson): void {
         "ul",
         {},
         ...c.materials.map((m) =>
-          h("li", {}, `${m.name}（${m.materialCode}） `, h("code", {}, m.sha256.slice(0, 16)), "…"),
+          h(
+            "li",
+            {},
+            `${m.name}（${m.materialCode}） `,
+            h("code", {}, m.sha256.slice(0, 16)),
+            "… ",
+            materialLink(c, m),
+          ),
         ),
       ),
     ),
@@ -113,6 +140,8 @@ const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K
       ? `撤回申请到达前办件已处理（${STATUS_LABELS[p.caseStatus as keyof typeof STATUS_LABELS]}），不予撤回`
       : ""),
   ResultReturned: (p) => p.reason,
+  // Collaborating regions get the event without the address (domain/minimize.ts).
+  DeliveryCorrected: (p) => (p.delivery.address ? `${p.reason}；新地址：${p.delivery.address}` : p.reason),
   HandlingNote: (p) => p.text,
 };
 
@@ -122,7 +151,18 @@ function eventDetail(e: EventJson): string {
   return (DETAILS[e.type] as ((p: unknown) => string) | undefined)?.(payload) ?? "";
 }
 
+/** Once the handling region has decided on 受理, either party's window can print its notice. */
+function offerNotice(e: EventJson): void {
+  if (e.type !== "CaseAccepted" && e.type !== "CaseRejected") return;
+  const text = e.type === "CaseAccepted" ? "打印受理通知书" : "打印不予受理通知书";
+  fill(
+    byId("case-notice"),
+    h("a", { href: `#/notice/${encodeURIComponent(e.caseId)}`, id: "notice-link" }, text),
+  );
+}
+
 function appendEvent(e: EventJson): void {
+  offerNotice(e);
   const timeline = byId("timeline");
   if (timeline.querySelector(`[data-event-id="${CSS.escape(e.eventId)}"]`)) return;
   const detail = eventDetail(e);
@@ -139,10 +179,14 @@ function appendEvent(e: EventJson): void {
   );
 }
 
-/** Shows case `caseId` for region `me` and follows its timeline until `unfollow`. */
-export async function showCase(caseId: string, me: string): Promise<void> {
+/**
+ * Shows case `caseId` for region `me` and follows its timeline until `unfollow`; the signed-in staff
+ * member's `role` decides whether the record of opened materials shows (auditors).
+ */
+export async function showCase(caseId: string, me: string, role = ""): Promise<void> {
   fill(byId("timeline"));
   fill(byId("case-actions"));
+  fill(byId("case-notice"));
   const path = `/cases/${encodeURIComponent(caseId)}`;
   let formsOfVersion = -1;
   let matter: Promise<MatterJson | undefined> | undefined;
@@ -150,6 +194,7 @@ export async function showCase(caseId: string, me: string): Promise<void> {
     const current = c ?? (await api<CaseJson>("GET", path));
     byId("case-title").textContent = `办件详情 · ${current.matterName}`;
     renderSummary(current);
+    void showOpenings(current, role).catch(() => fill(byId("case-openings")));
     // Rebuilt only when the case moved on, so a form the clerk is filling in is not wiped.
     if (current.version === formsOfVersion) return;
     formsOfVersion = current.version;

@@ -3,7 +3,7 @@
  * refreshed when the gateway's change stream names a case.
  */
 import type { CaseStatus } from "../../domain/case.js";
-import { api } from "./api.js";
+import { ApiError, api } from "./api.js";
 import { byId, fill, follow, h } from "./dom.js";
 import { holderLabel, regionLabel, routeLabel, STATUS_LABELS } from "./labels.js";
 import { LIGHT_LABELS } from "./messages.js";
@@ -58,10 +58,49 @@ export function setUpCaseList(regions: readonly RegionJson[]): void {
   );
   byId("filter-region").append(...regions.map((r) => h("option", { value: r.code }, regionLabel(r.code))));
   byId("case-filter").addEventListener("change", () => void load());
+  byId("lookup-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void lookUp();
+  });
   byId("case-filter").addEventListener("submit", (e) => {
     e.preventDefault();
     void load();
   });
+}
+
+/**
+ * 按回执编号查询: the applicant's receipt number finds the case at any window of a region party to it (the
+ * intake or the handling region); one found opens its page.
+ */
+async function lookUp(): Promise<void> {
+  const input = byId<HTMLInputElement>("lookup-receipt");
+  const result = byId("lookup-result");
+  const typed = input.value.trim();
+  result.textContent = "";
+  input.removeAttribute("aria-invalid");
+  if (!typed) {
+    result.textContent = "请输入回执编号";
+    input.setAttribute("aria-invalid", "true");
+    return;
+  }
+  try {
+    const { cases } = await api<{ cases: CaseJson[] }>(
+      "GET",
+      `/cases?${new URLSearchParams({ receiptNo: typed })}`,
+    );
+    const [found] = cases;
+    if (found) {
+      location.hash = `#/cases/${encodeURIComponent(found.caseId)}`;
+      return;
+    }
+    result.textContent = "未找到该回执编号的办件：本地区不是该件的收件地或办理地，或编号有误。";
+  } catch (err) {
+    result.textContent =
+      err instanceof ApiError && err.code === "INVALID_ARGUMENT"
+        ? "回执编号应为回执上的 20 位编号（地区代码、收件日期和 6 位字母数字）。"
+        : `查询失败：${err instanceof Error ? err.message : String(err)}`;
+  }
+  input.setAttribute("aria-invalid", "true");
 }
 
 /** Shows the list and reloads it whenever the change stream names a case, until `unfollow`. */

@@ -28,6 +28,7 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   WithdrawalRefused: "不予撤回",
   CaseSuspended: "特别程序，时限中止",
   CaseResumed: "特别程序结束，时限恢复",
+  DeliveryCorrected: "更正送达地址",
 };
 
 const regionNames = new Map<string, string>();

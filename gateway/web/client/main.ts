@@ -9,6 +9,7 @@ import { setUpCaseList, showCaseList } from "./case-list.js";
 import { byId, unfollow } from "./dom.js";
 import { setUpIntake } from "./intake.js";
 import { setRegionNames } from "./labels.js";
+import { showNotice } from "./notice.js";
 import { showReceipt } from "./receipt.js";
 import { signedIn } from "./signin.js";
 import type { CaseJson, RegionJson } from "./types.js";
@@ -17,6 +18,7 @@ import type { CaseJson, RegionJson } from "./types.js";
 const VIEWS = {
   "view-intake": "nav-intake",
   "view-receipt": "nav-intake",
+  "view-notice": "nav-cases",
   "view-cases": "nav-cases",
   "view-case": "nav-cases",
 } as const;
@@ -42,7 +44,8 @@ function failed(what: string): (err: unknown) => void {
 }
 
 async function boot(): Promise<void> {
-  if (!(await signedIn())) return;
+  const staff = await signedIn();
+  if (!staff) return;
   const [{ region }, { regions }] = await Promise.all([
     fetch("/healthz").then((r) => r.json() as Promise<{ region: string }>),
     api<{ regions: RegionJson[] }>("GET", "/regions"),
@@ -52,22 +55,28 @@ async function boot(): Promise<void> {
   byId("region-name").textContent = me.name;
   const site = `${me.name}跨域通办`;
   let justSubmitted: CaseJson | undefined;
+  // The receipt names the clerk who took the case in: this page's signed-in clerk, when it did.
   setUpIntake(me, regions, (c) => {
     justSubmitted = c;
     location.hash = `#/receipt/${encodeURIComponent(c.caseId)}`;
   });
   byId("receipt-print").addEventListener("click", () => window.print());
+  byId("notice-print").addEventListener("click", () => window.print());
   setUpCaseList(regions);
 
   const route = async () => {
     unfollow();
     const [, page = "intake", id] = location.hash.split("/").map(decodeURIComponent);
     if (page === "receipt" && id) {
-      await showReceipt(id, justSubmitted?.caseId === id ? justSubmitted : undefined);
-      show("view-receipt", `受理回执 · ${site}`);
+      const mine = justSubmitted?.caseId === id;
+      await showReceipt(id, mine ? justSubmitted : undefined, mine ? staff.name : undefined);
+      show("view-receipt", `收件回执 · ${site}`);
+    } else if (page === "notice" && id) {
+      if (await showNotice(id)) show("view-notice", `${byId("notice-title").textContent} · ${site}`);
+      else location.hash = `#/cases/${encodeURIComponent(id)}`;
     } else if (page === "cases" && id) {
       show("view-case", `办件详情 · ${site}`);
-      await showCase(id, me.code);
+      await showCase(id, me.code, staff.role);
     } else if (page === "cases") {
       show("view-cases", `办件列表 · ${site}`);
       await showCaseList();

@@ -64,6 +64,15 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^the case is suspended$/, "特别程序进行中，时限已中止：请先恢复计时"],
   [/^the case is not suspended$/, "该件未在特别程序中"],
   [/^no holiday data for (\d{4})$/, "节假日数据缺少 $1 年，无法计算时限：请联系管理员按国务院办公厅通知更新"],
+  // usecases/materials.ts, domain/receipt-number.ts, transports/rest/materials.ts (issue 16: scans, receipts)
+  [/^is the same file as \S+$/, "与另一项材料是同一个文件，请为每项材料上传各自的扫描件"],
+  [/^not a material of this case$/, "不是本件的申请材料"],
+  [/^still being fetched from (\S+)$/, "正在从收件地 $1 取回该材料，请稍后再打开"],
+  [
+    /^must be the 20 characters on the receipt.*$/,
+    "应为回执上的 20 位编号（地区代码、收件日期和 6 位字母数字）",
+  ],
+  [/^must lie within the file's (\d+) bytes$/, "请求的范围超出文件大小（$1 字节）"],
 ];
 
 /** The 电子监察 lights as the page names them (issue 17). */

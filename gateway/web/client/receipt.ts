@@ -1,4 +1,8 @@
-/** 受理回执: the printable receipt of a case taken in at this window. */
+/**
+ * 收件回执: the printable receipt of a case taken in at this window. Only 收件
+ * has happened: the handling region decides on 受理 later (then the notice,
+ * notice.ts), and the promised working days count from that day.
+ */
 import { api } from "./api.js";
 import { byId, fill, h, term } from "./dom.js";
 import { cstTime, DELIVERY_LABELS, masked, regionLabel, sizeLabel } from "./labels.js";
@@ -21,8 +25,11 @@ function applicantLines(c: CaseJson): HTMLElement[] {
   ];
 }
 
-/** Shows the receipt of case `caseId`, read anew unless just `known` (so a reload or a bookmarked receipt works too). */
-export async function showReceipt(caseId: string, known?: CaseJson): Promise<void> {
+/**
+ * Shows the receipt of case `caseId`, read anew unless just `known` (so a reload or a bookmarked receipt
+ * works too); `clerk` is who took it in, when this page did.
+ */
+export async function showReceipt(caseId: string, known?: CaseJson, clerk?: string): Promise<void> {
   const c = known ?? (await api<CaseJson>("GET", `/cases/${encodeURIComponent(caseId)}`));
   const d = c.delivery;
   const delivery =
@@ -31,15 +38,20 @@ export async function showReceipt(caseId: string, known?: CaseJson): Promise<voi
       : DELIVERY_LABELS[d.method];
   fill(
     byId("receipt-summary"),
-    ...term("受理编号", h("strong", { id: "receipt-no" }, c.receiptNo)),
+    ...term("回执编号", h("strong", { id: "receipt-no" }, c.receiptNo)),
     ...term("案件号", h("code", {}, c.caseId)),
+    ...term("收件窗口", h("span", { id: "receipt-window" }, `${regionLabel(c.intakeRegion)}跨域通办窗口`)),
+    ...term("收件人员", h("span", { id: "receipt-clerk" }, clerk ?? "（见办件时间线）")),
+    ...term("收件时间", cstTime(c.submittedAt)),
     ...term("事项", `${c.matterName}（${c.matterCode}）`),
-    ...term("收件地", regionLabel(c.intakeRegion)),
     ...term("办理地", regionLabel(c.handlingRegion)),
     ...applicantLines(c),
     ...term("收件时间", cstTime(c.submittedAt)),
-    ...term("承诺时限", `${c.promisedDays} 个工作日`),
-    ...term("办结期限", h("strong", { id: "receipt-deadline" }, c.deadline || "受理后计算")),
+    ...term(
+      "承诺时限",
+      h("strong", { id: "receipt-days" }, `${c.promisedDays} 个工作日`),
+      "，自办理地受理之日起计算",
+    ),
     ...term("送达方式", delivery),
   );
   byId("receipt-count").textContent = String(c.materials.length);
