@@ -19,7 +19,13 @@ import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
 import { uploadMaterial } from "../../usecases/materials.js";
-import { listCaseEvents, listCases, listMatters, listRegions, readCase } from "../../usecases/queries.js";
+import {
+  listAgreedMatters,
+  listCaseEvents,
+  listCases,
+  listRegions,
+  readCase,
+} from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
@@ -152,14 +158,18 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.json({ regions: listRegions(ctx) });
   });
   api.get("/regions/:code/matters", async (req, res) => {
-    const page = await listMatters(ctx, {
+    const page = await listAgreedMatters(ctx, {
       regionCode: String(req.params.code),
       q: queryString(req, "q"),
       mode: oneOf(req, "mode", Object.values(HandlingMode)),
       pageSize: queryInt(req, "pageSize", 50, 500) || 50,
       pageToken: queryString(req, "pageToken"),
     });
-    res.json({ ...page, matters: page.matters.map(matterToJson) });
+    // allowedModes: what this region's windows may file each matter in under the agreements (issue 16).
+    res.json({
+      ...page,
+      matters: page.matters.map((m) => ({ ...matterToJson(m.matter), allowedModes: [...m.allowedModes] })),
+    });
   });
   api.post("/cases", async (req, res) => {
     authorize(res, "submit");

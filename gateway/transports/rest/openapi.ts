@@ -57,7 +57,9 @@ export function openApiDocument(region: string): Record<string, unknown> {
       },
       "/api/v1/regions/{code}/matters": {
         get: {
-          summary: "A region's matters in shared terms",
+          summary:
+            "A region's matters in shared terms, each with allowedModes: the modes this region may file it in " +
+            "under the cooperation agreements; mode= keeps the matters allowed in that mode",
           parameters: [
             { name: "code", in: "path", required: true, schema: { type: "string" } },
             { name: "q", in: "query", schema: { type: "string" } },

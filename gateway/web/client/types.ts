@@ -30,7 +30,13 @@ export interface EventJson {
 }
 
 /** `xr.v1.Matter` as `GET /regions/{code}/matters` renders it. */
-export type MatterJson = Omit<Matter, "applicant">;
+export type MatterJson = Omit<Matter, "applicant"> & {
+  /**
+   * The modes this region may file the matter in under the cooperation agreements (`GET /regions/{code}/matters`
+   * answers it; absent where a matter comes from elsewhere).
+   */
+  readonly allowedModes?: readonly string[];
+};
 
 /** A member of the federation as `GET /regions` renders it. */
 export interface RegionJson {
