@@ -135,8 +135,11 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       }
       requireActor("complete this subtask", actor, subtask.region, "assigned region");
       requireStatus(c, "complete a subtask", IN_HANDLING);
-      if (subtask.completed)
-        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`);
+      if (subtask.completed) {
+        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`, {
+          details: [{ path: "subtaskId", issue: "subtask is done" }],
+        });
+      }
       return {
         subtasks: c.subtasks.map((s) =>
           s.subtaskId === p.subtaskId ? { ...s, completed: true, note: p.note } : s,

@@ -164,4 +164,71 @@ describe("agreements shape the catalog a window is offered", function () {
       expect(r.body.error.details.map((d: { path: string }) => d.path)).to.include("materials");
     });
   });
+
+  describe("answers in Chinese when Accept-Language prefers it, in English otherwise (one catalogue)", () => {
+    const outsideBody = () => {
+      const outside = gzMatters.find(
+        (m) => !agreed.has(m.code) && m.applicant === "PERSON" && m.modes.includes("REMOTE_INTAKE"),
+      ) as Matter;
+      return { ...pensionTransfer(), matterCode: outside.code, materials: [] as unknown[] };
+    };
+
+    async function refused(url: string, body: unknown, headers: Record<string, string>) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        language: res.headers.get("content-language"),
+        body: (await res.json()) as any,
+      };
+    }
+
+    it("an agreement refusal, in zh-CN with the regions' names, or in English", async () => {
+      const body = outsideBody();
+      const code = body.matterCode;
+      const zh = await refused(`${cs}/cases`, body, {
+        ...authFor(cs, "clerk"),
+        "accept-language": "zh-CN,zh;q=0.9,en;q=0.5",
+      });
+      expect(zh.status).to.equal(403);
+      expect(zh.language).to.equal("zh-CN");
+      expect(zh.body.error.message).to.equal(`事项 ${code} 不在长沙市→广州市跨域通办合作协议范围内`);
+      expect(zh.body.error.details).to.deep.equal([
+        {
+          path: "matterCode",
+          issue: `matter ${code} is not in the cooperation agreement 430100 → 440100`,
+          message: zh.body.error.message,
+        },
+      ]);
+      for (const headers of [{ "accept-language": "en-US,en;q=0.9,zh;q=0.5" }, {}]) {
+        const en = await refused(`${cs}/cases`, body, { ...authFor(cs, "clerk"), ...headers });
+        expect(en.status).to.equal(403);
+        expect(en.language).to.equal("en");
+        expect(en.body.error.message).to.equal(
+          `matterCode: matter ${code} is not in the cooperation agreement 430100 → 440100`,
+        );
+        expect(en.body.error.details).to.deep.equal([
+          { path: "matterCode", issue: `matter ${code} is not in the cooperation agreement 430100 → 440100` },
+        ]);
+      }
+    });
+
+    it("a role refusal, in zh-CN or in English", async () => {
+      const gz = t.url("440100");
+      const url = `${gz}/cases/01JNOSUCHCASE0000000000000/actions`;
+      const zh = await refused(
+        url,
+        { type: "accept" },
+        { ...authFor(gz, "clerk"), "accept-language": "zh-CN" },
+      );
+      expect(zh.status).to.equal(403);
+      expect(zh.body.error.message).to.equal("窗口收件员不能办理「受理」，请由有权限的人员操作");
+      const en = await refused(url, { type: "accept" }, { ...authFor(gz, "clerk"), "accept-language": "en" });
+      expect(en.body.error.message).to.equal("role clerk may not accept");
+      expect(en.body.error.details).to.deep.equal([{ path: "(role)", issue: "clerk may not act:accept" }]);
+    });
+  });
 });

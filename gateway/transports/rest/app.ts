@@ -227,6 +227,6 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   app.use((req) => {
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} ${req.path}`);
   });
-  app.use(errorHandler(ctx.log));
+  app.use(errorHandler(ctx.log, (code) => ctx.federation.regions.get(code)?.name));
   return app;
 }

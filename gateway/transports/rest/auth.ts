@@ -160,7 +160,7 @@ export function authorize(res: Response, op: Operation): void {
   const who = res.locals.staff as StaffMember | undefined;
   if (!who) throw unauthenticated("sign in first");
   if (!permits(who.role, op)) {
-    throw new XrError(ErrorCode.PERMISSION_DENIED, `a ${who.role} may not ${op.replace("act:", "")}`, {
+    throw new XrError(ErrorCode.PERMISSION_DENIED, `role ${who.role} may not ${op.replace("act:", "")}`, {
       details: [{ path: "(role)", issue: `${who.role} may not ${op}` }],
     });
   }
