@@ -423,6 +423,25 @@ export const ISSUE_MESSAGES: readonly MessageEntry[] = [
   e("subtask.exists", /^subtask (\S+) already exists$/, "subtask ST-1 already exists", "联办任务 $1 已存在"),
   e("subtask.unknown", /^unknown subtask$/, "unknown subtask", "没有这个联办任务"),
   e("subtask.done", /^subtask is done$/, "subtask is done", "该联办任务已经完成"),
+  // domain/steps.ts: why a step of a case is shown but not offered
+  e(
+    "step.role",
+    /^a step for the ((?:clerk|handler|auditor)(?: or (?:clerk|handler|auditor))*)$/,
+    "a step for the handler",
+    (m) => `此步骤须由${list((m[1] as string).replaceAll(" or ", ","), ROLE_LABELS)}操作`,
+  ),
+  e(
+    "step.turn",
+    /^the turn of (\d{6}(?:, \d{6})*)$/,
+    "the turn of 440100",
+    (m, region) => `现由${(m[1] as string).split(", ").map(region).join("、")}办理`,
+  ),
+  e(
+    "step.subtasks",
+    /^waits for the subtasks of (\d{6}(?:, \d{6})*)$/,
+    "waits for the subtasks of 420100",
+    (m, region) => `等待${(m[1] as string).split(", ").map(region).join("、")}完成联办任务`,
+  ),
   // contract/depth.ts, transports/rest/body.ts
   e(
     "body.depth",

@@ -6,6 +6,8 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
 import { caseFor, eventFor } from "../domain/minimize.js";
+import type { Role } from "../domain/staff.js";
+import { type CaseStep, caseSteps } from "../domain/steps.js";
 import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
@@ -213,4 +215,12 @@ export async function listAgreedMatters(ctx: RegionContext, q: MatterQuery): Pro
     at += found.matters.length;
   }
   return { matters: out, nextPageToken, catalogVersion: version };
+}
+
+/**
+ * The steps of a case for a staff member of this region (domain/steps.ts): what they may do now, and why the
+ * other steps of the moment are not theirs. NOT_FOUND as for {@link readCase}.
+ */
+export async function listCaseSteps(ctx: RegionContext, caseId: string, role: Role): Promise<CaseStep[]> {
+  return caseSteps(await getCaseFor(ctx, ctx.region, caseId), ctx.region, role);
 }

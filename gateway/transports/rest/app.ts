@@ -13,7 +13,9 @@ import { cstDate } from "../../domain/calendar.js";
 import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
+import { zhIssue } from "../../domain/messages.js";
 import { caseFor } from "../../domain/minimize.js";
+import type { StaffMember } from "../../domain/staff.js";
 import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
@@ -22,6 +24,7 @@ import { uploadMaterial } from "../../usecases/materials.js";
 import {
   listAgreedMatters,
   listCaseEvents,
+  listCaseSteps,
   listCases,
   listRegions,
   readCase,
@@ -31,7 +34,7 @@ import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
 import { type AuthSettings, authenticate, authorize, sessionRouter } from "./auth.js";
 import { jsonBody } from "./body.js";
-import { errorHandler } from "./errors.js";
+import { answerLanguage, errorHandler } from "./errors.js";
 import { CredentialLimiter } from "./limiter.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "./media-types.js";
 import { openApiDocument } from "./openapi.js";
@@ -200,6 +203,19 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.get("/cases/:id/events", async (req, res) => {
     const t = today();
     res.json({ events: (await listCaseEvents(ctx, String(req.params.id))).map((e) => eventToJson(e, t)) });
+  });
+  // The steps of the case for the signed-in staff member: allowed, or why not (issue 16: the page offers a
+  // form only where the gateway would take the step, and says why elsewhere, in the answer's language).
+  api.get("/cases/:id/actions", async (req, res) => {
+    const who = res.locals.staff as StaffMember;
+    const lang = answerLanguage(req);
+    const names = (code: string) => ctx.federation.regions.get(code)?.name;
+    const steps = await listCaseSteps(ctx, String(req.params.id), who.role);
+    res.json({
+      steps: steps.map((s) =>
+        s.reason === undefined ? s : { ...s, message: lang === "en" ? s.reason : zhIssue(s.reason, names) },
+      ),
+    });
   });
   api.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);

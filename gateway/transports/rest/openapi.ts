@@ -117,6 +117,13 @@ export function openApiDocument(region: string): Record<string, unknown> {
         get: { parameters: [caseId], responses: { "200": json("ListCaseEventsResponse"), ...errors } },
       },
       "/api/v1/cases/{id}/actions": {
+        get: {
+          summary:
+            "The steps of the case for the signed-in staff member: { steps: [{ type, allowed, reason?, message? }] }; " +
+            "a step not allowed says why (another role's step, another region's turn, open subtasks)",
+          parameters: [caseId],
+          responses: { "200": json("{ steps: CaseStep[] }"), ...errors },
+        },
         post: {
           summary: "Act on a case (CaseAction)",
           parameters: [caseId, { name: "Idempotency-Key", in: "header", schema: { type: "string" } }],

@@ -1,14 +1,20 @@
 /**
  * The action forms of a case (办理台 and window alike): one small form per
- * action this region may take now; Enter submits it, the server's refusals
- * land next to the field they name.
+ * step the gateway says the signed-in staff member may take now
+ * (`GET /cases/{id}/actions`); Enter submits it, the server's refusals land
+ * next to the field they name. Steps of the moment that are not theirs are
+ * listed with the gateway's reason instead of a form.
  */
-import { allowedActions, type PageAction } from "./allowed.js";
+import type { ActionType } from "../../domain/actions.js";
+import { STEP_LABELS } from "../../domain/messages.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
 import { clearIssues, showRefusal } from "./fields.js";
 import { attachedMaterials, materialRow } from "./material-row.js";
-import type { CaseJson, MatterJson } from "./types.js";
+import type { CaseJson, MatterJson, StepJson } from "./types.js";
+
+/** Steps the page has forms for (多地联办 subtasks are left to partner systems for now). */
+export type PageAction = Exclude<ActionType, "assign-subtask" | "complete-subtask">;
 
 /**
  * A text field of an action's form: its element id, the body key it fills (also its `data-path`), its label,
@@ -108,14 +114,39 @@ function choices(
   }
 }
 
-/** The forms for every action `region` may take on `c`; `acted` gets the case after a step. */
+/**
+ * The steps of the moment that the signed-in staff member may not take, each with the gateway's reason
+ * (another role's step, another region's turn, a subtask still open); none when there are none.
+ */
+export function stepsNotOffered(steps: readonly StepJson[]): HTMLElement[] {
+  const waiting = steps.filter((s) => !s.allowed);
+  if (waiting.length === 0) return [];
+  return [
+    h(
+      "ul",
+      { class: "steps-not-offered", "aria-label": "暂不可办理的步骤" },
+      ...waiting.map((s) =>
+        h(
+          "li",
+          { "data-step": s.type },
+          h("strong", {}, STEP_LABELS[s.type] ?? s.type),
+          `：${s.message ?? s.reason ?? ""}`,
+        ),
+      ),
+    ),
+  ];
+}
+
+/** The forms for every step of `steps` allowed to the signed-in staff member; `acted` gets the case after one. */
 export function actionForms(
   c: CaseJson,
+  steps: readonly StepJson[],
   region: string,
   matter: MatterJson | undefined,
   acted: (c: CaseJson) => void,
 ): HTMLElement[] {
-  return allowedActions(c, region).map((action) => {
+  const offered = steps.filter((s) => s.allowed && s.type in FORMS).map((s) => s.type as PageAction);
+  return offered.map((action) => {
     const { title, texts } = FORMS[action];
     const extra = choices(action, c, matter);
     const error = h("p", { class: "form-error", role: "alert" });

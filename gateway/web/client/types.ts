@@ -3,6 +3,7 @@
  * field fails to compile here too. JSON differs from the domain only where
  * codec/json.ts says: 64-bit sizes as strings, plus `overdue` and `heldBy`.
  */
+import type { ActionType } from "../../domain/actions.js";
 import type { CaseState, Material } from "../../domain/case.js";
 import type { EventType } from "../../domain/events.js";
 import type { Matter } from "../../domain/matter.js";
@@ -43,4 +44,15 @@ export interface RegionJson {
   readonly code: string;
   readonly name: string;
   readonly partners: readonly string[];
+}
+
+/**
+ * A step of a case as `GET /cases/{id}/actions` answers it for the signed-in staff member: allowed, or with
+ * the reason it is not (`message`, in Chinese) — the gateway's own rules (domain/steps.ts), not a copy.
+ */
+export interface StepJson {
+  readonly type: ActionType;
+  readonly allowed: boolean;
+  readonly reason?: string;
+  readonly message?: string;
 }
