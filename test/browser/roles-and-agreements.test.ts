@@ -48,7 +48,7 @@ describeBrowser("window page: agreements and roles shape what is offered", funct
     await page.locator('#matter-results input[name="matter"]').first().waitFor();
     const offered = await page
       .locator('#matter-results input[name="matter"]')
-      .evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+      .evaluateAll((els) => els.map((el) => (el as unknown as { value: string }).value));
     expect(offered).to.deep.equal(expected);
     expect(offered).not.to.include(outside.code);
 
