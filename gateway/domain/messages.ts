@@ -462,6 +462,7 @@ export const ISSUE_MESSAGES: readonly MessageEntry[] = [
     "is not percent-encoded UTF-8",
     "查询参数须按 UTF-8 百分号编码",
   ),
+  e("request.malformed", /^malformed HTTP request$/, "malformed HTTP request", "请求格式有误"),
   // security/cipher.ts (DATA_LOSS): a stored value that does not authenticate is not shown.
   e(
     "ledger.integrity",

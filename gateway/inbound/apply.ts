@@ -31,13 +31,16 @@ export async function dispose(
 export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?: string): Promise<void> {
   const { eventId, caseId, sourceRegion, sequence, digest, raw } = env;
   const current = await ctx.store.getCase(caseId);
-  let next = applyEvent(current, env);
+  const applied = applyEvent(current, env);
+  let next = applied;
   // The handling and collaborating regions first see a case once it was forwarded.
   if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
   await ctx.store.commit({
     state: next,
     expectedVersion: current?.version ?? 0,
-    events: [{ ...env, statusAfter: next.status }],
+    // The event reads as the lifecycle left it, as at the intake region (SUBMITTED there too); the case's
+    // status here says it was forwarded (issue 16: one event, one reading at every party).
+    events: [{ ...env, statusAfter: current === undefined ? applied.status : next.status }],
     outbox: [],
     inbox: { eventId, caseId, sourceRegion, sequence, ...(digest ? { digest } : {}) },
     ...(unparkEventId ? { unparkEventId } : {}),

@@ -42,6 +42,13 @@ describe("the steps of a case, by role and region", function () {
     const caseId = created.body.caseId as string;
     await waitForStatus(t, "440100", caseId, "FORWARDED");
 
+    // The first event reads alike at both parties (it read FORWARDED at 广州 and SUBMITTED at 长沙).
+    const [cs, gz] = await Promise.all(
+      ["430100", "440100"].map((r) => call("GET", `${t.url(r)}/cases/${caseId}/events`)),
+    );
+    expect(gz?.body.events[0].statusAfter).to.equal("SUBMITTED");
+    expect(cs?.body.events[0].statusAfter).to.equal("SUBMITTED");
+
     const clerk = await steps("440100", caseId, "clerk");
     expect(find(clerk, "accept")).to.deep.equal({
       type: "accept",
