@@ -83,6 +83,9 @@ export interface FieldRule {
  * after the field was left once. Returns the validator the form runs on submit (true when acceptable).
  */
 export function watchField(el: HTMLInputElement, rule: FieldRule = {}): () => boolean {
+  // The message line is there from the start, holding its place: a message appearing as the field loses focus
+  // (on the very mousedown of a click on 提交) must not push the button from under the pointer (issue 16).
+  issueElement(el).classList.add("reserved");
   let touched = false;
   const validate = (): boolean => {
     const raw = el.value.trim();
