@@ -189,6 +189,9 @@ const AGREED_SCAN = 200;
 export async function listAgreedMatters(ctx: RegionContext, q: MatterQuery): Promise<AgreedMatterPage> {
   let at = q.pageToken ? Number.parseInt(q.pageToken, 10) : 0;
   if (!Number.isInteger(at) || at < 0) throw XrError.invalid("pageToken", "is not a token this server gave");
+  // Without a mode every matter is listed (the page as before: one past it says whether another follows);
+  // with one, reads go on in larger steps while the agreement leaves matters out.
+  const scan = q.mode === undefined ? q.pageSize + 1 : Math.max(AGREED_SCAN, q.pageSize + 1);
   const out: AgreedMatter[] = [];
   let version = "";
   let nextPageToken = "";
@@ -198,7 +201,7 @@ export async function listAgreedMatters(ctx: RegionContext, q: MatterQuery): Pro
       // A matter that does not offer the mode cannot be agreed in it either.
       mode: q.mode,
       offset: at,
-      limit: AGREED_SCAN,
+      limit: scan,
     });
     if (!found) throw noCatalog(ctx, q.regionCode, "code");
     version = found.version;
@@ -211,7 +214,7 @@ export async function listAgreedMatters(ctx: RegionContext, q: MatterQuery): Pro
       }
       out.push({ matter, allowedModes });
     }
-    if (nextPageToken !== "" || found.matters.length < AGREED_SCAN) break;
+    if (nextPageToken !== "" || found.matters.length < scan) break;
     at += found.matters.length;
   }
   return { matters: out, nextPageToken, catalogVersion: version };

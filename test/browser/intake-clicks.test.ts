@@ -43,7 +43,13 @@ describeBrowser("window page: one click on 提交 is one submit attempt", functi
     await page.focus("#mail-postal");
     // Where the button is in the document (not the viewport: a submit may scroll to a flagged field).
     const top = () =>
-      page.locator("#intake-submit").evaluate((b) => b.getBoundingClientRect().top + window.scrollY);
+      page
+        .locator("#intake-submit")
+        .evaluate(
+          (b) =>
+            b.getBoundingClientRect().top +
+            (b.ownerDocument.defaultView as unknown as { scrollY: number }).scrollY,
+        );
     const before = await top();
     // What a mousedown on the button does first: the field loses focus and shows its message.
     await page.locator("#mail-postal").blur();
