@@ -6,4 +6,10 @@
  * unknown texts are shown as they came: a new check is never hidden, only
  * untranslated (and the catalogue's test names it).
  */
-export { zhIssue } from "../../domain/messages.js";
+import { zhIssue as catalogued } from "../../domain/messages.js";
+import { regionName } from "./labels.js";
+
+/** The Chinese text of an issue, naming regions as the federation does; the issue itself when no entry knows it. */
+export function zhIssue(issue: string): string {
+  return catalogued(issue, regionName);
+}
