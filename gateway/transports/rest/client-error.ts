@@ -27,20 +27,31 @@ export function parserRefusal(raw: string): { status: number; language: "zh-CN" 
   return { status: HTTP_STATUS[code], language, body };
 }
 
-/** Answers the parser's refusals on `server` as {@link parserRefusal} words them. */
+/** Node's own answers to the parser's refusals that are not a malformed request (as lib/_http_server.js words them). */
+const NODE_ANSWERS: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n",
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n",
+  ERR_HTTP_REQUEST_TIMEOUT: "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n",
+};
+
+/** Answers the parser's refusals on `server`: a malformed request as {@link parserRefusal} words it. */
 export function answerClientErrors(server: Server): void {
   server.on("clientError", (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
-    // Timeouts and resets leave nothing to answer; a socket already written to is left to Node.
-    if (err.code === "ECONNRESET" || !socket.writable || err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
-      socket.destroy();
-      return;
+    // As Node does without a listener: answer only a socket nothing was written to yet, then close it.
+    if (socket.writable && socket.bytesWritten === 0 && err.code !== "ECONNRESET") {
+      const own = err.code === undefined ? undefined : NODE_ANSWERS[err.code];
+      if (own !== undefined) socket.write(own);
+      else {
+        const { status, language, body } = parserRefusal(err.rawPacket?.toString("latin1") ?? "");
+        const bytes = Buffer.from(body, "utf8");
+        socket.write(
+          `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+            `Content-Language: ${language}\r\nContent-Length: ${bytes.byteLength}\r\nConnection: close\r\n\r\n`,
+          "latin1",
+        );
+        socket.write(bytes);
+      }
     }
-    const { status, language, body } = parserRefusal(err.rawPacket?.toString("latin1") ?? "");
-    const bytes = Buffer.from(body, "utf8");
-    socket.end(
-      `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Language: ${language}\r\nContent-Length: ${bytes.byteLength}\r\nConnection: close\r\n\r\n${bytes.toString("latin1")}`,
-      "latin1",
-    );
+    socket.destroy(err);
   });
 }
