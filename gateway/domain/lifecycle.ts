@@ -245,8 +245,11 @@ function transition(
       requireActor("complete this subtask", actor, subtask.region, "assigned region");
       // Received after the lead closed the case (a withdrawal confirmed meanwhile), the part is still done.
       if (!received) requireStatus(c, "complete a subtask", IN_HANDLING);
-      if (subtask.completed)
-        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`);
+      if (subtask.completed) {
+        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`, {
+          details: [{ path: "subtaskId", issue: "subtask is done" }],
+        });
+      }
       return {
         subtasks: c.subtasks.map((s) =>
           s.subtaskId === p.subtaskId ? { ...s, completed: true, note: p.note } : s,

@@ -88,6 +88,12 @@ export function checkSubmission(
   } else if (req.collaboratingRegions.length > 0) {
     add("collaboratingRegions", "only MULTI_REGION cases have collaborating regions");
   }
+  if (problems.length > 0) fail(ErrorCode.INVALID_ARGUMENT, problems);
+  // Matter, mode and agreement before the applicant and the materials: a window learns that a case is
+  // outside the agreement before anyone scans a page for it (issue 16).
+  const refused = agreementIssues(fed, { ...req, matterCode: matter.code });
+  if (refused.length > 0) fail(ErrorCode.PERMISSION_DENIED, refused.slice(0, 1));
+
   const kind = "person" in req.applicant ? "PERSON" : "ORGANIZATION";
   if (matter.applicant !== "ANY" && matter.applicant !== kind) {
     add(
@@ -115,9 +121,6 @@ export function checkSubmission(
     }
   }
   if (problems.length > 0) fail(ErrorCode.INVALID_ARGUMENT, problems);
-
-  const refused = agreementIssues(fed, { ...req, matterCode: matter.code });
-  if (refused.length > 0) fail(ErrorCode.PERMISSION_DENIED, refused.slice(0, 1));
   return matter;
 }
 

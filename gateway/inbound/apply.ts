@@ -39,7 +39,8 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
   const { eventId, caseId, sourceRegion, sequence, digest, raw } = env;
   const current = await ctx.store.getCase(caseId);
   // A partner's event is never refused for this region's calendar: the clock then stays as it was.
-  let next = applyEvent(current, env, { received: true, rules: ctx.clockRules, uncovered: "keep" });
+  const applied = applyEvent(current, env, { received: true, rules: ctx.clockRules, uncovered: "keep" });
+  let next = applied;
   // The handling and collaborating regions first see a case once it was forwarded.
   if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
   const answer = replyTo(next, env, ctx.region);
@@ -47,7 +48,12 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
   await ctx.store.commit({
     state: reply?.next ?? next,
     expectedVersion: current?.version ?? 0,
-    events: [{ ...env, statusAfter: next.status }, ...(reply ? [reply.event] : [])],
+    // The event reads as the lifecycle left it, as at the intake region (SUBMITTED there too); the case's
+    // status here says it was forwarded (issue 16: one event, one reading at every party).
+    events: [
+      { ...env, statusAfter: current === undefined ? applied.status : next.status },
+      ...(reply ? [reply.event] : []),
+    ],
     outbox: reply?.outbox ?? [],
     inbox: { eventId, caseId, sourceRegion, sequence, ...(digest ? { digest } : {}) },
     ...(unparkEventId ? { unparkEventId } : {}),

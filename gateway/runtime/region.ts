@@ -27,6 +27,7 @@ import { type PartnerCallSettings, PartnerGateways } from "../transports/grpc/pa
 import type { PeerSecurity } from "../transports/grpc/peer.js";
 import { startGrpcServer } from "../transports/grpc/server.js";
 import { createRestApp } from "../transports/rest/app.js";
+import { answerClientErrors } from "../transports/rest/client-error.js";
 import { Catalogs } from "../usecases/catalogs.js";
 import { CaseChanges } from "../usecases/changes.js";
 import type { RegionContext } from "../usecases/context.js";
@@ -255,6 +256,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
   });
   // Longer than the usual load-balancer idle timeout (60 s), so the proxy, not the gateway, closes idle
   // keep-alive connections: otherwise a client may send on a socket the gateway is just closing.
+  answerClientErrors(server);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   let drained: Promise<void> | undefined;

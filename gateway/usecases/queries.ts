@@ -1,4 +1,5 @@
 /** Read-side use cases: cases, timelines, regions and catalogs. */
+import { agreedModes } from "../domain/agreed-modes.js";
 import { cstDate } from "../domain/calendar.js";
 import { type CaseState, type CaseStatus, caseParties, type HandlingMode } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
@@ -6,6 +7,8 @@ import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
 import { caseFor, eventFor } from "../domain/minimize.js";
 import { parseReceiptNumber } from "../domain/receipt-number.js";
+import type { Role } from "../domain/staff.js";
+import { type CaseStep, caseSteps } from "../domain/steps.js";
 import { catalogNotReceived } from "../domain/submission.js";
 import type { RegionContext } from "./context.js";
 
@@ -165,4 +168,69 @@ export async function getMatter(ctx: RegionContext, regionCode: string, matterCo
     });
   }
   return m;
+}
+
+/** A matter as a window of this region sees it: with the modes the agreements let it use. */
+export interface AgreedMatter {
+  readonly matter: Matter;
+  /** The modes this region may file the matter in with its region (domain/agreed-modes.ts); may be empty. */
+  readonly allowedModes: readonly HandlingMode[];
+}
+
+/** A page of {@link listAgreedMatters}. */
+export interface AgreedMatterPage {
+  readonly matters: AgreedMatter[];
+  readonly nextPageToken: string;
+  readonly catalogVersion: string;
+}
+
+/** How many matters one read of the catalog takes while a page of agreed ones fills. */
+const AGREED_SCAN = 200;
+
+/**
+ * A region's matters as this region's windows may file them: each with its `allowedModes`, and with `mode`
+ * given, only the matters the agreements let this region file in that mode (issue 16: the 长沙 window is not
+ * offered 广州 matters outside the 长沙 → 广州 agreement). The page token is the catalog position to go on
+ * from, so pages stay stable however many matters the agreement leaves out.
+ */
+export async function listAgreedMatters(ctx: RegionContext, q: MatterQuery): Promise<AgreedMatterPage> {
+  let at = q.pageToken ? Number.parseInt(q.pageToken, 10) : 0;
+  if (!Number.isInteger(at) || at < 0) throw XrError.invalid("pageToken", "is not a token this server gave");
+  // Without a mode every matter is listed (the page as before: one past it says whether another follows);
+  // with one, reads go on in larger steps while the agreement leaves matters out.
+  const scan = q.mode === undefined ? q.pageSize + 1 : Math.max(AGREED_SCAN, q.pageSize + 1);
+  const out: AgreedMatter[] = [];
+  let version = "";
+  let nextPageToken = "";
+  for (;;) {
+    const found = await ctx.catalogs.search(q.regionCode, {
+      q: q.q?.trim() ?? "",
+      // A matter that does not offer the mode cannot be agreed in it either.
+      mode: q.mode,
+      offset: at,
+      limit: scan,
+    });
+    if (!found) throw noCatalog(ctx, q.regionCode, "code");
+    version = found.version;
+    for (const [i, matter] of found.matters.entries()) {
+      const allowedModes = agreedModes(ctx.federation, ctx.region, q.regionCode, matter);
+      if (q.mode !== undefined && !allowedModes.includes(q.mode)) continue;
+      if (out.length === q.pageSize) {
+        nextPageToken = String(at + i);
+        break;
+      }
+      out.push({ matter, allowedModes });
+    }
+    if (nextPageToken !== "" || found.matters.length < scan) break;
+    at += found.matters.length;
+  }
+  return { matters: out, nextPageToken, catalogVersion: version };
+}
+
+/**
+ * The steps of a case for a staff member of this region (domain/steps.ts): what they may do now, and why the
+ * other steps of the moment are not theirs. NOT_FOUND as for {@link readCase}.
+ */
+export async function listCaseSteps(ctx: RegionContext, caseId: string, role: Role): Promise<CaseStep[]> {
+  return caseSteps(await getCaseFor(ctx, ctx.region, caseId), ctx.region, role);
 }

@@ -44,7 +44,8 @@ describeBrowser("window page: the gateway's refusals land next to the right fiel
     const res = await answer;
     expect(res.status()).to.equal(400);
     expect((await res.json()).error.details).to.deep.equal([
-      { path: "applicant", issue: "matter XR-SB-001 is for a person" },
+      // The page asks in Chinese (Accept-Language: zh-CN): the detail comes worded from the one catalogue.
+      { path: "applicant", issue: "matter XR-SB-001 is for a person", message: "该事项的申请人须为个人" },
     ]);
     expect(await issueOf(page, "#applicant-kind")).to.equal("该事项的申请人须为个人");
     expect(await page.getAttribute("#applicant-kind", "aria-invalid")).to.equal("true");

@@ -99,7 +99,12 @@ describe("staff authentication and roles (REST)", function () {
       { authorization: "" },
     );
     expect(r.status).to.equal(200);
-    expect(r.body).to.deep.equal({ name: "dev clerk", role: "clerk", region: "430100" });
+    expect(r.body).to.deep.equal({
+      name: "dev clerk",
+      role: "clerk",
+      region: "430100",
+      operations: ["submit", "upload"],
+    });
     const cookie = r.headers.get("set-cookie") ?? "";
     // A random session id, never the token itself (issue 19: sign-out must revoke something).
     expect(cookie)

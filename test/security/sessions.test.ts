@@ -69,7 +69,12 @@ describe("security: the page's session (issue 19)", function () {
     expect(b.cookie).to.not.equal(a.cookie);
     const me = await call("GET", `${api}/session`, undefined, { ...noCredentials, cookie: a.cookie });
     expect(me.status).to.equal(200);
-    expect(me.body).to.deep.equal({ name: "dev clerk", role: "clerk", region: REGION });
+    expect(me.body).to.deep.equal({
+      name: "dev clerk",
+      role: "clerk",
+      region: REGION,
+      operations: ["submit", "upload"],
+    });
   });
 
   it("sets Secure on the cookie when served over TLS (X-Forwarded-Proto from a trusted proxy)", async () => {

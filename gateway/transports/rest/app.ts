@@ -13,6 +13,7 @@ import { cstDate } from "../../domain/calendar.js";
 import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
+import { zhIssue } from "../../domain/messages.js";
 import { caseFor } from "../../domain/minimize.js";
 import type { StaffMember } from "../../domain/staff.js";
 import type { MaterialOpeningLog } from "../../ports/openings.js";
@@ -21,13 +22,20 @@ import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
 import { listOpenings, openMaterial, uploadMaterial } from "../../usecases/materials.js";
-import { listCaseEvents, listCases, listMatters, listRegions, readCase } from "../../usecases/queries.js";
+import {
+  listAgreedMatters,
+  listCaseEvents,
+  listCaseSteps,
+  listCases,
+  listRegions,
+  readCase,
+} from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
 import { type AuthSettings, authenticate, authorize, sessionRouter } from "./auth.js";
 import { jsonBody } from "./body.js";
-import { errorHandler } from "./errors.js";
+import { answerLanguage, errorHandler } from "./errors.js";
 import { CredentialLimiter } from "./limiter.js";
 import { sendMaterial } from "./materials.js";
 import { JSON_TYPES, requireMediaType, SCAN_TYPES } from "./media-types.js";
@@ -157,14 +165,18 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     res.json({ regions: listRegions(ctx) });
   });
   api.get("/regions/:code/matters", async (req, res) => {
-    const page = await listMatters(ctx, {
+    const page = await listAgreedMatters(ctx, {
       regionCode: String(req.params.code),
       q: queryString(req, "q"),
       mode: oneOf(req, "mode", Object.values(HandlingMode)),
       pageSize: queryInt(req, "pageSize", 50, 500) || 50,
       pageToken: queryString(req, "pageToken"),
     });
-    res.json({ ...page, matters: page.matters.map(matterToJson) });
+    // allowedModes: what this region's windows may file each matter in under the agreements (issue 16).
+    res.json({
+      ...page,
+      matters: page.matters.map((m) => ({ ...matterToJson(m.matter), allowedModes: [...m.allowedModes] })),
+    });
   });
   api.post("/cases", async (req, res) => {
     authorize(res, "submit");
@@ -214,6 +226,19 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     authorize(res, "audit");
     res.json({ openings: await listOpenings(ctx, extras.openings, String(req.params.id)) });
   });
+  // The steps of the case for the signed-in staff member: allowed, or why not (issue 16: the page offers a
+  // form only where the gateway would take the step, and says why elsewhere, in the answer's language).
+  api.get("/cases/:id/actions", async (req, res) => {
+    const who = res.locals.staff as StaffMember;
+    const lang = answerLanguage(req);
+    const names = (code: string) => ctx.federation.regions.get(code)?.name;
+    const steps = await listCaseSteps(ctx, String(req.params.id), who.role);
+    res.json({
+      steps: steps.map((s) =>
+        s.reason === undefined ? s : { ...s, message: lang === "en" ? s.reason : zhIssue(s.reason, names) },
+      ),
+    });
+  });
   api.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
     const m = meta(req);
@@ -240,6 +265,6 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   app.use((req) => {
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} ${req.path}`);
   });
-  app.use(errorHandler(ctx.log));
+  app.use(errorHandler(ctx.log, (code) => ctx.federation.regions.get(code)?.name));
   return app;
 }

@@ -160,10 +160,21 @@ export function authorize(res: Response, op: Operation): void {
   const who = res.locals.staff as StaffMember | undefined;
   if (!who) throw unauthenticated("sign in first");
   if (!permits(who.role, op)) {
-    throw new XrError(ErrorCode.PERMISSION_DENIED, `a ${who.role} may not ${op.replace("act:", "")}`, {
+    throw new XrError(ErrorCode.PERMISSION_DENIED, `role ${who.role} may not ${op.replace("act:", "")}`, {
       details: [{ path: "(role)", issue: `${who.role} may not ${op}` }],
     });
   }
+}
+
+/** Operations besides a case's steps that the page offers only to roles that may perform them. */
+const PAGE_OPERATIONS = ["submit", "upload"] as const satisfies readonly Operation[];
+
+/**
+ * The staff member as the session routes answer: with `operations`, those of {@link PAGE_OPERATIONS} the role
+ * permits, so the page shows the intake form only to those the gateway would take it from (issue 16).
+ */
+function staffJson(who: StaffMember) {
+  return { ...who, operations: PAGE_OPERATIONS.filter((op) => permits(who.role, op)) };
 }
 
 /**
@@ -202,18 +213,18 @@ export function sessionRouter(a: AuthSettings): express.Router {
       secure: req.secure,
       maxAge: SESSION_TTL_MS,
     });
-    res.json(who);
+    res.json(staffJson(who));
   });
   r.get("/session", async (req, res) => {
     const header = req.get("Authorization");
     if (header !== undefined) {
-      res.json(await checkBearer(a, req, res, header));
+      res.json(staffJson(await checkBearer(a, req, res, header)));
       return;
     }
     const id = sessionCookie(req);
     // Not a failed credential check: the page asks this before anyone signed in.
     if (id === undefined) throw unauthenticated("not signed in");
-    res.json(await fromSession(a, res, id));
+    res.json(staffJson(await fromSession(a, res, id)));
   });
   r.delete("/session", async (req, res) => {
     const id = sessionCookie(req);

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, Request } from "express";
 import type { Logger } from "pino";
 import { ErrorCode, XrError } from "../../domain/errors.js";
+import { type Lang, localizeError, type RegionNames } from "../../domain/messages.js";
 import { HTTP_STATUS } from "./status.js";
 
 /** body-parser's errors carry a `type`; turn them into XrErrors naming the body. */
@@ -41,15 +42,37 @@ function routeOf(req: Request): string {
   return typeof pattern === "string" ? `${req.baseUrl}${pattern}` : "(no route)";
 }
 
-/** The express error handler of the REST API. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/**
+ * The language of the answer: zh-CN when the request's `Accept-Language` prefers Chinese (the window page always
+ * sends it), English otherwise, no header included (programs and operators).
+ */
+export function answerLanguage(req: Request): Lang {
+  const best = req.acceptsLanguages("en", "zh-CN", "zh");
+  return typeof best === "string" && best.startsWith("zh") ? "zh-CN" : "en";
+}
+
+/**
+ * The express error handler of the REST API: the error's message and each detail's `message` in the answer's
+ * language (domain/messages.ts), `details[].issue` as the checks word it (stable, for programs); region names
+ * from `names`.
+ */
+export function errorHandler(log: Logger, names?: RegionNames): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const e = fromBodyParser(err) ?? XrError.from(err);
     const status = HTTP_STATUS[e.code];
     const route = routeOf(req);
     if (status >= 500) log.error({ err, method: req.method, route, code: e.code }, "request failed");
     else log.debug({ method: req.method, route, code: e.code, status }, "request refused");
-    const message = status >= 500 && e.code === ErrorCode.INTERNAL ? "internal error" : e.message;
-    res.status(status).json({ error: { code: e.code, message, details: e.details, origin: e.origin } });
+    const hidden = status >= 500 && e.code === ErrorCode.INTERNAL;
+    const lang = answerLanguage(req);
+    const shown = localizeError(
+      { code: e.code, message: hidden ? "internal error" : e.message, details: e.details },
+      lang,
+      names,
+    );
+    res.setHeader("Content-Language", lang);
+    res
+      .status(status)
+      .json({ error: { code: e.code, message: shown.message, details: shown.details, origin: e.origin } });
   };
 }

@@ -57,7 +57,9 @@ export function openApiDocument(region: string): Record<string, unknown> {
       },
       "/api/v1/regions/{code}/matters": {
         get: {
-          summary: "A region's matters in shared terms",
+          summary:
+            "A region's matters in shared terms, each with allowedModes: the modes this region may file it in " +
+            "under the cooperation agreements; mode= keeps the matters allowed in that mode",
           parameters: [
             { name: "code", in: "path", required: true, schema: { type: "string" } },
             { name: "q", in: "query", schema: { type: "string" } },
@@ -156,6 +158,13 @@ export function openApiDocument(region: string): Record<string, unknown> {
         },
       },
       "/api/v1/cases/{id}/actions": {
+        get: {
+          summary:
+            "The steps of the case for the signed-in staff member: { steps: [{ type, allowed, reason?, message? }] }; " +
+            "a step not allowed says why (another role's step, another region's turn, open subtasks)",
+          parameters: [caseId],
+          responses: { "200": json("{ steps: CaseStep[] }"), ...errors },
+        },
         post: {
           summary: "Act on a case (CaseAction)",
           parameters: [caseId, { name: "Idempotency-Key", in: "header", schema: { type: "string" } }],

@@ -1,9 +1,13 @@
 /** Same-origin calls to this gateway's REST API (`/api/v1`), with its error shape turned into {@link ApiError}. */
 
-/** One field-level problem of an error body: `path` is the request's JSON path. */
+/**
+ * One field-level problem of an error body: `path` is the request's JSON path, `issue` the check's own text,
+ * `message` its Chinese wording (the gateway answers the page in Chinese: domain/messages.ts).
+ */
 export interface IssueDetail {
   readonly path: string;
   readonly issue: string;
+  readonly message?: string;
 }
 
 /** An error answer: `{ error: { code, message, details } }`. */
@@ -32,6 +36,8 @@ export async function api<T>(
     method,
     headers: {
       Accept: "application/json",
+      // Refusals come back worded in Chinese, from the catalogue the page's own checks use too.
+      "Accept-Language": "zh-CN",
       ...(json ? { "Content-Type": "application/json" } : {}),
       ...headers,
     },

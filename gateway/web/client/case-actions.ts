@@ -1,14 +1,21 @@
 /**
  * The action forms of a case (办理台 and window alike): one small form per
- * action this region may take now; Enter submits it, the server's refusals
- * land next to the field they name.
+ * step the gateway says the signed-in staff member may take now
+ * (`GET /cases/{id}/actions`); Enter submits it, the server's refusals land
+ * next to the field they name. Steps of the moment that are not theirs are
+ * listed with the gateway's reason instead of a form.
  */
-import { allowedActions, type PageAction } from "./allowed.js";
+import type { ActionType } from "../../domain/actions.js";
+import { STEP_LABELS } from "../../domain/messages.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
 import { clearIssues, showRefusal } from "./fields.js";
 import { attachedMaterials, materialRow } from "./material-row.js";
-import type { CaseJson, MatterJson } from "./types.js";
+import { SUSPENSION_LABELS } from "./messages.js";
+import type { CaseJson, MatterJson, StepJson } from "./types.js";
+
+/** Steps the page has forms for (多地联办 subtasks are left to partner systems for now). */
+export type PageAction = Exclude<ActionType, "assign-subtask" | "complete-subtask">;
 
 /**
  * A text field of an action's form: its element id, the body key it fills (also its `data-path`), its label,
@@ -42,11 +49,18 @@ const FORMS: Readonly<Record<PageAction, { title: string; texts: readonly TextFi
     title: "不予撤回",
     texts: [["refuse-withdrawal-reason", "reason", "不予撤回的理由"]],
   },
+  suspend: { title: "特别程序（中止计时）", texts: [["suspend-reason", "reason", "理由"]] },
+  resume: { title: "恢复计时", texts: [["resume-note", "note", "说明"]] },
   "correct-delivery": {
     title: "更正送达地址并重新寄送",
     texts: [["redeliver-reason", "reason", "更正原因（如：原地址有误，申请人到窗口更正）"]],
   },
 };
+
+/** The 特别程序 a handler may suspend the clock for (the SUPPLEMENT label is the clock's own stop). */
+const SUSPENSION_KINDS = Object.fromEntries(
+  Object.entries(SUSPENSION_LABELS).filter(([kind]) => kind !== "SUPPLEMENT"),
+);
 
 function textField([id, key, label, input]: TextField): HTMLElement {
   return h(
@@ -112,6 +126,35 @@ function choices(
         ],
         body: async (f) => ({ approved: checked(f, "approved")[0] === "true" }),
       };
+    case "suspend":
+      // 特别程序 the law does not count: which one, and the working days it is expected to take.
+      return {
+        fields: [
+          h(
+            "div",
+            { class: "field", "data-path": "suspensionKind" },
+            ...Object.entries(SUSPENSION_KINDS).map(([kind, label], i) =>
+              option("radio", "suspension-kind", kind, label, i === 0),
+            ),
+          ),
+          h(
+            "div",
+            { class: "field" },
+            h("label", { for: "suspend-days" }, "预计工作日数"),
+            h("input", {
+              id: "suspend-days",
+              "data-path": "expectedDays",
+              inputmode: "numeric",
+              maxlength: "3",
+              autocomplete: "off",
+            }),
+          ),
+        ],
+        body: async (f) => ({
+          suspensionKind: checked(f, "suspension-kind")[0],
+          expectedDays: Number(byId<HTMLInputElement>("suspend-days").value.trim() || Number.NaN),
+        }),
+      };
     case "correct-delivery": {
       // Filled in with the address the mail went to, so the clerk changes only what was wrong.
       const d = c.delivery;
@@ -150,14 +193,39 @@ function choices(
   }
 }
 
-/** The forms for every action `region` may take on `c`; `acted` gets the case after a step. */
+/**
+ * The steps of the moment that the signed-in staff member may not take, each with the gateway's reason
+ * (another role's step, another region's turn, a subtask still open); none when there are none.
+ */
+export function stepsNotOffered(steps: readonly StepJson[]): HTMLElement[] {
+  const waiting = steps.filter((s) => !s.allowed);
+  if (waiting.length === 0) return [];
+  return [
+    h(
+      "ul",
+      { class: "steps-not-offered", "aria-label": "暂不可办理的步骤" },
+      ...waiting.map((s) =>
+        h(
+          "li",
+          { "data-step": s.type },
+          h("strong", {}, STEP_LABELS[s.type] ?? s.type),
+          `：${s.message ?? s.reason ?? ""}`,
+        ),
+      ),
+    ),
+  ];
+}
+
+/** The forms for every step of `steps` allowed to the signed-in staff member; `acted` gets the case after one. */
 export function actionForms(
   c: CaseJson,
+  steps: readonly StepJson[],
   region: string,
   matter: MatterJson | undefined,
   acted: (c: CaseJson) => void,
 ): HTMLElement[] {
-  return allowedActions(c, region).map((action) => {
+  const offered = steps.filter((s) => s.allowed && s.type in FORMS).map((s) => s.type as PageAction);
+  return offered.map((action) => {
     const { title, texts } = FORMS[action];
     const extra = choices(action, c, matter);
     const error = h("p", { class: "form-error", role: "alert" });

@@ -6,7 +6,7 @@
 
 import type { EventPayload, EventType } from "../../domain/events.js";
 import { api } from "./api.js";
-import { actionForms } from "./case-actions.js";
+import { actionForms, stepsNotOffered } from "./case-actions.js";
 import { lightBadge } from "./case-list.js";
 import { byId, fill, follow, h, term } from "./dom.js";
 import {
@@ -21,7 +21,7 @@ import {
 } from "./labels.js";
 import { SUSPENSION_LABELS } from "./messages.js";
 import { showOpenings } from "./openings.js";
-import type { CaseJson, EventJson, MatterJson } from "./types.js";
+import type { CaseJson, EventJson, MatterJson, StepJson } from "./types.js";
 
 /** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
 async function matterOf(c: CaseJson): Promise<MatterJson | undefined> {
@@ -199,8 +199,15 @@ export async function showCase(caseId: string, me: string, role = ""): Promise<v
     if (current.version === formsOfVersion) return;
     formsOfVersion = current.version;
     matter ??= matterOf(current);
-    const forms = actionForms(current, me, await matter, (next) => void render(next));
-    fill(byId("case-actions"), ...(forms.length > 0 ? [h("h3", {}, "本地可办理的操作"), ...forms] : []));
+    // What the signed-in staff member may do now, as the gateway decides it (role, region, turn).
+    const { steps } = await api<{ steps: StepJson[] }>("GET", `${path}/actions`);
+    const forms = actionForms(current, steps, me, await matter, (next) => void render(next));
+    const waiting = stepsNotOffered(steps);
+    fill(
+      byId("case-actions"),
+      ...(forms.length > 0 ? [h("h3", {}, "本地可办理的操作"), ...forms] : []),
+      ...(waiting.length > 0 ? [h("h3", {}, "暂不可办理"), ...waiting] : []),
+    );
   };
   await render();
   // Each event joins the timeline as it comes; the case is re-read once after a commit's events.

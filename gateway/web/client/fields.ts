@@ -42,6 +42,9 @@ function elementFor(scope: HTMLElement, path: string): HTMLElement | undefined {
   return undefined;
 }
 
+/** A detail as the clerk reads it: the gateway's Chinese wording, else the catalogue's for its issue. */
+const wording = (d: IssueDetail): string => d.message ?? zhIssue(d.issue);
+
 /**
  * Puts each detail of the gateway's refusal `err` next to the element of `scope` with the matching
  * `data-path`. Returns what is left for the form-wide message: the issues no element claimed (each after
@@ -58,12 +61,12 @@ export function showRefusal(scope: HTMLElement, err: ApiError, prefix = (_: Issu
     }
     // Several issues of one field are shown together.
     const p = issueElement(el);
-    p.textContent = placed.has(el) ? `${p.textContent}；${zhIssue(d.issue)}` : zhIssue(d.issue);
+    p.textContent = placed.has(el) ? `${p.textContent}；${wording(d)}` : wording(d);
     el.setAttribute("aria-invalid", "true");
     placed.add(el);
   }
   if (err.details.length === 0) return zhIssue(err.message);
-  return unplaced.map((d) => `${prefix(d)}${zhIssue(d.issue)}`).join("；");
+  return unplaced.map((d) => `${prefix(d)}${wording(d)}`).join("；");
 }
 
 /**
@@ -80,6 +83,9 @@ export interface FieldRule {
  * after the field was left once. Returns the validator the form runs on submit (true when acceptable).
  */
 export function watchField(el: HTMLInputElement, rule: FieldRule = {}): () => boolean {
+  // The message line is there from the start, holding its place: a message appearing as the field loses focus
+  // (on the very mousedown of a click on 提交) must not push the button from under the pointer (issue 16).
+  issueElement(el).classList.add("reserved");
   let touched = false;
   const validate = (): boolean => {
     const raw = el.value.trim();

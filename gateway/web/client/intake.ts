@@ -67,7 +67,11 @@ export function setUpIntake(
   const deliveryMethod = () =>
     form.querySelector<HTMLInputElement>('input[name="delivery"]:checked')?.value ?? "MAIL";
 
-  const chooseMatter = (m: MatterJson | undefined) => {
+  const chooseMatter = (chosen: MatterJson | undefined) => {
+    // The listing already offers only agreed matters; a matter the agreement does not let this window take by
+    // remote intake is refused here, before any scan is asked for (the gateway checks it first too).
+    const agreed = chosen === undefined || (chosen.allowedModes ?? []).includes("REMOTE_INTAKE");
+    const m = agreed ? chosen : undefined;
     matter = m;
     byId("matter-info").hidden = !m;
     byId("materials-hint").hidden = Boolean(m);
@@ -81,6 +85,14 @@ export function setUpIntake(
     rows = m.materials.map((x) => materialRow(x.materialCode, x.name, x.required, "intake-material"));
     fill(materialsBox, ...rows.map((r) => r.element));
     showIssue(results, undefined);
+  };
+  const refuseUnagreed = (chosen: MatterJson | undefined) => {
+    if (chosen && !(chosen.allowedModes ?? []).includes("REMOTE_INTAKE")) {
+      showIssue(
+        results,
+        `matter ${chosen.code} is not in the cooperation agreement ${me.code} → ${regionSelect.value}`,
+      );
+    }
   };
 
   const search = async () => {
@@ -127,7 +139,9 @@ export function setUpIntake(
   });
   results.addEventListener("change", (e) => {
     const code = (e.target as HTMLInputElement).value;
-    chooseMatter(matters.find((m) => m.code === code));
+    const chosen = matters.find((m) => m.code === code);
+    chooseMatter(chosen);
+    refuseUnagreed(chosen);
   });
   query.addEventListener("keydown", (e) => {
     // Enter in the search box searches; everywhere else it submits the form.

@@ -38,6 +38,11 @@ export function setRegionNames(regions: ReadonlyArray<{ code: string; name: stri
   for (const r of regions) regionNames.set(r.code, r.name);
 }
 
+/** A region's name ("广州市"), or undefined for a region the page does not know (the message catalogue's lookup). */
+export function regionName(code: string): string | undefined {
+  return regionNames.get(code);
+}
+
 /** "广州市（440100）", or the bare code for a region the page does not know. */
 export function regionLabel(code: string): string {
   const name = regionNames.get(code);

@@ -11,7 +11,7 @@ import { setUpIntake } from "./intake.js";
 import { setRegionNames } from "./labels.js";
 import { showNotice } from "./notice.js";
 import { showReceipt } from "./receipt.js";
-import { signedIn } from "./signin.js";
+import { ROLE_LABELS, signedIn } from "./signin.js";
 import type { CaseJson, RegionJson } from "./types.js";
 
 /** Each screen and the menu entry it belongs to. */
@@ -46,6 +46,8 @@ function failed(what: string): (err: unknown) => void {
 async function boot(): Promise<void> {
   const staff = await signedIn();
   if (!staff) return;
+  // The intake form only for roles the gateway takes a submission from (GET /session says which).
+  const mayIntake = staff.operations?.includes("submit") ?? false;
   const [{ region }, { regions }] = await Promise.all([
     fetch("/healthz").then((r) => r.json() as Promise<{ region: string }>),
     api<{ regions: RegionJson[] }>("GET", "/regions"),
@@ -56,17 +58,25 @@ async function boot(): Promise<void> {
   const site = `${me.name}跨域通办`;
   let justSubmitted: CaseJson | undefined;
   // The receipt names the clerk who took the case in: this page's signed-in clerk, when it did.
-  setUpIntake(me, regions, (c) => {
-    justSubmitted = c;
-    location.hash = `#/receipt/${encodeURIComponent(c.caseId)}`;
-  });
+  if (mayIntake) {
+    setUpIntake(me, regions, (c) => {
+      justSubmitted = c;
+      location.hash = `#/receipt/${encodeURIComponent(c.caseId)}`;
+    });
+  } else {
+    byId("intake-form").hidden = true;
+    const notice = byId("intake-not-offered");
+    notice.hidden = false;
+    notice.textContent = `当前登录岗位（${ROLE_LABELS[staff.role]}）不能办理收件，收件请由窗口收件员登录办理。`;
+  }
   byId("receipt-print").addEventListener("click", () => window.print());
   byId("notice-print").addEventListener("click", () => window.print());
   setUpCaseList(regions);
 
   const route = async () => {
     unfollow();
-    const [, page = "intake", id] = location.hash.split("/").map(decodeURIComponent);
+    // Staff who take no intake start at the case list.
+    const [, page = mayIntake ? "intake" : "cases", id] = location.hash.split("/").map(decodeURIComponent);
     if (page === "receipt" && id) {
       const mine = justSubmitted?.caseId === id;
       await showReceipt(id, mine ? justSubmitted : undefined, mine ? staff.name : undefined);

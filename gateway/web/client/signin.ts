@@ -11,9 +11,11 @@ export interface StaffJson {
   readonly name: string;
   readonly role: "clerk" | "handler" | "auditor" | "admin";
   readonly region: string;
+  /** The page's operations besides case steps (`submit`, `upload`) that the gateway takes from this role. */
+  readonly operations?: readonly string[];
 }
 
-const ROLE_LABELS: Record<StaffJson["role"], string> = {
+export const ROLE_LABELS: Record<StaffJson["role"], string> = {
   clerk: "窗口收件",
   handler: "办理",
   auditor: "审计",

@@ -4,6 +4,7 @@
  * codec/json.ts says: 64-bit sizes as strings, plus `overdue`, `heldBy` and `light`; the clock's dates not
  * known yet are absent rather than null.
  */
+import type { ActionType } from "../../domain/actions.js";
 import type { CaseState, Material } from "../../domain/case.js";
 import type { Light } from "../../domain/deadline.js";
 import type { EventType } from "../../domain/events.js";
@@ -34,11 +35,28 @@ export interface EventJson {
 }
 
 /** `xr.v1.Matter` as `GET /regions/{code}/matters` renders it. */
-export type MatterJson = Omit<Matter, "applicant">;
+export type MatterJson = Omit<Matter, "applicant"> & {
+  /**
+   * The modes this region may file the matter in under the cooperation agreements (`GET /regions/{code}/matters`
+   * answers it; absent where a matter comes from elsewhere).
+   */
+  readonly allowedModes?: readonly string[];
+};
 
 /** A member of the federation as `GET /regions` renders it. */
 export interface RegionJson {
   readonly code: string;
   readonly name: string;
   readonly partners: readonly string[];
+}
+
+/**
+ * A step of a case as `GET /cases/{id}/actions` answers it for the signed-in staff member: allowed, or with
+ * the reason it is not (`message`, in Chinese) — the gateway's own rules (domain/steps.ts), not a copy.
+ */
+export interface StepJson {
+  readonly type: ActionType;
+  readonly allowed: boolean;
+  readonly reason?: string;
+  readonly message?: string;
 }
