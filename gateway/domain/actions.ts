@@ -21,6 +21,9 @@ export const ACTION_TYPES = [
   "note",
   "assign-subtask",
   "complete-subtask",
+  "take-up-subtask",
+  "cancel-subtask",
+  "reassign-subtask",
 ] as const;
 
 /** One of {@link ACTION_TYPES}. */
@@ -131,6 +134,23 @@ export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
         type: "SubtaskCompleted",
         subtaskId: need(a.subtaskId, "subtaskId", "is required"),
         note: a.note ?? "",
+      };
+    case "take-up-subtask":
+      return { type: "SubtaskTakenUp", subtaskId: need(a.subtaskId, "subtaskId", "is required") };
+    case "cancel-subtask":
+      return {
+        type: "SubtaskCancelled",
+        subtaskId: need(a.subtaskId, "subtaskId", "is required"),
+        reason: need(a.reason, "reason", "is required to cancel a subtask"),
+      };
+    case "reassign-subtask":
+      return {
+        type: "SubtaskReassigned",
+        subtaskId: need(a.subtaskId, "subtaskId", "is required"),
+        newSubtaskId: ctx.newSubtaskId,
+        region: need(a.region, "region", "is required"),
+        description: need(a.description, "description", "is required"),
+        reason: need(a.reason, "reason", "is required to reassign a subtask"),
       };
   }
   // Unreachable for typed callers; kept for values that bypassed validation.

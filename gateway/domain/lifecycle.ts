@@ -4,7 +4,14 @@
  * event, and every receiving region runs it again before recording the same
  * event, so an illegal step is refused on both sides and changes nothing.
  */
-import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
+import {
+  type CaseState,
+  CaseStatus,
+  DeliveryMethod,
+  HandlingMode,
+  OPEN_STATUSES,
+  type Subtask,
+} from "./case.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload } from "./events.js";
 
@@ -47,7 +54,56 @@ function requireParty(c: CaseState, actor: string): void {
 
 type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt">>;
 
-function transition(c: CaseState, p: EventPayload, actor: string): Transition {
+/** Subtasks that still block 办结: neither completed nor cancelled. */
+export function openSubtasks(c: Pick<CaseState, "subtasks">): Subtask[] {
+  return c.subtasks.filter((s) => !s.completed && !s.cancelled);
+}
+
+/** FAILED_PRECONDITION about one subtask, naming it in `details`. */
+function subtaskIs(subtaskId: string, what: string): XrError {
+  return new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${subtaskId} is ${what}`, {
+    details: [{ path: "subtaskId", issue: `subtask ${subtaskId} is ${what}` }],
+  });
+}
+
+function findSubtask(c: CaseState, subtaskId: string): Subtask {
+  const subtask = c.subtasks.find((s) => s.subtaskId === subtaskId);
+  if (!subtask) {
+    throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${subtaskId}`, {
+      details: [{ path: "subtaskId", issue: "unknown subtask" }],
+    });
+  }
+  return subtask;
+}
+
+/** A subtask that may still change: known, neither done nor cancelled, the case in handling. */
+function openSubtask(c: CaseState, subtaskId: string, what: string): Subtask {
+  const subtask = findSubtask(c, subtaskId);
+  requireStatus(c, `${what} a subtask`, IN_HANDLING);
+  if (subtask.completed) throw subtaskIs(subtaskId, "done");
+  if (subtask.cancelled) throw subtaskIs(subtaskId, "cancelled");
+  return subtask;
+}
+
+/** Checks a subtask about to be created: a MULTI_REGION case in handling, a collaborator, a fresh id. */
+function requireNewSubtask(c: CaseState, subtaskId: string, region: string, idPath: string): void {
+  if (c.mode !== HandlingMode.MULTI_REGION) {
+    throw precondition("subtasks exist only in MULTI_REGION cases", `case mode is ${c.mode}`);
+  }
+  requireStatus(c, "assign a subtask", IN_HANDLING);
+  if (!c.collaboratingRegions.includes(region)) {
+    throw XrError.invalid("region", `${region} is not a collaborating region of this case`);
+  }
+  if (c.subtasks.some((s) => s.subtaskId === subtaskId)) {
+    throw XrError.invalid(idPath, `subtask ${subtaskId} already exists`);
+  }
+}
+
+function newSubtask(subtaskId: string, region: string, description: string, assignedAt: string): Subtask {
+  return { subtaskId, region, description, completed: false, note: "", assignedAt };
+}
+
+function transition(c: CaseState, p: EventPayload, actor: string, at: string): Transition {
   const handling = c.handlingRegion;
   switch (p.type) {
     case "CaseSubmitted":
@@ -107,48 +163,62 @@ function transition(c: CaseState, p: EventPayload, actor: string): Transition {
       return {};
     case "SubtaskAssigned": {
       requireActor("assign a subtask", actor, handling, "lead (handling) region");
-      if (c.mode !== HandlingMode.MULTI_REGION) {
-        throw precondition("subtasks exist only in MULTI_REGION cases", `case mode is ${c.mode}`);
-      }
-      requireStatus(c, "assign a subtask", IN_HANDLING);
-      if (!c.collaboratingRegions.includes(p.region)) {
-        throw XrError.invalid("region", `${p.region} is not a collaborating region of this case`);
-      }
-      if (c.subtasks.some((s) => s.subtaskId === p.subtaskId)) {
-        throw XrError.invalid("subtaskId", `subtask ${p.subtaskId} already exists`);
-      }
-      const subtask = {
-        subtaskId: p.subtaskId,
-        region: p.region,
-        description: p.description,
-        completed: false,
-        note: "",
-      };
-      return { subtasks: [...c.subtasks, subtask] };
+      requireNewSubtask(c, p.subtaskId, p.region, "subtaskId");
+      return { subtasks: [...c.subtasks, newSubtask(p.subtaskId, p.region, p.description, at)] };
     }
-    case "SubtaskCompleted": {
-      const subtask = c.subtasks.find((s) => s.subtaskId === p.subtaskId);
-      if (!subtask) {
-        throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${p.subtaskId}`, {
-          details: [{ path: "subtaskId", issue: "unknown subtask" }],
-        });
-      }
-      requireActor("complete this subtask", actor, subtask.region, "assigned region");
-      requireStatus(c, "complete a subtask", IN_HANDLING);
-      if (subtask.completed)
-        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`);
+    case "SubtaskTakenUp": {
+      const subtask = openSubtask(c, p.subtaskId, "take up");
+      requireActor("take up this subtask", actor, subtask.region, "assigned region");
+      if (subtask.takenUp) throw subtaskIs(p.subtaskId, "already taken up");
+      return { subtasks: c.subtasks.map((s) => (s.subtaskId === p.subtaskId ? { ...s, takenUp: true } : s)) };
+    }
+    case "SubtaskCancelled": {
+      requireActor("cancel a subtask", actor, handling, "lead (handling) region");
+      openSubtask(c, p.subtaskId, "cancel");
       return {
         subtasks: c.subtasks.map((s) =>
-          s.subtaskId === p.subtaskId ? { ...s, completed: true, note: p.note } : s,
+          s.subtaskId === p.subtaskId ? { ...s, cancelled: true, note: p.reason } : s,
+        ),
+      };
+    }
+    case "SubtaskReassigned": {
+      requireActor("reassign a subtask", actor, handling, "lead (handling) region");
+      openSubtask(c, p.subtaskId, "reassign");
+      requireNewSubtask(c, p.newSubtaskId, p.region, "newSubtaskId");
+      const withdrawn = c.subtasks.map((s) =>
+        s.subtaskId === p.subtaskId
+          ? { ...s, cancelled: true, note: p.reason, replacedBy: p.newSubtaskId }
+          : s,
+      );
+      return { subtasks: [...withdrawn, newSubtask(p.newSubtaskId, p.region, p.description, at)] };
+    }
+    case "SubtaskCompleted": {
+      const subtask = findSubtask(c, p.subtaskId);
+      requireActor("complete this subtask", actor, subtask.region, "assigned region");
+      requireStatus(c, "complete a subtask", IN_HANDLING);
+      if (subtask.completed) throw subtaskIs(p.subtaskId, "done");
+      if (subtask.cancelled) throw subtaskIs(p.subtaskId, "cancelled");
+      return {
+        subtasks: c.subtasks.map((s) =>
+          s.subtaskId === p.subtaskId ? { ...s, completed: true, takenUp: true, note: p.note } : s,
         ),
       };
     }
     case "CaseDecided": {
       requireActor("decide", actor, handling, "handling region");
       requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
-      const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
+      const open = openSubtasks(c);
       if (open.length > 0) {
-        throw precondition(`cannot decide: subtasks ${open.join(", ")} are open`, "open subtasks");
+        throw new XrError(
+          ErrorCode.FAILED_PRECONDITION,
+          `cannot decide: subtasks ${open.map((s) => s.subtaskId).join(", ")} are open`,
+          {
+            details: open.map((s) => ({
+              path: `subtasks.${s.subtaskId}`,
+              issue: `subtask of ${s.region} is open`,
+            })),
+          },
+        );
       }
       return { status: CaseStatus.DECIDED, approved: p.approved, reason: p.reason };
     }
@@ -201,6 +271,6 @@ export function applyEvent(current: CaseState | undefined, event: CaseEvent): Ca
     }
     return { ...p.case, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
   }
-  const change = transition(current, p, event.sourceRegion);
+  const change = transition(current, p, event.sourceRegion, event.occurredAt);
   return { ...current, ...change, version: current.version + 1, updatedAt: event.occurredAt };
 }

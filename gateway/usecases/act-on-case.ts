@@ -54,7 +54,7 @@ async function attempt(
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
-  const emitted = await emit(ctx, caseId, current, payload, meta.traceparent);
+  const emitted = await emit(ctx, caseId, current, payload, meta.traceparent, meta.actor);
   const outcome = await commitEmitted(ctx, emitted, current.version, key);
   ctx.log.info({ caseId, action: action.type, status: emitted.next.status }, "case action applied");
   return outcome;

@@ -14,6 +14,7 @@ import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
 import { caseFor } from "../../domain/minimize.js";
+import { type StaffMember, staffActor } from "../../domain/staff.js";
 import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
@@ -51,10 +52,13 @@ export interface RestExtras {
   readonly before: readonly RequestHandler[];
 }
 
-function meta(req: Request): RequestMeta {
+function meta(req: Request, res: Response): RequestMeta {
   // The request's own span (rest/trace.ts), so that its log lines and the events it emits share one trace.
   const traceparent = currentTraceparent() || (req.get("traceparent") ?? "");
-  return requestMeta(traceparent, req.get("Idempotency-Key"), req.body, "Idempotency-Key");
+  const m = requestMeta(traceparent, req.get("Idempotency-Key"), req.body, "Idempotency-Key");
+  // The authenticated staff member (auth.ts) is the 经办人 of whatever the request emits.
+  const staff = res.locals.staff as StaffMember | undefined;
+  return staff ? { ...m, actor: staffActor(staff) } : m;
 }
 
 function queryString(req: Request, name: string): string | undefined {
@@ -164,7 +168,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.post("/cases", async (req, res) => {
     authorize(res, "submit");
     requireMediaType(req, JSON_TYPES);
-    const m = meta(req);
+    const m = meta(req, res);
     sendOutcome(res, 201, await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m), ctx.region);
   });
   api.get("/cases", async (req, res) => {
@@ -193,7 +197,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   });
   api.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
-    const m = meta(req);
+    const m = meta(req, res);
     const action = parseRequest(caseActionSchema, req.body);
     authorize(res, `act:${action.type}`);
     sendOutcome(res, 200, await actOnCase(ctx, String(req.params.id), action, m), ctx.region);

@@ -56,7 +56,7 @@ function lookUp(a: AuthSettings, hash: string): StaffMember {
       { details: [{ path: "Authorization", issue: "another region's token" }] },
     );
   }
-  return { name: found.name, role: found.role, region: found.region };
+  return { id: found.id, name: found.name, role: found.role, region: found.region };
 }
 
 /** A failed credential check: counted, or turned into the limiter's 429 once over the limit. */

@@ -9,8 +9,16 @@ import type { EventPayload } from "../../domain/events.js";
 import { applyEvent } from "../../domain/lifecycle.js";
 import type { CaseJson } from "./types.js";
 
-/** Actions the page offers (多地联办 subtasks are left to partner systems for now). */
-export type PageAction = Exclude<ActionType, "assign-subtask" | "complete-subtask">;
+/** Actions of the general forms; 多地联办 subtask steps have their own panel (subtasks.ts). */
+export type PageAction = Exclude<ActionType, SubtaskAction>;
+
+/** Steps on 多地联办 subtasks. */
+export type SubtaskAction =
+  | "assign-subtask"
+  | "complete-subtask"
+  | "take-up-subtask"
+  | "cancel-subtask"
+  | "reassign-subtask";
 
 /** A stand-in event per action: only its type and the fields the lifecycle looks at matter. */
 const PROBES: Readonly<Record<PageAction, (c: CaseJson) => EventPayload>> = {

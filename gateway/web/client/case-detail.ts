@@ -83,12 +83,25 @@ const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K
   CaseWithdrawn: (p) => p.reason,
   ResultReturned: (p) => p.reason,
   HandlingNote: (p) => p.text,
+  SubtaskAssigned: (p) => `分派给 ${regionLabel(p.region)}：${p.description}（${p.subtaskId}）`,
+  SubtaskTakenUp: (p) => `任务 ${p.subtaskId}`,
+  SubtaskCompleted: (p) => `任务 ${p.subtaskId}${p.note ? `：${p.note}` : ""}`,
+  SubtaskCancelled: (p) => `任务 ${p.subtaskId}：${p.reason}`,
+  SubtaskReassigned: (p) =>
+    `任务 ${p.subtaskId} 改派给 ${regionLabel(p.region)}：${p.description}（新任务 ${p.newSubtaskId}；${p.reason}）`,
 };
 
 function eventDetail(e: EventJson): string {
   // The payload sits under the event type's lowerCamelCase name (codec/json.ts, eventToJson).
   const payload = e[`${e.type.charAt(0).toLowerCase()}${e.type.slice(1)}`] ?? {};
   return (DETAILS[e.type] as ((p: unknown) => string) | undefined)?.(payload) ?? "";
+}
+
+/** 经办人 of an event: "经办人 王芳（dev-430100-clerk）", a region's system, or "—" for older events. */
+function actorLabel(e: EventJson): string {
+  const a = e.actor;
+  if (!a) return "经办人 —";
+  return a.kind === "system" ? `系统 ${a.displayName}` : `经办人 ${a.displayName}（${a.staffId}）`;
 }
 
 function appendEvent(e: EventJson): void {
@@ -101,6 +114,7 @@ function appendEvent(e: EventJson): void {
       { "data-event-id": e.eventId, "data-type": e.type },
       h("time", { datetime: e.occurredAt }, cstTime(e.occurredAt)),
       h("span", { class: "who" }, regionLabel(e.sourceRegion)),
+      h("span", { class: "actor" }, actorLabel(e)),
       h("strong", { class: "what" }, EVENT_LABELS[e.type] ?? e.type),
       detail ? h("span", { class: "detail" }, detail) : null,
       h("span", { class: "after" }, `→ ${STATUS_LABELS[e.statusAfter]}`),

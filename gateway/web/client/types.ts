@@ -4,7 +4,7 @@
  * codec/json.ts says: 64-bit sizes as strings, plus `overdue` and `heldBy`.
  */
 import type { CaseState, Material } from "../../domain/case.js";
-import type { EventType } from "../../domain/events.js";
+import type { Actor, EventType } from "../../domain/events.js";
 import type { Matter } from "../../domain/matter.js";
 
 /** `xr.v1.Material` as JSON. */
@@ -26,6 +26,8 @@ export interface EventJson {
   readonly sequence: number;
   readonly occurredAt: string;
   readonly statusAfter: CaseState["status"];
+  /** 经办人; absent on events of gateways older than `xr.v1.Actor`. */
+  readonly actor?: Actor | undefined;
   readonly [payload: string]: unknown;
 }
 
