@@ -59,6 +59,8 @@ export interface LoadedConfig {
   readonly citySystems: ReadonlyMap<string, CitySystemConfig>;
   /** Seconds between checks of each partner's catalog version. */
   readonly catalogPollSeconds: number;
+  /** Hours a collaborator has to take up a 多地联办 subtask (federation.yaml `multiRegion.takeUpHours`). */
+  readonly subtaskTakeUpHours: number;
 }
 
 /** A region's city-system setting (federation.yaml, region `citySystem`). */
@@ -158,5 +160,6 @@ export async function loadConfig(
     adapters,
     citySystems,
     catalogPollSeconds: fed.catalogSync.pollSeconds,
+    subtaskTakeUpHours: fed.multiRegion.takeUpHours,
   });
 }

@@ -24,6 +24,16 @@ export const federationFile = z.strictObject({
   catalogSync: z
     .strictObject({ pollSeconds: z.number().min(0.05).max(86_400).default(30) })
     .default({ pollSeconds: 30 }),
+  /** 多地联办: how long a collaborator has to take up (领办) a subtask before the lead sees it stalled. */
+  multiRegion: z
+    .strictObject({
+      takeUpHours: z
+        .number()
+        .min(0.0001)
+        .max(24 * 30)
+        .default(4),
+    })
+    .default({ takeUpHours: 4 }),
   regions: z
     .array(
       z.strictObject({

@@ -256,3 +256,123 @@ describe("多地联办 and 经办人 across regions", () => {
     }
   });
 });
+
+describe("多地联办: a collaborator that stalls is shown to the lead, counted in metrics and /readyz", () => {
+  let t: TestFederation;
+  before(async () => {
+    t = await startTestFederation([CS, GZ, WH], {
+      // Half a second to take a subtask up; one failed call opens a partner breaker for a minute.
+      subtaskTakeUpHours: 0.5 / 3600,
+      partnerSettings: {
+        callTimeoutMs: 500,
+        volumeThreshold: 1,
+        errorThresholdPercentage: 1,
+        resetMs: 60_000,
+      },
+    });
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  const root = (region: string) => t.url(region).replace(/\/api\/v1$/, "");
+  const stalledMetric = async (reason: string) => {
+    const text = await (await fetch(`${root(GZ)}/metrics`)).text();
+    const line = text
+      .split("\n")
+      .find(
+        (l) =>
+          l.startsWith("xr_subtasks_stalled{") && l.includes(`collaborator="${WH}"`) && l.includes(reason),
+      );
+    return line === undefined ? 0 : Number(line.split(" ").at(-1));
+  };
+
+  it("flags a subtask not taken up in time, then the collaborator's open breaker; readiness stays", async () => {
+    const created = await call(
+      "POST",
+      `${t.url(CS)}/cases`,
+      {
+        mode: "MULTI_REGION",
+        matterCode: "XR-HJ-001",
+        intakeRegion: CS,
+        handlingRegion: GZ,
+        collaboratingRegions: [WH],
+        applicant: {
+          person: {
+            name: "陈志强",
+            idNumber: residentId("430111", "19920815", "057"),
+            mobile: "15973112233",
+          },
+        },
+        materials: [material("CL-SFZ", "居民身份证"), material("CL-HKB", "居民户口簿")],
+        delivery: { method: "WINDOW_PICKUP" },
+      },
+      as(CS, "clerk"),
+    );
+    const id = created.body.caseId as string;
+    await waitForStatus(t, GZ, id, "FORWARDED");
+    await call("POST", `${t.url(GZ)}/cases/${id}/actions`, { type: "accept" }, as(GZ, "handler"));
+    const assigned = await call(
+      "POST",
+      `${t.url(GZ)}/cases/${id}/actions`,
+      { type: "assign-subtask", region: WH, description: "办理户口迁出登记" },
+      as(GZ, "handler"),
+    );
+    const subtaskId = assigned.body.subtasks[0].subtaskId;
+
+    const fresh = (await call("GET", `${t.url(GZ)}/cases/${id}/collaboration`)).body;
+    expect(fresh.stalls).to.deep.equal([]);
+    expect(fresh.openSubtasks).to.deep.equal([subtaskId]);
+    expect(fresh.collaborators[0]).to.deep.include({ region: WH, breaker: "closed" });
+    expect(fresh.collaborators[0].subtasks[0]).to.include({ subtaskId, state: "assigned" });
+
+    const overdue = await eventually(async () => {
+      const v = (await call("GET", `${t.url(GZ)}/cases/${id}/collaboration`)).body;
+      return v.stalls.length > 0 ? v : undefined;
+    }, "the take-up limit to pass");
+    expect(overdue.stalls).to.deep.equal([{ region: WH, subtaskId, reason: "take-up-overdue" }]);
+    expect(await stalledMetric("take-up-overdue")).to.equal(1);
+    const ready = await fetch(`${root(GZ)}/readyz`);
+    expect(ready.status).to.equal(200);
+    expect(((await ready.json()) as any).stalledSubtasks).to.deep.equal({ [WH]: { "take-up-overdue": 1 } });
+    // Only the lead watches: the collaborator's own view has no stalls.
+    await eventually(async () => {
+      const v = (await call("GET", `${t.url(WH)}/cases/${id}/collaboration`)).body;
+      return v.openSubtasks?.length === 1 ? true : undefined;
+    }, "the subtask at WH");
+    expect((await call("GET", `${t.url(WH)}/cases/${id}/collaboration`)).body.stalls).to.deep.equal([]);
+
+    // Taken up: no longer overdue.
+    const took = await call(
+      "POST",
+      `${t.url(WH)}/cases/${id}/actions`,
+      { type: "take-up-subtask", subtaskId },
+      as(WH, "handler"),
+    );
+    expect(took.status, JSON.stringify(took.body)).to.equal(200);
+    await eventually(async () => {
+      const v = (await call("GET", `${t.url(GZ)}/cases/${id}/collaboration`)).body;
+      return v.stalls.length === 0 && v.collaborators[0].subtasks[0].state === "taken-up" ? true : undefined;
+    }, "the take-up at GZ");
+    // prom-client caches a source for a second; the next scrape sees the change.
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await stalledMetric("take-up-overdue")).to.equal(0);
+
+    // 武汉's gateway goes away: 广州's next call to it fails and opens the breaker.
+    const wh = t.fed.regions.get(WH);
+    await wh?.close();
+    const gz = t.fed.regions.get(GZ);
+    await eventually(async () => {
+      await gz?.partners.getCase(WH, id).catch(() => undefined);
+      return gz?.partners.breakerStates()[WH] === "open" ? true : undefined;
+    }, "the breaker towards WH to open");
+    const cut = (await call("GET", `${t.url(GZ)}/cases/${id}/collaboration`)).body;
+    expect(cut.collaborators[0].breaker).to.equal("open");
+    expect(cut.stalls).to.deep.equal([{ region: WH, subtaskId, reason: "breaker-open" }]);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await stalledMetric("breaker-open")).to.equal(1);
+    const stillReady = await fetch(`${root(GZ)}/readyz`);
+    expect(stillReady.status).to.equal(200);
+    expect(((await stillReady.json()) as any).stalledSubtasks).to.deep.equal({ [WH]: { "breaker-open": 1 } });
+  });
+});

@@ -17,6 +17,7 @@ import { caseFor } from "../../domain/minimize.js";
 import { type StaffMember, staffActor } from "../../domain/staff.js";
 import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
+import { type CollaborationSettings, caseCollaboration } from "../../usecases/collaboration.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
 import { uploadMaterial } from "../../usecases/materials.js";
@@ -50,6 +51,8 @@ export interface RestExtras {
   readonly closing: AbortSignal;
   /** Middleware run before every route (metrics, request logging). */
   readonly before: readonly RequestHandler[];
+  /** 多地联办 stall settings (`GET /cases/{id}/collaboration`); absent = no time limit, breakers unknown. */
+  readonly collaboration?: CollaborationSettings | undefined;
 }
 
 function meta(req: Request, res: Response): RequestMeta {
@@ -194,6 +197,10 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.get("/cases/:id/events", async (req, res) => {
     const t = today();
     res.json({ events: (await listCaseEvents(ctx, String(req.params.id))).map((e) => eventToJson(e, t)) });
+  });
+  api.get("/cases/:id/collaboration", async (req, res) => {
+    const settings = extras.collaboration ?? { takeUpMs: Number.POSITIVE_INFINITY, breakers: () => ({}) };
+    res.json(await caseCollaboration(ctx, String(req.params.id), settings));
   });
   api.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);

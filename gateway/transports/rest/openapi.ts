@@ -114,6 +114,19 @@ export function openApiDocument(region: string): Record<string, unknown> {
       "/api/v1/cases/{id}/events": {
         get: { parameters: [caseId], responses: { "200": json("ListCaseEventsResponse"), ...errors } },
       },
+      "/api/v1/cases/{id}/collaboration": {
+        get: {
+          summary:
+            "多地联办: collaborators, their subtasks with states, the open subtasks that block 办结, and (at the lead) stalled subtasks",
+          parameters: [caseId],
+          responses: {
+            "200": json(
+              "{ leadRegion, takeUpHours, collaborators: [{ region, breaker, subtasks }], openSubtasks, stalls }",
+            ),
+            ...errors,
+          },
+        },
+      },
       "/api/v1/cases/{id}/actions": {
         post: {
           summary: "Act on a case (CaseAction)",
