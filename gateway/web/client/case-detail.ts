@@ -18,6 +18,7 @@ import {
   routeLabel,
   STATUS_LABELS,
 } from "./labels.js";
+import { showCollaboration } from "./subtasks.js";
 import type { CaseJson, EventJson, MatterJson } from "./types.js";
 
 /** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
@@ -139,6 +140,7 @@ export async function showCase(caseId: string, me: string): Promise<void> {
     matter ??= matterOf(current);
     const forms = actionForms(current, me, await matter, (next) => void render(next));
     fill(byId("case-actions"), ...(forms.length > 0 ? [h("h3", {}, "本地可办理的操作"), ...forms] : []));
+    await showCollaboration(current, me, (next) => void render(next));
   };
   await render();
   // Each event joins the timeline as it comes; the case is re-read once after a commit's events.

@@ -58,6 +58,14 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
     /^stored \S+ of .+ failed its integrity check .*$/,
     "本地台账中的数据未通过完整性校验，未予显示；已告警，请联系运维人员",
   ],
+  // domain/lifecycle.ts: 多地联办 subtasks (issue 16)
+  [/^subtask (\S+) is done$/, "联办任务 $1 已完成"],
+  [/^subtask (\S+) is cancelled$/, "联办任务 $1 已撤销"],
+  [/^subtask (\S+) is already taken up$/, "联办任务 $1 已领办"],
+  [/^subtask (\S+) already exists$/, "联办任务 $1 已存在"],
+  [/^subtask of (\S+) is open$/, "地区 $1 的联办任务尚未完成"],
+  [/^(\S+) is not a collaborating region of this case$/, "地区 $1 不是本件的协办地"],
+  [/^unknown subtask$/, "本件没有该联办任务"],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
