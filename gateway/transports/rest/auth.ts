@@ -59,6 +59,11 @@ function lookUp(a: AuthSettings, hash: string): StaffMember {
   return { id: found.id, name: found.name, role: found.role, region: found.region };
 }
 
+/** Who is signed in, as `/session` answers (the staff id stays on the events the member takes). */
+function signedIn(who: StaffMember): Pick<StaffMember, "name" | "role" | "region"> {
+  return { name: who.name, role: who.role, region: who.region };
+}
+
 /** A failed credential check: counted, or turned into the limiter's 429 once over the limit. */
 async function failedCheck(a: AuthSettings, req: Request, res: Response, hash: string, err: unknown) {
   if (err instanceof XrError && err.code === ErrorCode.UNAUTHENTICATED) {
@@ -202,18 +207,18 @@ export function sessionRouter(a: AuthSettings): express.Router {
       secure: req.secure,
       maxAge: SESSION_TTL_MS,
     });
-    res.json(who);
+    res.json(signedIn(who));
   });
   r.get("/session", async (req, res) => {
     const header = req.get("Authorization");
     if (header !== undefined) {
-      res.json(await checkBearer(a, req, res, header));
+      res.json(signedIn(await checkBearer(a, req, res, header)));
       return;
     }
     const id = sessionCookie(req);
     // Not a failed credential check: the page asks this before anyone signed in.
     if (id === undefined) throw unauthenticated("not signed in");
-    res.json(await fromSession(a, res, id));
+    res.json(signedIn(await fromSession(a, res, id)));
   });
   r.delete("/session", async (req, res) => {
     const id = sessionCookie(req);
