@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import { call, startTestFederation, type TestFederation } from "../helpers/federation.js";
-import { residentId } from "../helpers/fixtures.js";
+import { material, residentId } from "../helpers/fixtures.js";
 import { statusAt } from "../helpers/scenario.js";
 import { describeBrowser, errorsOf, launchBrowser, openPage, screenshot } from "./browser.js";
 import { scan } from "./intake-form.js";
@@ -80,7 +80,9 @@ describeBrowser("window page: 多地联办 长沙 → 广州 with 武汉 collabo
     expect(await timelineShows(gz, "SubtaskAssigned")).to.include("分派给 武汉市（420100）：核对迁出信息");
     const gate = gz.locator('#decide-gate[data-blocked="true"]');
     await gate.waitFor();
-    expect(await gate.textContent()).to.include("武汉市（420100）").and.include("待领办");
+    expect(await gate.textContent())
+      .to.include("武汉市（420100）")
+      .and.include("待领办");
     expect(await gz.locator('form[data-action="decide"]').count()).to.equal(0);
     const first = (await call("GET", `${t.url(GZ)}/cases/${caseId}`)).body.subtasks[0].subtaskId as string;
 
@@ -101,16 +103,20 @@ describeBrowser("window page: 多地联办 长沙 → 广州 with 武汉 collabo
     const takeUp = wh.locator(`form[data-action="take-up-subtask"][data-subtask-id="${second}"]`);
     await takeUp.waitFor({ timeout: 15_000 });
     expect(await wh.locator(`form[data-subtask-id="${first}"]`).count()).to.equal(0);
-    expect(await wh.locator('form[data-action="assign-subtask"], form[data-action="cancel-subtask"]').count()).to.equal(
-      0,
-    );
+    expect(
+      await wh.locator('form[data-action="assign-subtask"], form[data-action="cancel-subtask"]').count(),
+    ).to.equal(0);
     await takeUp.locator("button").click();
-    await gz.locator(`li.subtask[data-subtask-id="${second}"][data-state="taken-up"]`).waitFor({ timeout: 15_000 });
+    await gz
+      .locator(`li.subtask[data-subtask-id="${second}"][data-state="taken-up"]`)
+      .waitFor({ timeout: 15_000 });
     const complete = wh.locator(`form[data-action="complete-subtask"][data-subtask-id="${second}"]`);
     await complete.waitFor();
     await wh.fill(`#complete-note-${second}`, "已办理迁出，迁移证编号 鄂0112345");
     await complete.locator("button").click();
-    expect(await timelineShows(wh, "SubtaskCompleted")).to.include("经办人 dev handler（dev-420100-handler）");
+    expect(await timelineShows(wh, "SubtaskCompleted")).to.include(
+      "经办人 dev handler（dev-420100-handler）",
+    );
 
     // 广州: every subtask done or withdrawn, so 办结 is offered.
     await gz.locator('#decide-gate[data-blocked="false"]').waitFor({ timeout: 15_000 });
@@ -138,11 +144,66 @@ describeBrowser("window page: 多地联办 长沙 → 广州 with 武汉 collabo
       await timelineShows(page, "ResultDelivered");
       const items = await page
         .locator("#timeline li")
-        .evaluateAll((li) => li.map((x) => [x.getAttribute("data-type"), x.querySelector(".actor")?.textContent]));
+        .evaluateAll((li) =>
+          li.map((x) => [x.getAttribute("data-type"), x.querySelector(".actor")?.textContent]),
+        );
       expect(items.map(([type]) => type)).to.deep.equal(steps);
-      for (const [, actor] of items) expect(actor).to.match(/^经办人 dev (clerk|handler)（dev-\d{6}-(clerk|handler)）$/);
+      for (const [, actor] of items)
+        expect(actor).to.match(/^经办人 dev (clerk|handler)（dev-\d{6}-(clerk|handler)）$/);
     }
     expect(await timelineShows(cs, "SubtaskReassigned")).to.include("改派给 武汉市（420100）");
     for (const page of [cs, gz, wh]) expect(errorsOf(page)).to.deep.equal([]);
+  });
+});
+
+describeBrowser("window page: the lead sees a stalled collaborator", function () {
+  this.timeout(120_000);
+  let t: TestFederation;
+  let browser: Browser;
+  const root = (region: string) => t.url(region).replace(/\/api\/v1$/, "");
+  before(async () => {
+    [t, browser] = await Promise.all([
+      startTestFederation([CS, GZ, WH], { subtaskTakeUpHours: 0.3 / 3600 }),
+      launchBrowser(),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it("marks a subtask not taken up in time at the lead, and not at the collaborator", async () => {
+    const created = await call("POST", `${t.url(CS)}/cases`, {
+      mode: "MULTI_REGION",
+      matterCode: "XR-HJ-001",
+      intakeRegion: CS,
+      handlingRegion: GZ,
+      collaboratingRegions: [WH],
+      applicant: {
+        person: { name: "陈志强", idNumber: residentId("430111", "19920815", "057"), mobile: "15973112233" },
+      },
+      materials: [material("CL-SFZ", "居民身份证"), material("CL-HKB", "居民户口簿")],
+      delivery: { method: "WINDOW_PICKUP" },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.caseId as string;
+    await statusAt(t.url(GZ), id, "FORWARDED");
+    for (const action of [
+      { type: "accept" },
+      { type: "assign-subtask", region: WH, description: "核对迁出信息" },
+    ])
+      expect((await call("POST", `${t.url(GZ)}/cases/${id}/actions`, action)).status).to.equal(200);
+    await statusAt(t.url(WH), id, "ACCEPTED");
+    await new Promise((r) => setTimeout(r, 500));
+    const gz = await openPage(browser, `${root(GZ)}/#/cases/${id}`, "handler");
+    const badge = gz.locator('li.subtask [data-stall="take-up-overdue"]');
+    await badge.waitFor({ timeout: 15_000 });
+    expect(await badge.textContent()).to.equal("超时未领办");
+    expect(await gz.locator('#decide-gate[data-blocked="true"]').textContent()).to.include("待领办");
+    const wh = await openPage(browser, `${root(WH)}/#/cases/${id}`, "handler");
+    await wh.locator('form[data-action="take-up-subtask"]').waitFor({ timeout: 15_000 });
+    expect(await wh.locator("[data-stall]").count()).to.equal(0);
+    expect(errorsOf(gz)).to.deep.equal([]);
+    expect(errorsOf(wh)).to.deep.equal([]);
   });
 });

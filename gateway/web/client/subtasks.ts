@@ -232,6 +232,18 @@ function decideGate(c: CaseJson, view: CollaborationJson, me: string): HTMLEleme
   );
 }
 
+// Stalls come with time (the take-up limit) or with a partner going away, not with an event of the case:
+// the lead's panel is read again this often while it shows the same case and nobody is typing in it.
+const STALL_REFRESH_MS = 60_000;
+let refresh: ReturnType<typeof setTimeout> | undefined;
+
+function busy(box: HTMLElement): boolean {
+  if (box.contains(document.activeElement) && document.activeElement !== document.body) return true;
+  return [...box.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea")].some(
+    (el) => el.value.trim() !== "",
+  );
+}
+
 /** Shows the 多地联办 part of case `c` for region `me` (nothing for other modes). */
 export async function showCollaboration(
   c: CaseJson,
@@ -239,6 +251,14 @@ export async function showCollaboration(
   acted: (c: CaseJson) => void,
 ): Promise<void> {
   const box = byId("case-collab");
+  clearTimeout(refresh);
+  box.dataset.caseId = c.caseId;
+  if (c.mode === "MULTI_REGION" && me === c.handlingRegion && IN_HANDLING.has(c.status)) {
+    refresh = setTimeout(() => {
+      const same = box.dataset.caseId === c.caseId && !byId("view-case").hidden;
+      if (same && !busy(box)) void showCollaboration(c, me, acted);
+    }, STALL_REFRESH_MS);
+  }
   if (c.mode !== "MULTI_REGION") {
     fill(box);
     box.hidden = true;
