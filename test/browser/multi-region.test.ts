@@ -42,7 +42,6 @@ describeBrowser("window page: 多地联办 长沙 → 广州 with 武汉 collabo
     await cs.selectOption("#handling-region", GZ);
     await cs.check('input[name="intake-mode"][value="MULTI_REGION"]');
     await cs.locator("#collaborators-field").waitFor();
-    await cs.check(`input[name="collaborator"][value="${WH}"]`);
     await cs.fill("#matter-q", "户口");
     await cs.press("#matter-q", "Enter");
     await cs.getByRole("radio", { name: /户口迁移/ }).check();
@@ -57,6 +56,12 @@ describeBrowser("window page: 多地联办 长沙 → 广州 with 武汉 collabo
       await cs.locator(`#${id} ~ .digest code.sha256`).waitFor();
     }
     await cs.check('input[name="delivery"][value="WINDOW_PICKUP"]');
+    // Without a 协办地 the gateway refuses, and the page says so in Chinese next to the choice.
+    await cs.click("#intake-submit");
+    const noCollaborator = cs.locator("#collaborators-field > .issue");
+    await noCollaborator.waitFor();
+    expect(await noCollaborator.textContent()).to.equal("多地联办须至少选择一个协办地");
+    await cs.check(`input[name="collaborator"][value="${WH}"]`);
     await cs.click("#intake-submit");
     await cs.locator("#view-receipt").waitFor();
     const caseId = (await cs.locator(".receipt dd code").first().textContent()) ?? "";

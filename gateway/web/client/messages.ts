@@ -66,6 +66,13 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^subtask of (\S+) is open$/, "地区 $1 的联办任务尚未完成"],
   [/^(\S+) is not a collaborating region of this case$/, "地区 $1 不是本件的协办地"],
   [/^unknown subtask$/, "本件没有该联办任务"],
+  // domain/submission.ts: 多地联办 intake (issue 16)
+  [/^MULTI_REGION needs at least one$/, "多地联办须至少选择一个协办地"],
+  [/^the handling region leads; list others$/, "办理地为牵头地，请选择其他地区作协办地"],
+  [
+    /^no agreement between (\S+) and (\S+) covers (\S+) as MULTI_REGION$/,
+    "地区 $2 与牵头地 $1 之间没有覆盖事项 $3 的多地联办协议",
+  ],
 ];
 
 /** The Chinese text of an issue, or the issue itself when no rule knows it. */
