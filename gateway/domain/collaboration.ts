@@ -11,8 +11,9 @@ export type SubtaskState = "assigned" | "taken-up" | "completed" | "cancelled" |
 
 /** The state a subtask is in. */
 export function subtaskState(s: Subtask): SubtaskState {
-  if (s.completed) return "completed";
+  // The lead's withdrawal decides, even over a completion that crossed it on the bus.
   if (s.cancelled) return s.replacedBy ? "reassigned" : "cancelled";
+  if (s.completed) return "completed";
   return s.takenUp ? "taken-up" : "assigned";
 }
 

@@ -76,13 +76,21 @@ function findSubtask(c: CaseState, subtaskId: string): Subtask {
   return subtask;
 }
 
-/** A subtask that may still change: known, neither done nor cancelled, the case in handling. */
-function openSubtask(c: CaseState, subtaskId: string, what: string): Subtask {
+/**
+ * A subtask the lead may withdraw (cancel or reassign): known, not withdrawn yet, the case in handling. A
+ * completed one may be withdrawn too: the lead's withdrawal and the collaborator's completion can cross
+ * on the bus, and each side must apply the other's event whatever the order (see SubtaskCompleted).
+ */
+function withdrawable(c: CaseState, subtaskId: string, what: string): Subtask {
   const subtask = findSubtask(c, subtaskId);
   requireStatus(c, `${what} a subtask`, IN_HANDLING);
-  if (subtask.completed) throw subtaskIs(subtaskId, "done");
   if (subtask.cancelled) throw subtaskIs(subtaskId, "cancelled");
   return subtask;
+}
+
+/** `subtasks` with subtask `subtaskId` changed by `change`. */
+function updated(c: CaseState, subtaskId: string, change: (s: Subtask) => Subtask): Subtask[] {
+  return c.subtasks.map((s) => (s.subtaskId === subtaskId ? change(s) : s));
 }
 
 /** Checks a subtask about to be created: a MULTI_REGION case in handling, a collaborator, a fresh id. */
@@ -167,41 +175,43 @@ function transition(c: CaseState, p: EventPayload, actor: string, at: string): T
       return { subtasks: [...c.subtasks, newSubtask(p.subtaskId, p.region, p.description, at)] };
     }
     case "SubtaskTakenUp": {
-      const subtask = openSubtask(c, p.subtaskId, "take up");
+      const subtask = findSubtask(c, p.subtaskId);
       requireActor("take up this subtask", actor, subtask.region, "assigned region");
+      if (subtask.completed) throw subtaskIs(p.subtaskId, "done");
       if (subtask.takenUp) throw subtaskIs(p.subtaskId, "already taken up");
-      return { subtasks: c.subtasks.map((s) => (s.subtaskId === p.subtaskId ? { ...s, takenUp: true } : s)) };
+      // Withdrawn meanwhile (the events crossed): recorded, whatever the case's status, changing nothing else.
+      if (!subtask.cancelled) requireStatus(c, "take up a subtask", IN_HANDLING);
+      return { subtasks: updated(c, p.subtaskId, (s) => ({ ...s, takenUp: true })) };
     }
     case "SubtaskCancelled": {
       requireActor("cancel a subtask", actor, handling, "lead (handling) region");
-      openSubtask(c, p.subtaskId, "cancel");
-      return {
-        subtasks: c.subtasks.map((s) =>
-          s.subtaskId === p.subtaskId ? { ...s, cancelled: true, note: p.reason } : s,
-        ),
-      };
+      withdrawable(c, p.subtaskId, "cancel");
+      return { subtasks: updated(c, p.subtaskId, (s) => ({ ...s, cancelled: true, note: p.reason })) };
     }
     case "SubtaskReassigned": {
       requireActor("reassign a subtask", actor, handling, "lead (handling) region");
-      openSubtask(c, p.subtaskId, "reassign");
+      withdrawable(c, p.subtaskId, "reassign");
       requireNewSubtask(c, p.newSubtaskId, p.region, "newSubtaskId");
-      const withdrawn = c.subtasks.map((s) =>
-        s.subtaskId === p.subtaskId
-          ? { ...s, cancelled: true, note: p.reason, replacedBy: p.newSubtaskId }
-          : s,
-      );
+      const withdrawn = updated(c, p.subtaskId, (s) => ({
+        ...s,
+        cancelled: true,
+        note: p.reason,
+        replacedBy: p.newSubtaskId,
+      }));
       return { subtasks: [...withdrawn, newSubtask(p.newSubtaskId, p.region, p.description, at)] };
     }
     case "SubtaskCompleted": {
       const subtask = findSubtask(c, p.subtaskId);
       requireActor("complete this subtask", actor, subtask.region, "assigned region");
-      requireStatus(c, "complete a subtask", IN_HANDLING);
       if (subtask.completed) throw subtaskIs(p.subtaskId, "done");
-      if (subtask.cancelled) throw subtaskIs(p.subtaskId, "cancelled");
+      if (subtask.cancelled) {
+        // The lead withdrew it while the collaborator finished it (the events crossed): the work is recorded,
+        // the withdrawal and its reason stand, and every party ends with the same subtask in either order.
+        return { subtasks: updated(c, p.subtaskId, (s) => ({ ...s, completed: true, takenUp: true })) };
+      }
+      requireStatus(c, "complete a subtask", IN_HANDLING);
       return {
-        subtasks: c.subtasks.map((s) =>
-          s.subtaskId === p.subtaskId ? { ...s, completed: true, takenUp: true, note: p.note } : s,
-        ),
+        subtasks: updated(c, p.subtaskId, (s) => ({ ...s, completed: true, takenUp: true, note: p.note })),
       };
     }
     case "CaseDecided": {

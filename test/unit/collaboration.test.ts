@@ -27,6 +27,8 @@ describe("多地联办: subtask states and stalls", () => {
     expect(subtaskState(subtask({ takenUp: true, completed: true }))).to.equal("completed");
     expect(subtaskState(subtask({ cancelled: true }))).to.equal("cancelled");
     expect(subtaskState(subtask({ cancelled: true, replacedBy: "ST-2" }))).to.equal("reassigned");
+    // A completion that crossed the withdrawal does not undo it.
+    expect(subtaskState(subtask({ cancelled: true, completed: true }))).to.equal("cancelled");
   });
 
   it("flags an open subtask not taken up within the limit, and none before it or once taken up", () => {

@@ -297,10 +297,18 @@ describe("lifecycle: MULTI_REGION subtasks", () => {
       ["ST-1", true, "ST-2"],
       ["ST-2", false, ""],
     ]);
-    const late = xrErrorOf(() =>
-      applyEvent(c, event(c, SZ, { type: "SubtaskCompleted", subtaskId: "ST-1", note: "" })),
+    // A completion that crossed the reassignment is recorded; the withdrawal and its reason stand.
+    c = applyEvent(c, event(c, SZ, { type: "SubtaskCompleted", subtaskId: "ST-1", note: "已核对" }));
+    expect(c.subtasks[0]).to.include({
+      completed: true,
+      cancelled: true,
+      note: "说明不全",
+      replacedBy: "ST-2",
+    });
+    const twice = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "SubtaskCancelled", subtaskId: "ST-1", reason: "x" })),
     );
-    expect(late.details).to.deep.equal([{ path: "subtaskId", issue: "subtask ST-1 is cancelled" }]);
+    expect(twice.details).to.deep.equal([{ path: "subtaskId", issue: "subtask ST-1 is cancelled" }]);
     const blocked = xrErrorOf(() =>
       applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" })),
     );
@@ -309,6 +317,35 @@ describe("lifecycle: MULTI_REGION subtasks", () => {
     expect(applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" })).status).to.equal(
       "DECIDED",
     );
+  });
+
+  it("ends with the same subtasks in either order when the lead's withdrawal and the collaborator's step cross", () => {
+    const base = applyEvent(multi(), event(multi(), GZ, assign));
+    const reassign: EventPayload = {
+      type: "SubtaskReassigned",
+      subtaskId: "ST-1",
+      newSubtaskId: "ST-2",
+      region: SZ,
+      description: "重新核对",
+      reason: "说明不全",
+    };
+    const lead: EventPayload[] = [
+      { type: "SubtaskCancelled", subtaskId: "ST-1", reason: "不再需要" },
+      reassign,
+    ];
+    const collaborator: EventPayload[] = [
+      { type: "SubtaskCompleted", subtaskId: "ST-1", note: "已核对" },
+      { type: "SubtaskTakenUp", subtaskId: "ST-1" },
+    ];
+    for (const l of lead) {
+      for (const k of collaborator) {
+        const leadFirst = applyEvent(applyEvent(base, event(base, GZ, l)), event(base, SZ, k));
+        const collaboratorFirst = applyEvent(applyEvent(base, event(base, SZ, k)), event(base, GZ, l));
+        const strip = (c: typeof base) => c.subtasks.map(({ assignedAt: _a, ...s }) => s);
+        expect(strip(leadFirst), `${l.type} / ${k.type}`).to.deep.equal(strip(collaboratorFirst));
+        expect(leadFirst.subtasks[0]?.cancelled).to.equal(true);
+      }
+    }
   });
 
   it("refuses completion of a subtask by a region it was not assigned to (PERMISSION_DENIED)", () => {
