@@ -169,6 +169,7 @@ staffCmd
   .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
   .requiredOption("--name <name>", "who it is for (shown on the page and in logs)")
   .option("--expires <date>", "last day it is good for (YYYY-MM-DD)")
+  .option("--id <id>", "staff id (工号) every event the member takes names with --name as its 经办人")
   .action((o) => {
     if (!/^[1-8]\d{5}$/.test(String(o.region)))
       program.error(`--region: "${o.region}" is not a six-digit region code`);
@@ -176,12 +177,15 @@ staffCmd
       program.error(`--role must be one of ${ROLES.join(", ")}`);
     if (o.expires && !/^\d{4}-\d{2}-\d{2}$/.test(String(o.expires)))
       program.error("--expires must be YYYY-MM-DD");
+    if (o.id !== undefined && !/^[\p{L}\p{N}._-]{1,64}$/u.test(String(o.id)))
+      program.error("--id must be 1-64 letters, digits, dots, dashes or underscores");
     const token = `xr_${randomBytes(24).toString("base64url")}`;
     process.stdout.write(
       `token (give it to ${o.name}; it is not stored anywhere): ${token}\n\nadd to config/staff.yaml under tokens:\n`,
     );
     process.stdout.write(
-      `  - name: ${JSON.stringify(String(o.name))}\n    role: ${o.role}\n    region: "${o.region}"\n    sha256: ${tokenHash(token)}\n` +
+      (o.id ? `  - id: ${JSON.stringify(String(o.id))}\n    name: ` : "  - name: ") +
+        `${JSON.stringify(String(o.name))}\n    role: ${o.role}\n    region: "${o.region}"\n    sha256: ${tokenHash(token)}\n` +
         (o.expires ? `    expires: ${o.expires}\n` : ""),
     );
   });

@@ -3,9 +3,15 @@
  * every bus record, on Kafka and on the embedded bus alike.
  */
 import { createHash } from "node:crypto";
-import type { CaseState, Material } from "../domain/case.js";
+import type { CaseState, Material, Subtask } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import { type CaseEvent, EVENT_KIND, type EventPayload, type EventType } from "../domain/events.js";
+import {
+  type Actor,
+  type CaseEvent,
+  EVENT_KIND,
+  type EventPayload,
+  type EventType,
+} from "../domain/events.js";
 import { checkRecordId, checkRegionCode } from "../domain/ids.js";
 import { fromTimestamp, toTimestamp, xrType } from "./proto.js";
 
@@ -46,12 +52,25 @@ function materialFrom(m: Record<string, unknown>): Material {
   };
 }
 
+/** A subtask with the fields proto3 defaults would add left out while unset (as the lifecycle keeps it). */
+function subtaskFrom(o: Record<string, unknown>): Subtask {
+  const { takenUp, cancelled, assignedAt, replacedBy, ...rest } = o;
+  return {
+    ...(rest as unknown as Subtask),
+    ...(takenUp ? { takenUp: true } : {}),
+    ...(cancelled ? { cancelled: true } : {}),
+    ...(assignedAt ? { assignedAt: String(assignedAt) } : {}),
+    ...(replacedBy ? { replacedBy: String(replacedBy) } : {}),
+  };
+}
+
 /** The inverse of {@link caseToProtoObject}, from protobufjs `toObject` output. */
 export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
   const {
     submittedAt,
     updatedAt,
     materials,
+    subtasks,
     heldBy: _h,
     overdue: _o,
     approved,
@@ -64,6 +83,7 @@ export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
   const base: CaseState = {
     ...(rest as unknown as CaseState),
     materials: ((materials as Record<string, unknown>[]) ?? []).map(materialFrom),
+    subtasks: ((subtasks as Record<string, unknown>[]) ?? []).map(subtaskFrom),
     submittedAt: fromTimestamp(submittedAt as { seconds: number; nanos: number }),
     updatedAt: fromTimestamp(updatedAt as { seconds: number; nanos: number }),
   };
@@ -107,6 +127,7 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
     [oneofName(e.payload.type)]: payloadToObject(e.payload),
     signature: e.signature,
     keyId: e.keyId,
+    ...(e.actor ? { actor: e.actor } : {}),
   });
   return T.encode(msg).finish();
 }
@@ -175,5 +196,20 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     raw: bytes,
     keyId: String(o.keyId ?? ""),
     payload: payloadFromObject(type as EventType, (o[field] as Record<string, unknown>) ?? {}),
+    ...actorFrom(o.actor, bad),
   };
+}
+
+/** The envelope's actor, if it names one; a malformed one is refused like any other bad field. */
+function actorFrom(o: unknown, bad: (issue: string) => XrError): { actor?: Actor } {
+  if (o === null || o === undefined) return {};
+  const a = o as Record<string, unknown>;
+  const kind = String(a.kind ?? "");
+  if (kind !== "staff" && kind !== "system") throw bad(`actor.kind ${kind} is neither staff nor system`);
+  const staffId = String(a.staffId ?? "");
+  const displayName = String(a.displayName ?? "");
+  if (staffId === "" || staffId.length > 200 || displayName.length > 100) {
+    throw bad("actor.staffId must be 1-200 characters and actor.displayName at most 100");
+  }
+  return { actor: { staffId, displayName, kind, role: String(a.role ?? "") } };
 }

@@ -57,7 +57,13 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
     ...rest,
     collaboratingRegions: [...c.collaboratingRegions],
     requestedMaterialCodes: [...c.requestedMaterialCodes],
-    subtasks: c.subtasks.map((s) => ({ ...s })),
+    subtasks: c.subtasks.map((s) => ({
+      ...s,
+      takenUp: s.takenUp ?? false,
+      cancelled: s.cancelled ?? false,
+      assignedAt: s.assignedAt ?? "",
+      replacedBy: s.replacedBy ?? "",
+    })),
     materials: materialsToJson(c.materials),
     overdue: isOverdue(c, today),
     heldBy: heldBy(c),
@@ -90,6 +96,7 @@ export function eventToJson(e: LedgerEvent, today: string): CaseEventJson {
     sequence: e.sequence,
     occurredAt: e.occurredAt,
     statusAfter: e.statusAfter,
+    ...(e.actor ? { actor: { ...e.actor } } : {}),
     [payloadField]: body,
   };
 }

@@ -61,6 +61,8 @@ export interface LoadedConfig {
   readonly citySystems: ReadonlyMap<string, CitySystemConfig>;
   /** Seconds between checks of each partner's catalog version. */
   readonly catalogPollSeconds: number;
+  /** Hours a collaborator has to take up a 多地联办 subtask (federation.yaml `multiRegion.takeUpHours`). */
+  readonly subtaskTakeUpHours: number;
   /** Seconds between checkpoints of each region's message log handed to its partners (0: only on demand). */
   readonly checkpointSeconds: number;
   /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
@@ -197,5 +199,6 @@ export async function loadConfig(
     catalogPollSeconds: fed.catalogSync.pollSeconds,
     checkpointSeconds: fed.audit.checkpointSeconds,
     receiptSeconds: fed.audit.receiptSeconds,
+    subtaskTakeUpHours: fed.multiRegion.takeUpHours,
   });
 }

@@ -44,6 +44,16 @@ export const federationFile = z.strictObject({
       yellowDays: z.number().int().min(0).max(20).default(2),
     })
     .default({ acceptDays: 5, yellowDays: 2 }),
+  /** 多地联办: how long a collaborator has to take up (领办) a subtask before the lead sees it stalled. */
+  multiRegion: z
+    .strictObject({
+      takeUpHours: z
+        .number()
+        .min(0.0001)
+        .max(24 * 30)
+        .default(4),
+    })
+    .default({ takeUpHours: 4 }),
   regions: z
     .array(
       z.strictObject({

@@ -19,6 +19,8 @@ export const staffFile = z.strictObject({
   tokens: z
     .array(
       z.strictObject({
+        /** Stable staff id (工号) named on every event the member takes; defaults to a digest of the token. */
+        id: z.string().min(1).max(64).optional(),
         name: z.string().min(1).max(100),
         role: z.enum(ROLES as [Role, ...Role[]]),
         region: regionCode,
@@ -47,11 +49,23 @@ export function loadStaff(configDir: string, regions: Iterable<string>): StaffDi
   const doc = mustReadYaml(join(configDir, "staff.yaml"), staffFile, (p) => new ConfigError(p));
   const out = new Map<string, StaffEntry>();
   for (const t of doc.tokens)
-    out.set(t.sha256, { name: t.name, role: t.role, region: t.region, expires: t.expires });
+    out.set(t.sha256, {
+      // A token without an id is still named stably, by a short digest of its hash (not of the token).
+      id: t.id ?? `staff-${t.sha256.slice(0, 12)}`,
+      name: t.name,
+      role: t.role,
+      region: t.region,
+      expires: t.expires,
+    });
   if (doc.devTokens) {
     for (const region of regions) {
       for (const role of ROLES)
-        out.set(tokenHash(`dev-${region}-${role}`), { name: `dev ${role}`, role, region });
+        out.set(tokenHash(`dev-${region}-${role}`), {
+          id: `dev-${region}-${role}`,
+          name: `dev ${role}`,
+          role,
+          region,
+        });
     }
   }
   return out;

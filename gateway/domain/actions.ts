@@ -27,10 +27,21 @@ export const ACTION_TYPES = [
   "suspend",
   "resume",
   "correct-delivery",
+  "take-up-subtask",
+  "cancel-subtask",
+  "reassign-subtask",
 ] as const;
 
 /** One of {@link ACTION_TYPES}. */
 export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** Steps on 多地联办 subtasks: assigning one, and the steps on one subtask (take up, complete, cancel, reassign). */
+export type SubtaskAction =
+  | "assign-subtask"
+  | "complete-subtask"
+  | "take-up-subtask"
+  | "cancel-subtask"
+  | "reassign-subtask";
 
 /** `xr.v1.CaseAction` after shape validation. */
 export interface CaseAction {
@@ -188,6 +199,23 @@ export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
         type: "DeliveryCorrected",
         delivery: mailDelivery(need(a.delivery, "delivery", "is required: where the result goes now")),
         reason: need(a.reason, "reason", "is required to correct the delivery"),
+      };
+    case "take-up-subtask":
+      return { type: "SubtaskTakenUp", subtaskId: need(a.subtaskId, "subtaskId", "is required") };
+    case "cancel-subtask":
+      return {
+        type: "SubtaskCancelled",
+        subtaskId: need(a.subtaskId, "subtaskId", "is required"),
+        reason: need(a.reason, "reason", "is required to cancel a subtask"),
+      };
+    case "reassign-subtask":
+      return {
+        type: "SubtaskReassigned",
+        subtaskId: need(a.subtaskId, "subtaskId", "is required"),
+        newSubtaskId: ctx.newSubtaskId,
+        region: need(a.region, "region", "is required"),
+        description: need(a.description, "description", "is required"),
+        reason: need(a.reason, "reason", "is required to reassign a subtask"),
       };
   }
   // Unreachable for typed callers; kept for values that bypassed validation.

@@ -98,6 +98,14 @@ export interface Subtask {
   readonly description: string;
   readonly completed: boolean;
   readonly note: string;
+  /** The collaborating region took it up (领办). */
+  readonly takenUp?: boolean | undefined;
+  /** Withdrawn by the lead (cancelled or reassigned); no longer blocks 办结. */
+  readonly cancelled?: boolean | undefined;
+  /** When it was assigned (ISO-8601 UTC); absent on subtasks assigned before this field. */
+  readonly assignedAt?: string | undefined;
+  /** The subtask that took over its part, when reassigned. */
+  readonly replacedBy?: string | undefined;
 }
 
 /** `xr.v1.WithdrawalRequest`: a withdrawal asked for by the intake region, not answered yet. */

@@ -25,6 +25,16 @@ export type EventPayload =
       readonly description: string;
     }
   | { readonly type: "SubtaskCompleted"; readonly subtaskId: string; readonly note: string }
+  | { readonly type: "SubtaskTakenUp"; readonly subtaskId: string }
+  | { readonly type: "SubtaskCancelled"; readonly subtaskId: string; readonly reason: string }
+  | {
+      readonly type: "SubtaskReassigned";
+      readonly subtaskId: string;
+      readonly newSubtaskId: string;
+      readonly region: string;
+      readonly description: string;
+      readonly reason: string;
+    }
   | { readonly type: "CaseDecided"; readonly approved: boolean; readonly reason: string }
   | { readonly type: "ResultMailed"; readonly courier: string; readonly waybillNo: string }
   | { readonly type: "ResultDelivered" }
@@ -49,6 +59,21 @@ export type EventPayload =
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
 
+/**
+ * `xr.v1.Actor`, 经办人: the staff member (or the region's own system) who
+ * took a step. Shown to every party of the case: the name of the official
+ * who handled a step is part of the record an applicant and a partner may see;
+ * contact data never travels here.
+ */
+export interface Actor {
+  /** Stable id in the acting region's staff registry, or `system:<certificate identity>`. */
+  readonly staffId: string;
+  readonly displayName: string;
+  readonly kind: "staff" | "system";
+  /** The staff member's role; "" for a system. */
+  readonly role: string;
+}
+
 /** An event of a case's timeline. */
 export interface CaseEvent {
   /** ULID, unique in the federation. */
@@ -60,6 +85,8 @@ export interface CaseEvent {
   /** ISO-8601 UTC. */
   readonly occurredAt: string;
   readonly payload: EventPayload;
+  /** Who took the step; absent on events from gateways older than `xr.v1.Actor`. */
+  readonly actor?: Actor | undefined;
 }
 
 /** An event as a ledger stores it, with the status it led to. */
@@ -78,6 +105,9 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   HandlingNote: "handling",
   SubtaskAssigned: "handling",
   SubtaskCompleted: "handling",
+  SubtaskTakenUp: "handling",
+  SubtaskCancelled: "handling",
+  SubtaskReassigned: "handling",
   CaseDecided: "handling",
   ResultMailed: "delivery",
   ResultDelivered: "delivery",

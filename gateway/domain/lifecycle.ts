@@ -8,7 +8,14 @@
  * race between two regions does not end in a dead-letter topic
  * (docs/architecture.md, "Cross-region races").
  */
-import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES } from "./case.js";
+import {
+  type CaseState,
+  CaseStatus,
+  DeliveryMethod,
+  HandlingMode,
+  OPEN_STATUSES,
+  type Subtask,
+} from "./case.js";
 import { type ClockRules, foldClock } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload, EventType } from "./events.js";
@@ -55,6 +62,66 @@ type Transition = Partial<Omit<CaseState, "caseId" | "version" | "updatedAt" | "
   readonly withdrawalRequest?: CaseState["withdrawalRequest"] | undefined;
 };
 
+/** Subtasks that still block 办结: neither completed nor cancelled. */
+export function openSubtasks(c: Pick<CaseState, "subtasks">): Subtask[] {
+  return c.subtasks.filter((s) => !s.completed && !s.cancelled);
+}
+
+/** FAILED_PRECONDITION about one subtask, naming it in `details`. */
+function subtaskIs(subtaskId: string, what: string): XrError {
+  return new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${subtaskId} is ${what}`, {
+    // "subtask is done" keeps the issue text clients already read (catalogue key subtask.done).
+    details: [
+      { path: "subtaskId", issue: what === "done" ? "subtask is done" : `subtask ${subtaskId} is ${what}` },
+    ],
+  });
+}
+
+function findSubtask(c: CaseState, subtaskId: string): Subtask {
+  const subtask = c.subtasks.find((s) => s.subtaskId === subtaskId);
+  if (!subtask) {
+    throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${subtaskId}`, {
+      details: [{ path: "subtaskId", issue: "unknown subtask" }],
+    });
+  }
+  return subtask;
+}
+
+/**
+ * A subtask the lead may withdraw (cancel or reassign): known, not withdrawn yet, the case in handling. A
+ * completed one may be withdrawn too: the lead's withdrawal and the collaborator's completion can cross
+ * on the bus, and each side must apply the other's event whatever the order (see SubtaskCompleted).
+ */
+function withdrawable(c: CaseState, subtaskId: string, what: string): Subtask {
+  const subtask = findSubtask(c, subtaskId);
+  requireStatus(c, `${what} a subtask`, IN_HANDLING);
+  if (subtask.cancelled) throw subtaskIs(subtaskId, "cancelled");
+  return subtask;
+}
+
+/** `subtasks` with subtask `subtaskId` changed by `change`. */
+function updated(c: CaseState, subtaskId: string, change: (s: Subtask) => Subtask): Subtask[] {
+  return c.subtasks.map((s) => (s.subtaskId === subtaskId ? change(s) : s));
+}
+
+/** Checks a subtask about to be created: a MULTI_REGION case in handling, a collaborator, a fresh id. */
+function requireNewSubtask(c: CaseState, subtaskId: string, region: string, idPath: string): void {
+  if (c.mode !== HandlingMode.MULTI_REGION) {
+    throw precondition("subtasks exist only in MULTI_REGION cases", `case mode is ${c.mode}`);
+  }
+  requireStatus(c, "assign a subtask", IN_HANDLING);
+  if (!c.collaboratingRegions.includes(region)) {
+    throw XrError.invalid("region", `${region} is not a collaborating region of this case`);
+  }
+  if (c.subtasks.some((s) => s.subtaskId === subtaskId)) {
+    throw XrError.invalid(idPath, `subtask ${subtaskId} already exists`);
+  }
+}
+
+function newSubtask(subtaskId: string, region: string, description: string, assignedAt: string): Subtask {
+  return { subtaskId, region, description, completed: false, note: "", assignedAt };
+}
+
 /** Whether {@link applyEvent} applies an event received from its sender. */
 export interface ReceiveOptions {
   /**
@@ -76,6 +143,7 @@ export type ApplyOptions = ReceiveOptions & Partial<ClockFold>;
 export const RECORDED_WHEN_CLOSED: ReadonlySet<EventType> = new Set([
   "HandlingNote",
   "SubtaskCompleted",
+  "SubtaskTakenUp",
   "WithdrawalRequested",
   "WithdrawalRefused",
 ]);
@@ -87,6 +155,9 @@ const HELD_BY_WITHDRAWAL: ReadonlySet<EventPayload["type"]> = new Set([
   "SupplementRequested",
   "SupplementProvided",
   "SubtaskAssigned",
+  // Reassigning hands work to a region, as assigning does; cancelling a subtask (only ends work) and the
+  // collaborator's take-up and completion (as SubtaskCompleted) do not wait for the answer.
+  "SubtaskReassigned",
   "CaseDecided",
   "ResultMailed",
   "ResultDelivered",
@@ -216,53 +287,67 @@ function transition(
       return {};
     case "SubtaskAssigned": {
       requireActor("assign a subtask", actor, handling, "lead (handling) region");
-      if (c.mode !== HandlingMode.MULTI_REGION) {
-        throw precondition("subtasks exist only in MULTI_REGION cases", `case mode is ${c.mode}`);
-      }
-      requireStatus(c, "assign a subtask", IN_HANDLING);
-      if (!c.collaboratingRegions.includes(p.region)) {
-        throw XrError.invalid("region", `${p.region} is not a collaborating region of this case`);
-      }
-      if (c.subtasks.some((s) => s.subtaskId === p.subtaskId)) {
-        throw XrError.invalid("subtaskId", `subtask ${p.subtaskId} already exists`);
-      }
-      const subtask = {
-        subtaskId: p.subtaskId,
-        region: p.region,
-        description: p.description,
-        completed: false,
-        note: "",
-      };
-      return { subtasks: [...c.subtasks, subtask] };
+      requireNewSubtask(c, p.subtaskId, p.region, "subtaskId");
+      return { subtasks: [...c.subtasks, newSubtask(p.subtaskId, p.region, p.description, occurredAt)] };
+    }
+    case "SubtaskTakenUp": {
+      const subtask = findSubtask(c, p.subtaskId);
+      requireActor("take up this subtask", actor, subtask.region, "assigned region");
+      if (subtask.completed) throw subtaskIs(p.subtaskId, "done");
+      if (subtask.takenUp) throw subtaskIs(p.subtaskId, "already taken up");
+      // Withdrawn meanwhile (the events crossed): recorded, whatever the case's status, changing nothing else.
+      // Received after the lead closed the case (a withdrawal confirmed meanwhile): taken up while open there.
+      if (!subtask.cancelled && !received) requireStatus(c, "take up a subtask", IN_HANDLING);
+      return { subtasks: updated(c, p.subtaskId, (s) => ({ ...s, takenUp: true })) };
+    }
+    case "SubtaskCancelled": {
+      requireActor("cancel a subtask", actor, handling, "lead (handling) region");
+      withdrawable(c, p.subtaskId, "cancel");
+      return { subtasks: updated(c, p.subtaskId, (s) => ({ ...s, cancelled: true, note: p.reason })) };
+    }
+    case "SubtaskReassigned": {
+      requireActor("reassign a subtask", actor, handling, "lead (handling) region");
+      withdrawable(c, p.subtaskId, "reassign");
+      requireNewSubtask(c, p.newSubtaskId, p.region, "newSubtaskId");
+      const withdrawn = updated(c, p.subtaskId, (s) => ({
+        ...s,
+        cancelled: true,
+        note: p.reason,
+        replacedBy: p.newSubtaskId,
+      }));
+      return { subtasks: [...withdrawn, newSubtask(p.newSubtaskId, p.region, p.description, occurredAt)] };
     }
     case "SubtaskCompleted": {
-      const subtask = c.subtasks.find((s) => s.subtaskId === p.subtaskId);
-      if (!subtask) {
-        throw new XrError(ErrorCode.NOT_FOUND, `case ${c.caseId} has no subtask ${p.subtaskId}`, {
-          details: [{ path: "subtaskId", issue: "unknown subtask" }],
-        });
-      }
+      const subtask = findSubtask(c, p.subtaskId);
       requireActor("complete this subtask", actor, subtask.region, "assigned region");
+      if (subtask.completed) throw subtaskIs(p.subtaskId, "done");
+      if (subtask.cancelled) {
+        // The lead withdrew it while the collaborator finished it (the events crossed): the work is recorded,
+        // the withdrawal and its reason stand, and every party ends with the same subtask in either order.
+        return { subtasks: updated(c, p.subtaskId, (s) => ({ ...s, completed: true, takenUp: true })) };
+      }
       // Received after the lead closed the case (a withdrawal confirmed meanwhile), the part is still done.
       if (!received) requireStatus(c, "complete a subtask", IN_HANDLING);
-      if (subtask.completed) {
-        throw new XrError(ErrorCode.FAILED_PRECONDITION, `subtask ${p.subtaskId} is done`, {
-          details: [{ path: "subtaskId", issue: "subtask is done" }],
-        });
-      }
       return {
-        subtasks: c.subtasks.map((s) =>
-          s.subtaskId === p.subtaskId ? { ...s, completed: true, note: p.note } : s,
-        ),
+        subtasks: updated(c, p.subtaskId, (s) => ({ ...s, completed: true, takenUp: true, note: p.note })),
       };
     }
     case "CaseDecided": {
       requireActor("decide", actor, handling, "handling region");
       requireStatus(c, "decide", [CaseStatus.ACCEPTED]);
       requireRunning(c, "decide");
-      const open = c.subtasks.filter((s) => !s.completed).map((s) => s.subtaskId);
+      const open = openSubtasks(c);
       if (open.length > 0) {
-        throw precondition(`cannot decide: subtasks ${open.join(", ")} are open`, "open subtasks");
+        throw new XrError(
+          ErrorCode.FAILED_PRECONDITION,
+          `cannot decide: subtasks ${open.map((s) => s.subtaskId).join(", ")} are open`,
+          {
+            details: open.map((s) => ({
+              path: `subtasks.${s.subtaskId}`,
+              issue: `subtask of ${s.region} is open`,
+            })),
+          },
+        );
       }
       return { status: CaseStatus.DECIDED, approved: p.approved, reason: p.reason };
     }

@@ -45,6 +45,9 @@ export const STEP_LABELS: Readonly<Record<string, string>> = {
   note: "云会商留言",
   "assign-subtask": "分派联办任务",
   "complete-subtask": "完成联办任务",
+  "take-up-subtask": "领办联办任务",
+  "cancel-subtask": "撤销联办任务",
+  "reassign-subtask": "改派联办任务",
   submit: "收件",
   upload: "上传材料",
   read: "查看",
@@ -428,6 +431,19 @@ export const ISSUE_MESSAGES: readonly MessageEntry[] = [
   e("subtask.exists", /^subtask (\S+) already exists$/, "subtask ST-1 already exists", "联办任务 $1 已存在"),
   e("subtask.unknown", /^unknown subtask$/, "unknown subtask", "没有这个联办任务"),
   e("subtask.done", /^subtask is done$/, "subtask is done", "该联办任务已经完成"),
+  e("subtask.cancelled", /^subtask (\S+) is cancelled$/, "subtask ST-1 is cancelled", "联办任务 $1 已撤销"),
+  e(
+    "subtask.takenUp",
+    /^subtask (\S+) is already taken up$/,
+    "subtask ST-1 is already taken up",
+    "联办任务 $1 已领办",
+  ),
+  e(
+    "subtask.open",
+    /^subtask of (\d{6}) is open$/,
+    "subtask of 420100 is open",
+    (m, region) => `${region(m[1] as string)}的联办任务尚未完成，暂不能办结`,
+  ),
   // domain/steps.ts: why a step of a case is shown but not offered
   e(
     "step.role",

@@ -4,6 +4,7 @@
  * whose turn it is between regions; roles decide which person in a region
  * may take a step at all.
  */
+import type { Actor } from "./events.js";
 
 /** 窗口收件员, 办理人员, 审计, 管理员. */
 export type Role = "clerk" | "handler" | "auditor" | "admin";
@@ -13,6 +14,8 @@ export const ROLES: readonly Role[] = ["clerk", "handler", "auditor", "admin"];
 
 /** Who is making a request. */
 export interface StaffMember {
+  /** Stable id in the region's staff registry (config/staff.yaml `id`); named on the events it takes. */
+  readonly id?: string | undefined;
   readonly name: string;
   readonly role: Role;
   /** The region whose gateway the credentials are for. */
@@ -25,6 +28,9 @@ export type Operation = "read" | "submit" | "upload" | "audit" | `act:${string}`
 // Steps of the window (intake side) and of the desk (handling side); a note may be added by both.
 const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note", "correct-delivery"]);
 const HANDLER_ACTIONS = new Set([
+  "take-up-subtask",
+  "cancel-subtask",
+  "reassign-subtask",
   "accept",
   "reject",
   "request-supplement",
@@ -51,4 +57,14 @@ export function permits(role: Role, op: Operation): boolean {
   if (op === "submit" || op === "upload") return role === "clerk";
   const action = op.slice("act:".length);
   return role === "clerk" ? CLERK_ACTIONS.has(action) : HANDLER_ACTIONS.has(action);
+}
+
+/** The {@link Actor} an event records for a step this staff member takes. */
+export function staffActor(s: StaffMember): Actor {
+  return { staffId: s.id ?? s.name, displayName: s.name, kind: "staff", role: s.role };
+}
+
+/** The {@link Actor} of a region's own system calling over gRPC, named by its certificate identity. */
+export function systemActor(identity: string, displayName: string): Actor {
+  return { staffId: `system:${identity}`, displayName, kind: "system", role: "" };
 }

@@ -5,16 +5,18 @@
  * (lifecycle.ts) for regions and turns, the roles (staff.ts) for people — so the page shows exactly what the
  * gateway would accept, and keeps no copy of the rules.
  */
-import type { ActionType } from "./actions.js";
-import type { CaseState } from "./case.js";
+import type { ActionType, SubtaskAction } from "./actions.js";
+import type { CaseState, Subtask } from "./case.js";
 import { XrError } from "./errors.js";
 import type { EventPayload } from "./events.js";
-import { applyEvent } from "./lifecycle.js";
+import { applyEvent, openSubtasks } from "./lifecycle.js";
 import { permits, ROLES, type Role } from "./staff.js";
 
 /** One step of a case for the viewer: `allowed`, or shown with the reason it is not (an issue text). */
 export interface CaseStep {
   readonly type: ActionType;
+  /** The 多地联办 subtask a step on one subtask (take up, complete, cancel, reassign) is about. */
+  readonly subtaskId?: string;
   readonly allowed: boolean;
   /** Why not, as an issue text of the message catalogue (domain/messages.ts); absent when allowed. */
   readonly reason?: string;
@@ -50,6 +52,30 @@ const PROBES: Partial<Readonly<Record<ActionType, (c: CaseState) => EventPayload
   resume: () => ({ type: "CaseResumed", note: "" }),
   "correct-delivery": (c) => ({ type: "DeliveryCorrected", delivery: c.delivery, reason: "-" }),
   note: () => ({ type: "HandlingNote", author: "", text: "-" }),
+  // 多地联办: the lead assigns a part to a collaborator (any of them will do for the probe).
+  "assign-subtask": (c) => ({
+    type: "SubtaskAssigned",
+    subtaskId: "",
+    region: c.collaboratingRegions[0] ?? "",
+    description: "-",
+  }),
+};
+
+/** The steps on one 多地联办 subtask, probed per open subtask. */
+const SUBTASK_PROBES: Readonly<
+  Record<Exclude<SubtaskAction, "assign-subtask">, (s: Subtask) => EventPayload>
+> = {
+  "take-up-subtask": (s) => ({ type: "SubtaskTakenUp", subtaskId: s.subtaskId }),
+  "complete-subtask": (s) => ({ type: "SubtaskCompleted", subtaskId: s.subtaskId, note: "" }),
+  "reassign-subtask": (s) => ({
+    type: "SubtaskReassigned",
+    subtaskId: s.subtaskId,
+    newSubtaskId: "",
+    region: s.region,
+    description: "-",
+    reason: "-",
+  }),
+  "cancel-subtask": (s) => ({ type: "SubtaskCancelled", subtaskId: s.subtaskId, reason: "-" }),
 };
 
 /** The steps {@link caseSteps} considers, in the order the page lists them. */
@@ -58,7 +84,11 @@ export const CASE_STEPS = Object.keys(PROBES) as ActionType[];
 /** The lifecycle's refusal of `type` from `region` now, or undefined when it would take it. */
 function refusal(c: CaseState, type: ActionType, region: string): XrError | undefined {
   const probe = PROBES[type];
-  if (!probe) return undefined;
+  return probe ? refused(c, probe(c), region) : undefined;
+}
+
+/** The lifecycle's refusal of `payload` from `region` now, or undefined when it would take it. */
+function refused(c: CaseState, payload: EventPayload, region: string): XrError | undefined {
   try {
     applyEvent(c, {
       eventId: "",
@@ -66,7 +96,7 @@ function refusal(c: CaseState, type: ActionType, region: string): XrError | unde
       sourceRegion: region,
       sequence: 0,
       occurredAt: "",
-      payload: probe(c),
+      payload,
     });
     return undefined;
   } catch (err) {
@@ -74,11 +104,38 @@ function refusal(c: CaseState, type: ActionType, region: string): XrError | unde
   }
 }
 
+/** `type` allowed to `role`, or shown with the roles that may take it. */
+function byRole(type: ActionType, role: Role, subtaskId?: string): CaseStep {
+  const about = subtaskId === undefined ? {} : { subtaskId };
+  if (permits(role, `act:${type}`)) return { type, ...about, allowed: true };
+  const roles = ROLES.filter((r) => r !== "admin" && permits(r, `act:${type}`));
+  return { type, ...about, allowed: false, reason: `a step for the ${roles.join(" or ")}` };
+}
+
+/**
+ * The steps of `region` on each open 多地联办 subtask (the lead cancels and reassigns, the assigned region
+ * takes up and completes). Only the region's own: another party's step on a subtask is the collaboration
+ * panel's news, not a step. A completed or withdrawn subtask has none: the lifecycle still records a crossing
+ * take-up or completion of a withdrawn one (lifecycle.ts), but nobody is offered it.
+ */
+function subtaskSteps(c: CaseState, region: string, role: Role): CaseStep[] {
+  const steps: CaseStep[] = [];
+  for (const s of openSubtasks(c)) {
+    for (const [type, probe] of Object.entries(SUBTASK_PROBES) as [
+      SubtaskAction,
+      (s: Subtask) => EventPayload,
+    ][]) {
+      if (!refused(c, probe(s), region)) steps.push(byRole(type, role, s.subtaskId));
+    }
+  }
+  return steps;
+}
+
 /**
  * The steps of case `c` for a `role` of `region`: those the lifecycle would take from the region now (allowed
  * when the role may take them, else with the roles that may), those that are another party's turn (naming
  * it), and 办结 while subtasks are open (naming the regions it waits for). Steps nobody may take now are left
- * out.
+ * out. Then the region's steps on each open 多地联办 subtask, each naming its `subtaskId`.
  */
 export function caseSteps(c: CaseState, region: string, role: Role): CaseStep[] {
   const others = [c.intakeRegion, c.handlingRegion, ...c.collaboratingRegions].filter(
@@ -86,24 +143,22 @@ export function caseSteps(c: CaseState, region: string, role: Role): CaseStep[] 
   );
   const steps: CaseStep[] = [];
   for (const type of CASE_STEPS) {
-    const refused = refusal(c, type, region);
-    if (!refused) {
-      if (permits(role, `act:${type}`)) steps.push({ type, allowed: true });
-      else {
-        const roles = ROLES.filter((r) => r !== "admin" && permits(r, `act:${type}`));
-        steps.push({ type, allowed: false, reason: `a step for the ${roles.join(" or ")}` });
-      }
+    const refusedNow = refusal(c, type, region);
+    if (!refusedNow) {
+      steps.push(byRole(type, role));
       continue;
     }
-    if (refused.details.some((d) => d.issue === "open subtasks")) {
-      const waiting = [...new Set(c.subtasks.filter((s) => !s.completed).map((s) => s.region))];
+    // 办结 refused with one detail per open subtask (lifecycle.ts, CaseDecided).
+    if (refusedNow.details.some((d) => d.path.startsWith("subtasks."))) {
+      const waiting = [...new Set(openSubtasks(c).map((s) => s.region))];
       steps.push({ type, allowed: false, reason: `waits for the subtasks of ${waiting.join(", ")}` });
       continue;
     }
-    // Withdrawing and notes are open to their party throughout: another party's having them is no news.
-    if (type === "withdraw" || type === "note") continue;
+    // Withdrawing, notes and assigning subtasks are open to their party throughout: another party's having
+    // them is no news.
+    if (type === "withdraw" || type === "note" || type === "assign-subtask") continue;
     const turn = others.filter((r) => refusal(c, type, r) === undefined);
     if (turn.length > 0) steps.push({ type, allowed: false, reason: `the turn of ${turn.join(", ")}` });
   }
-  return steps;
+  return [...steps, ...subtaskSteps(c, region, role)];
 }

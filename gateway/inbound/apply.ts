@@ -4,6 +4,7 @@ import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { applyEvent, RECORDED_WHEN_CLOSED } from "../domain/lifecycle.js";
 import { replyTo } from "../domain/replies.js";
+import { systemActor } from "../domain/staff.js";
 import type { RegionContext } from "../usecases/context.js";
 import { emit } from "../usecases/emit.js";
 
@@ -44,7 +45,12 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
   // The handling and collaborating regions first see a case once it was forwarded.
   if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
   const answer = replyTo(next, env, ctx.region);
-  const reply = answer && (await emit(ctx, caseId, next, answer, env.traceparent));
+  // The gateway itself answers (经办人: the region's gateway, not a staff member).
+  const gateway = systemActor(
+    `gateway:${ctx.region}`,
+    `${ctx.federation.regions.get(ctx.region)?.name ?? ctx.region}网关`,
+  );
+  const reply = answer && (await emit(ctx, caseId, next, answer, env.traceparent, gateway));
   await ctx.store.commit({
     state: reply?.next ?? next,
     expectedVersion: current?.version ?? 0,

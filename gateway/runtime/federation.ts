@@ -51,6 +51,8 @@ export interface FederationOptions {
   readonly partnerSettings?: Partial<PartnerCallSettings>;
   /** How long each region reports not ready before it closes, on close() (ms; default 0). */
   readonly drainMs?: number;
+  /** Overrides federation.yaml `multiRegion.takeUpHours` (tests shorten it). */
+  readonly subtaskTakeUpHours?: number;
   /**
    * XR_TRUST_PROXY: the reverse proxies in front of the REST API whose X-Forwarded-For/-Proto/-Host are
    * believed, as a number of hops or a list of addresses and subnets (express's `trust proxy`); absent = none.
@@ -238,6 +240,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           host: listen.host,
           port: o.ephemeralPorts ? 0 : listen.port,
           ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+          ...(o.subtaskTakeUpHours !== undefined ? { subtaskTakeUpHours: o.subtaskTakeUpHours } : {}),
           signer,
           verifier,
           cipher,

@@ -21,6 +21,10 @@ export interface MetricSources {
   readonly deadLetters: () => Promise<number>;
   /** Every breaker of the region by name. */
   readonly breakers: () => Readonly<Record<string, BreakerState>>;
+  /** Stalled open subtasks of the 多地联办 cases this region leads. */
+  readonly stalledSubtasks?: () => Promise<
+    ReadonlyArray<{ readonly region: string; readonly reason: string }>
+  >;
 }
 
 /** The metrics a region's gateway records. */
@@ -187,6 +191,29 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
         this.set({ breaker }, BREAKER_VALUE[state]);
     },
   });
+
+  const stalls = sources.stalledSubtasks ? once(sources.stalledSubtasks) : undefined;
+  if (stalls) {
+    new Gauge({
+      name: "xr_subtasks_stalled",
+      help: "Open 多地联办 subtasks of cases led here that are stalled, by collaborating region and reason: take-up-overdue (not taken up within multiRegion.takeUpHours) or breaker-open (its gateway unreachable)",
+      labelNames: ["collaborator", "reason"] as const,
+      registers,
+      async collect() {
+        this.reset();
+        const found = await stalls();
+        if (!found) return;
+        const counts = new Map<string, { collaborator: string; reason: string; n: number }>();
+        for (const { region, reason } of found) {
+          const key = `${region}|${reason}`;
+          const c = counts.get(key) ?? { collaborator: region, reason, n: 0 };
+          c.n++;
+          counts.set(key, c);
+        }
+        for (const { collaborator, reason, n } of counts.values()) this.set({ collaborator, reason }, n);
+      },
+    });
+  }
 
   const httpMiddleware = (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer({ method: req.method });

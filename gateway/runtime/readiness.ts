@@ -17,6 +17,10 @@ export interface ReadinessSources {
   readonly breakers: () => Readonly<Record<string, BreakerState>>;
   /** True from the moment shutdown begins. */
   readonly draining: () => boolean;
+  /** Stalled subtasks of the 多地联办 cases this region leads (reported, never counted against readiness). */
+  readonly stalledSubtasks?: () => Promise<
+    ReadonlyArray<{ readonly region: string; readonly reason: string }>
+  >;
 }
 
 /** The readiness report, as /readyz renders it. */
@@ -31,6 +35,11 @@ export interface ReadinessReport {
   readonly bus: boolean;
   readonly inbox: InboxState;
   readonly breakers: Readonly<Record<string, BreakerState>>;
+  /**
+   * Open 多地联办 subtasks of cases led here that are stalled, by collaborating region and reason
+   * (`take-up-overdue`, `breaker-open`); absent when they could not be counted in time.
+   */
+  readonly stalledSubtasks?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 // A ping that hangs (a broker or database away, its client retrying) counts as down: readiness
@@ -51,7 +60,11 @@ const answers = (ping: () => Promise<boolean>): Promise<boolean> =>
  */
 export async function checkReadiness(s: ReadinessSources): Promise<ReadinessReport> {
   const draining = s.draining();
-  const [store, bus] = await Promise.all([answers(() => s.store.ping()), answers(() => s.bus.ping())]);
+  const [store, bus, stalls] = await Promise.all([
+    answers(() => s.store.ping()),
+    answers(() => s.bus.ping()),
+    s.stalledSubtasks ? within(s.stalledSubtasks) : undefined,
+  ]);
   const breakers = s.breakers();
   const reasons = [
     ...(draining ? ["draining"] : []),
@@ -61,5 +74,33 @@ export async function checkReadiness(s: ReadinessSources): Promise<ReadinessRepo
   ];
   const ready = reasons.length === 0;
   const status = ready ? "ready" : draining ? "draining" : "unready";
-  return { ready, status, reasons, draining, store, bus, inbox: s.inbox(), breakers };
+  return {
+    ready,
+    status,
+    reasons,
+    draining,
+    store,
+    bus,
+    inbox: s.inbox(),
+    breakers,
+    // A collaborator's delay is the lead's to chase, not a reason to take this region out of rotation
+    // (the same reasoning as partner breakers above): reported, not counted.
+    ...(stalls ? { stalledSubtasks: countStalls(stalls) } : {}),
+  };
+}
+
+function within<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  return Promise.race([fn().catch(() => undefined), sleep(PING_TIMEOUT_MS, undefined, { ref: false })]);
+}
+
+function countStalls(
+  stalls: ReadonlyArray<{ readonly region: string; readonly reason: string }>,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const { region, reason } of stalls) {
+    const byReason = out[region] ?? {};
+    byReason[reason] = (byReason[reason] ?? 0) + 1;
+    out[region] = byReason;
+  }
+  return out;
 }

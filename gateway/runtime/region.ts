@@ -30,6 +30,7 @@ import { createRestApp } from "../transports/rest/app.js";
 import { answerClientErrors } from "../transports/rest/client-error.js";
 import { Catalogs } from "../usecases/catalogs.js";
 import { CaseChanges } from "../usecases/changes.js";
+import { type CollaborationSettings, stalledAcrossCases } from "../usecases/collaboration.js";
 import type { RegionContext } from "../usecases/context.js";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import { InboxRunner } from "./inbox-runner.js";
@@ -69,6 +70,8 @@ export interface RegionOptions {
    * before the listeners close (ms; default 0).
    */
   readonly drainMs?: number;
+  /** Overrides the configuration's `subtaskTakeUpHours`. */
+  readonly subtaskTakeUpHours?: number;
 }
 
 /** gRPC settings of one region. */
@@ -133,6 +136,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     lag: () => o.bus.lag(groupId, inboxTopics(o.region)),
     deadLetters: () => o.bus.depth(dlqTopic(o.region)),
     breakers: () => breakers(),
+    stalledSubtasks: () => stalledAcrossCases(context, collaboration),
   });
   const store = await openLedger({
     ...location,
@@ -228,9 +232,20 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     ...Object.fromEntries(Object.entries(partners.breakerStates()).map(([p, s]) => [`partner:${p}`, s])),
     ...upkeep.breakerStates(),
   });
+  const collaboration: CollaborationSettings = {
+    takeUpMs: (o.subtaskTakeUpHours ?? o.config.subtaskTakeUpHours) * 3_600_000,
+    breakers,
+  };
   let draining = false;
   const readiness = () =>
-    checkReadiness({ store, bus: o.bus, inbox: () => inbox.state, breakers, draining: () => draining });
+    checkReadiness({
+      store,
+      bus: o.bus,
+      inbox: () => inbox.state,
+      breakers,
+      draining: () => draining,
+      stalledSubtasks: () => stalledAcrossCases(context, collaboration),
+    });
   const grpcServer = await startGrpcServer(context, {
     host: o.grpc.host,
     port: o.grpc.port,
@@ -248,6 +263,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     trustProxy: o.trustProxy,
     closing: closing.signal,
     readiness,
+    collaboration,
     before: [metrics.httpMiddleware],
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { LedgerEvent } from "../domain/events.js";
 import type { LogRecord } from "../domain/message-log.js";
 import type { IdempotentResponse, OutboxRecord, ParkedEvent } from "../ports/store.js";
 import type { DataCipher } from "../security/cipher.js";
+import { ACTOR_KEY } from "./sql/events.js";
 import {
   answerAt,
   caseBodyAt,
@@ -84,10 +85,14 @@ export function caseFromRow(r: CaseRow, cipher: DataCipher): CaseState {
 
 /** A ledger event with its payload opened. */
 export function eventFromRow(r: EventRow, cipher: DataCipher): LedgerEvent {
+  const { [ACTOR_KEY]: actor, ...payload } = JSON.parse(
+    cipher.openText(r.payload, eventPayloadAt(r.eventId)),
+  );
   return {
     ...r,
     sequence: Number(r.sequence),
-    payload: JSON.parse(cipher.openText(r.payload, eventPayloadAt(r.eventId))),
+    payload,
+    ...(actor ? { actor } : {}),
   };
 }
 

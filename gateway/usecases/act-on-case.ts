@@ -55,7 +55,7 @@ async function attempt(
     withdrawalReason: current.withdrawalRequest?.reason,
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
-  const emitted = await emit(ctx, caseId, current, payload, meta.traceparent);
+  const emitted = await emit(ctx, caseId, current, payload, meta.traceparent, meta.actor);
   const outcome = await commitEmitted(ctx, emitted, current.version, key);
   ctx.log.info({ caseId, action: action.type, status: emitted.next.status }, "case action applied");
   return outcome;

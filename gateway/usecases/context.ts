@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { WorkCalendar } from "../domain/calendar.js";
 import type { ClockRules } from "../domain/deadline.js";
+import type { Actor } from "../domain/events.js";
 import type { Federation } from "../domain/matter.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock, IdGenerator } from "../ports/clock.js";
@@ -49,4 +50,6 @@ export interface RequestMeta {
   readonly traceparent: string;
   /** `Idempotency-Key` with the sha256 of the request it came with. */
   readonly idempotency?: IdempotencyKey | undefined;
+  /** Who asks (经办人): recorded on the event the request emits. */
+  readonly actor?: Actor | undefined;
 }

@@ -6,7 +6,7 @@ import { type Envelope, encodeEnvelope, SCHEMA_VERSION } from "../codec/envelope
 import { seal } from "../codec/sealed.js";
 import { type CaseState, caseParties } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
-import type { EventPayload, LedgerEvent } from "../domain/events.js";
+import type { Actor, EventPayload, LedgerEvent } from "../domain/events.js";
 import { topicFor } from "../domain/events.js";
 import { applyEvent } from "../domain/lifecycle.js";
 import { payloadFor } from "../domain/minimize.js";
@@ -38,6 +38,7 @@ export async function emit(
   current: CaseState | undefined,
   payload: EventPayload,
   traceparent: string,
+  actor?: Actor,
 ): Promise<Emitted> {
   // A new case has no events yet: skip the lookup on the intake hot path.
   const sequence = current === undefined ? 1 : (await ctx.store.appliedSequence(caseId, ctx.region)) + 1;
@@ -48,6 +49,7 @@ export async function emit(
     sequence,
     occurredAt: ctx.clock.now().toISOString(),
     payload,
+    ...(actor ? { actor } : {}),
   };
   // This region acts: a time limit its calendar cannot count refuses the action (CALENDAR_UNCOVERED).
   const next = applyEvent(current, base, { rules: ctx.clockRules, uncovered: "throw" });

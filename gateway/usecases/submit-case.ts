@@ -61,6 +61,7 @@ export async function submitCase(
       undefined,
       { type: "CaseSubmitted", case: initial },
       meta.traceparent,
+      meta.actor,
     );
     const outcome = await commitEmitted(ctx, emitted, 0, key);
     ctx.log.info({ caseId, matter: matter.code, handlingRegion: req.handlingRegion }, "case submitted");

@@ -72,6 +72,17 @@ export function storeBehaviour(
       expect(out.map((m) => [m.key, [...m.value]])).to.deep.equal([["C1", [1]]]);
     });
 
+    it("keeps an event's actor (经办人) with it, and reads an event without one as before", async () => {
+      const actor = { staffId: "GZ-0042", displayName: "李娜", kind: "staff", role: "handler" } as const;
+      const first = commitFor("CA", 1);
+      await store.commit({ ...first, events: [{ ...(first.events[0] as Commit["events"][0]), actor }] });
+      await store.commit(commitFor("CA", 2));
+      const [withActor, without] = await store.listEvents("CA");
+      expect(withActor?.actor).to.deep.equal(actor);
+      expect(withActor?.payload).to.deep.equal({ type: "HandlingNote", author: "窗口", text: "第1条" });
+      expect(without).not.to.have.property("actor");
+    });
+
     it("refuses a stale version with CONFLICT and writes nothing of that commit", async () => {
       await store.commit(commitFor("C2", 1));
       const stale = commitFor("C2", 1);

@@ -143,6 +143,13 @@ function raceSuite(start: () => Promise<TestFederation>): void {
         reason: "",
         caseStatus: "DECIDED",
       });
+      // The gateway answered by itself: its 经办人 is 广州's gateway, at the other party too.
+      expect(events.find((e) => e.type === "WithdrawalRefused")?.actor).to.deep.equal({
+        staffId: "system:gateway:440100",
+        displayName: "广州市网关",
+        kind: "system",
+        role: "",
+      });
     });
   }
 

@@ -6,11 +6,12 @@ import {
   encodeEnvelope,
   SCHEMA_VERSION,
 } from "../../gateway/codec/envelope.js";
+import { unseal } from "../../gateway/codec/sealed.js";
 import type { CaseState } from "../../gateway/domain/case.js";
 import { ErrorCode, XrError } from "../../gateway/domain/errors.js";
 import type { EventPayload } from "../../gateway/domain/events.js";
 import { checkEnvelope } from "../../gateway/inbound/received.js";
-import { organizationCase, personCase } from "../helpers/cases.js";
+import { organizationCase, personCase, signedEnvelope, submittedEnvelope } from "../helpers/cases.js";
 
 function envelope(payload: EventPayload, overrides: Partial<Envelope> = {}): Envelope {
   return {
@@ -102,6 +103,33 @@ describe("envelope: encode → decode round trip", () => {
   it("records the sha256 of the bytes it decoded", () => {
     const bytes = encodeEnvelope(envelope({ type: "ResultDelivered" }));
     expect(decodeEnvelope(bytes).digest).to.equal(createHash("sha256").update(bytes).digest("hex"));
+  });
+});
+
+describe("envelope: the actor (经办人)", () => {
+  const actor = { staffId: "GZ-0042", displayName: "李娜", kind: "staff", role: "handler" } as const;
+
+  it("round-trips the actor and leaves it out when there is none", () => {
+    const accepted: EventPayload = { type: "CaseAccepted", deadline: "2026-11-20" };
+    expect(decodeEnvelope(encodeEnvelope(envelope(accepted, { actor }))).actor).to.deep.equal(actor);
+    expect(decodeEnvelope(encodeEnvelope(envelope(accepted)))).not.to.have.property("actor");
+  });
+
+  it("is part of the bytes the source signs", () => {
+    const e = submittedEnvelope("01JCXF7M3N9P2Q4R6S8T0V1W3X", personCase(), { actor });
+    const parts = unseal(signedEnvelope(e));
+    expect(parts).not.to.equal(undefined);
+    expect(decodeEnvelope(parts?.unsigned as Uint8Array).actor).to.deep.equal(actor);
+  });
+
+  it("refuses an actor of an unknown kind", () => {
+    const bytes = encodeEnvelope(
+      envelope(
+        { type: "CaseAccepted", deadline: "2026-11-20" },
+        { actor: { ...actor, kind: "robot" as "staff" } },
+      ),
+    );
+    expect(decodeError(bytes).message).to.include("actor.kind");
   });
 });
 

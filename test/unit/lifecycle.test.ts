@@ -234,9 +234,17 @@ describe("lifecycle: MULTI_REGION subtasks", () => {
   };
 
   it("refuses the decision while a subtask is open, allows it once the assigned region completes it", () => {
-    let c = applyEvent(multi(), event(multi(), GZ, assign));
+    const assigned = event(multi(), GZ, assign);
+    let c = applyEvent(multi(), assigned);
     expect(c.subtasks).to.deep.equal([
-      { subtaskId: "ST-1", region: SZ, description: "核查原籍户籍信息", completed: false, note: "" },
+      {
+        subtaskId: "ST-1",
+        region: SZ,
+        description: "核查原籍户籍信息",
+        completed: false,
+        note: "",
+        assignedAt: assigned.occurredAt,
+      },
     ]);
 
     const open = xrErrorOf(() =>
@@ -254,6 +262,90 @@ describe("lifecycle: MULTI_REGION subtasks", () => {
 
     const done = applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" }));
     expect(done.status).to.equal("DECIDED");
+  });
+
+  it("takes up, cancels and reassigns subtasks: only the assigned region takes up, only the lead withdraws", () => {
+    let c = applyEvent(multi(), event(multi(), GZ, assign));
+    expect(
+      xrErrorOf(() => applyEvent(c, event(c, GZ, { type: "SubtaskTakenUp", subtaskId: "ST-1" }))).code,
+    ).to.equal(ErrorCode.PERMISSION_DENIED);
+    c = applyEvent(c, event(c, SZ, { type: "SubtaskTakenUp", subtaskId: "ST-1" }));
+    expect(c.subtasks[0]?.takenUp).to.equal(true);
+    const again = xrErrorOf(() => applyEvent(c, event(c, SZ, { type: "SubtaskTakenUp", subtaskId: "ST-1" })));
+    expect(again.code).to.equal(ErrorCode.FAILED_PRECONDITION);
+    expect(again.details).to.deep.equal([{ path: "subtaskId", issue: "subtask ST-1 is already taken up" }]);
+    const byCollaborator = xrErrorOf(() =>
+      applyEvent(c, event(c, SZ, { type: "SubtaskCancelled", subtaskId: "ST-1", reason: "x" })),
+    );
+    expect(byCollaborator.code).to.equal(ErrorCode.PERMISSION_DENIED);
+    const reassign = (region: string, newSubtaskId: string): EventPayload => ({
+      type: "SubtaskReassigned",
+      subtaskId: "ST-1",
+      newSubtaskId,
+      region,
+      description: "核查并出具证明",
+      reason: "说明不全",
+    });
+    expect(
+      xrErrorOf(() => applyEvent(c, event(c, GZ, reassign("430100", "ST-2")))).details?.[0]?.path,
+    ).to.equal("region");
+    expect(xrErrorOf(() => applyEvent(c, event(c, GZ, reassign(SZ, "ST-1")))).details?.[0]?.path).to.equal(
+      "newSubtaskId",
+    );
+    c = applyEvent(c, event(c, GZ, reassign(SZ, "ST-2")));
+    expect(c.subtasks.map((s) => [s.subtaskId, s.cancelled ?? false, s.replacedBy ?? ""])).to.deep.equal([
+      ["ST-1", true, "ST-2"],
+      ["ST-2", false, ""],
+    ]);
+    // A completion that crossed the reassignment is recorded; the withdrawal and its reason stand.
+    c = applyEvent(c, event(c, SZ, { type: "SubtaskCompleted", subtaskId: "ST-1", note: "已核对" }));
+    expect(c.subtasks[0]).to.include({
+      completed: true,
+      cancelled: true,
+      note: "说明不全",
+      replacedBy: "ST-2",
+    });
+    const twice = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "SubtaskCancelled", subtaskId: "ST-1", reason: "x" })),
+    );
+    expect(twice.details).to.deep.equal([{ path: "subtaskId", issue: "subtask ST-1 is cancelled" }]);
+    const blocked = xrErrorOf(() =>
+      applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" })),
+    );
+    expect(blocked.details).to.deep.equal([{ path: "subtasks.ST-2", issue: `subtask of ${SZ} is open` }]);
+    c = applyEvent(c, event(c, GZ, { type: "SubtaskCancelled", subtaskId: "ST-2", reason: "不再需要" }));
+    expect(applyEvent(c, event(c, GZ, { type: "CaseDecided", approved: true, reason: "" })).status).to.equal(
+      "DECIDED",
+    );
+  });
+
+  it("ends with the same subtasks in either order when the lead's withdrawal and the collaborator's step cross", () => {
+    const base = applyEvent(multi(), event(multi(), GZ, assign));
+    const reassign: EventPayload = {
+      type: "SubtaskReassigned",
+      subtaskId: "ST-1",
+      newSubtaskId: "ST-2",
+      region: SZ,
+      description: "重新核对",
+      reason: "说明不全",
+    };
+    const lead: EventPayload[] = [
+      { type: "SubtaskCancelled", subtaskId: "ST-1", reason: "不再需要" },
+      reassign,
+    ];
+    const collaborator: EventPayload[] = [
+      { type: "SubtaskCompleted", subtaskId: "ST-1", note: "已核对" },
+      { type: "SubtaskTakenUp", subtaskId: "ST-1" },
+    ];
+    for (const l of lead) {
+      for (const k of collaborator) {
+        const leadFirst = applyEvent(applyEvent(base, event(base, GZ, l)), event(base, SZ, k));
+        const collaboratorFirst = applyEvent(applyEvent(base, event(base, SZ, k)), event(base, GZ, l));
+        const strip = (c: typeof base) => c.subtasks.map(({ assignedAt: _a, ...s }) => s);
+        expect(strip(leadFirst), `${l.type} / ${k.type}`).to.deep.equal(strip(collaboratorFirst));
+        expect(leadFirst.subtasks[0]?.cancelled).to.equal(true);
+      }
+    }
   });
 
   it("refuses completion of a subtask by a region it was not assigned to (PERMISSION_DENIED)", () => {

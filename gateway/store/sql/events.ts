@@ -12,9 +12,14 @@ export const EVENTS = {
     occurred_at AS "occurredAt", status_after AS "statusAfter", payload FROM events WHERE case_id = ? ORDER BY position`,
 } as const;
 
+/** Key of the actor inside a stored payload's JSON; no payload has a field of that name. */
+export const ACTOR_KEY = "__actor";
+
 /** Arguments of {@link EVENTS.insert}, the payload sealed. */
 export function eventColumns(e: LedgerEvent, cipher: DataCipher): unknown[] {
-  const payload = cipher.sealText(JSON.stringify(e.payload), eventPayloadAt(e.eventId));
+  // The actor is sealed with the payload (a staff name is personal data at rest): no new column needed.
+  const stored = e.actor ? { ...e.payload, [ACTOR_KEY]: e.actor } : e.payload;
+  const payload = cipher.sealText(JSON.stringify(stored), eventPayloadAt(e.eventId));
   return [
     e.eventId,
     e.caseId,

@@ -16,7 +16,7 @@ import { listCaseEvents, readCase } from "../../usecases/queries.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { watchCaseEvents } from "../../usecases/watch.js";
 import { checkDeadline, metaOf, serverStream, unary } from "./calls.js";
-import { type CallerFacts, callerRegion, type PeerSecurity, requireSelf } from "./peer.js";
+import { type CallerFacts, callerActor, callerRegion, type PeerSecurity, requireSelf } from "./peer.js";
 import { toWire } from "./timestamps.js";
 
 type Wire = Record<string, unknown>;
@@ -40,7 +40,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
     SubmitCase: unary<Wire, Wire>(log, "SubmitCase", async (call) => {
       requireSelf(ctx, caller(call), "SubmitCase");
       const req = parseRequest(submitCaseSchema, call.request);
-      const meta = metaOf(call.metadata, call.request);
+      const meta = { ...metaOf(call.metadata, call.request), actor: callerActor(ctx, security, call) };
       checkDeadline(call);
       return toWire("Case", answeredCaseToJson((await submitCase(ctx, req, meta)).state));
     }),
@@ -58,7 +58,7 @@ export function caseExchange(ctx: RegionContext, security: PeerSecurity): Untype
       const id = caseId(call.request);
       if (call.request.action === undefined) throw XrError.invalid("action", "is required");
       const action = parseRequest(caseActionSchema, call.request.action);
-      const meta = metaOf(call.metadata, call.request);
+      const meta = { ...metaOf(call.metadata, call.request), actor: callerActor(ctx, security, call) };
       checkDeadline(call);
       const { state } = await actOnCase(ctx, id, action, meta);
       return toWire("Case", answeredCaseToJson(caseFor(state, ctx.region)));

@@ -7,7 +7,9 @@
 import { TLSSocket } from "node:tls";
 import type { Metadata, ServerUnaryCall } from "@grpc/grpc-js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { Actor } from "../../domain/events.js";
 import { partnersOf } from "../../domain/matter.js";
+import { systemActor } from "../../domain/staff.js";
 import type { RegionContext } from "../../usecases/context.js";
 
 /** How the server learns its callers. */
@@ -80,4 +82,24 @@ function tlsSocketOf(call: CallerFacts): TLSSocket | undefined {
 /** Only this region's own systems may change its cases or file intakes through it. */
 export function requireSelf(ctx: RegionContext, caller: string, what: string): void {
   if (caller !== ctx.region) throw denied(`${what} is for ${ctx.region}'s own systems, not ${caller}`);
+}
+
+/**
+ * The 经办人 of a step a region's own system takes over gRPC: named by the identity it proved (the
+ * client certificate's common name under mutual TLS), shown under the name it gives in `xr-system`
+ * metadata (percent-encoded UTF-8, as gRPC metadata is ASCII; at most 50 characters) or else as the
+ * region's 业务系统. Only the region's own systems reach the writing calls (see {@link requireSelf}),
+ * so the name is theirs to choose; the id is not.
+ */
+export function callerActor(ctx: RegionContext, security: PeerSecurity, call: CallerFacts): Actor {
+  const identity = security === "mtls" ? `cn=${certificateRegion(call)}` : `plaintext:${ctx.region}`;
+  const claimed = call.metadata.get("xr-system")[0];
+  let named = "";
+  try {
+    named = typeof claimed === "string" ? decodeURIComponent(claimed).trim() : "";
+  } catch {
+    // A malformed escape names nothing; the region's default name stands.
+  }
+  const regionName = ctx.federation.regions.get(ctx.region)?.name ?? ctx.region;
+  return systemActor(identity, named !== "" && named.length <= 50 ? named : `${regionName}业务系统`);
 }

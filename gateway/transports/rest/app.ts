@@ -15,10 +15,11 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import { checkRegionCode } from "../../domain/ids.js";
 import { zhIssue } from "../../domain/messages.js";
 import { caseFor } from "../../domain/minimize.js";
-import type { StaffMember } from "../../domain/staff.js";
+import { type StaffMember, staffActor } from "../../domain/staff.js";
 import type { MaterialOpeningLog } from "../../ports/openings.js";
 import type { SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
+import { type CollaborationSettings, caseCollaboration } from "../../usecases/collaboration.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
 import { type CaseOutcome, requestMeta } from "../../usecases/idempotency.js";
 import { listOpenings, openMaterial, uploadMaterial } from "../../usecases/materials.js";
@@ -62,12 +63,17 @@ export interface RestExtras {
   readonly closing: AbortSignal;
   /** Middleware run before every route (metrics, request logging). */
   readonly before: readonly RequestHandler[];
+  /** 多地联办 stall settings (`GET /cases/{id}/collaboration`); absent = no time limit, breakers unknown. */
+  readonly collaboration?: CollaborationSettings | undefined;
 }
 
-function meta(req: Request): RequestMeta {
+function meta(req: Request, res: Response): RequestMeta {
   // The request's own span (rest/trace.ts), so that its log lines and the events it emits share one trace.
   const traceparent = currentTraceparent() || (req.get("traceparent") ?? "");
-  return requestMeta(traceparent, req.get("Idempotency-Key"), req.body, "Idempotency-Key");
+  const m = requestMeta(traceparent, req.get("Idempotency-Key"), req.body, "Idempotency-Key");
+  // The authenticated staff member (auth.ts) is the 经办人 of whatever the request emits.
+  const staff = res.locals.staff as StaffMember | undefined;
+  return staff ? { ...m, actor: staffActor(staff) } : m;
 }
 
 function queryString(req: Request, name: string): string | undefined {
@@ -181,7 +187,7 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   api.post("/cases", async (req, res) => {
     authorize(res, "submit");
     requireMediaType(req, JSON_TYPES);
-    const m = meta(req);
+    const m = meta(req, res);
     sendOutcome(res, 201, await submitCase(ctx, parseRequest(submitCaseSchema, req.body), m), ctx.region);
   });
   api.get("/cases", async (req, res) => {
@@ -239,9 +245,13 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
       ),
     });
   });
+  api.get("/cases/:id/collaboration", async (req, res) => {
+    const settings = extras.collaboration ?? { takeUpMs: Number.POSITIVE_INFINITY, breakers: () => ({}) };
+    res.json(await caseCollaboration(ctx, String(req.params.id), settings));
+  });
   api.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
-    const m = meta(req);
+    const m = meta(req, res);
     const action = parseRequest(caseActionSchema, req.body);
     authorize(res, `act:${action.type}`);
     sendOutcome(res, 200, await actOnCase(ctx, String(req.params.id), action, m), ctx.region);

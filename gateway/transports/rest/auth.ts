@@ -56,7 +56,12 @@ function lookUp(a: AuthSettings, hash: string): StaffMember {
       { details: [{ path: "Authorization", issue: "another region's token" }] },
     );
   }
-  return { name: found.name, role: found.role, region: found.region };
+  return { id: found.id, name: found.name, role: found.role, region: found.region };
+}
+
+/** Who is signed in, as `/session` answers (the staff id stays on the events the member takes). */
+function signedIn(who: StaffMember): Pick<StaffMember, "name" | "role" | "region"> {
+  return { name: who.name, role: who.role, region: who.region };
 }
 
 /** A failed credential check: counted, or turned into the limiter's 429 once over the limit. */
@@ -174,7 +179,7 @@ const PAGE_OPERATIONS = ["submit", "upload"] as const satisfies readonly Operati
  * permits, so the page shows the intake form only to those the gateway would take it from (issue 16).
  */
 function staffJson(who: StaffMember) {
-  return { ...who, operations: PAGE_OPERATIONS.filter((op) => permits(who.role, op)) };
+  return { ...signedIn(who), operations: PAGE_OPERATIONS.filter((op) => permits(who.role, op)) };
 }
 
 /**

@@ -150,6 +150,19 @@ export function openApiDocument(region: string): Record<string, unknown> {
           },
         },
       },
+      "/api/v1/cases/{id}/collaboration": {
+        get: {
+          summary:
+            "多地联办: collaborators, their subtasks with states, the open subtasks that block 办结, and (at the lead) stalled subtasks",
+          parameters: [caseId],
+          responses: {
+            "200": json(
+              "{ leadRegion, takeUpHours, collaborators: [{ region, breaker, subtasks }], openSubtasks, stalls }",
+            ),
+            ...errors,
+          },
+        },
+      },
       "/api/v1/cases/{id}/material-openings": {
         get: {
           summary: "Who of this region opened which material of the case, and when (auditors)",
@@ -160,8 +173,9 @@ export function openApiDocument(region: string): Record<string, unknown> {
       "/api/v1/cases/{id}/actions": {
         get: {
           summary:
-            "The steps of the case for the signed-in staff member: { steps: [{ type, allowed, reason?, message? }] }; " +
-            "a step not allowed says why (another role's step, another region's turn, open subtasks)",
+            "The steps of the case for the signed-in staff member: { steps: [{ type, subtaskId?, allowed, reason?, message? }] }; " +
+            "a step not allowed says why (another role's step, another region's turn, open subtasks); " +
+            "steps on one 多地联办 subtask name its subtaskId",
           parameters: [caseId],
           responses: { "200": json("{ steps: CaseStep[] }"), ...errors },
         },

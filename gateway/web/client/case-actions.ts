@@ -5,7 +5,7 @@
  * next to the field they name. Steps of the moment that are not theirs are
  * listed with the gateway's reason instead of a form.
  */
-import type { ActionType } from "../../domain/actions.js";
+import type { ActionType, SubtaskAction } from "../../domain/actions.js";
 import { STEP_LABELS } from "../../domain/messages.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
@@ -14,8 +14,8 @@ import { attachedMaterials, materialRow } from "./material-row.js";
 import { SUSPENSION_LABELS } from "./messages.js";
 import type { CaseJson, MatterJson, StepJson } from "./types.js";
 
-/** Steps the page has forms for (多地联办 subtasks are left to partner systems for now). */
-export type PageAction = Exclude<ActionType, "assign-subtask" | "complete-subtask">;
+/** Steps of the general forms; 多地联办 subtask steps have their own panel (subtasks.ts). */
+export type PageAction = Exclude<ActionType, SubtaskAction>;
 
 /**
  * A text field of an action's form: its element id, the body key it fills (also its `data-path`), its label,
@@ -207,8 +207,9 @@ export function stepsNotOffered(steps: readonly StepJson[]): HTMLElement[] {
       ...waiting.map((s) =>
         h(
           "li",
-          { "data-step": s.type },
+          { "data-step": s.type, ...(s.subtaskId ? { "data-subtask-id": s.subtaskId } : {}) },
           h("strong", {}, STEP_LABELS[s.type] ?? s.type),
+          s.subtaskId ? `（${s.subtaskId}）` : "",
           `：${s.message ?? s.reason ?? ""}`,
         ),
       ),

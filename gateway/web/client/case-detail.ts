@@ -21,6 +21,7 @@ import {
 } from "./labels.js";
 import { SUSPENSION_LABELS } from "./messages.js";
 import { showOpenings } from "./openings.js";
+import { showCollaboration } from "./subtasks.js";
 import type { CaseJson, EventJson, MatterJson, StepJson } from "./types.js";
 
 /** The matter of `c` in its handling region's catalog, which names the materials it may ask for. */
@@ -143,6 +144,12 @@ const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K
   // Collaborating regions get the event without the address (domain/minimize.ts).
   DeliveryCorrected: (p) => (p.delivery.address ? `${p.reason}；新地址：${p.delivery.address}` : p.reason),
   HandlingNote: (p) => p.text,
+  SubtaskAssigned: (p) => `分派给 ${regionLabel(p.region)}：${p.description}（${p.subtaskId}）`,
+  SubtaskTakenUp: (p) => `任务 ${p.subtaskId}`,
+  SubtaskCompleted: (p) => `任务 ${p.subtaskId}${p.note ? `：${p.note}` : ""}`,
+  SubtaskCancelled: (p) => `任务 ${p.subtaskId}：${p.reason}`,
+  SubtaskReassigned: (p) =>
+    `任务 ${p.subtaskId} 改派给 ${regionLabel(p.region)}：${p.description}（新任务 ${p.newSubtaskId}；${p.reason}）`,
 };
 
 function eventDetail(e: EventJson): string {
@@ -161,6 +168,13 @@ function offerNotice(e: EventJson): void {
   );
 }
 
+/** 经办人 of an event: "经办人 王芳（dev-430100-clerk）", a region's system, or "—" for older events. */
+function actorLabel(e: EventJson): string {
+  const a = e.actor;
+  if (!a) return "经办人 —";
+  return a.kind === "system" ? `系统 ${a.displayName}` : `经办人 ${a.displayName}（${a.staffId}）`;
+}
+
 function appendEvent(e: EventJson): void {
   offerNotice(e);
   const timeline = byId("timeline");
@@ -172,6 +186,7 @@ function appendEvent(e: EventJson): void {
       { "data-event-id": e.eventId, "data-type": e.type },
       h("time", { datetime: e.occurredAt }, cstTime(e.occurredAt)),
       h("span", { class: "who" }, regionLabel(e.sourceRegion)),
+      h("span", { class: "actor" }, actorLabel(e)),
       h("strong", { class: "what" }, EVENT_LABELS[e.type] ?? e.type),
       detail ? h("span", { class: "detail" }, detail) : null,
       h("span", { class: "after" }, `→ ${STATUS_LABELS[e.statusAfter]}`),
@@ -208,6 +223,8 @@ export async function showCase(caseId: string, me: string, role = ""): Promise<v
       ...(forms.length > 0 ? [h("h3", {}, "本地可办理的操作"), ...forms] : []),
       ...(waiting.length > 0 ? [h("h3", {}, "暂不可办理"), ...waiting] : []),
     );
+    // 多地联办: the collaboration panel, with the subtask steps of the same answer.
+    await showCollaboration(current, me, steps, (next) => void render(next));
   };
   await render();
   // Each event joins the timeline as it comes; the case is re-read once after a commit's events.

@@ -66,6 +66,25 @@ export function setUpIntake(
     form.querySelector<HTMLInputElement>('input[name="applicant-kind"]:checked')?.value ?? "person";
   const deliveryMethod = () =>
     form.querySelector<HTMLInputElement>('input[name="delivery"]:checked')?.value ?? "MAIL";
+  const mode = () =>
+    form.querySelector<HTMLInputElement>('input[name="intake-mode"]:checked')?.value ?? "REMOTE_INTAKE";
+  const collaborators = () =>
+    [...form.querySelectorAll<HTMLInputElement>('input[name="collaborator"]:checked')].map((b) => b.value);
+  /** 多地联办: every other member may collaborate (the agreements decide; the gateway says which not). */
+  const listCollaborators = () =>
+    fill(
+      byId("collaborators"),
+      ...regions
+        .filter((r) => r.code !== regionSelect.value)
+        .map((r) =>
+          h(
+            "label",
+            {},
+            h("input", { type: "checkbox", name: "collaborator", value: r.code }),
+            ` ${regionLabel(r.code)}`,
+          ),
+        ),
+    );
 
   const chooseMatter = (chosen: MatterJson | undefined) => {
     // The listing already offers only agreed matters; a matter the agreement does not let this window take by
@@ -96,7 +115,7 @@ export function setUpIntake(
   };
 
   const search = async () => {
-    const params = new URLSearchParams({ q: query.value.trim(), mode: "REMOTE_INTAKE" });
+    const params = new URLSearchParams({ q: query.value.trim(), mode: mode() });
     const path = `/regions/${regionSelect.value}/matters?${params}`;
     const page = await api<{ matters: MatterJson[] }>("GET", path).catch((err: unknown) => {
       showIssue(results, err instanceof Error ? err.message : String(err));
@@ -105,7 +124,14 @@ export function setUpIntake(
     matters = page.matters;
     chooseMatter(undefined);
     if (matters.length === 0) {
-      fill(results, h("p", { class: "hint" }, "没有找到可异地代收的事项。"));
+      fill(
+        results,
+        h(
+          "p",
+          { class: "hint" },
+          mode() === "MULTI_REGION" ? "没有找到可多地联办的事项。" : "没有找到可异地代收的事项。",
+        ),
+      );
       return;
     }
     fill(
@@ -150,12 +176,18 @@ export function setUpIntake(
     void search();
   });
   byId("matter-search").addEventListener("click", () => void search());
-  regionSelect.addEventListener("change", () => void search());
+  regionSelect.addEventListener("change", () => {
+    listCollaborators();
+    void search();
+  });
+  for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="intake-mode"]'))
+    radio.addEventListener("change", () => void search());
   /** Shows the fields of the applicant kind and delivery method chosen. */
   const showChosenParts = () => {
     byId("person-fields").hidden = applicantKind() !== "person";
     byId("org-fields").hidden = applicantKind() !== "organization";
     byId("mail-fields").hidden = deliveryMethod() !== "MAIL";
+    byId("collaborators-field").hidden = mode() !== "MULTI_REGION";
   };
   form.addEventListener("change", showChosenParts);
 
@@ -173,7 +205,8 @@ export function setUpIntake(
   const request = (materials: readonly MaterialJson[]) => {
     const method = deliveryMethod();
     return {
-      mode: "REMOTE_INTAKE",
+      mode: mode(),
+      ...(mode() === "MULTI_REGION" ? { collaboratingRegions: collaborators() } : {}),
       matterCode: matter?.code ?? "",
       intakeRegion: me.code,
       handlingRegion: regionSelect.value,
@@ -218,5 +251,6 @@ export function setUpIntake(
     }
   });
 
+  listCollaborators();
   void search();
 }

@@ -7,7 +7,7 @@
 import type { ActionType } from "../../domain/actions.js";
 import type { CaseState, Material } from "../../domain/case.js";
 import type { Light } from "../../domain/deadline.js";
-import type { EventType } from "../../domain/events.js";
+import type { Actor, EventType } from "../../domain/events.js";
 import type { Matter } from "../../domain/matter.js";
 
 /** `xr.v1.Material` as JSON. */
@@ -31,6 +31,8 @@ export interface EventJson {
   readonly sequence: number;
   readonly occurredAt: string;
   readonly statusAfter: CaseState["status"];
+  /** 经办人; absent on events of gateways older than `xr.v1.Actor`. */
+  readonly actor?: Actor | undefined;
   readonly [payload: string]: unknown;
 }
 
@@ -56,6 +58,8 @@ export interface RegionJson {
  */
 export interface StepJson {
   readonly type: ActionType;
+  /** A step on one 多地联办 subtask names it. */
+  readonly subtaskId?: string;
   readonly allowed: boolean;
   readonly reason?: string;
   readonly message?: string;
