@@ -142,7 +142,7 @@ describeBrowser("window page: scans a handler opens, receipts, lookup and notice
     await gz.locator("#view-notice").waitFor();
     expect(await gz.locator("#notice-title").textContent()).to.equal("受理通知书");
     const accepted = (await call("GET", `${t.url("440100")}/cases/${caseId}`)).body;
-    const notice = (await gz.locator(".notice").textContent()) ?? "";
+    const notice = (await gz.locator("article.notice").textContent()) ?? "";
     expect(notice).to.include(receiptNo).and.include("决定予以受理").and.include("自受理之日起计算");
     expect(notice).to.include("长沙市（430100）跨域通办窗口").and.include("李秀英");
     expect(await gz.locator("#notice-deadline").textContent()).to.equal(accepted.deadline);
@@ -202,7 +202,7 @@ describeBrowser("window page: scans a handler opens, receipts, lookup and notice
     await cs.locator("#view-notice").waitFor();
     expect(await cs.locator("#notice-title").textContent()).to.equal("不予受理通知书");
     expect(await cs.locator("#notice-reason").textContent()).to.equal(refusal.reason);
-    expect(await cs.locator(".notice").textContent()).to.include("行政复议");
+    expect(await cs.locator("article.notice").textContent()).to.include("行政复议");
     expect(errorsOf(cs)).to.deep.equal([]);
   });
 });

@@ -63,7 +63,8 @@ describeBrowser("window page: withdrawal asked and answered", function () {
 
     const gz = await open("440100", id, "handler");
     await gz.locator('form[data-action="confirm-withdrawal"]').waitFor({ timeout: 15_000 });
-    expect(await forms(gz)).to.deep.equal(["note", "confirm-withdrawal", "refuse-withdrawal"]);
+    // In the order the gateway lists the steps (domain/steps.ts): the answers first, notes last.
+    expect(await forms(gz)).to.deep.equal(["confirm-withdrawal", "refuse-withdrawal", "note"]);
     expect(await gz.locator('form[data-action="confirm-withdrawal"] h4').textContent()).to.equal("确认撤回");
     expect(await gz.locator('form[data-action="refuse-withdrawal"] h4').textContent()).to.equal("不予撤回");
     await gz.fill("#refuse-withdrawal-reason", "审查已完成，当日即可办结");

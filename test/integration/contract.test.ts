@@ -67,7 +67,18 @@ describe("the xr.v1 contract", () => {
     const root = protoRoot();
     const rpcs = (name: string) => Object.keys(root.lookupService(`xr.v1.${name}`).methods).sort();
     expect(rpcs("CaseExchange")).to.deep.equal(
-      ["ActOnCase", "FetchMaterial", "GetCase", "ListCaseEvents", "SubmitCase", "WatchCaseEvents"].sort(),
+      [
+        "ActOnCase",
+        "FetchMaterial",
+        "GetCase",
+        "ListCaseEvents",
+        "SubmitCase",
+        "WatchCaseEvents",
+        // Added for the anchored log (issue 19): checkpoints countersigned by partners, signed receipts.
+        "GetCheckpoints",
+        "SubmitCheckpoint",
+        "SubmitReceipts",
+      ].sort(),
     );
     expect(rpcs("MatterCatalog")).to.deep.equal(["GetMatter", "ListMatters"]);
   });
