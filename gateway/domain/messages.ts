@@ -24,6 +24,7 @@ export const ROLE_LABELS: Readonly<Record<string, string>> = {
   handler: "办理人员",
   auditor: "审计人员",
   admin: "管理员",
+  manager: "效能监督员",
 };
 
 /** Steps (domain/actions.ts and the non-action operations of domain/staff.ts) as a clerk reads them. */

@@ -33,7 +33,9 @@ export interface TestFederation {
 /** Starts every configured region (or `regions`) on a temp dir. */
 export async function startTestFederation(
   regions: string[] = [],
-  extra: Partial<Pick<FederationOptions, "partnerSettings" | "drainMs" | "trustProxy" | "kafkaBrokers">> = {},
+  extra: Partial<
+    Pick<FederationOptions, "partnerSettings" | "drainMs" | "trustProxy" | "kafkaBrokers" | "databaseUrl">
+  > = {},
 ): Promise<TestFederation> {
   const dataDir = mkdtempSync(join(tmpdir(), "xr-test-"));
   const logs: Array<Record<string, unknown>> = [];

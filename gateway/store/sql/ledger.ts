@@ -13,6 +13,9 @@ import type { MaterialOpening, MaterialOpeningLog } from "../../ports/openings.j
 import type { SessionStore, StaffSession } from "../../ports/sessions.js";
 import type {
   CaseFilter,
+  CaseStatsGroup,
+  CaseStatsQuery,
+  CaseStatsRows,
   Commit,
   IdempotentResponse,
   InboxEntry,
@@ -55,6 +58,7 @@ import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
 import { SESSIONS } from "./sessions.js";
+import { overdueCountQuery, rangeQuery, watchListQuery } from "./stats.js";
 
 /**
  * How a dialect runs a statement written with `?` placeholders. A failure
@@ -239,6 +243,80 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
       dueOn: r.due_on,
       breachDays: Number(r.breach_days ?? 0),
     }));
+  }
+
+  async caseStats(q: CaseStatsQuery): Promise<CaseStatsRows> {
+    type N = number | string | null;
+    type RangeRow = {
+      g: string | null;
+      received: N;
+      decided: N;
+      on_time: N;
+      decide_days: N;
+      timed: N;
+      suspended: N;
+    };
+    type WatchRow = {
+      case_id: string;
+      matter_code: string;
+      intake_region: string;
+      handling_region: string;
+      arrived_on: string;
+      due_on: string;
+      stopped_on: string | null;
+      breach_on: string | null;
+      breach_days: N;
+      breach_stage: string | null;
+      light: "RED" | "YELLOW";
+    };
+    const [ranged, overdue, watch] = await Promise.all([
+      this.#sql.query<RangeRow>(...rangeQuery(q)),
+      this.#sql.query<{ g: string | null; n: N }>(...overdueCountQuery(q)),
+      this.#sql.query<WatchRow>(...watchListQuery(q)),
+    ]);
+    const groups = new Map<string, CaseStatsGroup>();
+    const zero = (key: string): CaseStatsGroup => ({
+      key,
+      received: 0,
+      decided: 0,
+      onTime: 0,
+      decideDaysSum: 0,
+      decideDaysCount: 0,
+      suspendedDays: 0,
+      overdueNow: 0,
+    });
+    for (const r of ranged) {
+      const key = r.g ?? "";
+      groups.set(key, {
+        ...zero(key),
+        received: Number(r.received ?? 0),
+        decided: Number(r.decided ?? 0),
+        onTime: Number(r.on_time ?? 0),
+        decideDaysSum: Number(r.decide_days ?? 0),
+        decideDaysCount: Number(r.timed ?? 0),
+        suspendedDays: Number(r.suspended ?? 0),
+      });
+    }
+    for (const r of overdue) {
+      const key = r.g ?? "";
+      groups.set(key, { ...(groups.get(key) ?? zero(key)), overdueNow: Number(r.n ?? 0) });
+    }
+    return {
+      groups: [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      watch: watch.map((r) => ({
+        caseId: r.case_id,
+        matterCode: r.matter_code,
+        intakeRegion: r.intake_region,
+        handlingRegion: r.handling_region,
+        arrivedOn: r.arrived_on,
+        dueOn: r.due_on,
+        stoppedOn: r.stopped_on,
+        breachOn: r.breach_on,
+        breachDays: r.breach_days === null ? null : Number(r.breach_days),
+        breachStage: r.breach_stage,
+        light: r.light,
+      })),
+    };
   }
 
   async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {

@@ -152,4 +152,8 @@ export const MIGRATIONS: readonly string[] = [
      byte_range TEXT NOT NULL
    );
    CREATE INDEX material_openings_case ON material_openings(case_id, id);`,
+  // 12 (issue 17 stats): covering indexes for the supervision aggregates (store/sql/stats.ts): one range of
+  // each answers received / decided per matter or partner without touching the table's rows.
+  `CREATE INDEX cases_arrived_stats ON cases(arrived_on, matter_code, intake_region, handling_region, suspended_days);
+   CREATE INDEX cases_decided_stats ON cases(decided_on, matter_code, intake_region, handling_region, breach_on, decide_days);`,
 ];
