@@ -58,7 +58,7 @@ import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
 import { SESSIONS } from "./sessions.js";
-import { overdueCountQuery, rangeQuery, watchListQuery } from "./stats.js";
+import { decidedQuery, overdueCountQuery, receivedQuery, watchListQuery } from "./stats.js";
 
 /**
  * How a dialect runs a statement written with `?` placeholders. A failure
@@ -247,15 +247,8 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
 
   async caseStats(q: CaseStatsQuery): Promise<CaseStatsRows> {
     type N = number | string | null;
-    type RangeRow = {
-      g: string | null;
-      received: N;
-      decided: N;
-      on_time: N;
-      decide_days: N;
-      timed: N;
-      suspended: N;
-    };
+    type Received = { g: string | null; received: N; suspended: N };
+    type Decided = { g: string | null; decided: N; on_time: N; decide_days: N; timed: N };
     type WatchRow = {
       case_id: string;
       matter_code: string;
@@ -269,38 +262,41 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
       breach_stage: string | null;
       light: "RED" | "YELLOW";
     };
-    const [ranged, overdue, watch] = await Promise.all([
-      this.#sql.query<RangeRow>(...rangeQuery(q)),
+    const [received, decided, overdue, watch] = await Promise.all([
+      this.#sql.query<Received>(...receivedQuery(q)),
+      this.#sql.query<Decided>(...decidedQuery(q)),
       this.#sql.query<{ g: string | null; n: N }>(...overdueCountQuery(q)),
       this.#sql.query<WatchRow>(...watchListQuery(q)),
     ]);
     const groups = new Map<string, CaseStatsGroup>();
-    const zero = (key: string): CaseStatsGroup => ({
-      key,
-      received: 0,
-      decided: 0,
-      onTime: 0,
-      decideDaysSum: 0,
-      decideDaysCount: 0,
-      suspendedDays: 0,
-      overdueNow: 0,
-    });
-    for (const r of ranged) {
-      const key = r.g ?? "";
-      groups.set(key, {
-        ...zero(key),
-        received: Number(r.received ?? 0),
-        decided: Number(r.decided ?? 0),
-        onTime: Number(r.on_time ?? 0),
-        decideDaysSum: Number(r.decide_days ?? 0),
-        decideDaysCount: Number(r.timed ?? 0),
-        suspendedDays: Number(r.suspended ?? 0),
+    // A partner can come from both halves of the region grouping (intake here, handling there): sum them.
+    const add = (key: string | null, more: Partial<Record<keyof CaseStatsGroup, number>>) => {
+      const k = key ?? "";
+      const g = groups.get(k) ?? {
+        key: k,
+        received: 0,
+        decided: 0,
+        onTime: 0,
+        decideDaysSum: 0,
+        decideDaysCount: 0,
+        suspendedDays: 0,
+        overdueNow: 0,
+      };
+      const next = { ...g } as Record<string, number | string>;
+      for (const [name, v] of Object.entries(more))
+        next[name] = (g[name as keyof CaseStatsGroup] as number) + (v as number);
+      groups.set(k, next as unknown as CaseStatsGroup);
+    };
+    const n = (v: N) => Number(v ?? 0);
+    for (const r of received) add(r.g, { received: n(r.received), suspendedDays: n(r.suspended) });
+    for (const r of decided)
+      add(r.g, {
+        decided: n(r.decided),
+        onTime: n(r.on_time),
+        decideDaysSum: n(r.decide_days),
+        decideDaysCount: n(r.timed),
       });
-    }
-    for (const r of overdue) {
-      const key = r.g ?? "";
-      groups.set(key, { ...(groups.get(key) ?? zero(key)), overdueNow: Number(r.n ?? 0) });
-    }
+    for (const r of overdue) add(r.g, { overdueNow: n(r.n) });
     return {
       groups: [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
       watch: watch.map((r) => ({

@@ -1,59 +1,78 @@
 /**
  * The supervision figures (issue 17, 统计/效能监督) as SQL aggregates over the clock's plain columns of
- * `cases` (store/sql/cases.ts), written once for both dialects: no case body is read or opened. Each part
- * walks one range of one index (migration "issue 17 stats": covering indexes on `arrived_on` and
- * `decided_on`), so the cost grows with the cases in the range, not with the ledger.
+ * `cases` (store/sql/cases.ts), written once for both dialects: no case body is read or opened. Each
+ * statement is answered from one covering index (migration "issue 17 stats") whose leading columns are the
+ * group, so SQLite groups while it walks the index in order (no sort of the range's rows) and PostgreSQL
+ * can answer index-only: the cost is the index entries read, never the table.
  */
-import { OPEN_STATUSES } from "../../domain/case.js";
 import type { CaseStatsQuery } from "../../ports/store.js";
 
-const OPEN_IN = `(${OPEN_STATUSES.map(() => "?").join(", ")})`;
+/** What each group counts over cases that arrived in the range. */
+const RECEIVED = "COUNT(*) AS received, SUM(COALESCE(suspended_days, 0)) AS suspended";
+/** What each group counts over cases decided in the range: on time = no breach recorded at any stage. */
+const DECIDED = `COUNT(*) AS decided, SUM(CASE WHEN breach_on IS NULL THEN 1 ELSE 0 END) AS on_time,
+  SUM(decide_days) AS decide_days, COUNT(decide_days) AS timed`;
 
-/** The group key: the matter, or the partner (the other party: intake or handling region, whichever is not us). */
-function groupKey(q: CaseStatsQuery): [string, unknown[]] {
-  return q.groupBy === "matter"
-    ? ["matter_code", []]
-    : ["CASE WHEN intake_region = ? THEN handling_region ELSE intake_region END", [q.region]];
-}
+/** A statement with its arguments. */
+export type Statement = [string, unknown[]];
 
 /**
- * Received (arrived in the range, with their suspended working days) and decided (decided in the range: on
- * time = no breach recorded, whatever happened after it; working days to decide) per group, in one pass of
- * each index range.
+ * The grouped counts of one day column (`arrived_on` or `decided_on`): per matter, or per partner (on the
+ * handling side, the intake region; elsewhere, the handling region).
  */
-export function rangeQuery(q: CaseStatsQuery): [string, unknown[]] {
-  const [key, keyArgs] = groupKey(q);
-  const sql = `SELECT g, SUM(received) AS received, SUM(decided) AS decided, SUM(on_time) AS on_time,
-      SUM(decide_days) AS decide_days, SUM(timed) AS timed, SUM(suspended) AS suspended
-    FROM (
-      SELECT ${key} AS g, 1 AS received, 0 AS decided, 0 AS on_time, 0 AS decide_days, 0 AS timed,
-          COALESCE(suspended_days, 0) AS suspended
-        FROM cases WHERE arrived_on >= ? AND arrived_on <= ?
-      UNION ALL
-      SELECT ${key} AS g, 0, 1, CASE WHEN breach_on IS NULL THEN 1 ELSE 0 END, COALESCE(decide_days, 0),
-          CASE WHEN decide_days IS NULL THEN 0 ELSE 1 END, 0
-        FROM cases WHERE decided_on >= ? AND decided_on <= ?
-    ) t GROUP BY g ORDER BY g`;
-  return [sql, [...keyArgs, q.from, q.to, ...keyArgs, q.from, q.to]];
+function grouped(q: CaseStatsQuery, column: "arrived_on" | "decided_on", what: string): Statement {
+  // COALESCE makes the range no index's key: SQLite (no statistics until ANALYZE) would otherwise take the
+  // narrow, non-covering index on the day alone and sort every row of the range; the group-led covering
+  // index answers instead, read in order. NULL days (cases not decided) are outside every range either way.
+  const range = `COALESCE(${column}, '') >= ? AND COALESCE(${column}, '') <= ?`;
+  if (q.groupBy === "matter")
+    return [
+      `SELECT matter_code AS g, ${what} FROM cases WHERE ${range} GROUP BY matter_code`,
+      [q.from, q.to],
+    ];
+  return [
+    `SELECT intake_region AS g, ${what} FROM cases WHERE handling_region = ? AND ${range} GROUP BY intake_region
+     UNION ALL
+     SELECT handling_region AS g, ${what} FROM cases WHERE handling_region <> ? AND ${range} GROUP BY handling_region`,
+    [q.region, q.from, q.to, q.region, q.from, q.to],
+  ];
 }
+
+/** Cases received in the range, with their suspended working days, per group. */
+export const receivedQuery = (q: CaseStatsQuery): Statement => grouped(q, "arrived_on", RECEIVED);
+
+/** Cases decided in the range, on time, and their working days to decide, per group. */
+export const decidedQuery = (q: CaseStatsQuery): Statement => grouped(q, "decided_on", DECIDED);
 
 /** Red as of `today` (the first argument): a breach recorded, or the due date passed (as of a stop). */
 const RED = "(breach_on IS NOT NULL OR due_on < COALESCE(stopped_on, ?))";
-const OPEN_CLOCK = `decided_on IS NULL AND due_on IS NOT NULL AND status IN ${OPEN_IN}`;
+/**
+ * Open cases with a running clock. `warn_on` is set exactly while a stage runs (store/sql/cases.ts: NULL
+ * once decided, refused or withdrawn), so it alone says "open, clocked", and the partial index
+ * `cases_open_clock` holds these rows only, however many closed cases pile up. (A status test here would
+ * lead SQLite, without statistics, to the status index and the table's rows instead.)
+ */
+const OPEN_CLOCK = "warn_on IS NOT NULL";
 
 /** Open cases overdue now, per group (not bounded by the range: a supervisor asks what is late today). */
-export function overdueCountQuery(q: CaseStatsQuery): [string, unknown[]] {
-  const [key, keyArgs] = groupKey(q);
-  const sql = `SELECT ${key} AS g, COUNT(*) AS n FROM cases WHERE ${OPEN_CLOCK} AND ${RED} GROUP BY g`;
-  return [sql, [...keyArgs, ...OPEN_STATUSES, q.today]];
+export function overdueCountQuery(q: CaseStatsQuery): Statement {
+  const key =
+    q.groupBy === "matter"
+      ? "matter_code"
+      : "CASE WHEN handling_region = ? THEN intake_region ELSE handling_region END";
+  const keyArgs = q.groupBy === "matter" ? [] : [q.region];
+  return [
+    `SELECT ${key} AS g, COUNT(*) AS n FROM cases WHERE ${OPEN_CLOCK} AND ${RED} GROUP BY g`,
+    [...keyArgs, q.today],
+  ];
 }
 
 /** Open cases red or yellow now, red first, then by due date: the list a supervisor works through. */
-export function watchListQuery(q: CaseStatsQuery): [string, unknown[]] {
+export function watchListQuery(q: CaseStatsQuery): Statement {
   const sql = `SELECT case_id, matter_code, intake_region, handling_region, arrived_on, due_on, stopped_on,
       breach_on, breach_days, breach_stage,
       CASE WHEN ${RED} THEN 'RED' ELSE 'YELLOW' END AS light
     FROM cases WHERE ${OPEN_CLOCK} AND (${RED} OR warn_on <= COALESCE(stopped_on, ?))
     ORDER BY light, due_on, case_id LIMIT ?`;
-  return [sql, [q.today, ...OPEN_STATUSES, q.today, q.today, q.limit]];
+  return [sql, [q.today, q.today, q.today, q.limit]];
 }
