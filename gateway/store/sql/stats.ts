@@ -56,9 +56,11 @@ const OPEN_CLOCK = "warn_on IS NOT NULL";
 
 /** Open cases overdue now, per group (not bounded by the range: a supervisor asks what is late today). */
 export function overdueCountQuery(q: CaseStatsQuery): Statement {
+  // An expression, not the bare column: SQLite would otherwise walk a matter-ordered index over every case
+  // (and its rows) to skip a sort, where the partial index of running clocks holds only the open cases.
   const key =
     q.groupBy === "matter"
-      ? "matter_code"
+      ? "COALESCE(matter_code, '')"
       : "CASE WHEN handling_region = ? THEN intake_region ELSE handling_region END";
   const keyArgs = q.groupBy === "matter" ? [] : [q.region];
   return [
