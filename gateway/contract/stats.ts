@@ -3,9 +3,7 @@
  * (contract/requests.ts): unknown parameters refused, each problem named by its parameter.
  */
 import { z } from "zod";
-
-/** The longest range one request may count (three years: a supervisor's longest report period, bounded). */
-export const MAX_RANGE_DAYS = 1096;
+import { MAX_RANGE_DAYS, type StatsRequest } from "../domain/stats.js";
 
 const day = z
   .string()
@@ -40,3 +38,7 @@ export const statsQuerySchema = z
 
 /** A checked stats query. */
 export type StatsQuery = z.output<typeof statsQuerySchema>;
+
+// The schema's output is the domain's request shape (checked at compile time).
+const _shape: (q: StatsQuery) => StatsRequest = (q) => q;
+void _shape;

@@ -4,10 +4,10 @@
  * cases red or yellow now. Counted by the store's SQL aggregates; names come from the federation config
  * (regions) and the catalogs held (matters), never from case bodies.
  */
-import { MAX_RANGE_DAYS, type StatsQuery } from "../contract/stats.js";
 import { cstDate } from "../domain/calendar.js";
 import { XrError } from "../domain/errors.js";
 import { partnersOf } from "../domain/matter.js";
+import { MAX_RANGE_DAYS, type StatsRequest } from "../domain/stats.js";
 import type { CaseStatsGroup, WatchedCase } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
 
@@ -77,7 +77,7 @@ async function matterNames(ctx: RegionContext, codes: Iterable<string>): Promise
 }
 
 /** The figures for `q` (defaults: the 30 days to today, per matter). */
-export async function caseStats(ctx: RegionContext, q: StatsQuery): Promise<StatsReport> {
+export async function caseStats(ctx: RegionContext, q: StatsRequest): Promise<StatsReport> {
   const today = cstDate(ctx.clock.now());
   const to = q.to ?? (q.from && q.from > today ? addDays(q.from, DEFAULT_DAYS - 1) : today);
   const from = q.from ?? addDays(to, 1 - DEFAULT_DAYS);
