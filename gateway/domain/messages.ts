@@ -24,6 +24,7 @@ export const ROLE_LABELS: Readonly<Record<string, string>> = {
   handler: "办理人员",
   auditor: "审计人员",
   admin: "管理员",
+  manager: "效能监督员",
 };
 
 /** Steps (domain/actions.ts and the non-action operations of domain/staff.ts) as a clerk reads them. */
@@ -548,6 +549,17 @@ export const ISSUE_MESSAGES: readonly MessageEntry[] = [
     /^must lie within the file's (\d+) bytes$/,
     "must lie within the file's 2048 bytes",
     "请求的范围超出文件大小（$1 字节）",
+  ),
+  // contract/stats.ts, usecases/stats.ts (issue 17, 统计/效能监督)
+  e("stats.date", /^must be a date YYYY-MM-DD$/, "must be a date YYYY-MM-DD", "应为日期，格式为 YYYY-MM-DD"),
+  e("stats.calendarDate", /^is not a calendar date$/, "is not a calendar date", "不是有效的日期"),
+  e("stats.toBeforeFrom", /^must not be before from$/, "must not be before from", "截止日期不能早于起始日期"),
+  e("stats.fromAfterTo", /^must not be after to$/, "must not be after to", "起始日期不能晚于截止日期"),
+  e(
+    "stats.rangeTooLong",
+    /^must be less than (\d+) days (?:after from|before to)$/,
+    "must be less than 1096 days after from",
+    "统计区间不能超过 $1 天",
   ),
 ];
 

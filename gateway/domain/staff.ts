@@ -6,11 +6,11 @@
  */
 import type { Actor } from "./events.js";
 
-/** 窗口收件员, 办理人员, 审计, 管理员. */
-export type Role = "clerk" | "handler" | "auditor" | "admin";
+/** 窗口收件员, 办理人员, 审计, 管理员, 效能监督员 (issue 17: reads cases and the supervision figures). */
+export type Role = "clerk" | "handler" | "auditor" | "admin" | "manager";
 
 /** The roles, in the order they are documented. */
-export const ROLES: readonly Role[] = ["clerk", "handler", "auditor", "admin"];
+export const ROLES: readonly Role[] = ["clerk", "handler", "auditor", "admin", "manager"];
 
 /** Who is making a request. */
 export interface StaffMember {
@@ -23,7 +23,7 @@ export interface StaffMember {
 }
 
 /** What a request does, as far as roles are concerned. */
-export type Operation = "read" | "submit" | "upload" | "audit" | `act:${string}`;
+export type Operation = "read" | "submit" | "upload" | "audit" | "stats" | `act:${string}`;
 
 // Steps of the window (intake side) and of the desk (handling side); a note may be added by both.
 const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note", "correct-delivery"]);
@@ -51,6 +51,8 @@ const HANDLER_ACTIONS = new Set([
 export function permits(role: Role, op: Operation): boolean {
   if (role === "admin") return true;
   if (op === "read") return true;
+  // The supervision figures (统计/效能监督) are the manager's; a manager takes no step and files nothing.
+  if (op === "stats" || role === "manager") return op === "stats" && role === "manager";
   // What the region's staff did (e.g. who opened which scan) is for its auditors.
   if (op === "audit") return role === "auditor";
   if (role === "auditor") return false;

@@ -120,6 +120,62 @@ export interface RedCase {
   readonly breachDays: number;
 }
 
+/** What {@link LedgerStore.caseStats} counts (issue 17, 统计/效能监督). */
+export interface CaseStatsQuery {
+  /** First and last day of the range (YYYY-MM-DD CST, inclusive). */
+  readonly from: string;
+  readonly to: string;
+  /** Per matter, or per partner region (the party that is not `region`). */
+  readonly groupBy: "matter" | "region";
+  /** This ledger's region. */
+  readonly region: string;
+  /** The day that decides what is overdue or due soon now. */
+  readonly today: string;
+  /** At most this many cases in the watch list. */
+  readonly limit: number;
+}
+
+/** One group's counts over the range. */
+export interface CaseStatsGroup {
+  /** Matter code or partner region code. */
+  readonly key: string;
+  /** Cases that arrived in the range. */
+  readonly received: number;
+  /** Cases decided in the range. */
+  readonly decided: number;
+  /** Of those, decided with no breach recorded at any stage. */
+  readonly onTime: number;
+  /** Sum of working days to decide (arrival to decision, suspensions left out) of the decided cases counted. */
+  readonly decideDaysSum: number;
+  /** Decided cases whose working days to decide are known (the divisor of the average). */
+  readonly decideDaysCount: number;
+  /** Working days stopped (补正 + 特别程序) of the cases received in the range. */
+  readonly suspendedDays: number;
+  /** Open cases overdue now (not bounded by the range). */
+  readonly overdueNow: number;
+}
+
+/** An open case red or yellow now, by its plain columns only (no personal data). */
+export interface WatchedCase {
+  readonly caseId: string;
+  readonly matterCode: string;
+  readonly intakeRegion: string;
+  readonly handlingRegion: string;
+  readonly arrivedOn: string;
+  readonly dueOn: string;
+  readonly stoppedOn: string | null;
+  readonly breachOn: string | null;
+  readonly breachDays: number | null;
+  readonly breachStage: string | null;
+  readonly light: "RED" | "YELLOW";
+}
+
+/** What {@link LedgerStore.caseStats} answers. */
+export interface CaseStatsRows {
+  readonly groups: readonly CaseStatsGroup[];
+  readonly watch: readonly WatchedCase[];
+}
+
 /** The ledger of one region. */
 export interface LedgerStore {
   getCase(caseId: string): Promise<CaseState | undefined>;
@@ -171,6 +227,8 @@ export interface LedgerStore {
    * case is returned once, whichever replica asks first.
    */
   markRed(today: string): Promise<RedCase[]>;
+  /** The supervision figures, by SQL aggregates over indexed columns (never by reading every case). */
+  caseStats(q: CaseStatsQuery): Promise<CaseStatsRows>;
   /**
    * Whether this process may publish the outbox now. Replicas share one
    * ledger, and only the holder of the lease relays, so that two relays never

@@ -32,6 +32,7 @@ export function startServer(
   script: string,
   key: string,
   env: Record<string, string> = {},
+  timeoutMs = START_TIMEOUT_MS,
 ): Promise<{ server: Server; info: Record<string, unknown> }> {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profileDir, name)}`] : [];
@@ -47,8 +48,8 @@ export function startServer(
   return new Promise((resolvePromise, reject) => {
     let announced = false;
     const timer = setTimeout(() => {
-      reject(new Error(`${name} did not announce ${key} within ${START_TIMEOUT_MS / 1000} s`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`${name} did not announce ${key} within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     proc.once("error", (err) => {
       clearTimeout(timer);
       reject(err);

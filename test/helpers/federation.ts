@@ -36,7 +36,7 @@ export async function startTestFederation(
   extra: Partial<
     Pick<
       FederationOptions,
-      "partnerSettings" | "drainMs" | "trustProxy" | "kafkaBrokers" | "subtaskTakeUpHours"
+      "partnerSettings" | "drainMs" | "trustProxy" | "kafkaBrokers" | "subtaskTakeUpHours" | "databaseUrl"
     >
   > = {},
 ): Promise<TestFederation> {

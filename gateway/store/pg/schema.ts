@@ -153,4 +153,13 @@ export const PG_MIGRATIONS: readonly string[] = [
      byte_range text NOT NULL
    );
    CREATE INDEX material_openings_case ON material_openings (case_id, id);`,
+  // 10 (issue 17 stats): covering indexes for the supervision aggregates (store/sql/stats.ts), led by the
+  // group (matter; handling then intake region) so a range is counted from the index alone, in group order;
+  // and the open cases with a running clock (warn_on is set exactly then) for the overdue list and counts.
+  `CREATE INDEX cases_stats_matter_arrived ON cases (matter_code, arrived_on, suspended_days);
+   CREATE INDEX cases_stats_matter_decided ON cases (matter_code, decided_on, breach_on, decide_days);
+   CREATE INDEX cases_stats_region_arrived ON cases (handling_region, intake_region, arrived_on, suspended_days);
+   CREATE INDEX cases_stats_region_decided ON cases (handling_region, intake_region, decided_on, breach_on, decide_days);
+   CREATE INDEX cases_open_clock ON cases (due_on, status, breach_on, stopped_on, warn_on, matter_code, intake_region, handling_region)
+     WHERE warn_on IS NOT NULL;`,
 ];

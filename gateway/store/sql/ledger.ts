@@ -13,6 +13,9 @@ import type { MaterialOpening, MaterialOpeningLog } from "../../ports/openings.j
 import type { SessionStore, StaffSession } from "../../ports/sessions.js";
 import type {
   CaseFilter,
+  CaseStatsGroup,
+  CaseStatsQuery,
+  CaseStatsRows,
   Commit,
   IdempotentResponse,
   InboxEntry,
@@ -55,6 +58,7 @@ import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
 import { SESSIONS } from "./sessions.js";
+import { decidedQuery, overdueCountQuery, receivedQuery, watchListQuery } from "./stats.js";
 
 /**
  * How a dialect runs a statement written with `?` placeholders. A failure
@@ -239,6 +243,76 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
       dueOn: r.due_on,
       breachDays: Number(r.breach_days ?? 0),
     }));
+  }
+
+  async caseStats(q: CaseStatsQuery): Promise<CaseStatsRows> {
+    type N = number | string | null;
+    type Received = { g: string | null; received: N; suspended: N };
+    type Decided = { g: string | null; decided: N; on_time: N; decide_days: N; timed: N };
+    type WatchRow = {
+      case_id: string;
+      matter_code: string;
+      intake_region: string;
+      handling_region: string;
+      arrived_on: string;
+      due_on: string;
+      stopped_on: string | null;
+      breach_on: string | null;
+      breach_days: N;
+      breach_stage: string | null;
+      light: "RED" | "YELLOW";
+    };
+    const [received, decided, overdue, watch] = await Promise.all([
+      this.#sql.query<Received>(...receivedQuery(q)),
+      this.#sql.query<Decided>(...decidedQuery(q)),
+      this.#sql.query<{ g: string | null; n: N }>(...overdueCountQuery(q)),
+      this.#sql.query<WatchRow>(...watchListQuery(q)),
+    ]);
+    const groups = new Map<string, CaseStatsGroup>();
+    // A partner can come from both halves of the region grouping (intake here, handling there): sum them.
+    const add = (key: string | null, more: Partial<Record<keyof CaseStatsGroup, number>>) => {
+      const k = key ?? "";
+      const g = groups.get(k) ?? {
+        key: k,
+        received: 0,
+        decided: 0,
+        onTime: 0,
+        decideDaysSum: 0,
+        decideDaysCount: 0,
+        suspendedDays: 0,
+        overdueNow: 0,
+      };
+      const next = { ...g } as Record<string, number | string>;
+      for (const [name, v] of Object.entries(more))
+        next[name] = (g[name as keyof CaseStatsGroup] as number) + (v as number);
+      groups.set(k, next as unknown as CaseStatsGroup);
+    };
+    const n = (v: N) => Number(v ?? 0);
+    for (const r of received) add(r.g, { received: n(r.received), suspendedDays: n(r.suspended) });
+    for (const r of decided)
+      add(r.g, {
+        decided: n(r.decided),
+        onTime: n(r.on_time),
+        decideDaysSum: n(r.decide_days),
+        decideDaysCount: n(r.timed),
+      });
+    for (const r of overdue) add(r.g, { overdueNow: n(r.n) });
+    return {
+      groups: [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      watch: watch.map((r) => ({
+        caseId: r.case_id,
+        matterCode: r.matter_code,
+        intakeRegion: r.intake_region,
+        handlingRegion: r.handling_region,
+        arrivedOn: r.arrived_on,
+        dueOn: r.due_on,
+        stoppedOn: r.stopped_on,
+        breachOn: r.breach_on,
+        breachDays: r.breach_days === null ? null : Number(r.breach_days),
+        breachStage: r.breach_stage,
+        light: r.light,
+      })),
+    };
   }
 
   async logRecords(fromSeq: number, limit: number): Promise<LogRecord[]> {

@@ -7,8 +7,10 @@ import express, { type Request, type RequestHandler, type Response } from "expre
 import helmet from "helmet";
 import type { Registry } from "prom-client";
 import { answeredCaseToJson, caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
+import { statsCsv } from "../../codec/stats-csv.js";
 import type { StaffDirectory } from "../../config/staff.js";
 import { caseActionSchema, parseRequest, submitCaseSchema } from "../../contract/requests.js";
+import { statsQuerySchema } from "../../contract/stats.js";
 import { cstDate } from "../../domain/calendar.js";
 import { CaseStatus, HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
@@ -31,6 +33,7 @@ import {
   listRegions,
   readCase,
 } from "../../usecases/queries.js";
+import { caseStats } from "../../usecases/stats.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
@@ -255,6 +258,17 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
     const action = parseRequest(caseActionSchema, req.body);
     authorize(res, `act:${action.type}`);
     sendOutcome(res, 200, await actOnCase(ctx, String(req.params.id), action, m), ctx.region);
+  });
+  // The supervision figures (issue 17, 统计/效能监督): managers (and admins) only; CSV for Excel on request.
+  api.get("/stats", async (req, res) => {
+    authorize(res, "stats");
+    const report = await caseStats(ctx, parseRequest(statsQuerySchema, { ...req.query }));
+    if (req.query.format !== "csv") {
+      res.json(report);
+      return;
+    }
+    res.attachment(`stats-${report.region}-${report.groupBy}-${report.from}-${report.to}.csv`);
+    res.type("text/csv; charset=utf-8").send(statsCsv(report));
   });
   api.use((req) => {
     throw new XrError(ErrorCode.NOT_FOUND, `no such endpoint: ${req.method} /api/v1${req.path}`);

@@ -172,7 +172,7 @@ export function authorize(res: Response, op: Operation): void {
 }
 
 /** Operations besides a case's steps that the page offers only to roles that may perform them. */
-const PAGE_OPERATIONS = ["submit", "upload"] as const satisfies readonly Operation[];
+const PAGE_OPERATIONS = ["submit", "upload", "stats"] as const satisfies readonly Operation[];
 
 /**
  * The staff member as the session routes answer: with `operations`, those of {@link PAGE_OPERATIONS} the role

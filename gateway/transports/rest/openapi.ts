@@ -70,6 +70,31 @@ export function openApiDocument(region: string): Record<string, unknown> {
           responses: { "200": json("ListMattersResponse"), ...errors },
         },
       },
+      "/api/v1/stats": {
+        get: {
+          summary:
+            "统计/效能监督 (issue 17), managers and admins only: per matter or partner region over [from, to] " +
+            "(CST dates, default the 30 days to today), received, decided, on time, average working days to " +
+            "decide, suspended working days, overdue now, and the open cases red or yellow; format=csv gives " +
+            "the figures as UTF-8 CSV with a BOM for Excel",
+          parameters: [
+            { name: "from", in: "query", schema: { type: "string", format: "date" } },
+            { name: "to", in: "query", schema: { type: "string", format: "date" } },
+            { name: "groupBy", in: "query", schema: { enum: ["matter", "region"] } },
+            { name: "format", in: "query", schema: { enum: ["json", "csv"] } },
+          ],
+          responses: {
+            "200": {
+              description: "StatsReport (usecases/stats.ts), or its CSV",
+              content: {
+                "application/json": { schema: { type: "object" } },
+                "text/csv": { schema: { type: "string" } },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
       "/api/v1/cases": {
         post: {
           summary: "Remote intake: submit a case (SubmitCaseRequest)",

@@ -12,6 +12,7 @@ import { setRegionNames } from "./labels.js";
 import { showNotice } from "./notice.js";
 import { showReceipt } from "./receipt.js";
 import { ROLE_LABELS, signedIn } from "./signin.js";
+import { setUpSupervision, showSupervision } from "./supervision.js";
 import type { CaseJson, RegionJson } from "./types.js";
 
 /** Each screen and the menu entry it belongs to. */
@@ -21,6 +22,7 @@ const VIEWS = {
   "view-notice": "nav-cases",
   "view-cases": "nav-cases",
   "view-case": "nav-cases",
+  "view-stats": "nav-stats",
 } as const;
 
 function show(view: keyof typeof VIEWS, title: string): void {
@@ -72,11 +74,19 @@ async function boot(): Promise<void> {
   byId("receipt-print").addEventListener("click", () => window.print());
   byId("notice-print").addEventListener("click", () => window.print());
   setUpCaseList(regions);
+  // 效能监督 (issue 17) for the roles the gateway answers GET /stats for.
+  const mayStats = staff.operations?.includes("stats") ?? false;
+  if (mayStats) {
+    byId("nav-stats").hidden = false;
+    setUpSupervision();
+  }
 
   const route = async () => {
     unfollow();
-    // Staff who take no intake start at the case list.
-    const [, page = mayIntake ? "intake" : "cases", id] = location.hash.split("/").map(decodeURIComponent);
+    // Staff who take no intake start at the case list; managers at their supervision page.
+    const [, page = mayIntake ? "intake" : mayStats ? "stats" : "cases", id] = location.hash
+      .split("/")
+      .map(decodeURIComponent);
     if (page === "receipt" && id) {
       const mine = justSubmitted?.caseId === id;
       await showReceipt(id, mine ? justSubmitted : undefined, mine ? staff.name : undefined);
@@ -87,6 +97,9 @@ async function boot(): Promise<void> {
     } else if (page === "cases" && id) {
       show("view-case", `办件详情 · ${site}`);
       await showCase(id, me.code, staff.role);
+    } else if (page === "stats" && mayStats) {
+      show("view-stats", `效能监督 · ${site}`);
+      await showSupervision();
     } else if (page === "cases") {
       show("view-cases", `办件列表 · ${site}`);
       await showCaseList();

@@ -9,7 +9,7 @@ import { byId } from "./dom.js";
 /** The signed-in staff member. */
 export interface StaffJson {
   readonly name: string;
-  readonly role: "clerk" | "handler" | "auditor" | "admin";
+  readonly role: "clerk" | "handler" | "auditor" | "admin" | "manager";
   readonly region: string;
   /** The page's operations besides case steps (`submit`, `upload`) that the gateway takes from this role. */
   readonly operations?: readonly string[];
@@ -20,6 +20,7 @@ export const ROLE_LABELS: Record<StaffJson["role"], string> = {
   handler: "办理",
   auditor: "审计",
   admin: "管理员",
+  manager: "效能监督",
 };
 
 /** What a refused sign-in means, by error code; any other refusal is a wrong or expired token. */
