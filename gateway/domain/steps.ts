@@ -50,6 +50,15 @@ const PROBES: Partial<Readonly<Record<ActionType, (c: CaseState) => EventPayload
   resume: () => ({ type: "CaseResumed", note: "" }),
   "correct-delivery": (c) => ({ type: "DeliveryCorrected", delivery: c.delivery, reason: "-" }),
   note: () => ({ type: "HandlingNote", author: "", text: "-" }),
+  rate: () => ({
+    type: "CaseRated",
+    level: "SATISFIED",
+    tags: [],
+    text: "",
+    channel: "WINDOW",
+    rectificationDue: "",
+  }),
+  "answer-rectification": () => ({ type: "RectificationAnswered", answer: "-" }),
 };
 
 /** The steps {@link caseSteps} considers, in the order the page lists them. */

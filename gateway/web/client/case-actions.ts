@@ -7,6 +7,7 @@
  */
 import type { ActionType } from "../../domain/actions.js";
 import { STEP_LABELS } from "../../domain/messages.js";
+import { DEFAULT_RATING_TAGS, RATING_LEVEL_LABELS, RATING_LEVELS } from "../../domain/rating.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
 import { clearIssues, showRefusal } from "./fields.js";
@@ -54,6 +55,11 @@ const FORMS: Readonly<Record<PageAction, { title: string; texts: readonly TextFi
   "correct-delivery": {
     title: "更正送达地址并重新寄送",
     texts: [["redeliver-reason", "reason", "更正原因（如：原地址有误，申请人到窗口更正）"]],
+  },
+  rate: { title: "代录好差评", texts: [["rate-text", "note", "评价内容（选填，按申请人原话）"]] },
+  "answer-rectification": {
+    title: "反馈整改情况",
+    texts: [["rectification-answer", "note", "整改情况（做了什么，申请人可见）"]],
   },
 };
 
@@ -188,6 +194,30 @@ function choices(
         }),
       };
     }
+    case "rate":
+      // The five national levels and the configured tags; the clerk records what the applicant chose.
+      return {
+        fields: [
+          h(
+            "fieldset",
+            { class: "field", "data-path": "ratingLevel" },
+            h("legend", {}, "评价等级"),
+            ...RATING_LEVELS.map((level) =>
+              option("radio", "rating-level", level, RATING_LEVEL_LABELS[level]),
+            ),
+          ),
+          h(
+            "fieldset",
+            { class: "field", "data-path": "ratingTags" },
+            h("legend", {}, "评价标签（可多选）"),
+            ...DEFAULT_RATING_TAGS.map((tag) => option("checkbox", "rating-tag", tag, tag)),
+          ),
+        ],
+        body: async (f) => {
+          const level = checked(f, "rating-level")[0];
+          return { ...(level ? { ratingLevel: level } : {}), ratingTags: checked(f, "rating-tag") };
+        },
+      };
     default:
       return { fields: [], body: async () => ({}) };
   }
