@@ -12,7 +12,7 @@ import { type CaseState, CaseStatus, DeliveryMethod, HandlingMode, OPEN_STATUSES
 import { type ClockRules, foldClock } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload, EventType } from "./events.js";
-import { isNegative, RATING_CHANNELS, RATING_LEVELS, serviceOver } from "./rating.js";
+import { isNegative, RATING_CHANNELS, RATING_LEVELS } from "./rating.js";
 
 const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
@@ -342,6 +342,20 @@ function transition(
       return { rating: { ...c.rating, rectification: { ...r, answer: p.answer, answeredAt: occurredAt } } };
     }
   }
+}
+
+/** Statuses after which a refused case (approved false) may be rated: its notice may still be on its way. */
+const AFTER_REFUSAL: readonly CaseStatus[] = [
+  CaseStatus.DECIDED,
+  CaseStatus.RESULT_MAILED,
+  CaseStatus.RETURNED,
+  CaseStatus.DELIVERED,
+];
+
+/** Whether the service of case `c` is over for its applicant (好差评 may come): delivered, or refused. */
+function serviceOver(c: CaseState): boolean {
+  if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.REJECTED) return true;
+  return c.approved === false && AFTER_REFUSAL.includes(c.status);
 }
 
 /** The rating of a CaseRated event: once per case (一次一评), by the intake region, after the service. */

@@ -2,9 +2,8 @@
  * 好差评 (issue 18, GB/T 39734): the applicant rates a case once (一次一评) after its result was delivered or
  * it was refused, on the five national levels; a negative rating opens a rectification (整改) task for the
  * handling region, answered within {@link RECTIFICATION_WORKING_DAYS} working days.
- */
-import { type CaseState, CaseStatus } from "./case.js";
 
+ */
 /** The five national levels, best first (非常满意 满意 基本满意 不满意 非常不满意). */
 export const RATING_LEVELS = [
   "VERY_SATISFIED",
@@ -72,18 +71,4 @@ export interface CaseRating extends RatingInput {
 /** Whether a level opens a rectification task (不满意, 非常不满意). */
 export function isNegative(level: RatingLevel): boolean {
   return level === "DISSATISFIED" || level === "VERY_DISSATISFIED";
-}
-
-/** Statuses after which a refused case (approved false) may be rated: its notice may still be on its way. */
-const AFTER_REFUSAL: readonly CaseStatus[] = [
-  CaseStatus.DECIDED,
-  CaseStatus.RESULT_MAILED,
-  CaseStatus.RETURNED,
-  CaseStatus.DELIVERED,
-];
-
-/** Whether the service of case `c` is over for its applicant: delivered, or refused (rejected or not approved). */
-export function serviceOver(c: Pick<CaseState, "status" | "approved">): boolean {
-  if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.REJECTED) return true;
-  return c.approved === false && AFTER_REFUSAL.includes(c.status);
 }
