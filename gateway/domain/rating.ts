@@ -2,8 +2,8 @@
  * 好差评 (issue 18, GB/T 39734): the applicant rates a case once (一次一评) after its result was delivered or
  * it was refused, on the five national levels; a negative rating opens a rectification (整改) task for the
  * handling region, answered within {@link RECTIFICATION_WORKING_DAYS} working days.
-
  */
+
 /** The five national levels, best first (非常满意 满意 基本满意 不满意 非常不满意). */
 export const RATING_LEVELS = [
   "VERY_SATISFIED",
