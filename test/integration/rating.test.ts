@@ -226,3 +226,77 @@ describe("好差评 across two cities", function () {
     expect(there.rating.channel).to.equal("APPLICANT");
   });
 });
+
+describe("好差评 at a 多地联办 collaborator", function () {
+  this.timeout(60_000);
+  const INTAKE = "440100"; // 广州 takes the application in
+  const HANDLING = "430100"; // 长沙 leads
+  const COLLABORATOR = "420100"; // 武汉 does one part
+  let t: TestFederation;
+  after(async () => {
+    await t?.stop();
+  });
+
+  it("gets the level and tags on the bus, not the applicant's words nor the 整改 answer", async () => {
+    t = await startTestFederation([INTAKE, HANDLING, COLLABORATOR]);
+    const created = await call("POST", `${t.url(INTAKE)}/cases`, {
+      mode: "MULTI_REGION",
+      matterCode: "XR-HJ-001",
+      intakeRegion: INTAKE,
+      handlingRegion: HANDLING,
+      collaboratingRegions: [COLLABORATOR],
+      applicant: {
+        person: { name: "陈志强", idNumber: residentId("440106", "19920815", "057"), mobile: "13924567788" },
+      },
+      materials: [material("CL-SFZ", "居民身份证"), material("CL-HKB", "居民户口簿")],
+      delivery: { method: "WINDOW_PICKUP" },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.caseId as string;
+    await waitForStatus(t, HANDLING, id, "FORWARDED");
+    const act = (region: string, body: unknown) => call("POST", `${t.url(region)}/cases/${id}/actions`, body);
+    for (const step of [{ type: "accept" }, { type: "decide", approved: true }]) {
+      expect((await act(HANDLING, step)).status).to.equal(200);
+    }
+    await waitForStatus(t, INTAKE, id, "DECIDED");
+    expect((await act(INTAKE, { type: "deliver" })).status).to.equal(200);
+    await waitForStatus(t, HANDLING, id, "DELIVERED");
+    const words = "窗口人员态度冷淡";
+    const answer = "已对窗口人员批评教育并电话致歉";
+    const rated = await act(INTAKE, {
+      type: "rate",
+      ratingLevel: "DISSATISFIED",
+      ratingTags: ["态度不好"],
+      note: words,
+    });
+    expect(rated.status, JSON.stringify(rated.body)).to.equal(200);
+    await eventually(async () => {
+      const c = await call("GET", `${t.url(HANDLING)}/cases/${id}`);
+      return c.body.rating ? c.body : undefined;
+    }, "长沙 to hold the rating");
+    expect((await act(HANDLING, { type: "answer-rectification", note: answer })).status).to.equal(200);
+    const events = await eventually(async () => {
+      const r = await call("GET", `${t.url(COLLABORATOR)}/cases/${id}/events`);
+      return r.body.events.some((e: { type: string }) => e.type === "RectificationAnswered")
+        ? r.body.events
+        : undefined;
+    }, "武汉 to receive the rating and the answer");
+    const ratedEvent = events.find((e: { type: string }) => e.type === "CaseRated");
+    expect(ratedEvent.caseRated).to.include({ level: "DISSATISFIED", text: "" });
+    expect(ratedEvent.caseRated.tags).to.deep.equal(["态度不好"]);
+    const c = (await call("GET", `${t.url(COLLABORATOR)}/cases/${id}`)).body;
+    expect(c.rating.level).to.equal("DISSATISFIED");
+    expect(c.rating.rectification.answeredAt).to.not.equal("");
+    for (const secret of [words, answer]) {
+      expect(JSON.stringify(events)).to.not.include(secret);
+      expect(JSON.stringify(c)).to.not.include(secret);
+    }
+    // The intake region, which serves the applicant, has both.
+    const intake = await eventually(async () => {
+      const r = await call("GET", `${t.url(INTAKE)}/cases/${id}`);
+      return r.body.rating?.rectification?.answeredAt ? r.body : undefined;
+    }, "广州 to hold the answer");
+    expect(intake.rating).to.include({ text: words });
+    expect(intake.rating.rectification.answer).to.equal(answer);
+  });
+});
