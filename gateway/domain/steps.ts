@@ -18,6 +18,8 @@ export interface CaseStep {
   readonly allowed: boolean;
   /** Why not, as an issue text of the message catalogue (domain/messages.ts); absent when allowed. */
   readonly reason?: string;
+  /** The choices the step offers, where the configuration decides them (rate: the 好差评 tags). */
+  readonly options?: readonly string[];
 }
 
 /** A stand-in event per step: only its type and the fields the lifecycle looks at matter. */

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { expect } from "chai";
 import { cstDate } from "../../gateway/domain/calendar.js";
 import type { XrError } from "../../gateway/domain/errors.js";
+import { DEFAULT_RATING_TAGS } from "../../gateway/domain/rating.js";
 import { rateCase } from "../../gateway/usecases/rate-case.js";
 import {
   call,
@@ -74,16 +75,26 @@ describe("好差评 across two cities", function () {
     await t?.stop();
   });
 
-  it("refuses a rating before delivery, naming why, and changes nothing", async () => {
+  it("refuses a rating before delivery; once delivered, offers the window the rate step with the configured tags", async () => {
+    const steps = async () =>
+      (await read(CS, `/cases/${caseId}/actions`)).body.steps as Array<{ type: string; options?: string[] }>;
+    expect((await steps()).map((s) => s.type)).to.not.include("rate");
+    await refusedBeforeDelivery();
+    const d = await act(CS, "clerk", caseId, { type: "deliver" });
+    expect(d.status, JSON.stringify(d.body)).to.equal(200);
+    await waitForStatus(t, GZ, caseId, "DELIVERED");
+    const rate = (await steps()).find((s) => s.type === "rate");
+    expect(rate).to.deep.equal({ type: "rate", allowed: true, options: [...DEFAULT_RATING_TAGS] });
+  });
+
+  /** A rating before delivery is refused, naming why, and changes nothing. */
+  async function refusedBeforeDelivery(): Promise<void> {
     const before = (await read(CS, `/cases/${caseId}/events`)).body.events.length;
     const r = await act(CS, "clerk", caseId, { type: "rate", ratingLevel: "SATISFIED" });
     expect(r.status).to.equal(409);
     expect(r.body.error.details).to.deep.equal([{ path: "type", issue: "not delivered or refused yet" }]);
     expect((await read(CS, `/cases/${caseId}/events`)).body.events.length).to.equal(before);
-    const d = await act(CS, "clerk", caseId, { type: "deliver" });
-    expect(d.status, JSON.stringify(d.body)).to.equal(200);
-    await waitForStatus(t, GZ, caseId, "DELIVERED");
-  });
+  }
 
   it("refuses bad input with 400 naming the field, a handler's rating with 403, and changes nothing", async () => {
     const before = (await read(CS, `/cases/${caseId}/events`)).body.events.length;

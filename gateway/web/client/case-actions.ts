@@ -7,7 +7,7 @@
  */
 import type { ActionType } from "../../domain/actions.js";
 import { STEP_LABELS } from "../../domain/messages.js";
-import { DEFAULT_RATING_TAGS, RATING_LEVEL_LABELS, RATING_LEVELS } from "../../domain/rating.js";
+import { RATING_LEVEL_LABELS, RATING_LEVELS } from "../../domain/rating.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
 import { clearIssues, showRefusal } from "./fields.js";
@@ -89,6 +89,7 @@ function choices(
   action: PageAction,
   c: CaseJson,
   matter: MatterJson | undefined,
+  options: readonly string[] = [],
 ): { fields: HTMLElement[]; body: (form: HTMLFormElement) => Promise<Record<string, unknown>> } {
   const checked = (f: HTMLFormElement, name: string) =>
     [...f.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((b) => b.value);
@@ -210,7 +211,7 @@ function choices(
             "fieldset",
             { class: "field", "data-path": "ratingTags" },
             h("legend", {}, "评价标签（可多选）"),
-            ...DEFAULT_RATING_TAGS.map((tag) => option("checkbox", "rating-tag", tag, tag)),
+            ...options.map((tag) => option("checkbox", "rating-tag", tag, tag)),
           ),
         ],
         body: async (f) => {
@@ -254,10 +255,11 @@ export function actionForms(
   matter: MatterJson | undefined,
   acted: (c: CaseJson) => void,
 ): HTMLElement[] {
-  const offered = steps.filter((s) => s.allowed && s.type in FORMS).map((s) => s.type as PageAction);
-  return offered.map((action) => {
+  const offered = steps.filter((s) => s.allowed && s.type in FORMS);
+  return offered.map((step) => {
+    const action = step.type as PageAction;
     const { title, texts } = FORMS[action];
-    const extra = choices(action, c, matter);
+    const extra = choices(action, c, matter, step.options);
     const error = h("p", { class: "form-error", role: "alert" });
     const button = h(
       "button",
