@@ -111,8 +111,9 @@ export function caseSteps(c: CaseState, region: string, role: Role): CaseStep[] 
       steps.push({ type, allowed: false, reason: `waits for the subtasks of ${waiting.join(", ")}` });
       continue;
     }
-    // Withdrawing and notes are open to their party throughout: another party's having them is no news.
-    if (type === "withdraw" || type === "note") continue;
+    // Withdrawing and notes are open to their party throughout: another party's having them is no news. A
+    // rating is the applicant's choice, not a step the case waits for: no other party is told it is "their turn".
+    if (type === "withdraw" || type === "note" || type === "rate") continue;
     const turn = others.filter((r) => refusal(c, type, r) === undefined);
     if (turn.length > 0) steps.push({ type, allowed: false, reason: `the turn of ${turn.join(", ")}` });
   }

@@ -220,6 +220,8 @@ describe("好差评: steps and minimisation", () => {
     const d = delivered();
     expect(caseSteps(d, CS, "clerk")).to.deep.include({ type: "rate", allowed: true });
     expect(caseSteps(d, CS, "handler").find((s) => s.type === "rate")?.allowed).to.equal(false);
+    // Rating is optional: the handling region is not told the case waits for it.
+    expect(caseSteps(d, GZ, "handler").map((s) => s.type)).not.to.include("rate");
     const negative = applyEvent(d, event(d, CS, rated("VERY_DISSATISFIED")));
     expect(caseSteps(negative, CS, "clerk").map((s) => s.type)).not.to.include("rate");
     expect(caseSteps(negative, GZ, "handler")).to.deep.include({
