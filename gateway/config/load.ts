@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
+import { DEFAULT_RATING_TAGS } from "../domain/rating.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
@@ -50,6 +51,8 @@ export interface LoadedConfig {
   readonly holidays: HolidayRules;
   /** Time limits (federation.yaml `timeLimits`, agreements' `acceptDays`). */
   readonly timeLimits: TimeLimits;
+  /** 好差评 tags (federation.yaml `rating.tags`, else the built-in list); absent in hand-built test configs. */
+  readonly ratingTags?: readonly string[];
   /** REST address of each region. */
   readonly listen: ReadonlyMap<string, RegionListen>;
   /** gRPC address of each region. */
@@ -200,5 +203,6 @@ export async function loadConfig(
     checkpointSeconds: fed.audit.checkpointSeconds,
     receiptSeconds: fed.audit.receiptSeconds,
     subtaskTakeUpHours: fed.multiRegion.takeUpHours,
+    ratingTags: fed.rating.tags ?? DEFAULT_RATING_TAGS,
   });
 }

@@ -54,6 +54,17 @@ export const federationFile = z.strictObject({
         .default(4),
     })
     .default({ takeUpHours: 4 }),
+  /** 好差评 (issue 18): the tags an applicant may pick with a rating; the built-in list when left out. */
+  rating: z
+    .strictObject({
+      tags: z
+        .array(z.string().trim().min(1).max(20))
+        .min(1)
+        .max(30)
+        .refine((tags) => new Set(tags).size === tags.length, "must not repeat a tag")
+        .optional(),
+    })
+    .default({}),
   regions: z
     .array(
       z.strictObject({

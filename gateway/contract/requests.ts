@@ -17,6 +17,7 @@ import {
   checkResidentId,
   checkSha256,
 } from "../domain/ids.js";
+import { RATING_LEVELS } from "../domain/rating.js";
 import type { SubmitCaseRequest } from "../domain/submission.js";
 import { checkDepth } from "./depth.js";
 import { canonicalProtoJson } from "./proto-json.js";
@@ -166,6 +167,8 @@ export const caseActionSchema = z
     suspensionKind: z.enum(SUSPENSION_KINDS).optional(),
     expectedDays: z.number().int().min(1).max(365).optional(),
     delivery: delivery.optional(),
+    ratingLevel: z.enum(RATING_LEVELS).optional(),
+    ratingTags: z.array(text(20)).max(10).optional(),
   })
   .transform((a): CaseAction => a);
 

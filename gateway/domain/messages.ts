@@ -42,6 +42,8 @@ export const STEP_LABELS: Readonly<Record<string, string>> = {
   suspend: "特别程序（中止计时）",
   resume: "恢复计时",
   "correct-delivery": "更正送达地址",
+  rate: "代录好差评",
+  "answer-rectification": "反馈整改情况",
   note: "云会商留言",
   "assign-subtask": "分派联办任务",
   "complete-subtask": "完成联办任务",
@@ -549,6 +551,39 @@ export const ISSUE_MESSAGES: readonly MessageEntry[] = [
     "must lie within the file's 2048 bytes",
     "请求的范围超出文件大小（$1 字节）",
   ),
+  // domain/lifecycle.ts and domain/actions.ts: 好差评 (issue 18)
+  e(
+    "rating.once",
+    /^the case is rated already$/,
+    "the case is rated already",
+    "该件已评价过（一次一评），不能再次评价",
+  ),
+  e(
+    "rating.notYet",
+    /^not delivered or refused yet$/,
+    "not delivered or refused yet",
+    "办件送达或不予办理后才能评价",
+  ),
+  e(
+    "rating.tag",
+    /^is not a configured rating tag: (.+)$/,
+    "is not a configured rating tag: 很好",
+    "“$1”不是可选的评价标签",
+  ),
+  e("rating.level", /^unknown level (.+)$/, "unknown level GOOD", "“$1”不是好差评的评价等级"),
+  e(
+    "rating.channel",
+    /^unknown channel (.+)$/,
+    "unknown channel PHONE",
+    "“$1”不是评价渠道（申请人或窗口代录）",
+  ),
+  e(
+    "rating.dueNotNegative",
+    /^must be empty unless the rating is negative$/,
+    "must be empty unless the rating is negative",
+    "只有不满意或非常不满意的评价才有整改期限",
+  ),
+  e("rectification.none", /^no rectification is open$/, "no rectification is open", "没有待反馈的整改任务"),
 ];
 
 /** Each error code's message when no detail says more, in both languages (docs/errors.md, last column). */

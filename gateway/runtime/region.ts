@@ -182,6 +182,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     signer: o.signer,
     verifier: o.verifier,
     refused: (kind, topic) => metrics.refused.inc({ topic, reason: kind }),
+    ratingTags: o.config.ratingTags,
   };
   relay = new OutboxRelay(context, {
     onSent: (messages) => {

@@ -153,4 +153,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      byte_range text NOT NULL
    );
    CREATE INDEX material_openings_case ON material_openings (case_id, id);`,
+  // 10 (issue 18): 好差评 as plain, non-personal columns written with the case (store/sql/cases.ts), for the
+  // supervision statistics: the rating level and the rectification's due and answered dates (NULL until rated).
+  `ALTER TABLE cases ADD COLUMN rating_level text;
+   ALTER TABLE cases ADD COLUMN rectification_due_on text;
+   ALTER TABLE cases ADD COLUMN rectification_answered_on text;
+   CREATE INDEX cases_rating ON cases (handling_region, rating_level) WHERE rating_level IS NOT NULL;`,
 ];

@@ -152,4 +152,10 @@ export const MIGRATIONS: readonly string[] = [
      byte_range TEXT NOT NULL
    );
    CREATE INDEX material_openings_case ON material_openings(case_id, id);`,
+  // 12 (issue 18): 好差评 as plain, non-personal columns written with the case (store/sql/cases.ts), for the
+  // supervision statistics: the rating level and the rectification's due and answered dates (NULL until rated).
+  `ALTER TABLE cases ADD COLUMN rating_level TEXT;
+   ALTER TABLE cases ADD COLUMN rectification_due_on TEXT;
+   ALTER TABLE cases ADD COLUMN rectification_answered_on TEXT;
+   CREATE INDEX cases_rating ON cases(handling_region, rating_level) WHERE rating_level IS NOT NULL;`,
 ];
