@@ -10,6 +10,7 @@ import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
+import { type NotificationsConfig, readNotifications } from "./notifications.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
 import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
@@ -65,6 +66,8 @@ export interface LoadedConfig {
   readonly checkpointSeconds: number;
   /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
   readonly receiptSeconds: number;
+  /** SMS provider and templates (config/notifications.yaml, issue 18); absent: nothing is sent. */
+  readonly notifications?: NotificationsConfig | undefined;
 }
 
 /** The configured time limits of issue 17. */
@@ -177,6 +180,7 @@ export async function loadConfig(
   for (const code of hostedSet) {
     if (!regions.has(code)) problems.push(`XR_REGIONS: ${code} is not in federation.yaml`);
   }
+  const notifications = readNotifications(configDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     name: fed.name,
@@ -197,5 +201,6 @@ export async function loadConfig(
     catalogPollSeconds: fed.catalogSync.pollSeconds,
     checkpointSeconds: fed.audit.checkpointSeconds,
     receiptSeconds: fed.audit.receiptSeconds,
+    notifications,
   });
 }

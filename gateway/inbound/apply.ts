@@ -3,6 +3,7 @@ import type { Envelope } from "../codec/envelope.js";
 import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { applyEvent, RECORDED_WHEN_CLOSED } from "../domain/lifecycle.js";
+import { notificationsFor } from "../domain/notifications.js";
 import { replyTo } from "../domain/replies.js";
 import type { RegionContext } from "../usecases/context.js";
 import { emit } from "../usecases/emit.js";
@@ -45,15 +46,16 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
   if (current === undefined) next = { ...next, status: CaseStatus.FORWARDED };
   const answer = replyTo(next, env, ctx.region);
   const reply = answer && (await emit(ctx, caseId, next, answer, env.traceparent));
+  // The event reads as the lifecycle left it, as at the intake region (SUBMITTED there too); the case's
+  // status here says it was forwarded (issue 16: one event, one reading at every party).
+  const events = [
+    { ...env, statusAfter: current === undefined ? applied.status : next.status },
+    ...(reply ? [reply.event] : []),
+  ];
   await ctx.store.commit({
     state: reply?.next ?? next,
     expectedVersion: current?.version ?? 0,
-    // The event reads as the lifecycle left it, as at the intake region (SUBMITTED there too); the case's
-    // status here says it was forwarded (issue 16: one event, one reading at every party).
-    events: [
-      { ...env, statusAfter: current === undefined ? applied.status : next.status },
-      ...(reply ? [reply.event] : []),
-    ],
+    events,
     outbox: reply?.outbox ?? [],
     inbox: { eventId, caseId, sourceRegion, sequence, ...(digest ? { digest } : {}) },
     ...(unparkEventId ? { unparkEventId } : {}),
@@ -70,6 +72,8 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
           ...(reply?.log ?? []),
         ]
       : (reply?.log ?? []),
+    // Issue 18: the applicant's SMS for these events, queued with them at the intake region.
+    notifications: notificationsFor(reply?.next ?? next, events, ctx.region),
   });
   if (reply) ctx.outboxChanged();
   ctx.changes.changed(caseId, true);
