@@ -7,10 +7,10 @@ import type { Logger } from "pino";
 import type { NotificationsConfig } from "../config/notifications.js";
 import type { NotificationKind } from "../domain/notifications.js";
 import { NotificationRelay } from "../outbound/notification-relay.js";
-import { DevSmsProvider } from "../outbound/sms-dev.js";
-import { HttpSmsProvider } from "../outbound/sms-http.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { LedgerStore } from "../ports/store.js";
+import { DevSmsProvider } from "../transports/sms/dev.js";
+import { HttpSmsProvider } from "../transports/sms/http.js";
 
 /** What {@link startNotifications} needs of its region. */
 export interface NotificationSetup {

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { expect } from "chai";
-import { readSmsLog } from "../../gateway/outbound/sms-dev.js";
+import { readSmsLog } from "../../gateway/transports/sms/dev.js";
 import { call, eventually, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { takeCaseToDelivery } from "../helpers/scenario.js";
 

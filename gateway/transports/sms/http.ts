@@ -7,8 +7,8 @@
  * provider refused the message itself or the breaker is open.
  */
 import CircuitBreaker from "opossum";
-import { ErrorCode, XrError } from "../domain/errors.js";
-import type { Notifier, Sms } from "../ports/notifier.js";
+import { ErrorCode, XrError } from "../../domain/errors.js";
+import type { Notifier, Sms } from "../../ports/notifier.js";
 
 /** Options of {@link HttpSmsProvider}. */
 export interface HttpSmsOptions {

@@ -8,7 +8,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Notifier, Sms } from "../ports/notifier.js";
+import type { Notifier, Sms } from "../../ports/notifier.js";
 
 /** A line of the development provider's file. */
 export type SmsLogLine =
