@@ -17,11 +17,13 @@ import { readSmsLog } from "../../gateway/transports/sms/dev.js";
 import { call, eventually } from "../helpers/federation.js";
 import { material, pensionTransfer } from "../helpers/fixtures.js";
 import { type GatewayProcess, spawnGateway } from "../helpers/gateway-process.js";
+import { createTestDatabase, describePostgres, dropTestDatabase } from "../helpers/postgres.js";
 
 const REGIONS = ["430100", "440100"];
-const start = (dataDir: string) =>
+const start = (dataDir: string, env: Record<string, string>) =>
   spawnGateway(["--import", "tsx", join(PROJECT_ROOT, "gateway/main.ts")], dataDir, PROJECT_ROOT, 2, {
     XR_REGIONS: REGIONS.join(","),
+    ...env,
   });
 
 /** Takes a case one step further from what the handling region holds; true once it was delivered. */
@@ -62,14 +64,15 @@ async function drive(g: GatewayProcess, ids: readonly string[], stop: () => bool
   );
 }
 
-describe("SMS across a kill -9 of the gateway (issue 18)", () => {
+/** The suite on one kind of ledger; `env()` is the gateway's extra environment (DATABASE_URL). */
+function crashSuite(ledger: string, env: () => Record<string, string>): void {
   const dataDir = mkdtempSync(join(tmpdir(), "xr-sms-crash-"));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it("sends each event's message exactly once, none lost, after a crash mid-burst", async function () {
+  it(`sends each event's message exactly once, none lost, after a crash mid-burst (${ledger})`, async function () {
     this.timeout(240_000);
     const file = join(dataDir, "430100", "sms.log");
-    const first = await start(dataDir);
+    const first = await start(dataDir, env());
     const ids: string[] = [];
     try {
       const cs = `${first.urls.get("430100")}/api/v1`;
@@ -96,7 +99,8 @@ describe("SMS across a kill -9 of the gateway (issue 18)", () => {
     }
     const sentBefore = readSmsLog(file).length;
 
-    const second = await start(dataDir);
+    // On PostgreSQL the killed process's relay lease goes with its connection: the new one takes it over.
+    const second = await start(dataDir, env());
     try {
       await drive(second, ids, () => false);
       const cs = `${second.urls.get("430100")}/api/v1`;
@@ -134,5 +138,19 @@ describe("SMS across a kill -9 of the gateway (issue 18)", () => {
     } finally {
       await second.stop();
     }
+  });
+}
+
+describe("SMS across a kill -9 of the gateway (issue 18)", () => {
+  describe("SQLite ledgers", () => crashSuite("SQLite", () => ({})));
+  describePostgres("PostgreSQL ledgers", () => {
+    let databaseUrl = "";
+    before(async () => {
+      databaseUrl = await createTestDatabase("xr_sms_crash");
+    });
+    after(async () => {
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
+    });
+    crashSuite("PostgreSQL", () => ({ DATABASE_URL: databaseUrl }));
   });
 });
