@@ -131,11 +131,12 @@ export class NotificationRelay {
     }
   }
 
-  /** Stops after the message in hand; what is left stays queued for the next start. */
+  /** Stops at once; what is left stays queued for the next start. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    // A call in flight is abandoned (the message stays queued, to be sent with the same key at the next start).
     await this.o.notifier.close?.();
+    await this.loop;
   }
 }

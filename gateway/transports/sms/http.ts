@@ -31,6 +31,8 @@ export interface HttpSmsOptions {
 /** {@link Notifier} over HTTP. */
 export class HttpSmsProvider implements Notifier {
   readonly #breaker: CircuitBreaker<[Sms], void>;
+  /** Aborts calls in flight at close(), so that a hanging provider does not hold the gateway's shutdown. */
+  readonly #closing = new AbortController();
 
   constructor(private readonly o: HttpSmsOptions) {
     this.#breaker = new CircuitBreaker((sms: Sms) => this.#post(sms), {
@@ -60,7 +62,7 @@ export class HttpSmsProvider implements Notifier {
         const e = open
           ? new XrError(ErrorCode.UNAVAILABLE, `SMS provider breaker ${this.o.name} is open`)
           : XrError.from(err);
-        if (open || !e.retriable || attempt >= this.o.attempts) throw e;
+        if (open || !e.retriable || attempt >= this.o.attempts || this.#closing.signal.aborted) throw e;
         await new Promise((r) => setTimeout(r, this.o.baseDelayMs * 2 ** (attempt - 1)));
       }
     }
@@ -77,7 +79,7 @@ export class HttpSmsProvider implements Notifier {
           "idempotency-key": sms.idempotencyKey,
         },
         body: JSON.stringify({ to: sms.mobile, text: sms.text, idempotencyKey: sms.idempotencyKey }),
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.#closing.signal]),
       });
     } catch (err) {
       // The cause names the URL's host and a network reason, never the message.
@@ -97,6 +99,7 @@ export class HttpSmsProvider implements Notifier {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort();
     this.#breaker.shutdown();
   }
 }
