@@ -3,11 +3,25 @@
  * from the ledger's notification queue by the intake region (embedded bus,
  * the development provider's file read as a developer would).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { readSmsLog } from "../../gateway/transports/sms/dev.js";
+import { readNotifications } from "../../gateway/config/notifications.js";
+import type { LedgerEvent } from "../../gateway/domain/events.js";
+import { notificationsFor } from "../../gateway/domain/notifications.js";
+import { NotificationRelay } from "../../gateway/outbound/notification-relay.js";
+import { PROJECT_ROOT } from "../../gateway/paths.js";
+import { createLogger } from "../../gateway/runtime/logger.js";
+import { SqliteLedger } from "../../gateway/store/sqlite/ledger.js";
+import { DevSmsProvider, readSmsLog } from "../../gateway/transports/sms/dev.js";
+import { event, personCase } from "../helpers/cases.js";
+import { testCipher } from "../helpers/cipher.js";
 import { call, eventually, startTestFederation, type TestFederation } from "../helpers/federation.js";
 import { takeCaseToDelivery } from "../helpers/scenario.js";
+
+const TEMPLATES = (readNotifications(join(PROJECT_ROOT, "config"), []) ?? { templates: {} as never })
+  .templates;
 
 /** The events told of, each with the text config/notifications.yaml makes of it for the scenario's case. */
 const EXPECTED: ReadonlyArray<[string, (receiptNo: string) => string]> = [
@@ -63,5 +77,59 @@ describe("SMS notifications to the applicant (issue 18)", () => {
     const text = await metrics.text();
     expect(text).to.match(/xr_notifications_sent\{region="430100"\} 5/);
     expect(text).to.match(/xr_notifications_pending\{region="430100"\} 0/);
+  });
+});
+
+describe("the notification relay after a crash between the provider's answer and the ledger's note (issue 18)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "xr-sms-relay-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("sends again with the same key, and the development provider writes no second message", async () => {
+    const store = new SqliteLedger({ path: join(dir, "ledger.db"), cipher: testCipher() });
+    const file = join(dir, "sms.log");
+    try {
+      const c = personCase({ caseId: "01JSMSRELAYCASE00000000000" });
+      const accepted: LedgerEvent = {
+        ...event(c, c.handlingRegion, { type: "CaseAccepted", deadline: "2026-12-30" }),
+        statusAfter: "ACCEPTED",
+      };
+      await store.commit({
+        state: c,
+        expectedVersion: 0,
+        events: [accepted],
+        outbox: [],
+        notifications: notificationsFor(c, [accepted], c.intakeRegion),
+      });
+      // The provider took the message, then the gateway died before noting it: the row is still pending.
+      const before = new DevSmsProvider(file);
+      await before.send({
+        idempotencyKey: accepted.eventId,
+        mobile: "13807311234",
+        text: "【跨域通办】已受理",
+      });
+      expect(await store.notificationStats()).to.deep.equal({ sent: 0, pending: 1, failing: 0 });
+
+      const provider = new DevSmsProvider(file);
+      const relay = new NotificationRelay({
+        store,
+        notifier: provider,
+        templates: { ...TEMPLATES },
+        log: createLogger("silent"),
+      });
+      relay.start();
+      await eventually(
+        async () => ((await store.notificationStats()).sent === 1 ? true : undefined),
+        "noted",
+      );
+      await relay.stop();
+      const lines = readSmsLog(file);
+      expect(lines.filter((l) => !("duplicate" in l))).to.have.length(1);
+      expect(lines.filter((l) => "duplicate" in l)).to.deep.equal([
+        { at: (lines[1] as { at: string }).at, idempotencyKey: accepted.eventId, duplicate: 1 },
+      ]);
+      expect(provider.calls(accepted.eventId)).to.equal(2);
+    } finally {
+      await store.close();
+    }
   });
 });
