@@ -11,6 +11,7 @@ import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
 import { DEFAULT_RATING_TAGS } from "../domain/rating.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
+import { type NotificationsConfig, readNotifications } from "./notifications.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
 import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
@@ -70,6 +71,8 @@ export interface LoadedConfig {
   readonly checkpointSeconds: number;
   /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
   readonly receiptSeconds: number;
+  /** SMS provider and templates (config/notifications.yaml, issue 18); absent: nothing is sent. */
+  readonly notifications?: NotificationsConfig | undefined;
 }
 
 /** The configured time limits of issue 17. */
@@ -182,6 +185,7 @@ export async function loadConfig(
   for (const code of hostedSet) {
     if (!regions.has(code)) problems.push(`XR_REGIONS: ${code} is not in federation.yaml`);
   }
+  const notifications = readNotifications(configDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     name: fed.name,
@@ -204,5 +208,6 @@ export async function loadConfig(
     receiptSeconds: fed.audit.receiptSeconds,
     subtaskTakeUpHours: fed.multiRegion.takeUpHours,
     ratingTags: fed.rating.tags ?? DEFAULT_RATING_TAGS,
+    notifications,
   });
 }

@@ -35,6 +35,7 @@ import type { RegionContext } from "../usecases/context.js";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
+import { startNotifications } from "./notifications.js";
 import { checkReadiness } from "./readiness.js";
 import { type ReceiptSender, startReceiptSender } from "./receipt-sender.js";
 import { startTimeLimitWatch, type TimeLimitWatch } from "./time-limits.js";
@@ -137,6 +138,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     deadLetters: () => o.bus.depth(dlqTopic(o.region)),
     breakers: () => breakers(),
     stalledSubtasks: () => stalledAcrossCases(context, collaboration),
+    notifications: () => store.notificationStats(),
   });
   const store = await openLedger({
     ...location,
@@ -177,7 +179,10 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       yellowDays: o.config.timeLimits.yellowDays,
     },
     log,
-    outboxChanged: () => relay?.notify(),
+    outboxChanged: () => {
+      relay?.notify();
+      sms?.relay?.notify();
+    },
     changes: new CaseChanges(),
     signer: o.signer,
     verifier: o.verifier,
@@ -190,6 +195,15 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     },
   });
   relay.start();
+  // Issue 18: the applicant's SMS, sent from the ledger's queue, never from a request.
+  const sms: ReturnType<typeof startNotifications> = startNotifications({
+    region: o.region,
+    dataDir: o.dataDir,
+    store,
+    config: o.config.notifications,
+    log,
+    onResult: (kind, outcome) => metrics.notifications.inc({ kind, outcome }),
+  });
   // Not fatal: with the bus away the gateway still takes cases (the outbox keeps them), the inbox
   // keeps trying to subscribe, and /readyz says what is missing.
   await o.bus.ensureTopics([...inboxTopics(o.region), `xr.v1.dlq.${o.region}`]).catch((err) => {
@@ -232,6 +246,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     bus: relay?.breakerState ?? "closed",
     ...Object.fromEntries(Object.entries(partners.breakerStates()).map(([p, s]) => [`partner:${p}`, s])),
     ...upkeep.breakerStates(),
+    ...(sms.breakerState ? { sms: sms.breakerState() } : {}),
   });
   const collaboration: CollaborationSettings = {
     takeUpMs: (o.subtaskTakeUpHours ?? o.config.subtaskTakeUpHours) * 3_600_000,
@@ -322,6 +337,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       partners.close();
       // What the last requests and records committed goes out now rather than at the next start.
       await relay?.stop(RELAY_FLUSH_MS);
+      await sms.relay?.stop();
       await store.close();
       await catalogs.close();
       log.info("region gateway stopped");

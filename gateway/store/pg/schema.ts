@@ -159,4 +159,18 @@ export const PG_MIGRATIONS: readonly string[] = [
    ALTER TABLE cases ADD COLUMN rectification_due_on text;
    ALTER TABLE cases ADD COLUMN rectification_answered_on text;
    CREATE INDEX cases_rating ON cases (handling_region, rating_level) WHERE rating_level IS NOT NULL;`,
+  // 11 (issue 18): SMS owed to applicants, queued in the commit of the event they tell of and sent by the
+  // notification relay; one row per event id (the provider's idempotency key). body holds the sealed mobile
+  // and message values (notificationBodyAt) and is cleared once sent.
+  `CREATE TABLE notifications (
+     event_id text PRIMARY KEY,
+     case_id text NOT NULL,
+     kind text NOT NULL,
+     body text,
+     created_at text NOT NULL,
+     due_at text NOT NULL,
+     attempts integer NOT NULL DEFAULT 0,
+     sent_at text
+   );
+   CREATE INDEX notifications_due ON notifications (due_at) WHERE sent_at IS NULL;`,
 ];

@@ -18,9 +18,11 @@ import type {
   InboxEntry,
   LedgerStats,
   LedgerStore,
+  NotificationStats,
   OutboxRecord,
   ParkedEvent,
   ParkResult,
+  PendingNotification,
   RedCase,
 } from "../../ports/store.js";
 import { type AtRestError, alerting, type DataCipher } from "../../security/cipher.js";
@@ -50,6 +52,7 @@ import { EVENTS } from "./events.js";
 import { IDEMPOTENCY } from "./idempotency.js";
 import { INBOX, inboxColumns } from "./inbox.js";
 import { LOG, logHead } from "./log.js";
+import { NOTIFICATIONS, type NotificationRow, notificationFromRow } from "./notifications.js";
 import { OPENINGS } from "./openings.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
@@ -145,6 +148,29 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
     const rows = await this.#sql.query<OutboxRow>(OUTBOX.pending, [limit]);
     return rows.map((r) => outboxFromRow(r, this.cipher));
+  }
+
+  async pendingNotifications(limit: number, nowIso: string): Promise<PendingNotification[]> {
+    const rows = await this.#sql.query<NotificationRow>(NOTIFICATIONS.pending, [nowIso, limit]);
+    return rows.map((r) => notificationFromRow(r, this.cipher));
+  }
+
+  async markNotified(eventId: string, atIso: string): Promise<void> {
+    await this.#sql.query(NOTIFICATIONS.sent, [atIso, eventId]);
+  }
+
+  async notificationFailed(eventId: string, nextIso: string): Promise<void> {
+    await this.#sql.query(NOTIFICATIONS.failed, [nextIso, eventId]);
+  }
+
+  async notificationStats(): Promise<NotificationStats> {
+    type N = number | string;
+    const [row] = await this.#sql.query<{ sent: N; pending: N; failing: N }>(NOTIFICATIONS.stats);
+    return {
+      sent: Number(row?.sent ?? 0),
+      pending: Number(row?.pending ?? 0),
+      failing: Number(row?.failing ?? 0),
+    };
   }
 
   async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {

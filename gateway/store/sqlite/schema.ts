@@ -158,4 +158,18 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE cases ADD COLUMN rectification_due_on TEXT;
    ALTER TABLE cases ADD COLUMN rectification_answered_on TEXT;
    CREATE INDEX cases_rating ON cases(handling_region, rating_level) WHERE rating_level IS NOT NULL;`,
+  // 13 (issue 18): SMS owed to applicants, queued in the commit of the event they tell of and sent by the
+  // notification relay; one row per event id (the provider's idempotency key). body holds the sealed mobile
+  // and message values (notificationBodyAt) and is cleared once sent.
+  `CREATE TABLE notifications (
+     event_id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     body TEXT,
+     created_at TEXT NOT NULL,
+     due_at TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     sent_at TEXT
+   );
+   CREATE INDEX notifications_due ON notifications(due_at) WHERE sent_at IS NULL;`,
 ];
