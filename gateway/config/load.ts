@@ -6,13 +6,14 @@
  * federation belong to `xr adapter verify`.
  */
 import { join } from "node:path";
+import type { z } from "zod";
 import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
-import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
+import { agreementsFile, federationFile, holidaysFile, identitySettings, mattersFile } from "./schemas.js";
 import { sharedCatalog, sharedCatalogFile } from "./shared-catalog.js";
 
 /** A configuration problem, naming every file and key at fault. */
@@ -59,6 +60,8 @@ export interface LoadedConfig {
   readonly adapters: ReadonlyMap<string, { adapter: RegionAdapter; ctx: CatalogContext }>;
   /** Regions whose city system is configured (federation.yaml `citySystem`). */
   readonly citySystems: ReadonlyMap<string, CitySystemConfig>;
+  /** Regions whose applicants sign in (federation.yaml `identity`, issue 18). */
+  readonly identities: ReadonlyMap<string, IdentityConfig>;
   /** Seconds between checks of each partner's catalog version. */
   readonly catalogPollSeconds: number;
   /** Seconds between checkpoints of each region's message log handed to its partners (0: only on demand). */
@@ -74,6 +77,9 @@ export interface TimeLimits {
   /** Working days to 受理 or refuse: the agreement's matter entry, else the agreement, else the default. */
   acceptDays(matterCode: string, intakeRegion: string, handlingRegion: string): number;
 }
+
+/** A region's applicant sign-in setting (federation.yaml, region `identity`). */
+export type IdentityConfig = z.output<typeof identitySettings>;
 
 /** A region's city-system setting (federation.yaml, region `citySystem`). */
 export interface CitySystemConfig {
@@ -121,6 +127,7 @@ export async function loadConfig(
   const listen = new Map<string, RegionListen>();
   const grpcListen = new Map<string, RegionListen>();
   const citySystems = new Map<string, CitySystemConfig>();
+  const identities = new Map<string, IdentityConfig>();
   const catalogs = new Map<string, RegionCatalog>();
   const adapters = new Map<string, { adapter: RegionAdapter; ctx: CatalogContext }>();
   const hostedSet = new Set(hosted && hosted.length > 0 ? hosted : fed.regions.map((r) => r.code));
@@ -130,6 +137,7 @@ export async function loadConfig(
     listen.set(r.code, r.http);
     grpcListen.set(r.code, r.grpc);
     if (r.citySystem) citySystems.set(r.code, r.citySystem);
+    if (r.identity) identities.set(r.code, r.identity);
     if (!hostedSet.has(r.code)) continue;
     const region = await loadRegion(adaptersDir, r.code, shared, problems);
     if (!region) continue;
@@ -194,6 +202,7 @@ export async function loadConfig(
     grpc: fed.grpc,
     adapters,
     citySystems,
+    identities,
     catalogPollSeconds: fed.catalogSync.pollSeconds,
     checkpointSeconds: fed.audit.checkpointSeconds,
     receiptSeconds: fed.audit.receiptSeconds,

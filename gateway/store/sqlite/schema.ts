@@ -152,4 +152,13 @@ export const MIGRATIONS: readonly string[] = [
      byte_range TEXT NOT NULL
    );
    CREATE INDEX material_openings_case ON material_openings(case_id, id);`,
+  // (issue 18) applicants' sign-in sessions, apart from staff sessions: by the sha256 of the cookie's random id,
+  // with the identity the verified ID token named, sealed (security/cipher.ts) as other personal data is.
+  `CREATE TABLE applicant_sessions (
+     id_hash TEXT PRIMARY KEY,
+     identity TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX applicant_sessions_expiry ON applicant_sessions(expires_at);`,
 ];
