@@ -13,7 +13,13 @@ import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
-import { agreementsFile, federationFile, holidaysFile, identitySettings, mattersFile } from "./schemas.js";
+import {
+  agreementsFile,
+  federationFile,
+  holidaysFile,
+  type identitySettings,
+  mattersFile,
+} from "./schemas.js";
 import { sharedCatalog, sharedCatalogFile } from "./shared-catalog.js";
 
 /** A configuration problem, naming every file and key at fault. */

@@ -27,7 +27,12 @@ export const identitySettings = z
         creditCode: z.string().min(1).default("credit_code"),
         organizationName: z.string().min(1).default("org_name"),
       })
-      .default({ name: "name", idNumber: "id_number", creditCode: "credit_code", organizationName: "org_name" }),
+      .default({
+        name: "name",
+        idNumber: "id_number",
+        creditCode: "credit_code",
+        organizationName: "org_name",
+      }),
     /** Development only: the built-in identity provider, on 127.0.0.1 at this port (0: any free port). */
     devProvider: z.strictObject({ port: z.number().int().min(0).max(65535) }).optional(),
   })
@@ -35,7 +40,12 @@ export const identitySettings = z
     if (ctx.value.devProvider) return;
     for (const key of ["issuer", "jwksUrl"] as const) {
       if (ctx.value[key] === undefined)
-        ctx.issues.push({ code: "custom", input: ctx.value, path: [key], message: "is required unless devProvider is set" });
+        ctx.issues.push({
+          code: "custom",
+          input: ctx.value,
+          path: [key],
+          message: "is required unless devProvider is set",
+        });
     }
   });
 

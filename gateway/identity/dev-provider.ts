@@ -30,7 +30,11 @@ export const DEV_IDENTITIES: readonly DevIdentity[] = [
   { label: "王芳（个人）", claims: { name: "王芳", id_number: rid("44010619920815402") } },
   {
     label: "广州市天河区粤湘贸易有限公司（法人）",
-    claims: { name: "陈晓明", org_name: "广州市天河区粤湘贸易有限公司", credit_code: ccode("91440101MA59PQ7K3") },
+    claims: {
+      name: "陈晓明",
+      org_name: "广州市天河区粤湘贸易有限公司",
+      credit_code: ccode("91440101MA59PQ7K3"),
+    },
   },
 ];
 
@@ -68,7 +72,10 @@ function isLoopback(uri: string): boolean {
 }
 
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
 
 /** Starts the provider for tokens of `audience` on 127.0.0.1:`port` (0: any free port). */
 export async function startDevIdentityProvider(audience: string, port: number): Promise<DevIdentityProvider> {
@@ -104,11 +111,13 @@ export async function startDevIdentityProvider(audience: string, port: number): 
     if (u.pathname === "/authorize") {
       const redirect = u.searchParams.get("redirect_uri") ?? "";
       const state = u.searchParams.get("state") ?? "";
-      if (!isLoopback(redirect)) return send(400, "text/plain; charset=utf-8", "redirect_uri must be a loopback http address");
+      if (!isLoopback(redirect))
+        return send(400, "text/plain; charset=utf-8", "redirect_uri must be a loopback http address");
       const who = u.searchParams.get("who");
       if (who !== null) {
         const n = Number(who);
-        if (!Number.isInteger(n) || !DEV_IDENTITIES[n]) return send(404, "text/plain; charset=utf-8", "no such identity");
+        if (!Number.isInteger(n) || !DEV_IDENTITIES[n])
+          return send(404, "text/plain; charset=utf-8", "no such identity");
         const frag = new URLSearchParams({ id_token: await token(n), state });
         res.writeHead(302, { location: `${redirect}#${frag}`, "cache-control": "no-store" });
         res.end();

@@ -323,7 +323,10 @@ async function regionIdentity(
   const settings = config.identities.get(region);
   if (!settings) return undefined;
   if (settings.devProvider) {
-    const dev = await startDevIdentityProvider(settings.audience, ephemeralPorts ? 0 : settings.devProvider.port);
+    const dev = await startDevIdentityProvider(
+      settings.audience,
+      ephemeralPorts ? 0 : settings.devProvider.port,
+    );
     started.set(region, dev);
     log.warn(
       { region, issuer: dev.url },

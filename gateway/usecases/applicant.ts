@@ -4,12 +4,13 @@
  * read and step goes through {@link myCase}: a case whose applicant is not the signed-in identity is
  * NOT_FOUND, exactly like an unknown id, so case ids cannot be probed.
  */
-import { type ApplicantIdentity, applicantFrom, isApplicantOf } from "../domain/applicant.js";
+
+import { parseRequest, submitCaseSchema } from "../contract/requests.js";
 import type { CaseAction } from "../domain/actions.js";
+import { type ApplicantIdentity, applicantFrom, isApplicantOf } from "../domain/applicant.js";
 import { type CaseState, HandlingMode } from "../domain/case.js";
 import { XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
-import { parseRequest, submitCaseSchema } from "../contract/requests.js";
 import { actOnCase } from "./act-on-case.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import type { CaseOutcome } from "./idempotency.js";

@@ -7,7 +7,13 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { generateKeyPair, SignJWT } from "jose";
 import { DEV_IDENTITIES, type DevIdentityProvider } from "../../gateway/identity/dev-provider.js";
-import { call, eventually, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
+import {
+  call,
+  eventually,
+  startTestFederation,
+  type TestFederation,
+  waitForStatus,
+} from "../helpers/federation.js";
 import { authFor } from "../helpers/staff.js";
 
 const LI_XIUYING = 0;
@@ -26,7 +32,7 @@ class Applicant {
   async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const h: Record<string, string> = { "accept-language": "zh-CN", origin: this.origin, ...headers };
     if (this.cookie) h.cookie = this.cookie;
-    let payload: BodyInit | undefined;
+    let payload: Uint8Array | string | null = null;
     if (body instanceof Uint8Array) payload = body;
     else if (body !== undefined) {
       payload = JSON.stringify(body);
@@ -45,10 +51,18 @@ class Applicant {
 
   async upload(materialCode: string, name: string) {
     const bytes = Buffer.from(`%PDF-1.4 applicant scan ${materialCode} ${Math.random()}\n`);
-    const r = await this.send("POST", "/materials", new Uint8Array(bytes), { "content-type": "application/pdf" });
+    const r = await this.send("POST", "/materials", new Uint8Array(bytes), {
+      "content-type": "application/pdf",
+    });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     expect(r.body.sha256).to.equal(createHash("sha256").update(bytes).digest("hex"));
-    return { materialCode, name, sha256: r.body.sha256, sizeBytes: r.body.sizeBytes, mediaType: "application/pdf" };
+    return {
+      materialCode,
+      name,
+      sha256: r.body.sha256,
+      sizeBytes: r.body.sizeBytes,
+      mediaType: "application/pdf",
+    };
   }
 }
 
@@ -80,7 +94,9 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
     const jwks = (await (await fetch(idp.jwksUrl)).json()) as { keys: Array<{ kty: string; d?: string }> };
     expect(jwks.keys).to.have.length(1);
     expect(jwks.keys[0]?.d, "no private part").to.equal(undefined);
-    const { idToken } = (await (await fetch(`${idp.url}/token?who=${LI_XIUYING}`)).json()) as { idToken: string };
+    const { idToken } = (await (await fetch(`${idp.url}/token?who=${LI_XIUYING}`)).json()) as {
+      idToken: string;
+    };
     const a = new Applicant(api());
     const r = await a.signIn(idToken);
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
@@ -100,7 +116,9 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
 
   it("refuses a forged token (signed with another key under the provider's key id), naming the signature", async () => {
     const genuine = await idp.token(LI_XIUYING);
-    const header = JSON.parse(Buffer.from(genuine.split(".")[0] ?? "", "base64url").toString()) as { kid: string };
+    const header = JSON.parse(Buffer.from(genuine.split(".")[0] ?? "", "base64url").toString()) as {
+      kid: string;
+    };
     const { privateKey } = await generateKeyPair("ES256");
     const forged = await new SignJWT({ ...DEV_IDENTITIES[WANG_FANG]?.claims })
       .setProtectedHeader({ alg: "ES256", kid: header.kid })
@@ -110,7 +128,11 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
       .setIssuedAt()
       .setExpirationTime("5m")
       .sign(privateKey);
-    await refusedWith(forged, "the ID token's signature does not verify", "登录凭证的签名校验未通过，请重新登录");
+    await refusedWith(
+      forged,
+      "the ID token's signature does not verify",
+      "登录凭证的签名校验未通过，请重新登录",
+    );
   });
 
   it("refuses an expired token", async () => {
@@ -121,7 +143,11 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
 
   it("refuses a token for another audience", async () => {
     const other = await idp.token(LI_XIUYING, { audience: "some-other-app" });
-    await refusedWith(other, "the ID token is for another audience", "登录凭证不是签发给本系统的，请从本页重新登录");
+    await refusedWith(
+      other,
+      "the ID token is for another audience",
+      "登录凭证不是签发给本系统的，请从本页重新登录",
+    );
   });
 
   it("refuses an unsigned (alg none) or malformed token", async () => {
@@ -198,7 +224,11 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
       );
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       caseId = r.body.caseId;
-      expect(r.body).to.deep.include({ mode: "FULL_ONLINE", intakeRegion: "430100", handlingRegion: "440100" });
+      expect(r.body).to.deep.include({
+        mode: "FULL_ONLINE",
+        intakeRegion: "430100",
+        handlingRegion: "440100",
+      });
       const there = await waitForStatus(t, "440100", caseId, "FORWARDED");
       expect(there.mode).to.equal("FULL_ONLINE");
       expect(there.applicant.person.name).to.equal("李秀英");
@@ -215,20 +245,29 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
       ] as const) {
         const r = await b.send(method, path, body);
         expect(r.status, `${method} ${path}`).to.equal(404);
-        expect(r.body.error.details).to.deep.equal([{ path: "caseId", issue: "unknown case", message: r.body.error.details[0].message }]);
+        expect(r.body.error.details).to.deep.equal([
+          { path: "caseId", issue: "unknown case", message: r.body.error.details[0].message },
+        ]);
       }
       const unknown = await b.send("GET", "/cases/01JAAAAAAAAAAAAAAAAAAAAAAA");
       expect(unknown.status).to.equal(404);
-      expect((await b.send("GET", "/cases")).body.cases.map((c: { caseId: string }) => c.caseId)).to.not.include(caseId);
+      expect(
+        (await b.send("GET", "/cases")).body.cases.map((c: { caseId: string }) => c.caseId),
+      ).to.not.include(caseId);
       const company = new Applicant(api());
       await company.signIn(await idp.token(COMPANY));
       expect((await company.send("GET", `/cases/${caseId}`)).status).to.equal(404);
     });
 
     it("refuses a cross-origin change signed in by the applicant cookie", async () => {
-      const r = await a.send("POST", `/cases/${caseId}/actions`, { type: "withdraw", reason: "x" }, {
-        origin: "https://evil.example",
-      });
+      const r = await a.send(
+        "POST",
+        `/cases/${caseId}/actions`,
+        { type: "withdraw", reason: "x" },
+        {
+          origin: "https://evil.example",
+        },
+      );
       expect(r.status).to.equal(403);
       expect(r.body.error.details[0].path).to.equal("Origin");
     });
@@ -242,7 +281,11 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
     it("follows 补正 and the decision to delivery: supplement when asked, read the notice", async () => {
       const handler = (body: unknown) => call("POST", `${t.url("440100")}/cases/${caseId}/actions`, body);
       expect((await handler({ type: "accept" })).status).to.equal(200);
-      const asked = await handler({ type: "request-supplement", reason: "参保缴费凭证不清晰", materialCodes: ["CL-CBPZ"] });
+      const asked = await handler({
+        type: "request-supplement",
+        reason: "参保缴费凭证不清晰",
+        materialCodes: ["CL-CBPZ"],
+      });
       expect(asked.status, JSON.stringify(asked.body)).to.equal(200);
       const seen = await eventually(async () => {
         const r = await a.send("GET", `/cases/${caseId}`);
@@ -251,7 +294,10 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
       expect(seen.requestedMaterialCodes).to.deep.equal(["CL-CBPZ"]);
       expect(seen.reason).to.equal("参保缴费凭证不清晰");
       const again = await a.upload("CL-CBPZ", "参保缴费凭证");
-      const supplied = await a.send("POST", `/cases/${caseId}/actions`, { type: "supplement", materials: [again] });
+      const supplied = await a.send("POST", `/cases/${caseId}/actions`, {
+        type: "supplement",
+        materials: [again],
+      });
       expect(supplied.status, JSON.stringify(supplied.body)).to.equal(200);
       await waitForStatus(t, "440100", caseId, "ACCEPTED");
       expect((await handler({ type: "decide", approved: true, reason: "准予办理" })).status).to.equal(200);
@@ -263,7 +309,9 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
       expect(done).to.deep.include({ approved: true, reason: "准予办理" });
       expect(done.delivery.method).to.equal("ELECTRONIC");
       const timeline = await a.send("GET", `/cases/${caseId}/events`);
-      const types = timeline.body.events.map((e: Record<string, unknown>) => Object.keys(e).find((k) => /^[a-z]+[A-Z]/.test(k) && typeof e[k] === "object"));
+      const types = timeline.body.events.map((e: Record<string, unknown>) =>
+        Object.keys(e).find((k) => /^[a-z]+[A-Z]/.test(k) && typeof e[k] === "object"),
+      );
       expect(timeline.status).to.equal(200);
       expect(timeline.body.events.length).to.be.greaterThanOrEqual(6);
       expect(types.length).to.equal(timeline.body.events.length);

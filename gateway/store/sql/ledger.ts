@@ -43,6 +43,7 @@ import {
   type ParkedRow,
   parkedFromRow,
 } from "../rows.js";
+import { APPLICANT_SESSIONS, applicantIdentityAt } from "./applicant-sessions.js";
 import { CASES, countsArgs, listCasesQuery, markRedArgs } from "./cases.js";
 import {
   CHECKPOINTS,
@@ -60,7 +61,6 @@ import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
 import { SESSIONS } from "./sessions.js";
-import { APPLICANT_SESSIONS, applicantIdentityAt } from "./applicant-sessions.js";
 
 /**
  * How a dialect runs a statement written with `?` placeholders. A failure
@@ -104,7 +104,9 @@ export function checkAtRestFormat(version: number, where: string, o: SealingOpti
  * A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions
  * and the record of materials opened.
  */
-export abstract class SqlLedger implements LedgerStore, SessionStore, ApplicantSessionStore, MaterialOpeningLog {
+export abstract class SqlLedger
+  implements LedgerStore, SessionStore, ApplicantSessionStore, MaterialOpeningLog
+{
   readonly #sql: Sql;
   /** Seals personal data at rest and opens it on the way back; a value that does not open raises the alert. */
   protected readonly cipher: DataCipher;
