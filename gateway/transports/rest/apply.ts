@@ -6,8 +6,9 @@
  * must come from this gateway's own origin, as for the window page (origin.ts). Thin: the use cases are
  * usecases/applicant.ts.
  *
- * Hook for issue 18 item 4 (好差评): `POST /api/v1/apply/cases/{id}/rating` belongs here, behind
- * {@link requireApplicant} and `myCase`; the rating helper or the lead wires it at merge.
+ * Hook for issue 18 item 4 (好差评): `POST /api/v1/apply/cases/{id}/rating` belongs in {@link applyRouter},
+ * after the session check (marked there), with {@link signedInApplicant} as the rater and
+ * `myCase(ctx, who, id)` (usecases/applicant.ts) guarding the case; the rating helper or the lead wires it at merge.
  */
 import { createHash, randomBytes } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
@@ -82,7 +83,7 @@ function cookieOf(req: Request): string | undefined {
 }
 
 /** The signed-in applicant of a request (set by the router's session check). */
-function applicant(res: Response): ApplicantIdentity {
+export function signedInApplicant(res: Response): ApplicantIdentity {
   const who = res.locals.applicant as ApplicantIdentity | undefined;
   if (!who) throw unauthenticated("sign in first");
   return who;
@@ -176,11 +177,11 @@ export function applyRouter(ctx: RegionContext, a: ApplicantSettings): express.R
   });
 
   r.get("/session", (_req, res) => {
-    res.json(identityJson(applicant(res)));
+    res.json(identityJson(signedInApplicant(res)));
   });
   // Before the JSON parser: the upload streams to disk as it arrives (the same store the windows use).
   r.post("/materials", async (req, res) => {
-    applicant(res);
+    signedInApplicant(res);
     requireMediaType(req, SCAN_TYPES);
     const stored = await uploadMaterial(ctx, req, req.get("Content-Type") ?? "");
     res.status(201).json({ ...stored, sizeBytes: String(stored.sizeBytes) });
@@ -212,26 +213,33 @@ export function applyRouter(ctx: RegionContext, a: ApplicantSettings): express.R
   });
   r.post("/cases", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
-    const outcome = await applyOnline(ctx, applicant(res), req.body, meta(req));
+    const outcome = await applyOnline(ctx, signedInApplicant(res), req.body, meta(req));
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res.status(201).json(answeredCaseToJson(caseFor(outcome.state, ctx.region)));
   });
   r.get("/cases", async (_req, res) => {
     const t = today();
-    res.json({ cases: (await listMyCases(ctx, applicant(res))).map((c) => caseToJson(c, t)) });
+    res.json({ cases: (await listMyCases(ctx, signedInApplicant(res))).map((c) => caseToJson(c, t)) });
   });
   r.get("/cases/:id", async (req, res) => {
-    res.json(caseToJson(await myCase(ctx, applicant(res), String(req.params.id)), today()));
+    res.json(caseToJson(await myCase(ctx, signedInApplicant(res), String(req.params.id)), today()));
   });
   r.get("/cases/:id/events", async (req, res) => {
     const t = today();
-    const events = await myCaseEvents(ctx, applicant(res), String(req.params.id));
+    const events = await myCaseEvents(ctx, signedInApplicant(res), String(req.params.id));
     res.json({ events: events.map((e) => eventToJson(e, t)) });
   });
+  // Issue 18 item 4: `r.post("/cases/:id/rating", …)` goes here (signed in, JSON parsed, the case checked by myCase).
   r.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
     const action = parseRequest(caseActionSchema, req.body);
-    const outcome = await actAsApplicant(ctx, applicant(res), String(req.params.id), action, meta(req));
+    const outcome = await actAsApplicant(
+      ctx,
+      signedInApplicant(res),
+      String(req.params.id),
+      action,
+      meta(req),
+    );
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res.json(answeredCaseToJson(caseFor(outcome.state, ctx.region)));
   });
