@@ -3,6 +3,7 @@
  * verified ID token says, and which cases are theirs. No I/O.
  */
 import type { Applicant, CaseState, Delivery } from "./case.js";
+import type { ApplicantKind } from "./matter.js";
 
 /** A verified identity: a resident (个人) or a company's 法人 sign-in (by its unified social credit code). */
 export type ApplicantIdentity =
@@ -39,4 +40,9 @@ export function applicantFrom(identity: ApplicantIdentity, mobile: string): Appl
 /** The delivery an applicant chose, with the recipient defaulting to the signed-in name. */
 export function applicantDelivery(identity: ApplicantIdentity, d: Delivery): Delivery {
   return { ...d, recipient: d.recipient || identity.name };
+}
+
+/** Whether a matter for `kind` applicants can be applied for by the identity (a person's sign-in, or a 法人's). */
+export function mayApplyFor(identity: ApplicantIdentity, kind: ApplicantKind): boolean {
+  return kind === "ANY" || kind === (identity.kind === "person" ? "PERSON" : "ORGANIZATION");
 }

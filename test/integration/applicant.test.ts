@@ -183,6 +183,14 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
     expect(codes).to.include("XR-SB-001");
     expect(codes, "REMOTE_INTAKE only under the agreement").to.not.include("XR-SB-003");
     for (const m of r.body.matters) expect(m.allowedModes).to.include("FULL_ONLINE");
+    expect(codes, "a company's matter is not offered to a resident").to.not.include("XR-SB-006");
+    const company = new Applicant(api());
+    await company.signIn(await idp.token(COMPANY));
+    const theirs = (await company.send("GET", "/regions/440100/matters")).body.matters.map(
+      (m: { code: string }) => m.code,
+    );
+    expect(theirs).to.include("XR-SB-006");
+    expect(theirs, "a resident's matter is not offered to a company").to.not.include("XR-SB-001");
   });
 
   describe("an application", () => {

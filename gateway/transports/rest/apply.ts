@@ -14,7 +14,7 @@ import { createHash, randomBytes } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { answeredCaseToJson, caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
 import { caseActionSchema, parseRequest } from "../../contract/requests.js";
-import type { ApplicantIdentity } from "../../domain/applicant.js";
+import { type ApplicantIdentity, mayApplyFor } from "../../domain/applicant.js";
 import { cstDate } from "../../domain/calendar.js";
 import { HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
@@ -206,9 +206,13 @@ export function applyRouter(ctx: RegionContext, a: ApplicantSettings): express.R
       pageSize: 100,
       pageToken: typeof req.query.pageToken === "string" ? req.query.pageToken : undefined,
     });
+    // Only matters this sign-in can apply for: a resident is not offered a company's matters, nor the reverse.
+    const who = signedInApplicant(res);
     res.json({
       ...page,
-      matters: page.matters.map((m) => ({ ...matterToJson(m.matter), allowedModes: [...m.allowedModes] })),
+      matters: page.matters
+        .filter((m) => mayApplyFor(who, m.matter.applicant))
+        .map((m) => ({ ...matterToJson(m.matter), allowedModes: [...m.allowedModes] })),
     });
   });
   r.post("/cases", async (req, res) => {
