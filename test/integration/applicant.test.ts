@@ -172,6 +172,12 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
     expect((await signedOut.send("GET", "/cases")).status).to.equal(401);
   });
 
+  it("documents the applicant paths in the OpenAPI document", async () => {
+    const doc = (await (await fetch(`${api()}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    for (const p of ["/api/v1/apply/session", "/api/v1/apply/cases", "/api/v1/apply/cases/{id}/actions"])
+      expect(doc.paths, p).to.have.property(p);
+  });
+
   it("lists only matters the agreements allow FULL_ONLINE from the applicant's region", async () => {
     const a = new Applicant(api());
     await a.signIn(await idp.token(LI_XIUYING));
