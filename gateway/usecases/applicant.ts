@@ -11,6 +11,7 @@ import { type ApplicantIdentity, applicantFrom, isApplicantOf } from "../domain/
 import { type CaseState, HandlingMode } from "../domain/case.js";
 import { XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
+import { checkMobile } from "../domain/ids.js";
 import { actOnCase } from "./act-on-case.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import type { CaseOutcome } from "./idempotency.js";
@@ -67,7 +68,12 @@ export async function applyOnline(
   for (const field of SET_BY_GATEWAY) {
     if (field in given) throw XrError.invalid(field, "is set by the gateway from the sign-in: leave it out");
   }
-  const mobile = typeof given.mobile === "string" ? given.mobile : "";
+  if (given.mobile !== undefined && typeof given.mobile !== "string")
+    throw XrError.invalid("mobile", "must be a string");
+  const mobile = typeof given.mobile === "string" ? given.mobile.trim() : "";
+  // Named as the applicant sent it, not as the case's applicant.person.mobile it becomes.
+  const mobileIssue = mobile === "" ? undefined : checkMobile(mobile);
+  if (mobileIssue) throw XrError.invalid("mobile", mobileIssue);
   const { mobile: _mobile, ...rest } = given;
   const request = parseRequest(submitCaseSchema, {
     ...rest,

@@ -220,6 +220,15 @@ describe("applicants (issue 18): sign-in with ID tokens, 全程网办", function
       });
       expect(r.status).to.equal(400);
       expect(r.body.error.details[0]).to.deep.include({ path: "applicant" });
+      const badMobile = await a.send("POST", "/cases", {
+        handlingRegion: "440100",
+        matterCode: "XR-SB-001",
+        mobile: "12345",
+        delivery: { method: "ELECTRONIC" },
+      });
+      expect(badMobile.status).to.equal(400);
+      expect(badMobile.body.error.details[0].path).to.equal("mobile");
+      expect((await a.send("GET", "/cases")).body.cases, "nothing recorded").to.deep.equal([]);
     });
 
     it("goes FULL_ONLINE straight to the handling region with the verified identity", async () => {
