@@ -584,6 +584,103 @@ export const ISSUE_MESSAGES: readonly MessageEntry[] = [
     "只有不满意或非常不满意的评价才有整改期限",
   ),
   e("rectification.none", /^no rectification is open$/, "no rectification is open", "没有待反馈的整改任务"),
+  // issue 18: applicants' sign-in (identity/id-token.ts) and their routes (transports/rest/apply.ts).
+  e(
+    "idToken.expired",
+    /^the ID token has expired$/,
+    "the ID token has expired",
+    "统一身份认证的登录凭证已过期，请重新登录",
+  ),
+  e(
+    "idToken.audience",
+    /^the ID token is for another audience$/,
+    "the ID token is for another audience",
+    "登录凭证不是签发给本系统的，请从本页重新登录",
+  ),
+  e(
+    "idToken.issuer",
+    /^the ID token is from another issuer$/,
+    "the ID token is from another issuer",
+    "登录凭证不是由本省统一身份认证平台签发的",
+  ),
+  e(
+    "idToken.notYetValid",
+    /^the ID token is not valid yet$/,
+    "the ID token is not valid yet",
+    "登录凭证尚未生效，请稍后重新登录",
+  ),
+  e(
+    "idToken.claim",
+    /^the ID token's (\w+) claim is not valid$/,
+    "the ID token's sub claim is not valid",
+    "登录凭证的 $1 项无效，请重新登录",
+  ),
+  e(
+    "idToken.signature",
+    /^the ID token's signature does not verify$/,
+    "the ID token's signature does not verify",
+    "登录凭证的签名校验未通过，请重新登录",
+  ),
+  e(
+    "idToken.algorithm",
+    /^the ID token is not signed with an accepted algorithm$/,
+    "the ID token is not signed with an accepted algorithm",
+    "登录凭证未以认可的算法签名，请重新登录",
+  ),
+  e(
+    "idToken.keys",
+    /^the identity platform's keys could not be read$/,
+    "the identity platform's keys could not be read",
+    "暂时无法连接统一身份认证平台，请稍后再试",
+  ),
+  e(
+    "idToken.malformed",
+    /^the ID token is malformed$/,
+    "the ID token is malformed",
+    "登录凭证格式有误，请重新登录",
+  ),
+  e(
+    "idToken.creditCode",
+    /^the ID token's credit code is not valid$/,
+    "the ID token's credit code is not valid",
+    "登录凭证中的统一社会信用代码无效",
+  ),
+  e(
+    "idToken.noOrganization",
+    /^the ID token names no organization$/,
+    "the ID token names no organization",
+    "登录凭证中没有单位名称",
+  ),
+  e(
+    "idToken.noIdentity",
+    /^the ID token names no resident ID or credit code$/,
+    "the ID token names no resident ID or credit code",
+    "登录凭证中没有身份证号或统一社会信用代码",
+  ),
+  e(
+    "idToken.residentId",
+    /^the ID token's resident ID is not valid$/,
+    "the ID token's resident ID is not valid",
+    "登录凭证中的身份证号无效",
+  ),
+  e(
+    "idToken.noName",
+    /^the ID token names no applicant$/,
+    "the ID token names no applicant",
+    "登录凭证中没有申请人姓名",
+  ),
+  e(
+    "apply.notConfigured",
+    /^applicant sign-in is not configured for this region$/,
+    "applicant sign-in is not configured for this region",
+    "本地区尚未开通申请人网上登录",
+  ),
+  e(
+    "apply.setByGateway",
+    /^is set by the gateway from the sign-in: leave it out$/,
+    "is set by the gateway from the sign-in: leave it out",
+    "由网关按登录身份填写，请勿提交此项",
+  ),
 ];
 
 /** Each error code's message when no detail says more, in both languages (docs/errors.md, last column). */

@@ -13,6 +13,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { StaffDirectory } from "../config/staff.js";
 import { cstDate, WorkCalendar } from "../domain/calendar.js";
 import { dlqTopic, inboxTopics } from "../domain/events.js";
+import type { IdTokenVerifier } from "../identity/id-token.js";
 import { receive, sweepParked } from "../inbound/pipeline.js";
 import { MaterialFetcher } from "../outbound/material-fetcher.js";
 import { OutboxRelay } from "../outbound/relay.js";
@@ -55,6 +56,8 @@ export interface RegionOptions {
   readonly databaseUrl?: string | undefined;
   /** Staff tokens of the REST API and window page. */
   readonly staff: StaffDirectory;
+  /** Applicants' sign-in (issue 18): the ID token check and where the page sends them to sign in. */
+  readonly identity?: { readonly verifier: IdTokenVerifier; readonly authorizeUrl: string } | undefined;
   /** Express's `trust proxy` for the REST API (XR_TRUST_PROXY); absent = no proxy is trusted. */
   readonly trustProxy?: number | readonly string[] | undefined;
   /** Encrypts personal data in the ledger (there is no plaintext mode). */
@@ -275,6 +278,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     metrics: metrics.registry,
     staff: o.staff,
     sessions: store,
+    applicantSessions: store,
+    identity: o.identity,
     openings: store,
     trustProxy: o.trustProxy,
     closing: closing.signal,

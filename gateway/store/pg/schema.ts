@@ -173,4 +173,13 @@ export const PG_MIGRATIONS: readonly string[] = [
      sent_at text
    );
    CREATE INDEX notifications_due ON notifications (due_at) WHERE sent_at IS NULL;`,
+  // 12 (issue 18): applicants' sign-in sessions, apart from staff sessions: by the sha256 of the cookie's random id,
+  // with the identity the verified ID token named, sealed (security/cipher.ts) as other personal data is.
+  `CREATE TABLE applicant_sessions (
+     id_hash text PRIMARY KEY,
+     identity text NOT NULL,
+     created_at text NOT NULL,
+     expires_at text NOT NULL
+   );
+   CREATE INDEX applicant_sessions_expiry ON applicant_sessions (expires_at);`,
 ];

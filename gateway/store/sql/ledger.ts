@@ -10,7 +10,12 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
 import type { MaterialOpening, MaterialOpeningLog } from "../../ports/openings.js";
-import type { SessionStore, StaffSession } from "../../ports/sessions.js";
+import type {
+  ApplicantSession,
+  ApplicantSessionStore,
+  SessionStore,
+  StaffSession,
+} from "../../ports/sessions.js";
 import type {
   CaseFilter,
   Commit,
@@ -40,6 +45,7 @@ import {
   type ParkedRow,
   parkedFromRow,
 } from "../rows.js";
+import { APPLICANT_SESSIONS, applicantIdentityAt } from "./applicant-sessions.js";
 import { CASES, countsArgs, listCasesQuery, markRedArgs } from "./cases.js";
 import {
   CHECKPOINTS,
@@ -101,7 +107,9 @@ export function checkAtRestFormat(version: number, where: string, o: SealingOpti
  * A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions
  * and the record of materials opened.
  */
-export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOpeningLog {
+export abstract class SqlLedger
+  implements LedgerStore, SessionStore, ApplicantSessionStore, MaterialOpeningLog
+{
   readonly #sql: Sql;
   /** Seals personal data at rest and opens it on the way back; a value that does not open raises the alert. */
   protected readonly cipher: DataCipher;
@@ -294,6 +302,27 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
 
   async endSessionsOf(tokenHash: string): Promise<void> {
     await this.#sql.query(SESSIONS.deleteOfToken, [tokenHash]);
+  }
+
+  async saveApplicantSession(session: ApplicantSession): Promise<void> {
+    await this.#sql.query(APPLICANT_SESSIONS.deleteExpired, [session.createdAt]);
+    const { idHash, identity, createdAt, expiresAt } = session;
+    const sealed = this.cipher.sealText(JSON.stringify(identity), applicantIdentityAt(idHash));
+    await this.#sql.query(APPLICANT_SESSIONS.insert, [idHash, sealed, createdAt, expiresAt]);
+  }
+
+  async findApplicantSession(idHash: string, nowIso: string): Promise<ApplicantSession | undefined> {
+    const [row] = await this.#sql.query<Omit<ApplicantSession, "identity"> & { identity: string }>(
+      APPLICANT_SESSIONS.find,
+      [idHash, nowIso],
+    );
+    if (!row) return undefined;
+    const identity = JSON.parse(this.cipher.openText(row.identity, applicantIdentityAt(idHash)));
+    return { idHash: row.idHash, identity, createdAt: row.createdAt, expiresAt: row.expiresAt };
+  }
+
+  async endApplicantSession(idHash: string): Promise<void> {
+    await this.#sql.query(APPLICANT_SESSIONS.delete, [idHash]);
   }
 
   async logHead(): Promise<{ seq: number; hash: string }> {

@@ -172,4 +172,13 @@ export const MIGRATIONS: readonly string[] = [
      sent_at TEXT
    );
    CREATE INDEX notifications_due ON notifications(due_at) WHERE sent_at IS NULL;`,
+  // 14 (issue 18): applicants' sign-in sessions, apart from staff sessions: by the sha256 of the cookie's random id,
+  // with the identity the verified ID token named, sealed (security/cipher.ts) as other personal data is.
+  `CREATE TABLE applicant_sessions (
+     id_hash TEXT PRIMARY KEY,
+     identity TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX applicant_sessions_expiry ON applicant_sessions(expires_at);`,
 ];
