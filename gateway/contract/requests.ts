@@ -172,6 +172,24 @@ export const caseActionSchema = z
   })
   .transform((a): CaseAction => a);
 
+/**
+ * The applicant's own 好差评 (`POST /api/v1/apply/cases/{id}/rating`, issue 18): one of the five levels, tags
+ * only from `tags` (config `rating.tags`, the `rate` step's options), optional words. Built per region because
+ * the tag list is configured.
+ */
+export function applicantRatingSchema(tags: readonly string[]) {
+  const known = new Set(tags);
+  const tag = text(20).superRefine((t, c) => {
+    if (!known.has(t))
+      c.addIssue({ code: "custom", input: t, message: `is not a configured rating tag: ${t}` });
+  });
+  return z.strictObject({
+    level: z.enum(RATING_LEVELS),
+    tags: z.array(tag).max(10).default([]),
+    text: prose(500).default(""),
+  });
+}
+
 function pathOf(path: readonly PropertyKey[]): string {
   let out = "";
   for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;

@@ -6,20 +6,21 @@
  * must come from this gateway's own origin, as for the window page (origin.ts). Thin: the use cases are
  * usecases/applicant.ts.
  *
- * Hook for issue 18 item 4 (好差评): `POST /api/v1/apply/cases/{id}/rating` belongs in {@link applyRouter},
- * after the session check (marked there), with {@link signedInApplicant} as the rater and
- * `myCase(ctx, who, id)` (usecases/applicant.ts) guarding the case; the rating helper or the lead wires it at merge.
+ * 好差评 (issue 18 item 4): `POST /cases/{id}/rating` is the applicant's own rating (channel APPLICANT), the
+ * case guarded by `myCase` like every other applicant route; `GET /rating-options` gives the page the levels
+ * and the configured tags.
  */
 import { createHash, randomBytes } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { answeredCaseToJson, caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
-import { caseActionSchema, parseRequest } from "../../contract/requests.js";
+import { applicantRatingSchema, caseActionSchema, parseRequest } from "../../contract/requests.js";
 import { type ApplicantIdentity, mayApplyFor } from "../../domain/applicant.js";
 import { cstDate } from "../../domain/calendar.js";
 import { HandlingMode } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import { partnersOf } from "../../domain/matter.js";
 import { caseFor } from "../../domain/minimize.js";
+import { DEFAULT_RATING_TAGS, RATING_LEVEL_LABELS, RATING_LEVELS } from "../../domain/rating.js";
 import type { IdTokenVerifier } from "../../identity/id-token.js";
 import type { ApplicantSessionStore } from "../../ports/sessions.js";
 import { actAsApplicant, applyOnline, listMyCases, myCase, myCaseEvents } from "../../usecases/applicant.js";
@@ -27,6 +28,7 @@ import type { RegionContext } from "../../usecases/context.js";
 import { requestMeta } from "../../usecases/idempotency.js";
 import { uploadMaterial } from "../../usecases/materials.js";
 import { listAgreedMatters } from "../../usecases/queries.js";
+import { rateCase } from "../../usecases/rate-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { jsonBody } from "./body.js";
 import type { CredentialLimiter } from "./limiter.js";
@@ -99,6 +101,8 @@ export function applyRouter(ctx: RegionContext, a: ApplicantSettings): express.R
   const r = express.Router();
   const now = () => ctx.clock.now();
   const today = () => cstDate(now());
+  const ratingTags = ctx.ratingTags ?? DEFAULT_RATING_TAGS;
+  const ratingSchema = applicantRatingSchema(ratingTags);
 
   r.get("/config", (_req, res) => {
     res.json({
@@ -233,7 +237,23 @@ export function applyRouter(ctx: RegionContext, a: ApplicantSettings): express.R
     const events = await myCaseEvents(ctx, signedInApplicant(res), String(req.params.id));
     res.json({ events: events.map((e) => eventToJson(e, t)) });
   });
-  // Issue 18 item 4: `r.post("/cases/:id/rating", …)` goes here (signed in, JSON parsed, the case checked by myCase).
+  // 好差评 (issue 18 item 4): the levels and the configured tags the page offers (the `rate` step's options).
+  r.get("/rating-options", (_req, res) => {
+    res.json({
+      levels: RATING_LEVELS.map((level) => ({ level, label: RATING_LEVEL_LABELS[level] })),
+      tags: [...ratingTags],
+    });
+  });
+  // The applicant rates their own case once: the case is checked first, so another's is an unknown id (404).
+  r.post("/cases/:id/rating", async (req, res) => {
+    requireMediaType(req, JSON_TYPES);
+    const rating = parseRequest(ratingSchema, req.body);
+    const id = String(req.params.id);
+    await myCase(ctx, signedInApplicant(res), id);
+    const outcome = await rateCase(ctx, id, rating, "APPLICANT", meta(req));
+    if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+    res.json(answeredCaseToJson(caseFor(outcome.state, ctx.region)));
+  });
   r.post("/cases/:id/actions", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
     const action = parseRequest(caseActionSchema, req.body);

@@ -1,4 +1,5 @@
 /** The applicant's paths of the OpenAPI document (issue 18, transports/rest/apply.ts). */
+import { RATING_LEVELS } from "../../domain/rating.js";
 
 const json = (description: string) => ({
   description,
@@ -83,6 +84,38 @@ export function applicantPaths(): Record<string, unknown> {
         summary: `Its timeline. ${signedIn}`,
         parameters: [caseId],
         responses: { "200": json("ListCaseEventsResponse"), ...errors },
+      },
+    },
+    "/api/v1/apply/rating-options": {
+      get: {
+        summary: `好差评: the five levels (with their zh-CN names) and the configured tags. ${signedIn}`,
+        responses: { "200": json("{ levels: { level, label }[], tags: string[] }"), ...errors },
+      },
+    },
+    "/api/v1/apply/cases/{id}/rating": {
+      post: {
+        summary:
+          "好差评, once per case, after delivery or a refusal: { level, tags, text }; a 不满意 or 非常不满意 " +
+          `rating opens a 整改 task at the handling region (answer shown in the case's rating). ${signedIn}`,
+        parameters: [caseId, { name: "Idempotency-Key", in: "header", schema: { type: "string" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                additionalProperties: false,
+                required: ["level"],
+                properties: {
+                  level: { type: "string", enum: [...RATING_LEVELS] },
+                  tags: { type: "array", maxItems: 10, items: { type: "string", maxLength: 20 } },
+                  text: { type: "string", maxLength: 500 },
+                },
+              },
+            },
+          },
+        },
+        responses: { "200": json("Case"), "409": error, ...errors },
       },
     },
     "/api/v1/apply/cases/{id}/actions": {
