@@ -13,9 +13,11 @@ export const NOTIFIED = {
   CaseDecided: "decided",
   ResultMailed: "mailed",
   ResultDelivered: "delivered",
+  // 好差评: the handling region answered the applicant's negative rating (the answer itself is not in the SMS).
+  RectificationAnswered: "rectificationAnswered",
 } as const;
 
-/** A template key: 受理, 补正, 办结, 寄出, 送达. */
+/** A template key: 受理, 补正, 办结, 寄出, 送达, 整改情况. */
 export type NotificationKind = (typeof NOTIFIED)[keyof typeof NOTIFIED];
 
 /** Every template key, in the order of a case's life. */

@@ -1,7 +1,8 @@
 /**
  * The applicant page at a phone's viewport (issue 18): sign in through the development identity provider's
  * own page, apply FULL_ONLINE, upload, get asked for 补正 (the handler's side over REST), supplement, follow
- * the case to delivery and read the decision; another applicant's page does not show the case.
+ * the case to delivery and read the decision; rate it (好差评) and read the handling region's 整改 answer;
+ * another applicant's page does not show the case.
  */
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -22,6 +23,7 @@ describeBrowser("applicant page: 全程网办 on a phone", function () {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let caseId = "";
+  let first: { page: Page; errors: string[] } | undefined;
 
   before(async () => {
     t = await startTestFederation(["430100", "440100"]);
@@ -63,6 +65,7 @@ describeBrowser("applicant page: 全程网办 on a phone", function () {
 
   it("signs in, applies FULL_ONLINE with uploads, supplements when asked and follows the case to delivery", async () => {
     const { page, errors } = await signIn("李秀英（个人）");
+    first = { page, errors };
     expect(await page.locator("#who").textContent()).to.equal("李秀英（个人）");
     await page.locator("#new-link").click();
     await page.locator("#apply-region").selectOption("440100");
@@ -127,6 +130,55 @@ describeBrowser("applicant page: 全程网办 on a phone", function () {
     await page.goto(`${origin()}/apply/#/`);
     await page.locator(`[data-case="${caseId}"]`).waitFor();
     await screenshot(page, "apply-list");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("rates the delivered case on the page (非常不满意) and then reads 广州's 整改 answer", async () => {
+    if (!first) throw new Error("the first test did not sign in");
+    const { page, errors } = first;
+    await page.goto(`${origin()}/apply/#/case/${caseId}`);
+    await page.reload();
+    await page.locator("#rating-form").waitFor();
+    expect(await page.locator('input[name="rating-level"]').count()).to.equal(5);
+    expect(await page.locator("#rating-form").textContent()).to.contain("非常不满意");
+    // No level chosen: named on the page, nothing sent.
+    await page.locator("#rating-submit").click();
+    await page.locator('#rating-issues [data-path="level"]').waitFor();
+    await page.locator('input[name="rating-level"][value="VERY_DISSATISFIED"]').check();
+    await page.locator('input[name="rating-tag"][value="等待时间长"]').check();
+    await page.locator('input[name="rating-tag"][value="告知不清楚"]').check();
+    await page.locator("#rating-text").fill("补正要求一开始没有说清楚，多跑了一趟");
+    await screenshot(page, "apply-rating-form", true);
+    await page.locator("#rating-submit").click();
+    await page.locator("#rating-done").waitFor();
+    expect(await page.locator("#rating-level").textContent()).to.equal("非常不满意");
+    expect(await page.locator("#rating-form").count(), "一次一评: the form is gone").to.equal(0);
+    expect(await page.locator("#rectification").textContent()).to.match(/应于 \d{4}-\d{2}-\d{2} 前反馈/);
+
+    const gz = (path: string, body?: unknown) =>
+      call(body ? "POST" : "GET", `${t.url("440100")}/cases/${caseId}${path}`, body, {
+        authorization: "Bearer dev-440100-handler",
+      });
+    const there = await eventually(async () => {
+      const c = await gz("");
+      return c.body.rating ? c.body : undefined;
+    }, "广州 to hold the rating");
+    expect(there.rating).to.deep.include({ level: "VERY_DISSATISFIED", channel: "APPLICANT" });
+    const answer = "已将补正材料清单改为一次性告知，并电话回访申请人";
+    const answered = await gz("/actions", { type: "answer-rectification", note: answer });
+    expect(answered.status, JSON.stringify(answered.body)).to.equal(200);
+    await eventually(
+      async () => {
+        await page.reload();
+        await page.locator("#case-summary dd").first().waitFor();
+        return (await page.locator("#rectification-answer").count()) > 0 ? true : undefined;
+      },
+      "the page to show the 整改 answer",
+      15_000,
+    );
+    expect(await page.locator("#rectification-answer").textContent()).to.equal(answer);
+    expect(await page.locator("#rectification").textContent()).to.contain("整改情况");
+    await screenshot(page, "apply-rating", true);
     expect(errors).to.deep.equal([]);
   });
 

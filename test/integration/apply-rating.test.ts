@@ -6,10 +6,12 @@
  * another applicant gets 404. Two real gateways on the embedded bus, real SQLite.
  */
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { expect } from "chai";
 import { cstDate } from "../../gateway/domain/calendar.js";
 import { DEFAULT_RATING_TAGS, RATING_LEVELS } from "../../gateway/domain/rating.js";
 import type { DevIdentityProvider } from "../../gateway/identity/dev-provider.js";
+import { readSmsLog } from "../../gateway/transports/sms/dev.js";
 import {
   call,
   eventually,
@@ -230,5 +232,24 @@ describe("the applicant's own 好差评 and the 整改 answer back (issue 18)", 
     expect(events.some((e) => "caseRated" in e)).to.equal(true);
     expect(events.some((e) => "rectificationAnswered" in e)).to.equal(true);
     expect((await b.send("GET", `/cases/${caseId}`)).status).to.equal(404);
+
+    // The applicant is told by SMS that the 整改 answer is there (once, by the intake region, without the words).
+    const answeredEvent = events.find((e) => "rectificationAnswered" in e)?.eventId;
+    const sms = await eventually(async () => {
+      const got = readSmsLog(join(t.dataDir, CS, "sms.log")).filter(
+        (l) => l.idempotencyKey === answeredEvent,
+      );
+      return got.length > 0 ? got : undefined;
+    }, "the 整改 SMS at 长沙");
+    expect(sms).to.have.length(1);
+    const only = sms[0] as { to: string; text: string };
+    expect(only.to).to.equal("13807311234");
+    expect(only.text).to.match(
+      /^【跨域通办】您对基本养老保险关系转移接续（受理编号\w+）的评价，办理地已反馈整改情况/,
+    );
+    expect(only.text).to.not.contain(answer);
+    expect(
+      readSmsLog(join(t.dataDir, GZ, "sms.log")).filter((l) => l.idempotencyKey === answeredEvent),
+    ).to.deep.equal([]);
   });
 });

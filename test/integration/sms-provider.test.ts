@@ -167,6 +167,7 @@ describe("the HTTP SMS provider (issue 18)", () => {
           '  decided: "【跨域通办】{matterName}已办结：{decision}"',
           '  mailed: "【跨域通办】已由{courier}寄出，运单号{waybillNo}"',
           '  delivered: "【跨域通办】已送达"',
+          '  rectificationAnswered: "【跨域通办】已反馈整改情况"',
         ].join("\n"),
       );
       process.env.XR_TEST_SMS_API_KEY = "test-key-2";

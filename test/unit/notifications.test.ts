@@ -36,6 +36,27 @@ describe("notifications (issue 18)", () => {
     );
   });
 
+  it("tell the applicant that the handling region answered their rating (整改), once, from the intake region", () => {
+    const c = personCase();
+    const answered = ledgerEvent(
+      event(c, c.handlingRegion, { type: "RectificationAnswered", answer: "已整改" }),
+    );
+    const rated = ledgerEvent(
+      event(c, c.intakeRegion, {
+        type: "CaseRated",
+        level: "VERY_DISSATISFIED",
+        tags: [],
+        text: "",
+        channel: "APPLICANT",
+        rectificationDue: "2026-12-28",
+      }),
+    );
+    expect(notificationsFor(c, [rated, answered], c.handlingRegion)).to.deep.equal([]);
+    const owed = notificationsFor(c, [rated, answered], c.intakeRegion);
+    expect(owed.map((n) => [n.eventId, n.kind])).to.deep.equal([[answered.eventId, "rectificationAnswered"]]);
+    expect(Object.values(owed[0]?.vars ?? {})).to.not.include("已整改");
+  });
+
   it("go to a company's delivery contact, and nowhere without a number", () => {
     const none = organizationCase();
     expect(

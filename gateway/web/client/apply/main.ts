@@ -1,7 +1,8 @@
 /**
  * The applicant page (`/apply/`, issue 18): sign in with the province's identity platform, apply for a
  * FULL_ONLINE matter, upload materials, follow the case (status, time limit, timeline), supplement when
- * asked (补正), withdraw, read the decision. Only `/api/v1/apply/…` is called: the gateway decides whose
+ * asked (补正), withdraw, read the decision, rate the service once it is over (好差评) and read the answer
+ * to a negative rating (整改情况). Only `/api/v1/apply/…` is called: the gateway decides whose
  * cases these are from the verified sign-in. Same rules as the window page: no innerHTML, nothing loaded
  * from elsewhere, Chinese wording of every refusal from the gateway's catalogue.
  */
@@ -17,6 +18,7 @@ import {
 } from "../labels.js";
 import { LIGHT_LABELS, zhIssue } from "../messages.js";
 import type { CaseJson, EventJson, MaterialJson, MatterJson } from "../types.js";
+import { rated, ratingForm } from "./rating.js";
 
 interface Config {
   readonly region: string;
@@ -284,18 +286,26 @@ function noticeOf(c: CaseJson): HTMLElement | null {
   );
 }
 
+/** Whether the applicant may rate now (lifecycle.ts): delivered, or refused (不予受理 or 不予办理). */
+function serviceOver(c: CaseJson): boolean {
+  return c.status === "DELIVERED" || c.status === "REJECTED" || c.approved === false;
+}
+
+/** The event's payload object, named after its type (`actor`, also an object, is not it). */
+function payloadOf(e: EventJson): Record<string, unknown> | undefined {
+  const p = e[typeOf(e).charAt(0).toLowerCase() + typeOf(e).slice(1)];
+  return typeof p === "object" && p !== null ? (p as Record<string, unknown>) : undefined;
+}
+
 function payloadText(e: EventJson): string {
-  const p = Object.values(e).find((v) => typeof v === "object" && v !== null) as
-    | Record<string, unknown>
-    | undefined;
+  const p = payloadOf(e);
   const reason = typeof p?.reason === "string" && p.reason ? `：${p.reason}` : "";
   const waybill = typeof p?.waybillNo === "string" ? `：${p.courier ?? ""} 运单号 ${p.waybillNo}` : "";
   return reason || waybill;
 }
 
 function typeOf(e: EventJson): string {
-  const key = Object.keys(e).find((k) => typeof e[k] === "object" && e[k] !== null) ?? "";
-  return key.charAt(0).toUpperCase() + key.slice(1);
+  return e.type;
 }
 
 async function caseView(id: string): Promise<void> {
@@ -382,6 +392,21 @@ async function caseView(id: string): Promise<void> {
       return h("li", { "data-event": type }, `${cstTime(e.occurredAt)} ${label}${payloadText(e)}`);
     }),
   );
+  // After the summary and timeline: the form waits for its options, and the rest must not wait for it.
+  const rating = byId("case-rating");
+  if (c.rating) fill(rating, rated(c.rating));
+  else if (serviceOver(c))
+    fill(
+      rating,
+      await ratingForm(
+        async (body) => {
+          await call("POST", `/cases/${id}/rating`, body);
+          await caseView(id);
+        },
+        () => call("GET", "/rating-options"),
+      ),
+    );
+  else fill(rating);
   show("case");
 }
 
