@@ -5,13 +5,13 @@
  * NOT_FOUND, exactly like an unknown id, so case ids cannot be probed.
  */
 
-import { parseRequest, submitCaseSchema } from "../contract/requests.js";
 import type { CaseAction } from "../domain/actions.js";
 import { type ApplicantIdentity, applicantFrom, isApplicantOf } from "../domain/applicant.js";
 import { type CaseState, HandlingMode } from "../domain/case.js";
 import { XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { checkMobile } from "../domain/ids.js";
+import type { SubmitCaseRequest } from "../domain/submission.js";
 import { actOnCase } from "./act-on-case.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import type { CaseOutcome } from "./idempotency.js";
@@ -55,12 +55,15 @@ export async function myCaseEvents(
 /**
  * A FULL_ONLINE application from this region (the applicant's) to `body.handlingRegion`: checked as any
  * submission is (agreements, catalog, materials held here), with the applicant from the verified sign-in.
+ * `parse` is the transport's parser of a submission (contract/requests.ts `submitCaseSchema`): use cases do not
+ * import the contract layer (architecture test).
  */
 export async function applyOnline(
   ctx: RegionContext,
   who: ApplicantIdentity,
   body: unknown,
   meta: RequestMeta,
+  parse: (submission: unknown) => SubmitCaseRequest,
 ): Promise<CaseOutcome> {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw XrError.invalid("(body)", "must be a JSON object");
@@ -75,7 +78,7 @@ export async function applyOnline(
   const mobileIssue = mobile === "" ? undefined : checkMobile(mobile);
   if (mobileIssue) throw XrError.invalid("mobile", mobileIssue);
   const { mobile: _mobile, ...rest } = given;
-  const request = parseRequest(submitCaseSchema, {
+  const request = parse({
     ...rest,
     mode: HandlingMode.FULL_ONLINE,
     intakeRegion: ctx.region,

@@ -13,7 +13,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { answeredCaseToJson, caseToJson, eventToJson, matterToJson } from "../../codec/json.js";
-import { applicantRatingSchema, caseActionSchema, parseRequest } from "../../contract/requests.js";
+import {
+  applicantRatingSchema,
+  caseActionSchema,
+  parseRequest,
+  submitCaseSchema,
+} from "../../contract/requests.js";
 import { type ApplicantIdentity, mayApplyFor } from "../../domain/applicant.js";
 import { cstDate } from "../../domain/calendar.js";
 import { HandlingMode } from "../../domain/case.js";
@@ -221,7 +226,9 @@ export function applyRouter(ctx: RegionContext, a: ApplicantSettings): express.R
   });
   r.post("/cases", async (req, res) => {
     requireMediaType(req, JSON_TYPES);
-    const outcome = await applyOnline(ctx, signedInApplicant(res), req.body, meta(req));
+    const outcome = await applyOnline(ctx, signedInApplicant(res), req.body, meta(req), (b) =>
+      parseRequest(submitCaseSchema, b),
+    );
     if (outcome.replayed) res.set("Idempotent-Replayed", "true");
     res.status(201).json(answeredCaseToJson(caseFor(outcome.state, ctx.region)));
   });
