@@ -37,4 +37,18 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+
+// The applicant page (issue 18): its own bundle beside its static files under dist/web/apply/.
+await build({
+  entryPoints: [join(root, "gateway/web/client/apply/main.ts")],
+  tsconfig: join(root, "gateway/web/client/tsconfig.json"),
+  outfile: join(out, "apply", "apply.js"),
+  bundle: true,
+  format: "esm",
+  target: "es2020",
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "none",
+  logLevel: "warning",
+});
 cpSync(join(root, "gateway/web/static"), out, { recursive: true });

@@ -36,7 +36,7 @@ const oneofName = (type: EventType): string => type[0]?.toLowerCase() + type.sli
 /** A case in the object form protobufjs takes (timestamps as messages). */
 export function caseToProtoObject(c: CaseState): Record<string, unknown> {
   // The clock and a suspension are each party's own fold (issue 17): they do not travel.
-  const { withdrawalRequest: w, clock: _c, suspension: _s, ...rest } = c;
+  const { withdrawalRequest: w, clock: _c, suspension: _s, rating: _r, ...rest } = c;
   const times = { submittedAt: toTimestamp(c.submittedAt), updatedAt: toTimestamp(c.updatedAt) };
   if (w === undefined) return { ...rest, ...times };
   return { ...rest, ...times, withdrawalRequest: { ...w, requestedAt: toTimestamp(w.requestedAt) } };
@@ -78,6 +78,7 @@ export function caseFromProtoObject(o: Record<string, unknown>): CaseState {
     clock: _c,
     light: _l,
     suspension: _s,
+    rating: _r,
     ...rest
   } = o;
   const base: CaseState = {

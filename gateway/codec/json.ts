@@ -8,6 +8,7 @@ import { type CaseState, heldBy, type Material, OPEN_STATUSES, type Suspension }
 import { type CaseClock, type Light, lightOf } from "../domain/deadline.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { Matter } from "../domain/matter.js";
+import type { CaseRating } from "../domain/rating.js";
 import type { Case as ProtoCase } from "../generated/xr/v1/Case.js";
 import type { CaseEvent as ProtoCaseEvent } from "../generated/xr/v1/CaseEvent.js";
 import type { Material as ProtoMaterial } from "../generated/xr/v1/Material.js";
@@ -27,6 +28,8 @@ export type CaseJson = Omit<
   /** The 电子监察 light of an open case with a clock; absent once closed. */
   light?: Light;
   suspension?: Suspension;
+  /** 好差评 (issue 18): the applicant's rating and the rectification it opened, if rated. */
+  rating?: CaseRating;
 };
 
 /** A clock as `xr.v1.CaseClock` JSON: null members (not known yet) are left out. */
@@ -52,7 +55,7 @@ export function isOverdue(c: CaseState, today: string): boolean {
 
 /** `xr.v1.Case` as JSON, with the derived `overdue` and `heldBy`. */
 export function caseToJson(c: CaseState, today: string): CaseJson {
-  const { approved, clock, suspension, ...rest } = c;
+  const { approved, clock, suspension, rating, ...rest } = c;
   const json: CaseJson = {
     ...rest,
     collaboratingRegions: [...c.collaboratingRegions],
@@ -73,6 +76,7 @@ export function caseToJson(c: CaseState, today: string): CaseJson {
   const light = OPEN_STATUSES.includes(c.status) ? lightOf(clock, today) : null;
   if (light !== null) json.light = light;
   if (suspension !== undefined) json.suspension = suspension;
+  if (rating !== undefined) json.rating = rating;
   return json;
 }
 

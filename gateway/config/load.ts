@@ -6,13 +6,22 @@
  * federation belong to `xr adapter verify`.
  */
 import { join } from "node:path";
+import type { z } from "zod";
 import type { HolidayRules } from "../domain/calendar.js";
 import type { HandlingMode } from "../domain/case.js";
 import type { Agreement, Federation, RegionCatalog, RegionInfo } from "../domain/matter.js";
+import { DEFAULT_RATING_TAGS } from "../domain/rating.js";
 import type { CatalogContext, RegionAdapter } from "../ports/adapter.js";
+import { type NotificationsConfig, readNotifications } from "./notifications.js";
 import { readYaml } from "./read-yaml.js";
 import { loadRegion } from "./region-adapter.js";
-import { agreementsFile, federationFile, holidaysFile, mattersFile } from "./schemas.js";
+import {
+  agreementsFile,
+  federationFile,
+  holidaysFile,
+  type identitySettings,
+  mattersFile,
+} from "./schemas.js";
 import { sharedCatalog, sharedCatalogFile } from "./shared-catalog.js";
 
 /** A configuration problem, naming every file and key at fault. */
@@ -50,6 +59,8 @@ export interface LoadedConfig {
   readonly holidays: HolidayRules;
   /** Time limits (federation.yaml `timeLimits`, agreements' `acceptDays`). */
   readonly timeLimits: TimeLimits;
+  /** 好差评 tags (federation.yaml `rating.tags`, else the built-in list); absent in hand-built test configs. */
+  readonly ratingTags?: readonly string[];
   /** REST address of each region. */
   readonly listen: ReadonlyMap<string, RegionListen>;
   /** gRPC address of each region. */
@@ -59,6 +70,8 @@ export interface LoadedConfig {
   readonly adapters: ReadonlyMap<string, { adapter: RegionAdapter; ctx: CatalogContext }>;
   /** Regions whose city system is configured (federation.yaml `citySystem`). */
   readonly citySystems: ReadonlyMap<string, CitySystemConfig>;
+  /** Regions whose applicants sign in (federation.yaml `identity`, issue 18). */
+  readonly identities: ReadonlyMap<string, IdentityConfig>;
   /** Seconds between checks of each partner's catalog version. */
   readonly catalogPollSeconds: number;
   /** Hours a collaborator has to take up a 多地联办 subtask (federation.yaml `multiRegion.takeUpHours`). */
@@ -67,6 +80,8 @@ export interface LoadedConfig {
   readonly checkpointSeconds: number;
   /** Seconds between hand-backs of signed receipts for the envelopes each region applied. */
   readonly receiptSeconds: number;
+  /** SMS provider and templates (config/notifications.yaml, issue 18); absent: nothing is sent. */
+  readonly notifications?: NotificationsConfig | undefined;
 }
 
 /** The configured time limits of issue 17. */
@@ -76,6 +91,9 @@ export interface TimeLimits {
   /** Working days to 受理 or refuse: the agreement's matter entry, else the agreement, else the default. */
   acceptDays(matterCode: string, intakeRegion: string, handlingRegion: string): number;
 }
+
+/** A region's applicant sign-in setting (federation.yaml, region `identity`). */
+export type IdentityConfig = z.output<typeof identitySettings>;
 
 /** A region's city-system setting (federation.yaml, region `citySystem`). */
 export interface CitySystemConfig {
@@ -123,6 +141,7 @@ export async function loadConfig(
   const listen = new Map<string, RegionListen>();
   const grpcListen = new Map<string, RegionListen>();
   const citySystems = new Map<string, CitySystemConfig>();
+  const identities = new Map<string, IdentityConfig>();
   const catalogs = new Map<string, RegionCatalog>();
   const adapters = new Map<string, { adapter: RegionAdapter; ctx: CatalogContext }>();
   const hostedSet = new Set(hosted && hosted.length > 0 ? hosted : fed.regions.map((r) => r.code));
@@ -132,6 +151,7 @@ export async function loadConfig(
     listen.set(r.code, r.http);
     grpcListen.set(r.code, r.grpc);
     if (r.citySystem) citySystems.set(r.code, r.citySystem);
+    if (r.identity) identities.set(r.code, r.identity);
     if (!hostedSet.has(r.code)) continue;
     const region = await loadRegion(adaptersDir, r.code, shared, problems);
     if (!region) continue;
@@ -179,6 +199,7 @@ export async function loadConfig(
   for (const code of hostedSet) {
     if (!regions.has(code)) problems.push(`XR_REGIONS: ${code} is not in federation.yaml`);
   }
+  const notifications = readNotifications(configDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     name: fed.name,
@@ -196,9 +217,12 @@ export async function loadConfig(
     grpc: fed.grpc,
     adapters,
     citySystems,
+    identities,
     catalogPollSeconds: fed.catalogSync.pollSeconds,
     checkpointSeconds: fed.audit.checkpointSeconds,
     receiptSeconds: fed.audit.receiptSeconds,
     subtaskTakeUpHours: fed.multiRegion.takeUpHours,
+    ratingTags: fed.rating.tags ?? DEFAULT_RATING_TAGS,
+    notifications,
   });
 }

@@ -12,6 +12,43 @@ export const isoDate = z.union([
 
 const address = z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) });
 
+/** A region's applicant sign-in (federation.yaml, region `identity`). */
+export const identitySettings = z
+  .strictObject({
+    issuer: z.string().min(1).optional(),
+    audience: z.string().min(1),
+    jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** The platform's authorization endpoint, where the applicant page sends the browser to sign in. */
+    authorizeUrl: z.url({ protocol: /^https?$/ }).optional(),
+    claims: z
+      .strictObject({
+        name: z.string().min(1).default("name"),
+        idNumber: z.string().min(1).default("id_number"),
+        creditCode: z.string().min(1).default("credit_code"),
+        organizationName: z.string().min(1).default("org_name"),
+      })
+      .default({
+        name: "name",
+        idNumber: "id_number",
+        creditCode: "credit_code",
+        organizationName: "org_name",
+      }),
+    /** Development only: the built-in identity provider, on 127.0.0.1 at this port (0: any free port). */
+    devProvider: z.strictObject({ port: z.number().int().min(0).max(65535) }).optional(),
+  })
+  .check((ctx) => {
+    if (ctx.value.devProvider) return;
+    for (const key of ["issuer", "jwksUrl"] as const) {
+      if (ctx.value[key] === undefined)
+        ctx.issues.push({
+          code: "custom",
+          input: ctx.value,
+          path: [key],
+          message: "is required unless devProvider is set",
+        });
+    }
+  });
+
 /** config/federation.yaml */
 export const federationFile = z.strictObject({
   name: z.string().min(1),
@@ -54,6 +91,17 @@ export const federationFile = z.strictObject({
         .default(4),
     })
     .default({ takeUpHours: 4 }),
+  /** 好差评 (issue 18): the tags an applicant may pick with a rating; the built-in list when left out. */
+  rating: z
+    .strictObject({
+      tags: z
+        .array(z.string().trim().min(1).max(20))
+        .min(1)
+        .max(30)
+        .refine((tags) => new Set(tags).size === tags.length, "must not repeat a tag")
+        .optional(),
+    })
+    .default({}),
   regions: z
     .array(
       z.strictObject({
@@ -70,6 +118,13 @@ export const federationFile = z.strictObject({
             pollSeconds: z.number().min(0.05).max(86_400).default(300),
           })
           .optional(),
+        /**
+         * Applicants' sign-in (issue 18): OpenID Connect ID tokens of the province's unified identity platform,
+         * checked against its issuer, this gateway's audience and its JWKS; `claims` name where the applicant's
+         * name, resident ID or (法人 sign-in) unified social credit code are. `devProvider` starts the built-in
+         * development identity provider on 127.0.0.1 instead (issuer and JWKS are then its own).
+         */
+        identity: identitySettings.optional(),
       }),
     )
     .min(1),

@@ -17,6 +17,7 @@ import {
   checkResidentId,
   checkSha256,
 } from "../domain/ids.js";
+import { RATING_LEVELS } from "../domain/rating.js";
 import type { SubmitCaseRequest } from "../domain/submission.js";
 import { checkDepth } from "./depth.js";
 import { canonicalProtoJson } from "./proto-json.js";
@@ -166,8 +167,28 @@ export const caseActionSchema = z
     suspensionKind: z.enum(SUSPENSION_KINDS).optional(),
     expectedDays: z.number().int().min(1).max(365).optional(),
     delivery: delivery.optional(),
+    ratingLevel: z.enum(RATING_LEVELS).optional(),
+    ratingTags: z.array(text(20)).max(10).optional(),
   })
   .transform((a): CaseAction => a);
+
+/**
+ * The applicant's own 好差评 (`POST /api/v1/apply/cases/{id}/rating`, issue 18): one of the five levels, tags
+ * only from `tags` (config `rating.tags`, the `rate` step's options), optional words. Built per region because
+ * the tag list is configured.
+ */
+export function applicantRatingSchema(tags: readonly string[]) {
+  const known = new Set(tags);
+  const tag = text(20).superRefine((t, c) => {
+    if (!known.has(t))
+      c.addIssue({ code: "custom", input: t, message: `is not a configured rating tag: ${t}` });
+  });
+  return z.strictObject({
+    level: z.enum(RATING_LEVELS),
+    tags: z.array(tag).max(10).default([]),
+    text: prose(500).default(""),
+  });
+}
 
 function pathOf(path: readonly PropertyKey[]): string {
   let out = "";

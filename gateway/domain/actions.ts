@@ -7,6 +7,7 @@ import type { Delivery, Material } from "./case.js";
 import type { SuspensionKind } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { EventPayload } from "./events.js";
+import { isNegative, RATING_LEVELS, type RatingChannel, type RatingLevel } from "./rating.js";
 
 /** Action names of `POST /api/v1/cases/{id}/actions`. */
 export const ACTION_TYPES = [
@@ -30,6 +31,8 @@ export const ACTION_TYPES = [
   "take-up-subtask",
   "cancel-subtask",
   "reassign-subtask",
+  "rate",
+  "answer-rectification",
 ] as const;
 
 /** One of {@link ACTION_TYPES}. */
@@ -63,6 +66,12 @@ export interface CaseAction {
   readonly expectedDays?: number | undefined;
   /** correct-delivery: where the result goes now. */
   readonly delivery?: Delivery | undefined;
+  /** rate: one of the five 好差评 levels (the applicant's own words go in `note`). */
+  readonly ratingLevel?: RatingLevel | undefined;
+  /** rate: tags from the configured list. */
+  readonly ratingTags?: readonly string[] | undefined;
+  /** rate: who records it; not part of the REST body (staff record at the window: WINDOW). */
+  readonly ratedBy?: RatingChannel | undefined;
 }
 
 /** What planning an action needs to know besides the action itself. */
@@ -75,6 +84,13 @@ export interface ActionContext {
   readonly matterMaterialCodes: ReadonlySet<string>;
   /** The reason of the case's pending withdrawal request, if it has one. */
   readonly withdrawalReason?: string | undefined;
+  /** Tags a rating may carry (config `rating.tags`). */
+  readonly ratingTags?: ReadonlySet<string> | undefined;
+  /**
+   * The rectification's time limit if the case were rated now (15 working days); a function, because only a
+   * negative rating asks for it and a date in a year the calendar lacks is refused (CALENDAR_UNCOVERED).
+   */
+  readonly rectificationDueIfRatedNow?: (() => string) | undefined;
 }
 
 function requireKnownMaterials(
@@ -217,7 +233,44 @@ export function planAction(a: CaseAction, ctx: ActionContext): EventPayload {
         description: need(a.description, "description", "is required"),
         reason: need(a.reason, "reason", "is required to reassign a subtask"),
       };
+    case "rate":
+      return ratingPayload(a, ctx);
+    case "answer-rectification":
+      return {
+        type: "RectificationAnswered",
+        answer: need(a.note, "note", "is required: what was done about the rating (整改情况)"),
+      };
   }
   // Unreachable for typed callers; kept for values that bypassed validation.
   throw XrError.invalid("type", `unknown action ${String((a as { type: unknown }).type)}`);
+}
+
+/** CaseRated of a `rate` action: a known level, tags from the configured list, and a due date if negative. */
+function ratingPayload(a: CaseAction, ctx: ActionContext): EventPayload {
+  const level = need(a.ratingLevel, "ratingLevel", `is required (${RATING_LEVELS.join(", ")})`);
+  if (!RATING_LEVELS.includes(level))
+    throw XrError.invalid("ratingLevel", `must be one of ${RATING_LEVELS.join(", ")}`);
+  const tags = [...new Set(a.ratingTags ?? [])];
+  const details = tags.flatMap((t, i) =>
+    ctx.ratingTags === undefined || ctx.ratingTags.has(t)
+      ? []
+      : [{ path: `ratingTags[${i}]`, issue: `is not a configured rating tag: ${t}` }],
+  );
+  if (details.length > 0) {
+    throw new XrError(ErrorCode.INVALID_ARGUMENT, details.map((d) => `${d.path}: ${d.issue}`).join("; "), {
+      details,
+    });
+  }
+  const due = isNegative(level) ? ctx.rectificationDueIfRatedNow?.() : "";
+  // Every caller that plans actions counts on a calendar (usecases/act-on-case.ts): a bug otherwise.
+  if (due === undefined)
+    throw new XrError(ErrorCode.INTERNAL, "no calendar to count the rectification's limit");
+  return {
+    type: "CaseRated",
+    level,
+    tags,
+    text: a.note ?? "",
+    channel: a.ratedBy ?? "WINDOW",
+    rectificationDue: due,
+  };
 }

@@ -4,6 +4,7 @@
  * one vocabulary. Only sizes and timestamps differ from the wire form.
  */
 import type { CaseClock, SuspensionKind } from "./deadline.js";
+import type { CaseRating } from "./rating.js";
 
 /** `xr.v1.HandlingMode`. */
 export const HandlingMode = {
@@ -155,6 +156,8 @@ export interface CaseState {
   readonly suspension?: Suspension | undefined;
   /** The time limits, folded from the events (domain/deadline.ts). Not on the wire either. */
   readonly clock?: CaseClock | undefined;
+  /** 好差评 (issue 18): the applicant's one rating and the rectification it opened, folded from the events. */
+  readonly rating?: CaseRating | undefined;
 }
 
 /** Every region that takes part in a case, intake first, without repeats. */

@@ -4,6 +4,7 @@
  */
 import type { CaseState, CaseStatus, Delivery, Material } from "./case.js";
 import type { SuspensionKind } from "./deadline.js";
+import type { RatingChannel, RatingLevel } from "./rating.js";
 
 /** The payload of an event, discriminated by its `xr.v1` message name. */
 export type EventPayload =
@@ -54,7 +55,17 @@ export type EventPayload =
       readonly expectedDays: number;
     }
   | { readonly type: "CaseResumed"; readonly note: string }
-  | { readonly type: "DeliveryCorrected"; readonly delivery: Delivery; readonly reason: string };
+  | { readonly type: "DeliveryCorrected"; readonly delivery: Delivery; readonly reason: string }
+  | {
+      readonly type: "CaseRated";
+      readonly level: RatingLevel;
+      readonly tags: readonly string[];
+      readonly text: string;
+      readonly channel: RatingChannel;
+      /** YYYY-MM-DD of the rectification's time limit for a negative rating, "" otherwise. */
+      readonly rectificationDue: string;
+    }
+  | { readonly type: "RectificationAnswered"; readonly answer: string };
 
 /** Name of an event type. */
 export type EventType = EventPayload["type"];
@@ -119,6 +130,9 @@ export const EVENT_KIND: Readonly<Record<EventType, "intake" | "handling" | "del
   CaseResumed: "handling",
   // From the intake window to the handling region, like a supplement.
   DeliveryCorrected: "intake",
+  // 好差评 (issue 18): the rating goes from the intake region to the handling region, the answer back.
+  CaseRated: "intake",
+  RectificationAnswered: "handling",
 };
 
 /** The inbox topic of a region for an event type, e.g. `xr.v1.intake.440100`. */

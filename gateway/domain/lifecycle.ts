@@ -19,6 +19,7 @@ import {
 import { type ClockRules, foldClock } from "./deadline.js";
 import { ErrorCode, XrError } from "./errors.js";
 import type { CaseEvent, EventPayload, EventType } from "./events.js";
+import { isNegative, RATING_CHANNELS, RATING_LEVELS } from "./rating.js";
 
 const BEFORE_ACCEPTANCE: readonly CaseStatus[] = [CaseStatus.SUBMITTED, CaseStatus.FORWARDED];
 const IN_HANDLING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.SUPPLEMENT_REQUESTED];
@@ -146,6 +147,9 @@ export const RECORDED_WHEN_CLOSED: ReadonlySet<EventType> = new Set([
   "SubtaskTakenUp",
   "WithdrawalRequested",
   "WithdrawalRefused",
+  // 好差评 comes only once the case is over (delivered or refused), and its 整改 answer after it.
+  "CaseRated",
+  "RectificationAnswered",
 ]);
 
 /** Steps a pending withdrawal request holds up until the handling region answers it. */
@@ -409,7 +413,71 @@ function transition(
         throw precondition(`cannot resume: case ${c.caseId} is not suspended`, "the case is not suspended");
       }
       return { suspension: undefined };
+    case "CaseRated":
+      return { rating: rated(c, p, actor, occurredAt) };
+    case "RectificationAnswered": {
+      requireActor("answer the rectification", actor, handling, "handling region");
+      const r = c.rating?.rectification;
+      if (c.rating === undefined || r === undefined || r.answeredAt !== "") {
+        throw precondition(
+          `cannot answer a rectification: case ${c.caseId} has no open rectification`,
+          "no rectification is open",
+        );
+      }
+      return { rating: { ...c.rating, rectification: { ...r, answer: p.answer, answeredAt: occurredAt } } };
+    }
   }
+}
+
+/** Statuses after which a refused case (approved false) may be rated: its notice may still be on its way. */
+const AFTER_REFUSAL: readonly CaseStatus[] = [
+  CaseStatus.DECIDED,
+  CaseStatus.RESULT_MAILED,
+  CaseStatus.RETURNED,
+  CaseStatus.DELIVERED,
+];
+
+/** Whether the service of case `c` is over for its applicant (好差评 may come): delivered, or refused. */
+function serviceOver(c: CaseState): boolean {
+  if (c.status === CaseStatus.DELIVERED || c.status === CaseStatus.REJECTED) return true;
+  return c.approved === false && AFTER_REFUSAL.includes(c.status);
+}
+
+/** The rating of a CaseRated event: once per case (一次一评), by the intake region, after the service. */
+function rated(
+  c: CaseState,
+  p: Extract<EventPayload, { type: "CaseRated" }>,
+  actor: string,
+  occurredAt: string,
+): NonNullable<CaseState["rating"]> {
+  requireActor("rate the service", actor, c.intakeRegion, "intake region");
+  if (c.rating !== undefined) {
+    throw precondition(`case ${c.caseId} was rated already (一次一评)`, "the case is rated already");
+  }
+  if (!serviceOver(c)) {
+    throw precondition(
+      `cannot rate: case ${c.caseId} is ${c.status}, needs DELIVERED or a refusal`,
+      "not delivered or refused yet",
+    );
+  }
+  if (!RATING_LEVELS.includes(p.level)) throw XrError.invalid("ratingLevel", `unknown level ${p.level}`);
+  if (!RATING_CHANNELS.includes(p.channel)) throw XrError.invalid("channel", `unknown channel ${p.channel}`);
+  const negative = isNegative(p.level);
+  // Every party holds the same due date: the rating region counted it on its calendar, like a deadline.
+  if (negative !== /^\d{4}-\d{2}-\d{2}$/.test(p.rectificationDue)) {
+    throw XrError.invalid(
+      "rectificationDue",
+      negative ? "is required for a negative rating" : "must be empty unless the rating is negative",
+    );
+  }
+  return {
+    level: p.level,
+    tags: [...p.tags],
+    text: p.text,
+    channel: p.channel,
+    ratedAt: occurredAt,
+    ...(negative ? { rectification: { dueOn: p.rectificationDue, answer: "", answeredAt: "" } } : {}),
+  };
 }
 
 /** A 特别程序 under way stops the clock: resume it before acting on the case's outcome. */
@@ -482,7 +550,7 @@ export function applyEvent(
       throw new XrError(ErrorCode.PERMISSION_DENIED, "only the intake region may submit a case");
     }
     // The submitted case's own clock and suspension are not taken on trust: each party folds its own.
-    const { clock: _c, suspension: _s, ...submitted } = p.case;
+    const { clock: _c, suspension: _s, rating: _r, ...submitted } = p.case;
     const first = { ...submitted, status: CaseStatus.SUBMITTED, version: 1, updatedAt: event.occurredAt };
     return withClock(undefined, first, event, fold);
   }

@@ -19,7 +19,14 @@ export function caseFor(c: CaseState, target: string): CaseState {
   if (target === c.intakeRegion || target === c.handlingRegion) return c;
   const applicant = "person" in c.applicant ? { person: { ...c.applicant.person, mobile: "" } } : c.applicant;
   const delivery = { ...c.delivery, recipient: "", mobile: "", address: "", postalCode: "" };
-  return { ...c, applicant, delivery };
+  return { ...c, applicant, delivery, ...ratingFor(c) };
+}
+
+/** A collaborator learns how the case was rated, not the applicant's words nor the answer to them. */
+function ratingFor(c: CaseState): Pick<CaseState, "rating"> | Record<string, never> {
+  if (c.rating === undefined) return {};
+  const r = c.rating.rectification;
+  return { rating: { ...c.rating, text: "", ...(r ? { rectification: { ...r, answer: "" } } : {}) } };
 }
 
 /** Who of a case's parties gets its delivery address: the intake and the handling region. */
@@ -35,6 +42,12 @@ export function payloadFor(payload: EventPayload, target: string, c?: AddressHol
     if (c && (target === c.intakeRegion || target === c.handlingRegion)) return payload;
     const d = payload.delivery;
     return { ...payload, delivery: { ...d, recipient: "", mobile: "", address: "", postalCode: "" } };
+  }
+  // 好差评: the applicant's words and the handling region's answer to them stay with the two regions serving
+  // the applicant; a collaborator gets the level and tags (for its own statistics) and that it was answered.
+  if (payload.type === "CaseRated" || payload.type === "RectificationAnswered") {
+    if (c && (target === c.intakeRegion || target === c.handlingRegion)) return payload;
+    return payload.type === "CaseRated" ? { ...payload, text: "" } : { ...payload, answer: "" };
   }
   if (payload.type !== "CaseSubmitted") return payload;
   const shaped = caseFor(payload.case, target);

@@ -26,7 +26,8 @@ export interface StaffMember {
 export type Operation = "read" | "submit" | "upload" | "audit" | "stats" | `act:${string}`;
 
 // Steps of the window (intake side) and of the desk (handling side); a note may be added by both.
-const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note", "correct-delivery"]);
+// 好差评: the window records the applicant's rating (rate); the desk answers a negative one (answer-rectification).
+const CLERK_ACTIONS = new Set(["supplement", "withdraw", "deliver", "note", "correct-delivery", "rate"]);
 const HANDLER_ACTIONS = new Set([
   "take-up-subtask",
   "cancel-subtask",
@@ -45,6 +46,7 @@ const HANDLER_ACTIONS = new Set([
   "refuse-withdrawal",
   "suspend",
   "resume",
+  "answer-rectification",
 ]);
 
 /** Whether `role` may perform `op`. */

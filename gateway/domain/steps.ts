@@ -20,6 +20,8 @@ export interface CaseStep {
   readonly allowed: boolean;
   /** Why not, as an issue text of the message catalogue (domain/messages.ts); absent when allowed. */
   readonly reason?: string;
+  /** The choices the step offers, where the configuration decides them (rate: the 好差评 tags). */
+  readonly options?: readonly string[];
 }
 
 /** A stand-in event per step: only its type and the fields the lifecycle looks at matter. */
@@ -59,6 +61,15 @@ const PROBES: Partial<Readonly<Record<ActionType, (c: CaseState) => EventPayload
     region: c.collaboratingRegions[0] ?? "",
     description: "-",
   }),
+  rate: () => ({
+    type: "CaseRated",
+    level: "SATISFIED",
+    tags: [],
+    text: "",
+    channel: "WINDOW",
+    rectificationDue: "",
+  }),
+  "answer-rectification": () => ({ type: "RectificationAnswered", answer: "-" }),
 };
 
 /** The steps on one 多地联办 subtask, probed per open subtask. */
@@ -155,8 +166,9 @@ export function caseSteps(c: CaseState, region: string, role: Role): CaseStep[] 
       continue;
     }
     // Withdrawing, notes and assigning subtasks are open to their party throughout: another party's having
-    // them is no news.
-    if (type === "withdraw" || type === "note" || type === "assign-subtask") continue;
+    // them is no news. A rating is the applicant's choice, not a step the case waits for: no other party is
+    // told it is "their turn".
+    if (type === "withdraw" || type === "note" || type === "assign-subtask" || type === "rate") continue;
     const turn = others.filter((r) => refusal(c, type, r) === undefined);
     if (turn.length > 0) steps.push({ type, allowed: false, reason: `the turn of ${turn.join(", ")}` });
   }

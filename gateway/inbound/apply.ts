@@ -3,6 +3,7 @@ import type { Envelope } from "../codec/envelope.js";
 import { CaseStatus, FINAL_STATUSES } from "../domain/case.js";
 import { ErrorCode, XrError } from "../domain/errors.js";
 import { applyEvent, RECORDED_WHEN_CLOSED } from "../domain/lifecycle.js";
+import { notificationsFor } from "../domain/notifications.js";
 import { replyTo } from "../domain/replies.js";
 import { systemActor } from "../domain/staff.js";
 import type { RegionContext } from "../usecases/context.js";
@@ -51,15 +52,16 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
     `${ctx.federation.regions.get(ctx.region)?.name ?? ctx.region}网关`,
   );
   const reply = answer && (await emit(ctx, caseId, next, answer, env.traceparent, gateway));
+  // The event reads as the lifecycle left it, as at the intake region (SUBMITTED there too); the case's
+  // status here says it was forwarded (issue 16: one event, one reading at every party).
+  const events = [
+    { ...env, statusAfter: current === undefined ? applied.status : next.status },
+    ...(reply ? [reply.event] : []),
+  ];
   await ctx.store.commit({
     state: reply?.next ?? next,
     expectedVersion: current?.version ?? 0,
-    // The event reads as the lifecycle left it, as at the intake region (SUBMITTED there too); the case's
-    // status here says it was forwarded (issue 16: one event, one reading at every party).
-    events: [
-      { ...env, statusAfter: current === undefined ? applied.status : next.status },
-      ...(reply ? [reply.event] : []),
-    ],
+    events,
     outbox: reply?.outbox ?? [],
     inbox: { eventId, caseId, sourceRegion, sequence, ...(digest ? { digest } : {}) },
     ...(unparkEventId ? { unparkEventId } : {}),
@@ -76,6 +78,8 @@ export async function applyOne(ctx: RegionContext, env: Envelope, unparkEventId?
           ...(reply?.log ?? []),
         ]
       : (reply?.log ?? []),
+    // Issue 18: the applicant's SMS for these events, queued with them at the intake region.
+    notifications: notificationsFor(reply?.next ?? next, events, ctx.region),
   });
   if (reply) ctx.outboxChanged();
   ctx.changes.changed(caseId, true);

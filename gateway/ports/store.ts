@@ -7,6 +7,7 @@ import type { CaseState, CaseStatus } from "../domain/case.js";
 import type { Checkpoint } from "../domain/checkpoint.js";
 import type { LedgerEvent } from "../domain/events.js";
 import type { LogEntry, LogRecord } from "../domain/message-log.js";
+import type { Notification } from "../domain/notifications.js";
 
 export type { Direction, LogEntry, LogRecord } from "../domain/message-log.js";
 
@@ -60,6 +61,23 @@ export interface Commit {
   readonly unparkEventId?: string;
   /** Envelopes sent or received with this change, appended to the message log in the same transaction. */
   readonly log?: readonly LogEntry[];
+  /** SMS owed to the applicant for these events (issue 18), queued in the same transaction; one per event id. */
+  readonly notifications?: readonly Notification[];
+}
+
+/** A queued notification with how often it was tried. */
+export interface PendingNotification extends Notification {
+  readonly attempts: number;
+}
+
+/** Counts of the notification queue, for metrics. */
+export interface NotificationStats {
+  /** Sent (the provider took them). */
+  readonly sent: number;
+  /** Not sent yet (failing ones included). */
+  readonly pending: number;
+  /** Not sent yet, with at least one failed try. */
+  readonly failing: number;
 }
 
 /** Filter of `GET /api/v1/cases`. */
@@ -242,6 +260,14 @@ export interface LedgerStore {
    * holds the envelope rather than let it pass unlogged.
    */
   appendLog(entries: readonly LogEntry[]): Promise<void>;
+  /** Unsent notifications due by `nowIso`, oldest first (issue 18). */
+  pendingNotifications(limit: number, nowIso: string): Promise<PendingNotification[]>;
+  /** Notes that the provider took it; its sealed body (the mobile) is dropped. */
+  markNotified(eventId: string, atIso: string): Promise<void>;
+  /** Notes a failed try; the next one is due at `nextIso`. */
+  notificationFailed(eventId: string, nextIso: string): Promise<void>;
+  /** Counts for the notification gauges. */
+  notificationStats(): Promise<NotificationStats>;
   /** Log records in seq order from `fromSeq`, at most `limit`. */
   logRecords(fromSeq: number, limit: number): Promise<LogRecord[]>;
   /** Every log record of one case, in seq order. */

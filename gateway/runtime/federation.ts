@@ -12,6 +12,8 @@ import type { Logger } from "pino";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { loadSigningConfig, regionSigner } from "../config/signing-keys.js";
 import { loadStaff } from "../config/staff.js";
+import { type DevIdentityProvider, startDevIdentityProvider } from "../identity/dev-provider.js";
+import { type IdTokenVerifier, idTokenVerifier } from "../identity/id-token.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { Bus } from "../ports/bus.js";
 import { aesGcmCipher, type DataCipher } from "../security/cipher.js";
@@ -71,6 +73,8 @@ export interface FederationHandle {
   readonly config: LoadedConfig;
   readonly bus: Bus;
   readonly regions: ReadonlyMap<string, RegionHandle>;
+  /** The development identity providers started here (region `identity.devProvider`), by region. */
+  readonly devIdentityProviders: ReadonlyMap<string, DevIdentityProvider>;
   close(): Promise<void>;
 }
 
@@ -217,8 +221,19 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
   for (const [code, a] of config.grpcListen)
     addresses.set(code, `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`);
   const regions = new Map<string, RegionHandle>();
+  const devIdentityProviders = new Map<string, DevIdentityProvider>();
+  const closeIdentityProviders = async () => {
+    for (const p of devIdentityProviders.values()) await p.close();
+  };
   try {
     for (const region of hosted) {
+      const identity = await regionIdentity(
+        config,
+        region,
+        o.ephemeralPorts === true,
+        devIdentityProviders,
+        o.log,
+      );
       const listen = config.listen.get(region) ?? { host: "127.0.0.1", port: 0 };
       const grpcListen = config.grpcListen.get(region) ?? { host: "127.0.0.1", port: 0 };
       const signer = regionSigner(keysDir, region, signing.devKeys);
@@ -245,6 +260,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
           verifier,
           cipher,
           staff,
+          identity,
           trustProxy: o.trustProxy,
           grpc: {
             host: grpcListen.host,
@@ -261,6 +277,7 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     }
   } catch (err) {
     for (const r of regions.values()) await r.close();
+    await closeIdentityProviders();
     await bus.close();
     throw err;
   }
@@ -269,10 +286,12 @@ export async function startFederation(o: FederationOptions): Promise<FederationH
     config,
     bus,
     regions,
+    devIdentityProviders,
     close: async () => {
       // Every region reports not ready at once, so the drain delay is waited once, not per region.
       await Promise.all([...regions.values()].map((r) => r.drain()));
       for (const r of regions.values()) await r.close();
+      await closeIdentityProviders();
       await bus.close();
     },
   };
@@ -290,4 +309,45 @@ async function pullMissingCatalogs(regions: ReadonlyMap<string, RegionHandle>, l
   const pulls = Promise.all([...regions.values()].map((r) => r.catalogs.partnerSync.syncMissing()));
   const timedOut = await Promise.race([pulls.then(() => false), sleep(FIRST_PULL_MS, true, { ref: false })]);
   if (timedOut) log.warn({ waitedMs: FIRST_PULL_MS }, "partner catalogs not all pulled at start; pulling on");
+}
+
+/**
+ * A region's applicant sign-in (federation.yaml `identity`, issue 18): the configured platform's issuer,
+ * audience and JWKS, or the development identity provider, started here on 127.0.0.1 and announced with a
+ * warning (as `devTokens` and `devKeys` are). Undefined when the region has none.
+ */
+async function regionIdentity(
+  config: LoadedConfig,
+  region: string,
+  ephemeralPorts: boolean,
+  started: Map<string, DevIdentityProvider>,
+  log: Logger,
+): Promise<{ verifier: IdTokenVerifier; authorizeUrl: string } | undefined> {
+  const settings = config.identities.get(region);
+  if (!settings) return undefined;
+  if (settings.devProvider) {
+    const dev = await startDevIdentityProvider(
+      settings.audience,
+      ephemeralPorts ? 0 : settings.devProvider.port,
+    );
+    started.set(region, dev);
+    log.warn(
+      { region, issuer: dev.url },
+      "applicants sign in with the development identity provider (federation.yaml identity.devProvider): for development only",
+    );
+    const verifier = idTokenVerifier({
+      issuer: dev.url,
+      audience: settings.audience,
+      jwksUrl: dev.jwksUrl,
+      claims: settings.claims,
+    });
+    return { verifier, authorizeUrl: `${dev.url}/authorize` };
+  }
+  const verifier = idTokenVerifier({
+    issuer: settings.issuer ?? "",
+    audience: settings.audience,
+    jwksUrl: settings.jwksUrl ?? "",
+    claims: settings.claims,
+  });
+  return { verifier, authorizeUrl: settings.authorizeUrl ?? "" };
 }

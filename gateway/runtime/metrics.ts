@@ -9,7 +9,7 @@ import type { NextFunction, Request, Response } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { CaseStatus } from "../domain/case.js";
 import type { BreakerState } from "../ports/partners.js";
-import type { LedgerStats } from "../ports/store.js";
+import type { LedgerStats, NotificationStats } from "../ports/store.js";
 
 /** Where the scrape-time gauges read from. */
 export interface MetricSources {
@@ -25,6 +25,8 @@ export interface MetricSources {
   readonly stalledSubtasks?: () => Promise<
     ReadonlyArray<{ readonly region: string; readonly reason: string }>
   >;
+  /** The SMS queue's counts (issue 18). */
+  readonly notifications?: () => Promise<NotificationStats>;
 }
 
 /** The metrics a region's gateway records. */
@@ -38,6 +40,8 @@ export interface RegionMetrics {
   readonly sent: Counter<"topic">;
   /** Stored values that failed their integrity check (DATA_LOSS), by table, column and reason. */
   readonly integrityFailures: Counter<"table" | "column" | "reason">;
+  /** SMS tries of the notification relay, by template key and outcome (sent, failed). */
+  readonly notifications: Counter<"kind" | "outcome">;
   /** gRPC calls served, by method and status code. */
   readonly rpcDuration: Histogram<"method" | "code">;
   readonly httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
@@ -214,6 +218,31 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
       },
     });
   }
+  // Issue 18: the SMS queue, from the ledger (so the numbers hold across restarts), and each try as it happens.
+  const notificationStats = once(
+    sources.notifications ?? (async () => ({ sent: 0, pending: 0, failing: 0 })),
+  );
+  single(
+    "xr_notifications_sent",
+    "SMS to applicants the provider has taken (one per event told of)",
+    async () => (await notificationStats())?.sent,
+  );
+  single(
+    "xr_notifications_pending",
+    "SMS to applicants queued and not yet sent (grows while the provider is away)",
+    async () => (await notificationStats())?.pending,
+  );
+  single(
+    "xr_notifications_failed",
+    "SMS to applicants not yet sent after at least one failed try",
+    async () => (await notificationStats())?.failing,
+  );
+  const notifications = new Counter({
+    name: "xr_notification_attempts_total",
+    help: "SMS sends tried by the notification relay, by template key and outcome",
+    labelNames: ["kind", "outcome"] as const,
+    registers,
+  });
 
   const httpMiddleware = (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer({ method: req.method });
@@ -224,5 +253,5 @@ export function createMetrics(region: string, sources: MetricSources): RegionMet
     });
     next();
   };
-  return { registry, received, refused, sent, integrityFailures, rpcDuration, httpMiddleware };
+  return { registry, received, refused, sent, integrityFailures, notifications, rpcDuration, httpMiddleware };
 }

@@ -13,6 +13,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { StaffDirectory } from "../config/staff.js";
 import { cstDate, WorkCalendar } from "../domain/calendar.js";
 import { dlqTopic, inboxTopics } from "../domain/events.js";
+import type { IdTokenVerifier } from "../identity/id-token.js";
 import { receive, sweepParked } from "../inbound/pipeline.js";
 import { MaterialFetcher } from "../outbound/material-fetcher.js";
 import { OutboxRelay } from "../outbound/relay.js";
@@ -35,6 +36,7 @@ import type { RegionContext } from "../usecases/context.js";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import { InboxRunner } from "./inbox-runner.js";
 import { createMetrics } from "./metrics.js";
+import { startNotifications } from "./notifications.js";
 import { checkReadiness } from "./readiness.js";
 import { type ReceiptSender, startReceiptSender } from "./receipt-sender.js";
 import { startTimeLimitWatch, type TimeLimitWatch } from "./time-limits.js";
@@ -54,6 +56,8 @@ export interface RegionOptions {
   readonly databaseUrl?: string | undefined;
   /** Staff tokens of the REST API and window page. */
   readonly staff: StaffDirectory;
+  /** Applicants' sign-in (issue 18): the ID token check and where the page sends them to sign in. */
+  readonly identity?: { readonly verifier: IdTokenVerifier; readonly authorizeUrl: string } | undefined;
   /** Express's `trust proxy` for the REST API (XR_TRUST_PROXY); absent = no proxy is trusted. */
   readonly trustProxy?: number | readonly string[] | undefined;
   /** Encrypts personal data in the ledger (there is no plaintext mode). */
@@ -137,6 +141,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     deadLetters: () => o.bus.depth(dlqTopic(o.region)),
     breakers: () => breakers(),
     stalledSubtasks: () => stalledAcrossCases(context, collaboration),
+    notifications: () => store.notificationStats(),
   });
   const store = await openLedger({
     ...location,
@@ -177,11 +182,15 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       yellowDays: o.config.timeLimits.yellowDays,
     },
     log,
-    outboxChanged: () => relay?.notify(),
+    outboxChanged: () => {
+      relay?.notify();
+      sms?.relay?.notify();
+    },
     changes: new CaseChanges(),
     signer: o.signer,
     verifier: o.verifier,
     refused: (kind, topic) => metrics.refused.inc({ topic, reason: kind }),
+    ratingTags: o.config.ratingTags,
   };
   relay = new OutboxRelay(context, {
     onSent: (messages) => {
@@ -189,6 +198,15 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     },
   });
   relay.start();
+  // Issue 18: the applicant's SMS, sent from the ledger's queue, never from a request.
+  const sms: ReturnType<typeof startNotifications> = startNotifications({
+    region: o.region,
+    dataDir: o.dataDir,
+    store,
+    config: o.config.notifications,
+    log,
+    onResult: (kind, outcome) => metrics.notifications.inc({ kind, outcome }),
+  });
   // Not fatal: with the bus away the gateway still takes cases (the outbox keeps them), the inbox
   // keeps trying to subscribe, and /readyz says what is missing.
   await o.bus.ensureTopics([...inboxTopics(o.region), `xr.v1.dlq.${o.region}`]).catch((err) => {
@@ -231,6 +249,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     bus: relay?.breakerState ?? "closed",
     ...Object.fromEntries(Object.entries(partners.breakerStates()).map(([p, s]) => [`partner:${p}`, s])),
     ...upkeep.breakerStates(),
+    ...(sms.breakerState ? { sms: sms.breakerState() } : {}),
   });
   const collaboration: CollaborationSettings = {
     takeUpMs: (o.subtaskTakeUpHours ?? o.config.subtaskTakeUpHours) * 3_600_000,
@@ -259,6 +278,8 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
     metrics: metrics.registry,
     staff: o.staff,
     sessions: store,
+    applicantSessions: store,
+    identity: o.identity,
     openings: store,
     trustProxy: o.trustProxy,
     closing: closing.signal,
@@ -321,6 +342,7 @@ export async function startRegion(o: RegionOptions): Promise<RegionHandle> {
       partners.close();
       // What the last requests and records committed goes out now rather than at the next start.
       await relay?.stop(RELAY_FLUSH_MS);
+      await sms.relay?.stop();
       await store.close();
       await catalogs.close();
       log.info("region gateway stopped");

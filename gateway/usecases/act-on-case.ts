@@ -1,6 +1,7 @@
 /** A step of the lifecycle taken by this region: accept, decide, mail, … */
 import { type CaseAction, planAction } from "../domain/actions.js";
 import { cstDate } from "../domain/calendar.js";
+import { DEFAULT_RATING_TAGS, RECTIFICATION_WORKING_DAYS } from "../domain/rating.js";
 import type { IdempotencyKey } from "../ports/store.js";
 import type { RegionContext, RequestMeta } from "./context.js";
 import { commitEmitted, emit, retryOnConflict } from "./emit.js";
@@ -53,6 +54,8 @@ async function attempt(
     newSubtaskId: `ST-${ctx.ids.next().slice(-8)}`,
     matterMaterialCodes: new Set(matter?.materials.map((m) => m.materialCode) ?? []),
     withdrawalReason: current.withdrawalRequest?.reason,
+    ratingTags: new Set(ctx.ratingTags ?? DEFAULT_RATING_TAGS),
+    rectificationDueIfRatedNow: () => ctx.calendar.addWorkingDays(cstDate(now), RECTIFICATION_WORKING_DAYS),
   });
   if (payload.type === "SupplementProvided") await requireMaterialsHeld(ctx, payload.materials, "materials");
   const emitted = await emit(ctx, caseId, current, payload, meta.traceparent, meta.actor);

@@ -39,6 +39,8 @@ export interface RegionContext {
   readonly refused: (kind: RefusalKind, topic: string) => void;
   /** Wakes watchers of a case after a commit touched it. */
   readonly changes: CaseChanges;
+  /** Tags a 好差评 rating may carry (config `rating.tags`); the built-in list when not configured. */
+  readonly ratingTags?: readonly string[] | undefined;
 }
 
 /** Why the inbox refused an envelope: the label of the refusal counter. */

@@ -10,6 +10,7 @@ import type { Actor, EventPayload, LedgerEvent } from "../domain/events.js";
 import { topicFor } from "../domain/events.js";
 import { applyEvent } from "../domain/lifecycle.js";
 import { payloadFor } from "../domain/minimize.js";
+import { notificationsFor } from "../domain/notifications.js";
 import { agreementIssues } from "../domain/submission.js";
 import type { IdempotencyKey, LogEntry, OutboxMessage } from "../ports/store.js";
 import type { RegionContext } from "./context.js";
@@ -111,6 +112,8 @@ export async function commitEmitted(
     outbox: emitted.outbox,
     log: emitted.log,
     ...(idempotency ? { idempotency } : {}),
+    // Issue 18: the applicant's SMS for this event, queued with it (sent by the notification relay).
+    notifications: notificationsFor(emitted.next, [emitted.event], ctx.region),
   });
   ctx.outboxChanged();
   ctx.changes.changed(emitted.next.caseId);

@@ -6,6 +6,7 @@ import { ErrorCode, XrError } from "../domain/errors.js";
 import type { LedgerEvent } from "../domain/events.js";
 import { type Matter, partnersOf, type RegionInfo } from "../domain/matter.js";
 import { caseFor, eventFor } from "../domain/minimize.js";
+import { DEFAULT_RATING_TAGS } from "../domain/rating.js";
 import { parseReceiptNumber } from "../domain/receipt-number.js";
 import type { Role } from "../domain/staff.js";
 import { type CaseStep, caseSteps } from "../domain/steps.js";
@@ -232,5 +233,8 @@ export async function listAgreedMatters(ctx: RegionContext, q: MatterQuery): Pro
  * other steps of the moment are not theirs. NOT_FOUND as for {@link readCase}.
  */
 export async function listCaseSteps(ctx: RegionContext, caseId: string, role: Role): Promise<CaseStep[]> {
-  return caseSteps(await getCaseFor(ctx, ctx.region, caseId), ctx.region, role);
+  const steps = caseSteps(await getCaseFor(ctx, ctx.region, caseId), ctx.region, role);
+  // The window offers the tags the gateway will take (config `rating.tags`), not a copy of its own.
+  const tags = ctx.ratingTags ?? DEFAULT_RATING_TAGS;
+  return steps.map((s) => (s.type === "rate" && s.allowed ? { ...s, options: [...tags] } : s));
 }

@@ -106,6 +106,20 @@ describe("configuration validation", () => {
     ).to.equal(true, found.join("\n"));
   });
 
+  it("reads the 好差评 tags (rating.tags), the built-in list when left out, and refuses a repeated tag", async () => {
+    const { DEFAULT_RATING_TAGS } = await import("../../gateway/domain/rating.js");
+    expect((await loadConfig(join(dir, "config"), join(dir, "adapters"))).ratingTags).to.deep.equal(
+      DEFAULT_RATING_TAGS,
+    );
+    edit("config/federation.yaml", /^audit:/m, "rating: { tags: [办事效率高, 窗口排队久] }\naudit:");
+    expect((await loadConfig(join(dir, "config"), join(dir, "adapters"))).ratingTags).to.deep.equal([
+      "办事效率高",
+      "窗口排队久",
+    ]);
+    edit("config/federation.yaml", "窗口排队久]", "办事效率高]");
+    expect((await problems()).some((p) => p.includes("federation.yaml: rating.tags"))).to.equal(true);
+  });
+
   it("refuses a mapping that sends two local codes to one shared code", async () => {
     edit("adapters/430100/mapping.yaml", /"430100-GA-0105": XR-HJ-002/, '"430100-GA-0105": XR-HJ-001');
     const found = await problems();

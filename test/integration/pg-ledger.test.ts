@@ -81,6 +81,55 @@ describePostgres("PostgreSQL ledger", () => {
     value: new TextEncoder().encode(eventId),
   });
 
+  it("writes the rating level and the 整改 dates as plain columns with the case, and again on update (issue 18)", async () => {
+    const schema = testSchema();
+    const ledger = await open(schema);
+    const rated = personCase({
+      caseId: "RATED",
+      version: 1,
+      status: "DELIVERED",
+      rating: {
+        level: "VERY_DISSATISFIED",
+        tags: ["等待时间长"],
+        text: "跑了三趟",
+        channel: "WINDOW",
+        ratedAt: "2026-12-08T02:00:00.000Z",
+        rectification: { dueOn: "2026-12-29", answer: "", answeredAt: "" },
+      },
+    });
+    await ledger.commit({ state: rated, expectedVersion: 0, events: [], outbox: [] });
+    const read = () =>
+      queryRows(
+        `SELECT rating_level, rectification_due_on, rectification_answered_on FROM ${schema}.cases WHERE case_id = 'RATED'`,
+      );
+    expect(await read()).to.deep.equal([
+      {
+        rating_level: "VERY_DISSATISFIED",
+        rectification_due_on: "2026-12-29",
+        rectification_answered_on: null,
+      },
+    ]);
+    const answered = {
+      ...rated,
+      version: 2,
+      rating: {
+        ...(rated.rating as NonNullable<typeof rated.rating>),
+        rectification: { dueOn: "2026-12-29", answer: "已整改", answeredAt: "2026-12-10T01:00:00.000Z" },
+      },
+    };
+    await ledger.commit({ state: answered, expectedVersion: 1, events: [], outbox: [] });
+    expect(await read()).to.deep.equal([
+      {
+        rating_level: "VERY_DISSATISFIED",
+        rectification_due_on: "2026-12-29",
+        rectification_answered_on: "2026-12-10",
+      },
+    ]);
+    // The applicant's words stay in the sealed body only.
+    expect(JSON.stringify(await queryRows(`SELECT * FROM ${schema}.cases`))).to.not.include("跑了三趟");
+    await ledger.close();
+  });
+
   it("writes the case's clock as plain columns with the case, and again on update (issue 17)", async () => {
     const schema = testSchema();
     const ledger = await open(schema);

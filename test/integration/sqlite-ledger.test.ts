@@ -68,6 +68,38 @@ describe("SQLite ledger file", () => {
     });
   });
 
+  it("writes the rating level and the 整改 due date as plain columns with the case (issue 18)", async () => {
+    const path = join(dir, "rating-columns.db");
+    const ledger = new SqliteLedger({ path, cipher: testCipher() });
+    const rated = personCase({
+      caseId: "RATED",
+      version: 1,
+      status: "REJECTED",
+      rating: {
+        level: "DISSATISFIED",
+        tags: [],
+        text: "没说清楚缺什么",
+        channel: "APPLICANT",
+        ratedAt: "2026-12-08T02:00:00.000Z",
+        rectification: { dueOn: "2026-12-29", answer: "", answeredAt: "" },
+      },
+    });
+    await ledger.commit({ state: rated, expectedVersion: 0, events: [], outbox: [] });
+    await ledger.close();
+    const db = new Database(path, { readonly: true });
+    const row = db
+      .prepare(
+        "SELECT rating_level, rectification_due_on, rectification_answered_on FROM cases WHERE case_id = 'RATED'",
+      )
+      .get();
+    db.close();
+    expect(row).to.deep.equal({
+      rating_level: "DISSATISFIED",
+      rectification_due_on: "2026-12-29",
+      rectification_answered_on: null,
+    });
+  });
+
   it("keeps what was written across close and reopen, and migrates once", async () => {
     const path = join(dir, "reopen.db");
     const a = new SqliteLedger({ path, cipher: testCipher() });

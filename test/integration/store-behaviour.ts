@@ -440,6 +440,38 @@ export function storeBehaviour(
       expect(await store.openingsOf("O2")).to.deep.equal([opening("O2", 2)]);
     });
 
+    it("queues a commit's SMS with it, once per event id, and notes tries and sends (issue 18)", async () => {
+      const vars = {
+        matterName: "基本养老保险关系转移接续",
+        caseId: "N1",
+        receiptNo: "R1",
+        courier: "",
+        waybillNo: "",
+        deadline: "2026-12-30",
+        decision: "",
+      };
+      const sms = { eventId: "EVN11", caseId: "N1", kind: "accepted" as const, mobile: "13807311234", vars };
+      await store.commit(commitFor("N1", 1, { notifications: [sms] }));
+      // A commit that fails (a stale version) queues nothing.
+      const stale = await store
+        .commit(commitFor("N1", 1, { notifications: [{ ...sms, eventId: "EVN-stale" }] }))
+        .catch((e: XrError) => e.code);
+      expect(stale).to.equal("CONFLICT");
+      // The same event id again (an event applied twice) is queued once.
+      await store.commit(commitFor("N1", 2, { notifications: [sms] }));
+      const now = new Date().toISOString();
+      expect(await store.pendingNotifications(10, now)).to.deep.equal([{ ...sms, attempts: 0 }]);
+      expect(await store.notificationStats()).to.deep.equal({ sent: 0, pending: 1, failing: 0 });
+      await store.notificationFailed("EVN11", new Date(Date.now() + 60_000).toISOString());
+      expect(await store.pendingNotifications(10, now)).to.deep.equal([]);
+      expect(await store.notificationStats()).to.deep.equal({ sent: 0, pending: 1, failing: 1 });
+      const later = new Date(Date.now() + 120_000).toISOString();
+      expect(await store.pendingNotifications(10, later)).to.deep.equal([{ ...sms, attempts: 1 }]);
+      await store.markNotified("EVN11", now);
+      expect(await store.pendingNotifications(10, later)).to.deep.equal([]);
+      expect(await store.notificationStats()).to.deep.equal({ sent: 1, pending: 0, failing: 0 });
+    });
+
     it("holds the relay lease while it is the only one open", async () => {
       expect(await store.relayLease()).to.equal(true);
       expect(await store.relayLease()).to.equal(true);

@@ -6,7 +6,7 @@
 import type pg from "pg";
 import type { Commit } from "../../ports/store.js";
 import type { DataCipher } from "../../security/cipher.js";
-import { CASES, caseColumns, clockColumns, staleCase } from "../sql/cases.js";
+import { CASES, caseColumns, clockColumns, ratingColumns, staleCase } from "../sql/cases.js";
 import { numbered } from "./sql.js";
 
 /** Writes a commit's case; CONFLICT when its expected version is stale. */
@@ -24,6 +24,7 @@ export async function writeCase(c: pg.ClientBase, change: Commit, cipher: DataCi
           columns[6], // the sealed body
           expectedVersion,
           ...clockColumns(state),
+          ...ratingColumns(state),
         ]);
   if (written.rowCount !== 0) return;
   const { rows } = await c.query<{ version: number }>(numbered(CASES.head), [state.caseId]);

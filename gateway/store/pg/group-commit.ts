@@ -21,6 +21,7 @@ import { writeEvents } from "./events.js";
 import { writeIdempotency } from "./idempotency.js";
 import { writeInbox } from "./inbox.js";
 import { appendLog } from "./log.js";
+import { writeNotifications } from "./notifications.js";
 import { writeOutbox } from "./outbox.js";
 import { writeUnpark } from "./parked.js";
 import { fromDriver, isUniqueViolation } from "./sql.js";
@@ -51,6 +52,8 @@ const WRITERS: ReadonlyArray<(c: pg.ClientBase, change: Commit, cipher: DataCiph
   writeInbox,
   writeIdempotency,
   writeUnpark,
+  // Issue 18: the SMS owed for the events, queued with them.
+  writeNotifications,
 ];
 
 /** Runs `fn` in one transaction on one pooled connection; what fails rejects as an XrError. */

@@ -41,8 +41,18 @@ export class RelayLease {
     }
   }
 
-  async #connected(): Promise<pg.Client> {
-    if (this.#client) return this.#client;
+  /** The connection being opened: two relays asking at once (outbox and SMS, issue 18) share one. */
+  #connecting: Promise<pg.Client> | undefined;
+
+  #connected(): Promise<pg.Client> {
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<pg.Client> {
     const client = new pg.Client({
       ...this.config,
       // A silent dead connection must show itself well before the lock could be taken elsewhere.
@@ -53,7 +63,12 @@ export class RelayLease {
     // A lost connection has lost the lock with it (only this client's events count, not a former one's).
     client.on("error", () => this.#drop(client));
     client.on("end", () => this.#drop(client));
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      client.end().catch(() => undefined);
+      throw err;
+    }
     this.#client = client;
     return client;
   }

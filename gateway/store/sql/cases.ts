@@ -3,6 +3,7 @@
  * the truth for a case's status (read back over the body's copy), so
  * forwarding touches one column instead of decrypting and re-encrypting the body.
  */
+import { cstDate } from "../../domain/calendar.js";
 import { type CaseState, caseParties, OPEN_STATUSES } from "../../domain/case.js";
 import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { CaseFilter } from "../../ports/store.js";
@@ -39,9 +40,19 @@ const CLOCK_COLUMNS = [
   "decide_days",
 ] as const;
 
+/**
+ * 好差评's plain columns (issue 18), written with the case after the clock's: the level (RATING_LEVELS,
+ * NULL until rated) for the supervision statistics to aggregate, and the rectification's due and answered
+ * dates (YYYY-MM-DD CST). No personal data: the applicant's words stay in the sealed body.
+ */
+const RATING_COLUMNS = ["rating_level", "rectification_due_on", "rectification_answered_on"] as const;
+
+/** Every plain column written with the case, in {@link caseColumns} order after the body. */
+const PLAIN_COLUMNS = [...CLOCK_COLUMNS, ...RATING_COLUMNS];
+
 const INSERT = `INSERT INTO cases (case_id, version, status, parties, deadline, submitted_at, body,
-    ${CLOCK_COLUMNS.join(", ")})
-  VALUES (?, ?, ?, ?, ?, ?, ?, ${CLOCK_COLUMNS.map(() => "?").join(", ")})`;
+    ${PLAIN_COLUMNS.join(", ")})
+  VALUES (?, ?, ?, ?, ?, ?, ?, ${PLAIN_COLUMNS.map(() => "?").join(", ")})`;
 
 /** Open, red as of the first argument: a breach recorded, or the due date passed (as of a stop). */
 const RED = `(breach_on IS NOT NULL OR due_on < COALESCE(stopped_on, ?))`;
@@ -56,13 +67,13 @@ export const CASES = {
   /** SQLite has one writer: the version was checked just before (sqlite/cases.ts), so the row is replaced. */
   upsertSqlite: `${INSERT} ON CONFLICT (case_id) DO UPDATE SET version = excluded.version,
     status = excluded.status, deadline = excluded.deadline, body = excluded.body,
-    ${CLOCK_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+    ${PLAIN_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`,
   /** PostgreSQL replicas race each other: the statement itself checks the version (pg/cases.ts). */
   insertPg: `${INSERT} ON CONFLICT (case_id) DO NOTHING`,
   /** The relay may have marked the case FORWARDED after the caller read it: keep that. */
   updatePg: `UPDATE cases SET version = $2, deadline = $4, body = $5,
     status = CASE WHEN status = 'FORWARDED' AND $3 = 'SUBMITTED' THEN 'FORWARDED' ELSE $3 END,
-    ${CLOCK_COLUMNS.map((c, i) => `${c} = $${7 + i}`).join(", ")}
+    ${PLAIN_COLUMNS.map((c, i) => `${c} = $${7 + i}`).join(", ")}
     WHERE case_id = $1 AND version = $6`,
   forwardSqlite: "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ? AND status = 'SUBMITTED'",
   forwardPg: "UPDATE cases SET status = 'FORWARDED' WHERE case_id = ANY($1) AND status = 'SUBMITTED'",
@@ -130,6 +141,18 @@ export function caseColumns(state: CaseState, cipher: DataCipher): unknown[] {
     state.submittedAt,
     body,
     ...clockColumns(state),
+    ...ratingColumns(state),
+  ];
+}
+
+/** The values of the rating columns for a case, in order. */
+export function ratingColumns(state: CaseState): unknown[] {
+  const r = state.rating;
+  const answeredAt = r?.rectification?.answeredAt;
+  return [
+    r?.level ?? null,
+    r?.rectification?.dueOn ?? null,
+    answeredAt ? cstDate(new Date(answeredAt)) : null,
   ];
 }
 

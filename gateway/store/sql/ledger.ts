@@ -10,7 +10,12 @@ import { ErrorCode, XrError } from "../../domain/errors.js";
 import type { LedgerEvent } from "../../domain/events.js";
 import type { LogEntry, LogRecord } from "../../domain/message-log.js";
 import type { MaterialOpening, MaterialOpeningLog } from "../../ports/openings.js";
-import type { SessionStore, StaffSession } from "../../ports/sessions.js";
+import type {
+  ApplicantSession,
+  ApplicantSessionStore,
+  SessionStore,
+  StaffSession,
+} from "../../ports/sessions.js";
 import type {
   CaseFilter,
   CaseStatsGroup,
@@ -21,9 +26,11 @@ import type {
   InboxEntry,
   LedgerStats,
   LedgerStore,
+  NotificationStats,
   OutboxRecord,
   ParkedEvent,
   ParkResult,
+  PendingNotification,
   RedCase,
 } from "../../ports/store.js";
 import { type AtRestError, alerting, type DataCipher } from "../../security/cipher.js";
@@ -41,6 +48,7 @@ import {
   type ParkedRow,
   parkedFromRow,
 } from "../rows.js";
+import { APPLICANT_SESSIONS, applicantIdentityAt } from "./applicant-sessions.js";
 import { CASES, countsArgs, listCasesQuery, markRedArgs } from "./cases.js";
 import {
   CHECKPOINTS,
@@ -53,6 +61,7 @@ import { EVENTS } from "./events.js";
 import { IDEMPOTENCY } from "./idempotency.js";
 import { INBOX, inboxColumns } from "./inbox.js";
 import { LOG, logHead } from "./log.js";
+import { NOTIFICATIONS, type NotificationRow, notificationFromRow } from "./notifications.js";
 import { OPENINGS } from "./openings.js";
 import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
@@ -102,7 +111,9 @@ export function checkAtRestFormat(version: number, where: string, o: SealingOpti
  * A ledger on SQL tables (store/sqlite/schema.ts, store/pg/schema.ts), which also keeps the page's sessions
  * and the record of materials opened.
  */
-export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOpeningLog {
+export abstract class SqlLedger
+  implements LedgerStore, SessionStore, ApplicantSessionStore, MaterialOpeningLog
+{
   readonly #sql: Sql;
   /** Seals personal data at rest and opens it on the way back; a value that does not open raises the alert. */
   protected readonly cipher: DataCipher;
@@ -149,6 +160,29 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
   async pendingOutbox(limit: number): Promise<OutboxRecord[]> {
     const rows = await this.#sql.query<OutboxRow>(OUTBOX.pending, [limit]);
     return rows.map((r) => outboxFromRow(r, this.cipher));
+  }
+
+  async pendingNotifications(limit: number, nowIso: string): Promise<PendingNotification[]> {
+    const rows = await this.#sql.query<NotificationRow>(NOTIFICATIONS.pending, [nowIso, limit]);
+    return rows.map((r) => notificationFromRow(r, this.cipher));
+  }
+
+  async markNotified(eventId: string, atIso: string): Promise<void> {
+    await this.#sql.query(NOTIFICATIONS.sent, [atIso, eventId]);
+  }
+
+  async notificationFailed(eventId: string, nextIso: string): Promise<void> {
+    await this.#sql.query(NOTIFICATIONS.failed, [nextIso, eventId]);
+  }
+
+  async notificationStats(): Promise<NotificationStats> {
+    type N = number | string;
+    const [row] = await this.#sql.query<{ sent: N; pending: N; failing: N }>(NOTIFICATIONS.stats);
+    return {
+      sent: Number(row?.sent ?? 0),
+      pending: Number(row?.pending ?? 0),
+      failing: Number(row?.failing ?? 0),
+    };
   }
 
   async appliedSequence(caseId: string, sourceRegion: string): Promise<number> {
@@ -342,6 +376,27 @@ export abstract class SqlLedger implements LedgerStore, SessionStore, MaterialOp
 
   async endSessionsOf(tokenHash: string): Promise<void> {
     await this.#sql.query(SESSIONS.deleteOfToken, [tokenHash]);
+  }
+
+  async saveApplicantSession(session: ApplicantSession): Promise<void> {
+    await this.#sql.query(APPLICANT_SESSIONS.deleteExpired, [session.createdAt]);
+    const { idHash, identity, createdAt, expiresAt } = session;
+    const sealed = this.cipher.sealText(JSON.stringify(identity), applicantIdentityAt(idHash));
+    await this.#sql.query(APPLICANT_SESSIONS.insert, [idHash, sealed, createdAt, expiresAt]);
+  }
+
+  async findApplicantSession(idHash: string, nowIso: string): Promise<ApplicantSession | undefined> {
+    const [row] = await this.#sql.query<Omit<ApplicantSession, "identity"> & { identity: string }>(
+      APPLICANT_SESSIONS.find,
+      [idHash, nowIso],
+    );
+    if (!row) return undefined;
+    const identity = JSON.parse(this.cipher.openText(row.identity, applicantIdentityAt(idHash)));
+    return { idHash: row.idHash, identity, createdAt: row.createdAt, expiresAt: row.expiresAt };
+  }
+
+  async endApplicantSession(idHash: string): Promise<void> {
+    await this.#sql.query(APPLICANT_SESSIONS.delete, [idHash]);
   }
 
   async logHead(): Promise<{ seq: number; hash: string }> {

@@ -53,3 +53,10 @@ export const logValueAt = (seq: number): AtRestPlace => ({
   row: String(seq),
   label: `record ${seq}`,
 });
+
+/** `notifications.body` of an SMS owed for an event (issue 18): the applicant's mobile and the message's values. */
+export const notificationBodyAt = (eventId: string): AtRestPlace => ({
+  table: "notifications",
+  column: "body",
+  row: eventId,
+});

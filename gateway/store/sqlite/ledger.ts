@@ -17,6 +17,7 @@ import { GroupCommit } from "./group-commit.js";
 import { writeIdempotency } from "./idempotency.js";
 import { writeInbox } from "./inbox.js";
 import { SqliteLog } from "./log.js";
+import { writeNotifications } from "./notifications.js";
 import { deletePublished, writeOutbox } from "./outbox.js";
 import { writeUnpark } from "./parked.js";
 import { MIGRATIONS } from "./schema.js";
@@ -36,6 +37,8 @@ const WRITERS: ReadonlyArray<(s: SqliteSql, change: Commit, cipher: DataCipher) 
   writeInbox,
   writeIdempotency,
   writeUnpark,
+  // Issue 18: the SMS owed for the events, queued with them.
+  writeNotifications,
 ];
 
 function migrate(db: Database.Database): void {

@@ -161,4 +161,33 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX cases_stats_region_decided ON cases(handling_region, intake_region, decided_on, breach_on, decide_days);
    CREATE INDEX cases_open_clock ON cases(due_on, status, breach_on, stopped_on, warn_on, matter_code, intake_region, handling_region)
      WHERE warn_on IS NOT NULL;`,
+  // 13 (issue 18): 好差评 as plain, non-personal columns written with the case (store/sql/cases.ts), for the
+  // supervision statistics: the rating level and the rectification's due and answered dates (NULL until rated).
+  `ALTER TABLE cases ADD COLUMN rating_level TEXT;
+   ALTER TABLE cases ADD COLUMN rectification_due_on TEXT;
+   ALTER TABLE cases ADD COLUMN rectification_answered_on TEXT;
+   CREATE INDEX cases_rating ON cases(handling_region, rating_level) WHERE rating_level IS NOT NULL;`,
+  // 14 (issue 18): SMS owed to applicants, queued in the commit of the event they tell of and sent by the
+  // notification relay; one row per event id (the provider's idempotency key). body holds the sealed mobile
+  // and message values (notificationBodyAt) and is cleared once sent.
+  `CREATE TABLE notifications (
+     event_id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     body TEXT,
+     created_at TEXT NOT NULL,
+     due_at TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     sent_at TEXT
+   );
+   CREATE INDEX notifications_due ON notifications(due_at) WHERE sent_at IS NULL;`,
+  // 15 (issue 18): applicants' sign-in sessions, apart from staff sessions: by the sha256 of the cookie's random id,
+  // with the identity the verified ID token named, sealed (security/cipher.ts) as other personal data is.
+  `CREATE TABLE applicant_sessions (
+     id_hash TEXT PRIMARY KEY,
+     identity TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX applicant_sessions_expiry ON applicant_sessions(expires_at);`,
 ];

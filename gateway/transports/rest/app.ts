@@ -18,8 +18,9 @@ import { checkRegionCode } from "../../domain/ids.js";
 import { zhIssue } from "../../domain/messages.js";
 import { caseFor } from "../../domain/minimize.js";
 import { type StaffMember, staffActor } from "../../domain/staff.js";
+import type { IdTokenVerifier } from "../../identity/id-token.js";
 import type { MaterialOpeningLog } from "../../ports/openings.js";
-import type { SessionStore } from "../../ports/sessions.js";
+import type { ApplicantSessionStore, SessionStore } from "../../ports/sessions.js";
 import { actOnCase } from "../../usecases/act-on-case.js";
 import { type CollaborationSettings, caseCollaboration } from "../../usecases/collaboration.js";
 import type { RegionContext, RequestMeta } from "../../usecases/context.js";
@@ -37,6 +38,7 @@ import { caseStats } from "../../usecases/stats.js";
 import { submitCase } from "../../usecases/submit-case.js";
 import { currentTraceparent } from "../../usecases/trace.js";
 import { webRouter } from "../web/router.js";
+import { applyRouter } from "./apply.js";
 import { type AuthSettings, authenticate, authorize, sessionRouter } from "./auth.js";
 import { jsonBody } from "./body.js";
 import { answerLanguage, errorHandler } from "./errors.js";
@@ -55,6 +57,10 @@ export interface RestExtras {
   readonly staff: StaffDirectory;
   /** The window page's sign-in sessions (the region's ledger, shared by its replicas). */
   readonly sessions: SessionStore;
+  /** Applicants' sign-in sessions (issue 18), apart from staff sessions. */
+  readonly applicantSessions: ApplicantSessionStore;
+  /** Applicants' sign-in (federation.yaml `identity`); absent: `/api/v1/apply` answers that it is not configured. */
+  readonly identity?: { readonly verifier: IdTokenVerifier; readonly authorizeUrl: string } | undefined;
   /** Who opened which material (the region's ledger), for its auditors. */
   readonly openings: MaterialOpeningLog;
   /**
@@ -157,6 +163,16 @@ export function createRestApp(ctx: RegionContext, extras: RestExtras): express.E
   app.get("/api/v1/openapi.json", (_req, res) => {
     res.json(openApiDocument(ctx.region));
   });
+  // The applicant's routes (issue 18): their own sessions, before (and apart from) the staff authentication.
+  app.use(
+    "/api/v1/apply",
+    applyRouter(ctx, {
+      verifier: extras.identity?.verifier,
+      authorizeUrl: extras.identity?.authorizeUrl,
+      sessions: extras.applicantSessions,
+      limiter,
+    }),
+  );
   app.use("/api/v1", authenticate(auth));
   const api = express.Router();
   // Before the JSON parser: the upload streams to disk as it arrives.

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { caseActionSchema, submitCaseSchema } from "../../contract/requests.js";
 import { SCAN_TYPES } from "./media-types.js";
+import { applicantPaths } from "./openapi-apply.js";
 
 /** The JSON of every error answer (rest/errors.ts). */
 const errorBody = z.object({
@@ -217,6 +218,7 @@ export function openApiDocument(region: string): Record<string, unknown> {
       "/healthz": { get: { responses: { "200": json("alive") } } },
       "/readyz": { get: { responses: { "200": json("ready"), "503": json("not ready") } } },
       "/metrics": { get: { responses: { "200": { description: "Prometheus text format" } } } },
+      ...applicantPaths(),
     },
   };
 }

@@ -34,6 +34,25 @@ export function webRouter(ctx: RegionContext, closing: AbortSignal): express.Rou
     res.set("Cache-Control", "no-cache"); // the Content-Security-Policy is helmet's (rest/app.ts)
     res.sendFile(index);
   });
+  // The applicant page (issue 18): `/apply/` and its two files, phone-first, under the same CSP.
+  const applyIndex = join(WEB_DIR, "apply", "index.html");
+  router.get(["/apply", "/apply/"], (req, res) => {
+    if (req.path === "/apply") {
+      res.redirect(301, "/apply/");
+      return;
+    }
+    if (!existsSync(applyIndex)) {
+      throw new XrError(ErrorCode.UNAVAILABLE, "the applicant page is not built: run npm run build:web", {
+        origin: "gateway",
+      });
+    }
+    res.set("Cache-Control", "no-cache");
+    res.sendFile(applyIndex);
+  });
+  router.use(
+    "/apply",
+    express.static(join(WEB_DIR, "apply"), { index: false, fallthrough: true, maxAge: 0 }),
+  );
   // Only under /app, so API requests never touch the file system.
   router.use("/app", express.static(WEB_DIR, { index: false, fallthrough: true, maxAge: 0 }));
   return router;

@@ -7,6 +7,7 @@
  */
 import type { ActionType, SubtaskAction } from "../../domain/actions.js";
 import { STEP_LABELS } from "../../domain/messages.js";
+import { RATING_LEVEL_LABELS, RATING_LEVELS } from "../../domain/rating.js";
 import { ApiError, api, idempotencyKey } from "./api.js";
 import { byId, h } from "./dom.js";
 import { clearIssues, showRefusal } from "./fields.js";
@@ -55,6 +56,11 @@ const FORMS: Readonly<Record<PageAction, { title: string; texts: readonly TextFi
     title: "更正送达地址并重新寄送",
     texts: [["redeliver-reason", "reason", "更正原因（如：原地址有误，申请人到窗口更正）"]],
   },
+  rate: { title: "代录好差评", texts: [["rate-text", "note", "评价内容（选填，按申请人原话）"]] },
+  "answer-rectification": {
+    title: "反馈整改情况",
+    texts: [["rectification-answer", "note", "整改情况（做了什么，申请人可见）"]],
+  },
 };
 
 /** The 特别程序 a handler may suspend the clock for (the SUPPLEMENT label is the clock's own stop). */
@@ -83,6 +89,7 @@ function choices(
   action: PageAction,
   c: CaseJson,
   matter: MatterJson | undefined,
+  options: readonly string[] = [],
 ): { fields: HTMLElement[]; body: (form: HTMLFormElement) => Promise<Record<string, unknown>> } {
   const checked = (f: HTMLFormElement, name: string) =>
     [...f.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((b) => b.value);
@@ -188,6 +195,30 @@ function choices(
         }),
       };
     }
+    case "rate":
+      // The five national levels and the configured tags; the clerk records what the applicant chose.
+      return {
+        fields: [
+          h(
+            "fieldset",
+            { class: "field", "data-path": "ratingLevel" },
+            h("legend", {}, "评价等级"),
+            ...RATING_LEVELS.map((level) =>
+              option("radio", "rating-level", level, RATING_LEVEL_LABELS[level]),
+            ),
+          ),
+          h(
+            "fieldset",
+            { class: "field", "data-path": "ratingTags" },
+            h("legend", {}, "评价标签（可多选）"),
+            ...options.map((tag) => option("checkbox", "rating-tag", tag, tag)),
+          ),
+        ],
+        body: async (f) => {
+          const level = checked(f, "rating-level")[0];
+          return { ...(level ? { ratingLevel: level } : {}), ratingTags: checked(f, "rating-tag") };
+        },
+      };
     default:
       return { fields: [], body: async () => ({}) };
   }
@@ -225,10 +256,11 @@ export function actionForms(
   matter: MatterJson | undefined,
   acted: (c: CaseJson) => void,
 ): HTMLElement[] {
-  const offered = steps.filter((s) => s.allowed && s.type in FORMS).map((s) => s.type as PageAction);
-  return offered.map((action) => {
+  const offered = steps.filter((s) => s.allowed && s.type in FORMS);
+  return offered.map((step) => {
+    const action = step.type as PageAction;
     const { title, texts } = FORMS[action];
-    const extra = choices(action, c, matter);
+    const extra = choices(action, c, matter, step.options);
     const error = h("p", { class: "form-error", role: "alert" });
     const button = h(
       "button",

@@ -5,6 +5,7 @@
  */
 
 import type { EventPayload, EventType } from "../../domain/events.js";
+import { RATING_LEVEL_LABELS } from "../../domain/rating.js";
 import { api } from "./api.js";
 import { actionForms, stepsNotOffered } from "./case-actions.js";
 import { lightBadge } from "./case-list.js";
@@ -71,6 +72,28 @@ function materialLink(c: CaseJson, m: CaseJson["materials"][number]): HTMLElemen
   );
 }
 
+/** 好差评 as the case holds it: the level, tags and words, and the rectification a negative one opened. */
+function ratingTerms(c: CaseJson): HTMLElement[] {
+  const r = c.rating;
+  if (r === undefined) return [];
+  const said = [r.tags.join("、"), r.text].filter((x) => x !== "").join("；");
+  const rated = `${RATING_LEVEL_LABELS[r.level]}${said ? `：${said}` : ""}${r.channel === "WINDOW" ? "（窗口代录）" : ""}`;
+  const k = r.rectification;
+  return [
+    ...term("好差评", h("span", { id: "case-rating" }, rated)),
+    ...(k
+      ? term(
+          "整改",
+          h(
+            "span",
+            { id: "case-rectification" },
+            k.answeredAt ? `已反馈：${k.answer}` : `待办理地反馈（期限 ${k.dueOn}）`,
+          ),
+        )
+      : []),
+  ];
+}
+
 function renderSummary(c: CaseJson): void {
   const d = c.delivery;
   fill(
@@ -114,6 +137,7 @@ function renderSummary(c: CaseJson): void {
       : []),
     ...(c.approved !== undefined ? term("办理结果", c.approved ? "准予" : `不予批准：${c.reason}`) : []),
     ...(c.status === "REJECTED" || c.status === "WITHDRAWN" ? term("理由", c.reason) : []),
+    ...ratingTerms(c),
     ...(c.withdrawalRequest
       ? term(
           "撤回申请",
@@ -150,6 +174,16 @@ const DETAILS: { readonly [K in EventType]?: (p: Extract<EventPayload, { type: K
   SubtaskCancelled: (p) => `任务 ${p.subtaskId}：${p.reason}`,
   SubtaskReassigned: (p) =>
     `任务 ${p.subtaskId} 改派给 ${regionLabel(p.region)}：${p.description}（新任务 ${p.newSubtaskId}；${p.reason}）`,
+  CaseRated: (p) =>
+    [
+      `${RATING_LEVEL_LABELS[p.level] ?? p.level}${p.channel === "WINDOW" ? "（窗口代录）" : ""}`,
+      p.tags.join("、"),
+      p.text,
+      p.rectificationDue ? `整改期限 ${p.rectificationDue}` : "",
+    ]
+      .filter((x) => x !== "")
+      .join("；"),
+  RectificationAnswered: (p) => p.answer,
 };
 
 function eventDetail(e: EventJson): string {

@@ -32,6 +32,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   CaseSuspended: "特别程序，时限中止",
   CaseResumed: "特别程序结束，时限恢复",
   DeliveryCorrected: "更正送达地址",
+  CaseRated: "好差评",
+  RectificationAnswered: "整改情况反馈",
 };
 
 const regionNames = new Map<string, string>();

@@ -63,4 +63,6 @@ export interface StepJson {
   readonly allowed: boolean;
   readonly reason?: string;
   readonly message?: string;
+  /** The choices the step offers (rate: the configured 好差评 tags). */
+  readonly options?: readonly string[];
 }
