@@ -197,6 +197,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE cases ADD COLUMN rated_on TEXT;
    CREATE INDEX cases_stats_rated ON cases(rated_on, rating_level, matter_code, intake_region, handling_region)
      WHERE rated_on IS NOT NULL;
-   CREATE INDEX cases_stats_rectification_open ON cases(rectification_due_on, matter_code, intake_region, handling_region)
-     WHERE rectification_due_on IS NOT NULL AND rectification_answered_on IS NULL;`,
+   CREATE INDEX cases_stats_rectification_open ON cases(rectification_due_on, matter_code, intake_region, handling_region,
+     rectification_answered_on) WHERE rectification_due_on IS NOT NULL AND rectification_answered_on IS NULL;`,
 ];
