@@ -18,6 +18,11 @@ function line(r: StatsRow, key: string): (string | number)[] {
     r.avgDecideDays ?? "",
     r.suspendedDays,
     r.overdueNow,
+    r.rated,
+    percent(r.satisfactionRate),
+    r.negative,
+    r.rectificationOpen,
+    r.rectificationOverdue,
   ];
 }
 
@@ -38,6 +43,11 @@ export function statsCsv(report: StatsReport): string {
         "平均办结工作日",
         "中止工作日合计",
         "当前超期件数",
+        "评价数",
+        "满意率",
+        "差评数",
+        "整改未反馈",
+        "整改逾期",
       ],
       ...report.groups.map((g) => line(g, g.key)),
       line(report.totals, ""),

@@ -171,6 +171,16 @@ export interface CaseStatsGroup {
   readonly suspendedDays: number;
   /** Open cases overdue now (not bounded by the range). */
   readonly overdueNow: number;
+  /** 好差评 given in the range (by the CST day of the rating). */
+  readonly rated: number;
+  /** Of those, 非常满意, 满意 or 基本满意. */
+  readonly satisfied: number;
+  /** Of those, 差评: 不满意 or 非常不满意. */
+  readonly negative: number;
+  /** 整改 open now: a negative rating's task not answered (not bounded by the range). */
+  readonly rectificationOpen: number;
+  /** Of those, due before today. */
+  readonly rectificationOverdue: number;
 }
 
 /** An open case red or yellow now, by its plain columns only (no personal data). */

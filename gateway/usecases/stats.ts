@@ -24,6 +24,8 @@ export interface StatsRow extends Omit<CaseStatsGroup, "decideDaysSum" | "decide
   readonly onTimeRate: number | null;
   /** Average working days to decide, rounded to 1 place; null when nothing was decided. */
   readonly avgDecideDays: number | null;
+  /** 满意率: satisfied / rated (非常满意, 满意, 基本满意; see store/sql/stats.ts), 4 places; null when none rated. */
+  readonly satisfactionRate: number | null;
 }
 
 /** A red or yellow case with the names a supervisor reads. */
@@ -56,6 +58,7 @@ function row(g: CaseStatsGroup, name: string): StatsRow {
     name,
     onTimeRate: g.decided === 0 ? null : Math.round((g.onTime / g.decided) * 10_000) / 10_000,
     avgDecideDays: decideDaysCount === 0 ? null : Math.round((decideDaysSum / decideDaysCount) * 10) / 10,
+    satisfactionRate: g.rated === 0 ? null : Math.round((g.satisfied / g.rated) * 10_000) / 10_000,
   };
 }
 
@@ -108,6 +111,11 @@ export async function caseStats(ctx: RegionContext, q: StatsRequest): Promise<St
       decideDaysCount: t.decideDaysCount + g.decideDaysCount,
       suspendedDays: t.suspendedDays + g.suspendedDays,
       overdueNow: t.overdueNow + g.overdueNow,
+      rated: t.rated + g.rated,
+      satisfied: t.satisfied + g.satisfied,
+      negative: t.negative + g.negative,
+      rectificationOpen: t.rectificationOpen + g.rectificationOpen,
+      rectificationOverdue: t.rectificationOverdue + g.rectificationOverdue,
     }),
     {
       key: "",
@@ -118,6 +126,11 @@ export async function caseStats(ctx: RegionContext, q: StatsRequest): Promise<St
       decideDaysCount: 0,
       suspendedDays: 0,
       overdueNow: 0,
+      rated: 0,
+      satisfied: 0,
+      negative: 0,
+      rectificationOpen: 0,
+      rectificationOverdue: 0,
     },
   );
   return {

@@ -88,6 +88,15 @@ describeBrowser("window page: 效能监督 for managers", function () {
     expect(cells.slice(0, 5)).to.deep.equal(["基本养老保险关系转移接续", "7", "5", "4", "80.0%"]);
     expect(cells[7]).to.equal("1");
     expect(Number(cells[6])).to.be.greaterThan(0); // the hearing's suspended working days
+    // 好差评 (issue 18): none of these cases is rated, so no 满意率 rather than 0%.
+    expect(cells.slice(8)).to.deep.equal(["0", "—", "0", "0", "0"]);
+    expect((await page.locator("#stats-table thead th").allTextContents()).slice(-5)).to.deep.equal([
+      "评价数",
+      "满意率",
+      "差评",
+      "整改未反馈",
+      "整改逾期",
+    ]);
     expect(await page.locator("#stats-rows tr.total th").textContent()).to.equal("合计");
   });
 

@@ -100,13 +100,14 @@ describePostgres("PostgreSQL ledger", () => {
     await ledger.commit({ state: rated, expectedVersion: 0, events: [], outbox: [] });
     const read = () =>
       queryRows(
-        `SELECT rating_level, rectification_due_on, rectification_answered_on FROM ${schema}.cases WHERE case_id = 'RATED'`,
+        `SELECT rating_level, rectification_due_on, rectification_answered_on, rated_on FROM ${schema}.cases WHERE case_id = 'RATED'`,
       );
     expect(await read()).to.deep.equal([
       {
         rating_level: "VERY_DISSATISFIED",
         rectification_due_on: "2026-12-29",
         rectification_answered_on: null,
+        rated_on: "2026-12-08",
       },
     ]);
     const answered = {
@@ -123,6 +124,7 @@ describePostgres("PostgreSQL ledger", () => {
         rating_level: "VERY_DISSATISFIED",
         rectification_due_on: "2026-12-29",
         rectification_answered_on: "2026-12-10",
+        rated_on: "2026-12-08",
       },
     ]);
     // The applicant's words stay in the sealed body only.

@@ -89,7 +89,7 @@ describe("SQLite ledger file", () => {
     const db = new Database(path, { readonly: true });
     const row = db
       .prepare(
-        "SELECT rating_level, rectification_due_on, rectification_answered_on FROM cases WHERE case_id = 'RATED'",
+        "SELECT rating_level, rectification_due_on, rectification_answered_on, rated_on FROM cases WHERE case_id = 'RATED'",
       )
       .get();
     db.close();
@@ -97,6 +97,7 @@ describe("SQLite ledger file", () => {
       rating_level: "DISSATISFIED",
       rectification_due_on: "2026-12-29",
       rectification_answered_on: null,
+      rated_on: "2026-12-08",
     });
   });
 

@@ -5,7 +5,13 @@
  */
 import { expect } from "chai";
 import type { Clock } from "../../gateway/ports/clock.js";
-import { call, startTestFederation, type TestFederation, waitForStatus } from "../helpers/federation.js";
+import {
+  call,
+  eventually,
+  startTestFederation,
+  type TestFederation,
+  waitForStatus,
+} from "../helpers/federation.js";
 import { pensionTransfer } from "../helpers/fixtures.js";
 import { authFor } from "../helpers/staff.js";
 
@@ -156,10 +162,11 @@ export function statsRoute(label: string, databaseUrl: () => Promise<string | un
       const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).slice(1);
       const lines = text.split("\r\n");
       expect(lines[1]).to.match(/^事项编码,事项名称,收件数,办结数,按时办结数,按时办结率/);
+      expect(lines[1]).to.match(/,当前超期件数,评价数,满意率,差评数,整改未反馈,整改逾期$/);
       expect(lines[2]).to.equal(
         "XR-SB-001,基本养老保险关系转移接续,4,3,2,66.7%," +
           lines[2]?.split(",")[6] +
-          `,${ids.suspendedDays},1`,
+          `,${ids.suspendedDays},1,0,,0,0,0`,
       );
       expect(lines[3]).to.match(/^,合计,4,3,2,66.7%,/);
     });
@@ -205,6 +212,102 @@ export function statsRoute(label: string, databaseUrl: () => Promise<string | un
         authFor(t.url(GZ), "manager"),
       );
       expect(accept.status).to.equal(403);
+    });
+
+    describe("好差评 in the figures (issue 18)", () => {
+      const rated: Record<string, string> = {};
+      /** A case filed on `day`, refused (so it may be rated at once), rated at 长沙 on `ratedOn`. */
+      const rate = async (level: string, day: string, ratedOn: string) => {
+        const id = await file(day);
+        await act(id, { type: "accept" }, day);
+        await act(id, { type: "decide", approved: false, reason: "材料不符" }, day);
+        await waitForStatus(t, CS, id, "DECIDED");
+        on(ratedOn);
+        const r = await call(
+          "POST",
+          `${t.url(CS)}/cases/${id}/actions`,
+          { type: "rate", ratingLevel: level },
+          authFor(t.url(CS), "clerk"),
+        );
+        expect(r.status, JSON.stringify(r.body)).to.equal(200);
+        await eventually(async () => {
+          const c = await call("GET", `${t.url(GZ)}/cases/${id}`, undefined, authFor(t.url(GZ), "manager"));
+          return c.body.rating ? c.body : undefined;
+        }, "广州 to hold the rating");
+        return id;
+      };
+
+      before(async () => {
+        rated.very = await rate("VERY_SATISFIED", "2026-06-01", "2026-06-02");
+        rated.basic = await rate("BASICALLY_SATISFIED", "2026-06-01", "2026-06-03");
+        // 整改 due 15 working days after 2026-06-04: past by 2026-07-15, never answered.
+        rated.overdue = await rate("DISSATISFIED", "2026-06-01", "2026-06-04");
+        // Answered by 广州: no longer open.
+        rated.answered = await rate("VERY_DISSATISFIED", "2026-06-01", "2026-06-05");
+        await act(rated.answered, { type: "answer-rectification", note: "已电话致歉并改进" }, "2026-06-08");
+        // Decided in June but rated in July: a rating counts by the day it was given.
+        rated.july = await rate("DISSATISFIED", "2026-06-29", "2026-07-10");
+        on("2026-07-15");
+      });
+      after(() => on("2026-03-25"));
+
+      it("counts ratings by the day given, 满意率 (基本满意 included), 差评, and 整改 open and overdue now", async () => {
+        const june = await stats("?from=2026-06-01&to=2026-06-30");
+        expect(june.status, JSON.stringify(june.body)).to.equal(200);
+        expect(june.body.groups).to.have.length(1);
+        const expected = {
+          received: 5,
+          decided: 5,
+          rated: 4,
+          satisfactionRate: 0.5,
+          negative: 2,
+          rectificationOpen: 2,
+          rectificationOverdue: 1,
+        };
+        expect(june.body.groups[0]).to.include({ key: "XR-SB-001", ...expected });
+        expect(june.body.totals).to.include({ name: "合计", ...expected });
+        const summer = await stats("?from=2026-06-01&to=2026-07-31&groupBy=region");
+        expect(summer.body.groups[0]).to.include({
+          key: CS,
+          rated: 5,
+          satisfactionRate: 0.4,
+          negative: 3,
+          rectificationOpen: 2,
+          rectificationOverdue: 1,
+        });
+        // The intake side holds the same ratings (the events reached both ledgers).
+        const intake = await stats("?from=2026-06-01&to=2026-07-31&groupBy=region", "manager", CS);
+        expect(intake.body.groups[0]).to.include({ key: GZ, rated: 5, negative: 3, rectificationOpen: 2 });
+        // Nothing rated in March: no rate rather than 0%; the open 整改 are counted whatever the range.
+        const march = await stats("?from=2026-03-01&to=2026-03-31");
+        expect(march.body.groups[0]).to.include({
+          rated: 0,
+          satisfactionRate: null,
+          negative: 0,
+          rectificationOpen: 2,
+          rectificationOverdue: 1,
+        });
+      });
+
+      it("exports the rating columns in the CSV, with the BOM", async () => {
+        const res = await fetch(`${t.url(GZ)}/stats?from=2026-06-01&to=2026-06-30&format=csv`, {
+          headers: authFor(t.url(GZ), "manager"),
+        });
+        expect(res.status).to.equal(200);
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        expect([...bytes.slice(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+        const lines = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).slice(1).split("\r\n");
+        expect(lines[1]?.split(",").slice(-5)).to.deep.equal([
+          "评价数",
+          "满意率",
+          "差评数",
+          "整改未反馈",
+          "整改逾期",
+        ]);
+        expect(lines[2]?.split(",").slice(-5)).to.deep.equal(["4", "50.0%", "2", "2", "1"]);
+        expect(lines[3]).to.match(/^,合计,5,5,/);
+        expect(lines[3]?.split(",").slice(-5)).to.deep.equal(["4", "50.0%", "2", "2", "1"]);
+      });
     });
   });
 }

@@ -45,7 +45,13 @@ const CLOCK_COLUMNS = [
  * NULL until rated) for the supervision statistics to aggregate, and the rectification's due and answered
  * dates (YYYY-MM-DD CST). No personal data: the applicant's words stay in the sealed body.
  */
-const RATING_COLUMNS = ["rating_level", "rectification_due_on", "rectification_answered_on"] as const;
+const RATING_COLUMNS = [
+  "rating_level",
+  "rectification_due_on",
+  "rectification_answered_on",
+  // The CST day of the CaseRated event: what puts a rating in a supervision range (stats.ts).
+  "rated_on",
+] as const;
 
 /** Every plain column written with the case, in {@link caseColumns} order after the body. */
 const PLAIN_COLUMNS = [...CLOCK_COLUMNS, ...RATING_COLUMNS];
@@ -153,6 +159,7 @@ export function ratingColumns(state: CaseState): unknown[] {
     r?.level ?? null,
     r?.rectification?.dueOn ?? null,
     answeredAt ? cstDate(new Date(answeredAt)) : null,
+    r ? cstDate(new Date(r.ratedAt)) : null,
   ];
 }
 

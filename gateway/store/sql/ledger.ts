@@ -67,7 +67,14 @@ import { OUTBOX } from "./outbox.js";
 import { PARKED, parkedColumns } from "./parked.js";
 import type { ResealReport } from "./reseal.js";
 import { SESSIONS } from "./sessions.js";
-import { decidedQuery, overdueCountQuery, receivedQuery, watchListQuery } from "./stats.js";
+import {
+  decidedQuery,
+  overdueCountQuery,
+  ratedQuery,
+  receivedQuery,
+  rectificationQuery,
+  watchListQuery,
+} from "./stats.js";
 
 /**
  * How a dialect runs a statement written with `?` placeholders. A failure
@@ -296,11 +303,15 @@ export abstract class SqlLedger
       breach_stage: string | null;
       light: "RED" | "YELLOW";
     };
-    const [received, decided, overdue, watch] = await Promise.all([
+    type Rated = { g: string | null; rated: N; satisfied: N; negative: N };
+    type Rectification = { g: string | null; open: N; overdue: N };
+    const [received, decided, overdue, watch, rated, rectification] = await Promise.all([
       this.#sql.query<Received>(...receivedQuery(q)),
       this.#sql.query<Decided>(...decidedQuery(q)),
       this.#sql.query<{ g: string | null; n: N }>(...overdueCountQuery(q)),
       this.#sql.query<WatchRow>(...watchListQuery(q)),
+      this.#sql.query<Rated>(...ratedQuery(q)),
+      this.#sql.query<Rectification>(...rectificationQuery(q)),
     ]);
     const groups = new Map<string, CaseStatsGroup>();
     // A partner can come from both halves of the region grouping (intake here, handling there): sum them.
@@ -315,6 +326,11 @@ export abstract class SqlLedger
         decideDaysCount: 0,
         suspendedDays: 0,
         overdueNow: 0,
+        rated: 0,
+        satisfied: 0,
+        negative: 0,
+        rectificationOpen: 0,
+        rectificationOverdue: 0,
       };
       const next = { ...g } as Record<string, number | string>;
       for (const [name, v] of Object.entries(more))
@@ -331,6 +347,10 @@ export abstract class SqlLedger
         decideDaysCount: n(r.timed),
       });
     for (const r of overdue) add(r.g, { overdueNow: n(r.n) });
+    for (const r of rated)
+      add(r.g, { rated: n(r.rated), satisfied: n(r.satisfied), negative: n(r.negative) });
+    for (const r of rectification)
+      add(r.g, { rectificationOpen: n(r.open), rectificationOverdue: n(r.overdue) });
     return {
       groups: [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
       watch: watch.map((r) => ({

@@ -190,4 +190,13 @@ export const MIGRATIONS: readonly string[] = [
      expires_at TEXT NOT NULL
    );
    CREATE INDEX applicant_sessions_expiry ON applicant_sessions(expires_at);`,
+  // 16 (issue 18 stats): the CST day of each rating (store/sql/cases.ts, from the CaseRated event) so the
+  // supervision statistics count ratings by the day given; rows rated before this migration keep NULL there
+  // (the day is only in the sealed body) and so fall in no range. Partial indexes hold the rated cases and the
+  // open 整改 only, however many cases pile up, with every column the aggregates read (store/sql/stats.ts).
+  `ALTER TABLE cases ADD COLUMN rated_on TEXT;
+   CREATE INDEX cases_stats_rated ON cases(rated_on, rating_level, matter_code, intake_region, handling_region)
+     WHERE rated_on IS NOT NULL;
+   CREATE INDEX cases_stats_rectification_open ON cases(rectification_due_on, matter_code, intake_region, handling_region,
+     rectification_answered_on) WHERE rectification_due_on IS NOT NULL AND rectification_answered_on IS NULL;`,
 ];

@@ -76,7 +76,10 @@ export function openApiDocument(region: string): Record<string, unknown> {
           summary:
             "统计/效能监督 (issue 17), managers and admins only: per matter or partner region over [from, to] " +
             "(CST dates, default the 30 days to today), received, decided, on time, average working days to " +
-            "decide, suspended working days, overdue now, and the open cases red or yellow; format=csv gives " +
+            "decide, suspended working days, overdue now, 好差评 (rated: ratings given in the range by the day of " +
+            "the rating; satisfactionRate: share of 非常满意/满意/基本满意, null when none; negative: 不满意 + " +
+            "非常不满意; rectificationOpen / rectificationOverdue: 整改 not answered now, and of those due before " +
+            "today), and the open cases red or yellow; format=csv gives " +
             "the figures as UTF-8 CSV with a BOM for Excel",
           parameters: [
             { name: "from", in: "query", schema: { type: "string", format: "date" } },

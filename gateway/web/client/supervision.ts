@@ -13,6 +13,11 @@ interface StatsRowJson extends ChartRow {
   readonly onTime: number;
   readonly avgDecideDays: number | null;
   readonly suspendedDays: number;
+  readonly rated: number;
+  readonly satisfactionRate: number | null;
+  readonly negative: number;
+  readonly rectificationOpen: number;
+  readonly rectificationOverdue: number;
 }
 
 interface WatchJson {
@@ -71,6 +76,11 @@ function row(r: StatsRowJson, total = false): HTMLTableRowElement {
     h("td", {}, r.avgDecideDays === null ? "—" : String(r.avgDecideDays)),
     h("td", {}, String(r.suspendedDays)),
     h("td", { "data-col": "overdue" }, String(r.overdueNow)),
+    h("td", { "data-col": "rated" }, String(r.rated)),
+    h("td", { "data-col": "satisfaction" }, percent(r.satisfactionRate)),
+    h("td", { "data-col": "negative" }, String(r.negative)),
+    h("td", { "data-col": "rectification-open" }, String(r.rectificationOpen)),
+    h("td", { "data-col": "rectification-overdue" }, String(r.rectificationOverdue)),
   );
 }
 
