@@ -280,6 +280,8 @@ export interface LedgerStore {
   notificationStats(): Promise<NotificationStats>;
   /** Log records in seq order from `fromSeq`, at most `limit`. */
   logRecords(fromSeq: number, limit: number): Promise<LogRecord[]>;
+  /** Up to `limit` envelopes received from `peer`, after `afterSeq`, in order (the receipts to hand back). */
+  receivedLog(peer: string, afterSeq: number, limit: number): Promise<LogRecord[]>;
   /** Every log record of one case, in seq order. */
   logForCase(caseId: string): Promise<LogRecord[]>;
   /** seq and hash of the log's last record (0 and 64 zeros when it is empty). */

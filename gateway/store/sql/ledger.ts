@@ -374,6 +374,11 @@ export abstract class SqlLedger
     return rows.map((r) => logFromRow(r, this.cipher));
   }
 
+  async receivedLog(peer: string, afterSeq: number, limit: number): Promise<LogRecord[]> {
+    const rows = await this.#sql.query<LogRow>(LOG.receivedFrom, [peer, afterSeq, limit]);
+    return rows.map((r) => logFromRow(r, this.cipher));
+  }
+
   async logForCase(caseId: string): Promise<LogRecord[]> {
     const rows = await this.#sql.query<LogRow>(LOG.forCase, [caseId]);
     return rows.map((r) => logFromRow(r, this.cipher));

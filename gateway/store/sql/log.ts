@@ -12,6 +12,8 @@ export const LOG = {
   head: "SELECT seq, hash FROM message_log ORDER BY seq DESC LIMIT 1",
   from: `${RECORD} WHERE seq >= ? ORDER BY seq LIMIT ?`,
   forCase: `${RECORD} WHERE case_id = ? ORDER BY seq`,
+  /** A partner's envelopes received here, through the partial index message_log_received. */
+  receivedFrom: `${RECORD} WHERE direction = 'received' AND peer = ? AND seq > ? ORDER BY seq LIMIT ?`,
   /** SQLite: one row per run of a prepared statement, in-process and cheap. */
   insertSqlite: `INSERT INTO message_log (seq, direction, event_id, case_id, peer, at, value, prev_hash, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

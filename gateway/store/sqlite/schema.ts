@@ -199,4 +199,7 @@ export const MIGRATIONS: readonly string[] = [
      WHERE rated_on IS NOT NULL;
    CREATE INDEX cases_stats_rectification_open ON cases(rectification_due_on, matter_code, intake_region, handling_region,
      rectification_answered_on) WHERE rectification_due_on IS NOT NULL AND rectification_answered_on IS NULL;`,
+  // 17 (issue 19, receipts): a partner's received envelopes by index, so that handing receipts back never
+  // reads (and decrypts) the envelopes this region sent, most of an intake region's log.
+  `CREATE INDEX message_log_received ON message_log (peer, seq) WHERE direction = 'received';`,
 ];
