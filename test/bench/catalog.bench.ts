@@ -13,7 +13,8 @@
  *   fast as 50 connections can go (saturated: latency is then the queue, 50
  *   requests deep, on one event loop, so even `/healthz` has a p99 of tens of
  *   milliseconds), and at a fixed offered rate (BENCH_RATE requests a second
- *   over the same 50 connections), where latency is what one search costs;
+ *   over the same 50 connections; autocannon paces each connection on its own
+ *   timer, so requests still arrive in bursts of up to 50: compare /healthz);
  * - resident memory (VmRSS, and its peak VmHWM) after the searches.
  * BENCH_PARTNERS, BENCH_MATTERS and BENCH_SECONDS change the sizes and the
  * load duration. Results also go to bench-results/catalog.json.
